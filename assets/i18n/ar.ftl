@@ -1,0 +1,115 @@
+# citizen-desk: النصوص العربية (اللغة الأولى). كل معرّف هنا موجود في en.ftl أيضاً.
+
+## حالات الطلب
+state-received = وارد
+state-verified = مُدقَّق
+state-approved = مُصادَق
+state-printed = مطبوع
+state-enveloped = في المغلف
+state-dispatched = مُسلَّم للبريد
+state-rejected = مرفوض
+state-cancelled = ملغى
+
+## الأدوار
+role-clerk = موظف الواجهة
+role-supervisor = مشرف
+role-admin = مدير النظام
+
+## الإجراءات
+action-lookup = البحث في الطلبات
+action-verify = تدقيق الطلب
+action-stamp = المصادقة بالختم
+action-reject = رفض الطلب
+action-cancel = إلغاء الطلب
+action-print = الطباعة
+action-authorise-reprint = الإذن بإعادة الطباعة
+action-envelope = وضع الوثيقة في المغلف
+action-dispatch = التسليم للبريد
+action-manage-users = إدارة المستخدمين
+action-manage-keys = إدارة المفاتيح
+action-manage-settings = تعديل الإعدادات
+action-backup = النسخ الاحتياطي
+action-restore = الاستعادة من نسخة احتياطية
+
+## الأخطاء
+err-national-id-empty = الرقم الوطني فارغ. اكتب أرقامه الأحد عشر.
+err-national-id-char = الرقم الوطني يحتوي على «{ $char }» (المحرف رقم { $position }). يُسمح بالأرقام فقط.
+err-national-id-length = الرقم الوطني المُدخل من { $count } أرقام، ويجب أن يكون ١١ رقماً تماماً.
+err-request-not-found = لا يوجد طلب يطابق «{ $reference }». تحقق من رقم الطلب أو رمز التتبع.
+err-request-ref-empty = أدخل رقم الطلب أو رمز التتبع.
+err-no-requests-for-person = لا توجد طلبات للرقم الوطني { $id }.
+err-user-not-found = لا يوجد مستخدم باسم «{ $user }».
+err-user-exists = يوجد مستخدم باسم «{ $user }» مسبقاً.
+err-bad-user-name = اسم المستخدم من ١ إلى ٣٢ حرفاً لاتينياً أو رقماً أو «.» أو «_» أو «-».
+err-user-required = حدّد المستخدم المنفّذ بالخيار ‎--user NAME‎.
+err-forbidden = غير مسموح: لا يحق لدور «{ $role }» { $action }.
+err-two-person-rule = قاعدة الشخصين: المشرف الذي دقّق هذا الطلب لا يمكنه ختمه أيضاً. يجب أن يختمه مشرف آخر.
+err-already-stamped = المشرف { $user } ختم هذا الطلب مسبقاً.
+err-unpaid = لم يُسدَّد رسم هذا الطلب بعد، ولا يمكن طباعته.
+err-invalid-transition = لا يمكن { $action } لطلب حالته «{ $state }».
+err-reason-required = يجب ذكر السبب.
+err-wrong-pin = الرمز السري غير صحيح. بقي { $left } محاولات قبل قفل الحساب.
+err-locked = الحساب مقفل بعد محاولات خاطئة متكررة. حاول مجدداً بعد الساعة { $until } بتوقيت دمشق، أو اطلب من مدير النظام فتحه.
+err-user-inactive = الحساب «{ $user }» معطّل (أو تغيّر منذ تسجيل الدخول).
+err-weak-pin = الرمز السري ستة أرقام على الأقل، وأرقام فقط.
+err-last-admin = لا يمكن تعطيل آخر مدير نظام فعّال.
+err-no-pin = لم يُدخل الرمز السري (عيّن CITIZEN_DESK_PIN أو اكتبه في الدخل القياسي).
+err-bad-role = دور غير معروف «{ $role }»: استخدم clerk أو supervisor أو admin.
+err-bad-state = حالة غير معروفة «{ $state }»: استخدم received أو verified أو approved أو printed أو enveloped أو dispatched أو rejected أو cancelled.
+err-bad-code = رمز المركز ورمز المكتب من ١ إلى ١٢ حرفاً لاتينياً كبيراً أو رقماً.
+err-demo-too-many = الحد الأعلى لطلبات العرض التجريبي ٥٠٬٠٠٠٬٠٠٠ طلب.
+err-not-initialised = لا توجد قاعدة بيانات للمكتب في { $path }. نفّذ أولاً «citizen-desk init» (أو «citizen-desk demo»).
+err-already-initialised = توجد قاعدة بيانات للمكتب في { $path } مسبقاً، ولم تُمَس.
+err-newer-schema = الملف { $path } كُتب بإصدار أحدث من البرنامج (المخطط { $found }، وهذا الإصدار يعرف حتى { $supported }). حدّث البرنامج؛ لم يُغيَّر الملف.
+err-corrupt = ملف قاعدة البيانات { $path } تالف أو ليس من ملفات البرنامج ({ $detail }). لم يُغيَّر الملف. استعد آخر نسخة احتياطية.
+err-disk-full = القرص ممتلئ، ولم يُحفظ شيء من هذا الإجراء. أفرغ بعض المساحة وحاول مجدداً. ({ $detail })
+err-busy = قاعدة البيانات مشغولة ببرنامج آخر؛ حاول بعد لحظات. ({ $detail })
+err-storage = خطأ في التخزين: { $detail }
+err-io = تعذّر استخدام { $path }: { $detail }
+err-data = بيانات مدمجة غير صالحة: { $detail }
+
+## المطالبات
+prompt-pin = الرمز السري
+prompt-new-pin = الرمز السري الجديد (ستة أرقام على الأقل)
+
+## النتائج
+done-initialised = أُنشئت قاعدة بيانات المكتب في { $path } للمركز { $center }، المكتب { $desk }. مدير النظام: { $admin }.
+done-demo = أُنشئت قاعدة بيانات تجريبية في { $path }: { $count } طلباً، المركز { $center }، المكتب { $desk }.
+demo-users = مستخدمو العرض التجريبي (للتجربة فقط، الرمز السري { $pin }):
+done-user-added = أُضيف المستخدم { $user } بدور { $role }.
+done-pin-reset = عُيّن رمز سري جديد للمستخدم { $user } وفُتح حسابه.
+done-user-unlocked = فُتح حساب { $user }.
+done-user-deactivated = عُطّل حساب { $user }.
+done-backup = كُتبت النسخة الاحتياطية وتم التحقق منها: { $path }
+done-restored = استُعيدت قاعدة البيانات (المركز { $center }، المكتب { $desk }). حُفظت القاعدة المستبدلة في: { $kept }
+done-state = الطلب { $tracking } أصبح «{ $state }» (الأختام { $applied } من { $required }).
+audit-intact = سجل التدقيق سليم: { $rows } قيداً، آخر بصمة { $head }.
+audit-broken = سجل التدقيق مكسور عند القيد { $seq }: { $reason }.
+
+## التسميات
+label-request-id = الطلب
+label-tracking = رمز التتبع
+label-state = الحالة
+label-service = الخدمة
+label-national-id = الرقم الوطني
+label-name = الاسم
+label-mother = اسم الأم
+label-governorate = المحافظة
+label-submitted = تاريخ التقديم
+label-payment = الدفع
+label-paid = مدفوع
+label-unpaid = غير مدفوع
+label-delivery = التسليم
+label-due = موعد الإنجاز
+label-overdue = متأخر
+label-document-number = رقم الوثيقة
+label-stamps = الأختام
+label-stamps-required = { $count } أختام
+label-reason = السبب
+label-store = قاعدة البيانات
+label-center-desk = المركز / المكتب
+label-outbox-pending = بانتظار المزامنة
+label-inactive = معطّل
+label-locked-until = مقفل حتى { $until }
+class-fast = سريعة (٢٤ ساعة)
+class-slow = بطيئة ({ $days } أيام عمل)

@@ -1,0 +1,116 @@
+# citizen-desk: English strings. Arabic (ar.ftl) is the primary language;
+# every id here must exist there too (a test checks).
+
+## Request states
+state-received = received
+state-verified = verified
+state-approved = approved
+state-printed = printed
+state-enveloped = enveloped
+state-dispatched = dispatched
+state-rejected = rejected
+state-cancelled = cancelled
+
+## Roles
+role-clerk = clerk
+role-supervisor = supervisor
+role-admin = admin
+
+## Actions
+action-lookup = look up requests
+action-verify = verify
+action-stamp = stamp
+action-reject = reject
+action-cancel = cancel
+action-print = print
+action-authorise-reprint = authorise a reprint
+action-envelope = put in an envelope
+action-dispatch = dispatch to the post
+action-manage-users = manage users
+action-manage-keys = manage keys
+action-manage-settings = change settings
+action-backup = back up the store
+action-restore = restore the store
+
+## Errors
+err-national-id-empty = The national ID is empty. Type its 11 digits.
+err-national-id-char = The national ID contains "{ $char }" (character { $position }). Only digits are allowed.
+err-national-id-length = The national ID has { $count } digits; it must have exactly 11.
+err-request-not-found = No request matches "{ $reference }". Check the request number or tracking code.
+err-request-ref-empty = Give a request id or a tracking code.
+err-no-requests-for-person = No requests were found for national ID { $id }.
+err-user-not-found = There is no user named "{ $user }".
+err-user-exists = A user named "{ $user }" already exists.
+err-bad-user-name = User names are 1 to 32 Latin letters, digits, ".", "_" or "-".
+err-user-required = Say who is acting with --user NAME.
+err-forbidden = Not allowed: the { $role } role may not { $action }.
+err-two-person-rule = Two-person rule: the supervisor who verified this request cannot also stamp it. Another supervisor must stamp.
+err-already-stamped = { $user } has already stamped this request.
+err-unpaid = This request is not paid yet; it cannot be printed.
+err-invalid-transition = Cannot { $action } a request that is { $state }.
+err-reason-required = A reason is required.
+err-wrong-pin = Wrong PIN. { $left } attempts left before the account is locked.
+err-locked = This account is locked after too many wrong PINs. Try again after { $until } (Damascus time), or ask an admin to unlock it.
+err-user-inactive = The account "{ $user }" is deactivated (or changed since sign-in).
+err-weak-pin = A PIN must be at least 6 digits, and digits only.
+err-last-admin = The last active admin cannot be deactivated.
+err-no-pin = No PIN was given (set CITIZEN_DESK_PIN or type it on standard input).
+err-bad-role = Unknown role "{ $role }": use clerk, supervisor or admin.
+err-bad-state = Unknown state "{ $state }": use received, verified, approved, printed, enveloped, dispatched, rejected or cancelled.
+err-bad-code = Center and desk codes are 1 to 12 capital Latin letters or digits.
+err-demo-too-many = At most 50,000,000 demo requests.
+err-not-initialised = There is no desk store at { $path }. Run "citizen-desk init" (or "citizen-desk demo") first.
+err-already-initialised = A desk store already exists at { $path }; it was left untouched.
+err-newer-schema = { $path } was written by a newer citizen-desk (schema { $found }; this version knows up to { $supported }). Update citizen-desk; the file was not changed.
+err-corrupt = The store file { $path } is damaged or is not a citizen-desk store ({ $detail }). It was not changed. Restore the latest backup.
+err-disk-full = The disk is full; nothing was saved from this action. Free some space and try again. ({ $detail })
+err-busy = The store is busy in another program; try again in a moment. ({ $detail })
+err-storage = Storage error: { $detail }
+err-io = Cannot use { $path }: { $detail }
+err-data = Invalid built-in data: { $detail }
+
+## Prompts
+prompt-pin = PIN
+prompt-new-pin = New PIN (at least 6 digits)
+
+## Results
+done-initialised = Desk store created at { $path } for center { $center }, desk { $desk }. Admin: { $admin }.
+done-demo = Demo store created at { $path }: { $count } requests, center { $center }, desk { $desk }.
+demo-users = Demo users (demo only, PIN { $pin }):
+done-user-added = User { $user } added as { $role }.
+done-pin-reset = New PIN set for { $user }; the account is unlocked.
+done-user-unlocked = { $user } is unlocked.
+done-user-deactivated = { $user } is deactivated.
+done-backup = Backup written and checked: { $path }
+done-restored = Store restored (center { $center }, desk { $desk }). The replaced store was kept at: { $kept }
+done-state = { $tracking } is now { $state } ({ $applied }/{ $required } stamps).
+audit-intact = Audit log intact: { $rows } entries, head { $head }.
+audit-broken = Audit log BROKEN at entry { $seq }: { $reason }.
+
+## Labels
+label-request-id = Request
+label-tracking = Tracking code
+label-state = State
+label-service = Service
+label-national-id = National ID
+label-name = Name
+label-mother = Mother
+label-governorate = Governorate
+label-submitted = Submitted
+label-payment = Payment
+label-paid = paid
+label-unpaid = NOT PAID
+label-delivery = Delivery
+label-due = Due
+label-overdue = OVERDUE
+label-document-number = Document number
+label-stamps = Stamps
+label-stamps-required = { $count } stamps
+label-reason = Reason
+label-store = Store
+label-center-desk = Center / desk
+label-outbox-pending = Waiting to sync
+label-inactive = deactivated
+label-locked-until = locked until { $until }
+class-fast = fast (24 h)
+class-slow = slow ({ $days } working days)

@@ -1,0 +1,307 @@
+//! Printing results: human text in the chosen language, or `--json`.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Damascus;
+use serde_json::{Value, json};
+
+use super::JSON_SCHEMA_VERSION;
+use crate::demo::DemoReport;
+use crate::domain::{Catalog, DeliveryPlace, Request};
+use crate::error::Result;
+use crate::i18n::{Lang, Message, tr};
+use crate::store::{AuditEntry, ChainReport, RestoreReport, Store, UserInfo};
+
+pub struct Out {
+    pub json: bool,
+    pub lang: Lang,
+}
+
+fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Damascus).format("%d/%m/%Y %H:%M").to_string()
+}
+
+fn print_json(value: Value) {
+    let mut value = value;
+    if let Value::Object(map) = &mut value {
+        map.insert("schema_version".into(), JSON_SCHEMA_VERSION.into());
+    }
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+}
+
+/// A request as JSON: the stored fields plus what is derived for display.
+pub fn request_json(req: &Request, now: DateTime<Utc>) -> Value {
+    let mut v = serde_json::to_value(req).unwrap_or_default();
+    if let Value::Object(map) = &mut v {
+        map.insert("overdue".into(), req.is_overdue(now).into());
+        map.insert("stamps_applied".into(), (req.stamps.len() as u64).into());
+    }
+    v
+}
+
+impl Out {
+    fn t(&self, id: &str) -> String {
+        tr(self.lang, id, &[])
+    }
+
+    fn service_name(&self, catalog: &Catalog, code: &str) -> String {
+        match catalog.service(code) {
+            Some(s) if self.lang == Lang::Ar => s.name_ar.clone(),
+            Some(s) => s.name_en.clone(),
+            None => code.to_owned(),
+        }
+    }
+
+    pub fn done(&self, message: Message) {
+        if self.json {
+            print_json(json!({ "ok": true, "message": message.text(Lang::En) }));
+        } else {
+            println!("{}", message.text(self.lang));
+        }
+    }
+
+    pub fn initialised(&self, store: &Store, admin: &str) {
+        if self.json {
+            print_json(json!({ "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin }));
+        } else {
+            println!(
+                "{}",
+                Message::new("done-initialised")
+                    .arg("path", store.path().display())
+                    .arg("center", store.center())
+                    .arg("desk", store.desk())
+                    .arg("admin", admin)
+                    .text(self.lang)
+            );
+        }
+    }
+
+    pub fn demo(&self, store: &Store, report: &DemoReport) {
+        if self.json {
+            print_json(json!({
+                "path": store.path(),
+                "center": report.center,
+                "desk": report.desk,
+                "users": report.users.iter().map(|(n, r)| json!({"name": n, "role": r})).collect::<Vec<_>>(),
+                "pin": report.pin,
+                "requests": report.requests,
+                "by_state": report.by_state.iter().map(|(s, n)| (s.as_str().to_owned(), Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+            }));
+            return;
+        }
+        println!(
+            "{}",
+            Message::new("done-demo")
+                .arg("path", store.path().display())
+                .arg("count", report.requests)
+                .arg("center", &report.center)
+                .arg("desk", &report.desk)
+                .text(self.lang)
+        );
+        println!("{}", Message::new("demo-users").arg("pin", &report.pin).text(self.lang));
+        for (name, role) in &report.users {
+            println!("  {name:<12} {}", self.t(role.label_id()));
+        }
+        for (state, n) in &report.by_state {
+            println!("  {:<12} {n}", self.t(state.label_id()));
+        }
+    }
+
+    pub fn services(&self, catalog: &Catalog) {
+        if self.json {
+            print_json(json!({ "services": catalog.services }));
+            return;
+        }
+        for s in &catalog.services {
+            let class = match s.class {
+                crate::domain::ServiceClass::Fast => self.t("class-fast"),
+                crate::domain::ServiceClass::Slow { working_days } => {
+                    Message::new("class-slow").arg("days", working_days).text(self.lang)
+                }
+            };
+            println!(
+                "{:<26} {}  |  {} SYP  |  {}  |  {}",
+                s.code,
+                self.service_name(catalog, &s.code),
+                s.fee_syp,
+                class,
+                Message::new("label-stamps-required").arg("count", s.required_stamps).text(self.lang)
+            );
+        }
+    }
+
+    pub fn restored(&self, report: &RestoreReport) {
+        if self.json {
+            print_json(serde_json::to_value(report).unwrap_or_default());
+            return;
+        }
+        let kept = report.replaced_kept_at.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "{}",
+            Message::new("done-restored")
+                .arg("center", &report.center)
+                .arg("desk", &report.desk)
+                .arg("kept", kept)
+                .text(self.lang)
+        );
+    }
+
+    pub fn info(&self, store: &Store) -> Result<()> {
+        let counts = store.count_by_state()?;
+        let outbox = store.outbox_len()?;
+        let demo = store.is_demo()?;
+        if self.json {
+            print_json(json!({
+                "path": store.path(),
+                "center": store.center(),
+                "desk": store.desk(),
+                "demo": demo,
+                "outbox_pending": outbox,
+                "by_state": counts.iter().map(|(s, n)| (s.as_str().to_owned(), Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+            }));
+            return Ok(());
+        }
+        println!("{}: {}", self.t("label-store"), store.path().display());
+        println!("{}: {} / {}{}", self.t("label-center-desk"), store.center(), store.desk(), if demo { " (demo)" } else { "" });
+        println!("{}: {outbox}", self.t("label-outbox-pending"));
+        for (state, n) in counts {
+            println!("  {:<12} {n}", self.t(state.label_id()));
+        }
+        Ok(())
+    }
+
+    pub fn chain(&self, report: &ChainReport) {
+        if self.json {
+            print_json(json!({
+                "rows": report.rows,
+                "head": report.head,
+                "intact": report.first_broken.is_none(),
+                "first_broken": report.first_broken.as_ref().map(|(seq, why)| json!({"seq": seq, "reason": why})),
+            }));
+            return;
+        }
+        match &report.first_broken {
+            None => println!("{}", Message::new("audit-intact").arg("rows", report.rows).arg("head", &report.head).text(self.lang)),
+            Some((seq, why)) => {
+                println!("{}", Message::new("audit-broken").arg("seq", seq).arg("reason", why).text(self.lang))
+            }
+        }
+    }
+
+    pub fn audit_tail(&self, entries: &[AuditEntry]) {
+        if self.json {
+            print_json(json!({ "entries": entries }));
+            return;
+        }
+        for e in entries {
+            println!("{:>8}  {}  {:<12} {:<16} {}  {}", e.seq, e.at, e.actor, e.action, e.subject, e.detail);
+        }
+    }
+
+    pub fn users(&self, users: &[UserInfo]) {
+        if self.json {
+            print_json(json!({ "users": users }));
+            return;
+        }
+        for u in users {
+            let mut flags = Vec::new();
+            if !u.active {
+                flags.push(self.t("label-inactive"));
+            }
+            if let Some(until) = u.locked_until {
+                flags.push(Message::new("label-locked-until").arg("until", local(until)).text(self.lang));
+            }
+            println!("{:<16} {:<10} {}", u.name, self.t(u.role.label_id()), flags.join(", "));
+        }
+    }
+
+    pub fn requests(&self, store: &Store, found: &[Request]) {
+        let now = store.now();
+        if self.json {
+            print_json(json!({ "requests": found.iter().map(|r| request_json(r, now)).collect::<Vec<_>>() }));
+            return;
+        }
+        for r in found {
+            let overdue = if r.is_overdue(now) { format!("  [{}]", self.t("label-overdue")) } else { String::new() };
+            println!(
+                "{}  {}  {:<10}  {}  {}  {}: {}{}",
+                r.tracking_code,
+                r.national_id,
+                self.t(r.state.label_id()),
+                self.service_name(store.catalog(), &r.service),
+                r.name.full(),
+                self.t("label-due"),
+                local(r.due_at),
+                overdue
+            );
+        }
+    }
+
+    pub fn changed(&self, store: &Store, req: &Request) {
+        if self.json {
+            print_json(json!({ "request": request_json(req, store.now()) }));
+            return;
+        }
+        println!(
+            "{}",
+            Message::new("done-state")
+                .arg("tracking", &req.tracking_code)
+                .arg("state", self.t(req.state.label_id()))
+                .arg("applied", req.stamps.len())
+                .arg("required", req.stamps_required)
+                .text(self.lang)
+        );
+    }
+
+    pub fn request_detail(&self, store: &Store, r: &Request) {
+        let now = store.now();
+        if self.json {
+            print_json(json!({ "request": request_json(r, now) }));
+            return;
+        }
+        let catalog = store.catalog();
+        let line = |label: &str, value: String| println!("{:<22} {value}", self.t(label));
+        line("label-request-id", r.id.clone());
+        line("label-tracking", r.tracking_code.clone());
+        line("label-state", self.t(r.state.label_id()));
+        line("label-service", self.service_name(catalog, &r.service));
+        line("label-national-id", r.national_id.to_string());
+        line("label-name", r.name.full());
+        line("label-mother", r.name.mother.clone());
+        let gov = catalog.governorate(&r.governorate);
+        line(
+            "label-governorate",
+            gov.map(|g| if self.lang == Lang::Ar { g.name_ar.clone() } else { g.name_en.clone() }).unwrap_or_else(|| r.governorate.clone()),
+        );
+        line("label-submitted", format!("{} ({})", local(r.submitted_at), r.channel.as_str()));
+        let bank = r.payment.bank.as_deref().and_then(|b| catalog.bank(b));
+        let paid = if r.payment.paid {
+            format!("{} {} SYP {}", self.t("label-paid"), r.payment.fee_syp, bank.map(|b| if self.lang == Lang::Ar { b.name_ar.as_str() } else { b.name_en.as_str() }).unwrap_or(""))
+        } else {
+            self.t("label-unpaid")
+        };
+        line("label-payment", paid);
+        let place = match &r.delivery.place {
+            DeliveryPlace::Address { address } => address.clone(),
+            DeliveryPlace::Center { center } => center.clone(),
+        };
+        line("label-delivery", format!("{place}  ☎ {}", r.delivery.phone));
+        let overdue = if r.is_overdue(now) { format!("  [{}]", self.t("label-overdue")) } else { String::new() };
+        line("label-due", format!("{}{overdue}", local(r.due_at)));
+        if let Some(n) = &r.document_number {
+            line("label-document-number", n.clone());
+        }
+        line("label-stamps", format!("{}/{}", r.stamps.len(), r.stamps_required));
+        for s in &r.stamps {
+            println!("{:<22}   {} {}", "", s.supervisor, local(s.stamped_at));
+        }
+        if let Some(reason) = &r.reason {
+            line("label-reason", reason.clone());
+        }
+        if let Some(service) = catalog.service(&r.service) {
+            for f in &service.fields {
+                let label = if self.lang == Lang::Ar { &f.label_ar } else { &f.label_en };
+                println!("{:<22} {}", label, r.document.get(&f.key).map(String::as_str).unwrap_or("-"));
+            }
+        }
+    }
+}

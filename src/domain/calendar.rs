@@ -1,0 +1,150 @@
+//! Working days and service deadlines (SLA), in Damascus time on the Syrian
+//! work week: Sunday to Thursday, Friday and Saturday off, plus the public
+//! holidays listed in `assets/holidays.json`.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Asia::Damascus;
+use serde::Deserialize;
+
+use super::catalog::ServiceClass;
+
+#[derive(Clone, Debug, Default)]
+pub struct WorkCalendar {
+    holidays: BTreeSet<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct HolidayFile {
+    holidays: Vec<HolidayEntry>,
+}
+
+#[derive(Deserialize)]
+struct HolidayEntry {
+    date: NaiveDate,
+}
+
+const BUILTIN: &str = include_str!("../../assets/holidays.json");
+
+impl WorkCalendar {
+    pub fn builtin() -> Result<WorkCalendar, String> {
+        WorkCalendar::from_json(BUILTIN)
+    }
+
+    pub fn from_json(text: &str) -> Result<WorkCalendar, String> {
+        let file: HolidayFile =
+            serde_json::from_str(text).map_err(|e| format!("invalid holiday list: {e}"))?;
+        Ok(WorkCalendar { holidays: file.holidays.into_iter().map(|h| h.date).collect() })
+    }
+
+    pub fn with_holidays(dates: impl IntoIterator<Item = NaiveDate>) -> WorkCalendar {
+        WorkCalendar { holidays: dates.into_iter().collect() }
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Fri | Weekday::Sat) && !self.holidays.contains(&day)
+    }
+
+    fn next_working_day(&self, mut day: NaiveDate) -> NaiveDate {
+        loop {
+            day = day.succ_opt().unwrap_or(day);
+            if self.is_working_day(day) {
+                return day;
+            }
+        }
+    }
+
+    /// When a request submitted at `submitted` is due.
+    ///
+    /// Fast: 24 hours later; if that lands on a day off, the same time of
+    /// day on the next working day. Slow: the same time of day after N
+    /// working days, counting from the submission date.
+    pub fn due_at(&self, class: &ServiceClass, submitted: DateTime<Utc>) -> DateTime<Utc> {
+        let local = submitted.with_timezone(&Damascus).naive_local();
+        let due_local = match class {
+            ServiceClass::Fast => {
+                let due = local + Duration::hours(24);
+                if self.is_working_day(due.date()) {
+                    due
+                } else {
+                    self.next_working_day(due.date()).and_time(due.time())
+                }
+            }
+            ServiceClass::Slow { working_days } => {
+                let mut day = local.date();
+                for _ in 0..*working_days {
+                    day = self.next_working_day(day);
+                }
+                day.and_time(local.time())
+            }
+        };
+        damascus_to_utc(due_local)
+    }
+}
+
+/// Damascus local time to UTC. Syria has kept UTC+3 all year since 2022;
+/// for older dates with DST gaps or folds, the earlier instant is taken.
+fn damascus_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+    match Damascus.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        chrono::LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
+        chrono::LocalResult::None => Damascus
+            .from_local_datetime(&(local + Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&local)),
+    }
+}
+
+/// The calendar date in Damascus of an instant.
+pub fn damascus_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Damascus).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn fast_service_is_due_a_day_later_on_a_working_day() {
+        let cal = WorkCalendar::default();
+        // Sunday 10:00 Damascus (07:00 UTC) -> Monday 10:00.
+        assert_eq!(cal.due_at(&ServiceClass::Fast, at("2026-11-29T07:00:00Z")), at("2026-11-30T07:00:00Z"));
+    }
+
+    #[test]
+    fn fast_deadline_on_friday_moves_to_sunday() {
+        let cal = WorkCalendar::default();
+        // Thursday 2026-11-26 14:00 local -> Friday -> Sunday 2026-11-29 14:00.
+        assert_eq!(cal.due_at(&ServiceClass::Fast, at("2026-11-26T11:00:00Z")), at("2026-11-29T11:00:00Z"));
+    }
+
+    #[test]
+    fn slow_service_counts_working_days_and_holidays() {
+        let cal = WorkCalendar::with_holidays([NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()]);
+        // Monday 2026-12-07 09:00 local, 3 working days: Tue 8th is a holiday,
+        // so Wed 9, Thu 10, (Fri, Sat off) Sun 13.
+        let due = cal.due_at(&ServiceClass::Slow { working_days: 3 }, at("2026-12-07T06:00:00Z"));
+        assert_eq!(due, at("2026-12-13T06:00:00Z"));
+    }
+
+    #[test]
+    fn damascus_midnight_boundary_uses_local_date() {
+        // 22:30 UTC on Thursday is 01:30 Friday in Damascus.
+        assert_eq!(damascus_date(at("2026-11-26T22:30:00Z")), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        let cal = WorkCalendar::default();
+        assert!(!cal.is_working_day(damascus_date(at("2026-11-26T22:30:00Z"))));
+    }
+
+    #[test]
+    fn builtin_holidays_load() {
+        let cal = WorkCalendar::builtin().unwrap();
+        assert!(!cal.is_working_day(NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()));
+        assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()));
+    }
+}

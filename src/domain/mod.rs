@@ -1,0 +1,14 @@
+//! The rules of the desk, free of storage and screens.
+
+pub mod calendar;
+pub mod catalog;
+pub mod lifecycle;
+pub mod national_id;
+pub mod request;
+pub mod tracking;
+
+pub use calendar::WorkCalendar;
+pub use catalog::{Catalog, Service, ServiceClass};
+pub use lifecycle::{Action, Role, State};
+pub use national_id::{NationalId, NationalIdError};
+pub use request::{CitizenName, Channel, Delivery, DeliveryPlace, Payment, Request, Stamp};

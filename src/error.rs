@@ -1,0 +1,165 @@
+//! One error type for the whole core. Each error knows how to explain itself
+//! to staff (Arabic and English, from the translation files) and which exit
+//! code the CLI returns for it.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{Action, NationalIdError, Role, State};
+use crate::i18n::Message;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    NationalId(#[from] NationalIdError),
+    #[error("no request matches {0:?}")]
+    RequestNotFound(String),
+    #[error("no requests for national ID {0}")]
+    NoRequestsForPerson(String),
+    #[error("no user named {0:?}")]
+    UserNotFound(String),
+    #[error("a user named {0:?} already exists")]
+    UserExists(String),
+    #[error("user names are 1 to 32 letters, digits, '.', '_' or '-'")]
+    BadUserName,
+    #[error("the role {role} may not {action}")]
+    Forbidden { role: Role, action: Action },
+    #[error("two-person rule: the supervisor who verified a request cannot stamp it")]
+    TwoPersonRule,
+    #[error("{0} has already stamped this request")]
+    AlreadyStamped(String),
+    #[error("the request is not paid")]
+    Unpaid,
+    #[error("cannot {action} a request that is {state}")]
+    InvalidTransition { state: State, action: Action },
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("wrong PIN ({attempts_left} attempts left)")]
+    WrongPin { attempts_left: u32 },
+    #[error("user locked until {until}")]
+    Locked { until: DateTime<Utc> },
+    #[error("user {0:?} is deactivated")]
+    UserInactive(String),
+    #[error("a PIN must be at least 6 digits")]
+    WeakPin,
+    #[error("the last active admin cannot be removed or demoted")]
+    LastAdmin,
+    #[error("no PIN was given")]
+    NoPin,
+    #[error("{0:?}")]
+    BadInput(Message),
+    #[error("no desk store at {0}: run `citizen-desk init` or `citizen-desk demo` first")]
+    NotInitialised(PathBuf),
+    #[error("a desk store already exists at {0}")]
+    AlreadyInitialised(PathBuf),
+    #[error("{path} was written by a newer citizen-desk (schema {found}, this one knows up to {supported})")]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path} is damaged or not a citizen-desk store: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("the disk is full: {0}")]
+    DiskFull(String),
+    #[error("the store is busy (another program holds it): {0}")]
+    Busy(String),
+    #[error("storage error: {0}")]
+    Storage(String),
+    #[error("{path}: {detail}")]
+    Io { path: PathBuf, detail: String },
+    #[error("invalid built-in data: {0}")]
+    Data(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// 0 ok, 1 not found / refused / invalid, 2 bad input or usage.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::NationalId(_) | Error::BadInput(_) | Error::WeakPin | Error::BadUserName | Error::NoPin => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, err: std::io::Error) -> Error {
+        let path = path.into();
+        if err.raw_os_error() == Some(28) {
+            // ENOSPC
+            return Error::DiskFull(format!("{}: {err}", path.display()));
+        }
+        Error::Io { path, detail: err.to_string() }
+    }
+
+    pub fn bad_input(id: &'static str) -> Error {
+        Error::BadInput(Message::new(id))
+    }
+
+    /// What staff read: a translated message.
+    pub fn message(&self) -> Message {
+        let m = Message::new;
+        match self {
+            Error::NationalId(e) => e.message(),
+            Error::RequestNotFound(r) => m("err-request-not-found").arg("reference", r),
+            Error::NoRequestsForPerson(id) => m("err-no-requests-for-person").arg("id", id),
+            Error::UserNotFound(u) => m("err-user-not-found").arg("user", u),
+            Error::UserExists(u) => m("err-user-exists").arg("user", u),
+            Error::BadUserName => m("err-bad-user-name"),
+            Error::Forbidden { role, action } => {
+                m("err-forbidden").arg_tr("role", role.label_id()).arg_tr("action", action.label_id())
+            }
+            Error::TwoPersonRule => m("err-two-person-rule"),
+            Error::AlreadyStamped(u) => m("err-already-stamped").arg("user", u),
+            Error::Unpaid => m("err-unpaid"),
+            Error::InvalidTransition { state, action } => m("err-invalid-transition")
+                .arg_tr("state", state.label_id())
+                .arg_tr("action", action.label_id()),
+            Error::ReasonRequired => m("err-reason-required"),
+            Error::WrongPin { attempts_left } => m("err-wrong-pin").arg("left", attempts_left),
+            Error::Locked { until } => m("err-locked").arg(
+                "until",
+                until.with_timezone(&chrono_tz::Asia::Damascus).format("%H:%M").to_string(),
+            ),
+            Error::UserInactive(u) => m("err-user-inactive").arg("user", u),
+            Error::WeakPin => m("err-weak-pin"),
+            Error::LastAdmin => m("err-last-admin"),
+            Error::NoPin => m("err-no-pin"),
+            Error::BadInput(msg) => msg.clone(),
+            Error::NotInitialised(p) => m("err-not-initialised").arg("path", p.display()),
+            Error::AlreadyInitialised(p) => m("err-already-initialised").arg("path", p.display()),
+            Error::NewerSchema { path, found, supported } => m("err-newer-schema")
+                .arg("path", path.display())
+                .arg("found", found)
+                .arg("supported", supported),
+            Error::Corrupt { path, detail } => {
+                m("err-corrupt").arg("path", path.display()).arg("detail", detail)
+            }
+            Error::DiskFull(d) => m("err-disk-full").arg("detail", d),
+            Error::Busy(d) => m("err-busy").arg("detail", d),
+            Error::Storage(d) => m("err-storage").arg("detail", d),
+            Error::Io { path, detail } => m("err-io").arg("path", path.display()).arg("detail", detail),
+            Error::Data(d) => m("err-data").arg("detail", d),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(e, _) = &err {
+            match e.code {
+                ErrorCode::DiskFull => return Error::DiskFull(err.to_string()),
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy(err.to_string()),
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                    return Error::Corrupt { path: PathBuf::new(), detail: err.to_string() };
+                }
+                _ => {}
+            }
+        }
+        Error::Storage(err.to_string())
+    }
+}
+
+impl From<crate::domain::catalog::CatalogError> for Error {
+    fn from(err: crate::domain::catalog::CatalogError) -> Error {
+        Error::Data(err.0)
+    }
+}

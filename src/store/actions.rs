@@ -1,0 +1,271 @@
+//! What staff do to requests. Each action: check the role (in the core, not
+//! the GUI), check the lifecycle, then write the change, its audit row and
+//! its outbox row in one transaction. Refusals are audited too.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::TransactionBehavior;
+use serde_json::json;
+
+use super::audit::append_audit;
+use super::outbox::{append_outbox, new_idempotency_key};
+use super::requests::{self, RequestRef};
+use super::users::Session;
+use super::{Store, meta_get};
+use crate::domain::lifecycle::{next_state, state_after_stamp};
+use crate::domain::request::{canonical_content, content_digest};
+use crate::domain::{Action, NationalId, Request, State};
+use crate::error::{Error, Result};
+
+/// Which requests `requests` lists.
+#[derive(Clone, Debug, Default)]
+pub struct RequestFilter {
+    pub state: Option<State>,
+    pub overdue: bool,
+    pub limit: u32,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// All requests of one person, newest first. Audited even when nothing
+    /// is found: looking someone up is itself an access to personal data.
+    pub fn lookup(&mut self, session: &Session, id: &NationalId) -> Result<Vec<Request>> {
+        self.authorise(session, Action::Lookup, id.as_str())?;
+        let found = requests::by_national_id(&self.conn, id)?;
+        let now = self.now();
+        self.audit_only(now, session.name(), "lookup", id.as_str(), &format!("{} found", found.len()))?;
+        Ok(found)
+    }
+
+    /// One request by id or tracking code.
+    pub fn show(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
+        self.authorise(session, Action::Lookup, reference.as_str())?;
+        let now = self.now();
+        match requests::find(&self.conn, reference)? {
+            Some(req) => {
+                self.audit_only(now, session.name(), "show", &req.id, req.national_id.as_str())?;
+                Ok(req)
+            }
+            None => {
+                self.audit_only(now, session.name(), "show", reference.as_str(), "not found")?;
+                Err(Error::RequestNotFound(reference.as_str().into()))
+            }
+        }
+    }
+
+    /// Requests at this desk, most urgent first.
+    pub fn list(&mut self, session: &Session, filter: &RequestFilter) -> Result<Vec<Request>> {
+        self.authorise(session, Action::Lookup, "requests")?;
+        let now = self.now();
+        let mut sql = format!("{} WHERE 1 = 1", requests::SELECT);
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(state) = filter.state {
+            sql.push_str(" AND r.state = ?");
+            args.push(state.as_str().to_owned().into());
+        }
+        if filter.overdue {
+            sql.push_str(" AND r.state IN ('received', 'verified', 'approved') AND r.due_at < ?");
+            args.push(now.timestamp().into());
+        }
+        sql.push_str(" ORDER BY r.due_at, r.id LIMIT ?");
+        args.push(i64::from(filter.limit.max(1)).into());
+        let found = {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), requests::map_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let detail = format!(
+            "state={} overdue={} limit={} -> {}",
+            filter.state.map(State::as_str).unwrap_or("any"),
+            filter.overdue,
+            filter.limit,
+            found.len()
+        );
+        self.audit_only(now, session.name(), "list", "requests", &detail)?;
+        Ok(found)
+    }
+
+    /// Counts by state (no personal data, so not audited).
+    pub fn count_by_state(&self) -> Result<Vec<(State, u64)>> {
+        let mut stmt = self.conn.prepare("SELECT state, count(*) FROM requests GROUP BY state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (s, n) = row?;
+            if let Some(state) = State::parse(&s) {
+                out.push((state, n));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Records a refusal in the audit log and returns it as the error.
+    fn refuse(&mut self, session: &Session, subject: &str, action: Action, err: Error) -> Error {
+        let now = self.now();
+        let detail = format!("{action}: {err}");
+        match self.audit_only(now, session.name(), "refused", subject, &detail) {
+            Ok(()) => err,
+            Err(audit_err) => audit_err,
+        }
+    }
+
+    /// The shared shape of every state change: load, check, apply, then
+    /// update + audit + outbox in one transaction.
+    fn change<F>(&mut self, session: &Session, reference: &RequestRef, action: Action, apply: F) -> Result<Request>
+    where
+        F: FnOnce(&mut Request, &mut Change) -> Result<()>,
+    {
+        self.authorise(session, action, reference.as_str())?;
+        let now = self.now();
+        let key = new_idempotency_key(&self.center, &self.desk)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read inside the write transaction: two processes on one desk never
+        // hand out the same document number.
+        let document_seq = meta_get(&tx, "document_seq")?;
+        let Some(mut req) = requests::find(&tx, reference)? else {
+            drop(tx);
+            return Err(Error::RequestNotFound(reference.as_str().into()));
+        };
+        let before = req.state;
+        let mut change = Change {
+            now,
+            actor: session.name().to_owned(),
+            center: self.center.clone(),
+            desk: self.desk.clone(),
+            next_document_seq: document_seq.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0) + 1,
+            used_document_seq: false,
+            frozen_content: None,
+            new_stamp: false,
+            detail: String::new(),
+        };
+        if let Err(err) = next_state(before, action)
+            .ok_or(Error::InvalidTransition { state: before, action })
+            .and_then(|_| apply(&mut req, &mut change))
+        {
+            drop(tx);
+            let id = req.id.clone();
+            return Err(self.refuse(session, &id, action, err));
+        }
+        req.updated_at = now;
+        tx.prepare_cached(
+            "UPDATE requests SET state = ?2, document_number = ?3, verified_by = ?4, verified_at = ?5,
+                content_digest = ?6, reason = ?7, printed_count = ?8, updated_at = ?9,
+                frozen_content = coalesce(?10, frozen_content)
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            req.id,
+            req.state.as_str(),
+            req.document_number,
+            req.verified_by,
+            req.verified_at.map(|t| t.timestamp()),
+            req.content_digest,
+            req.reason,
+            req.printed_count,
+            now.timestamp(),
+            change.frozen_content,
+        ])?;
+        if change.new_stamp {
+            tx.prepare_cached("INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)")?
+                .execute((&req.id, session.name(), now.timestamp()))?;
+        }
+        if change.used_document_seq {
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'document_seq'", [change.next_document_seq.to_string()])?;
+        }
+        let detail = format!("{} -> {}{}", before, req.state, change.detail);
+        append_audit(&tx, now, session.name(), action.as_str(), &req.id, &detail)?;
+        let payload = json!({
+            "request_id": req.id,
+            "action": action.as_str(),
+            "from": before.as_str(),
+            "to": req.state.as_str(),
+            "actor": session.name(),
+            "role": session.role().as_str(),
+            "at": rfc3339(now),
+            "document_number": req.document_number,
+            "content_digest": req.content_digest,
+            "reason": req.reason,
+            "stamps": req.stamps.len(),
+        });
+        append_outbox(&tx, &key, now, "state_change", Some(&req.id), &payload)?;
+        tx.commit()?;
+        Ok(req)
+    }
+
+    /// Clerk confirms the document matches the request and the person.
+    /// Assigns the document number and freezes the document content.
+    pub fn verify(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
+        self.change(session, reference, Action::Verify, |req, change| {
+            let number = format!("{}-{}-{:07}", change.center, change.desk, change.next_document_seq);
+            change.used_document_seq = true;
+            let content = canonical_content(req, &number);
+            req.content_digest = Some(content_digest(&content));
+            req.document_number = Some(number);
+            req.verified_by = Some(change.actor.clone());
+            req.verified_at = Some(change.now);
+            req.state = State::Verified;
+            change.frozen_content = Some(content);
+            Ok(())
+        })
+    }
+
+    /// A supervisor's stamp approval. The last required stamp approves.
+    pub fn stamp(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
+        self.change(session, reference, Action::Stamp, |req, change| {
+            if req.verified_by.as_deref() == Some(change.actor.as_str()) {
+                return Err(Error::TwoPersonRule);
+            }
+            if req.stamps.iter().any(|s| s.supervisor == change.actor) {
+                return Err(Error::AlreadyStamped(change.actor.clone()));
+            }
+            req.stamps.push(crate::domain::Stamp { supervisor: change.actor.clone(), stamped_at: change.now });
+            change.new_stamp = true;
+            req.state = state_after_stamp(req.stamps.len() as u32, req.stamps_required);
+            change.detail = format!(" ({}/{} stamps)", req.stamps.len(), req.stamps_required);
+            Ok(())
+        })
+    }
+
+    pub fn reject(&mut self, session: &Session, reference: &RequestRef, reason: &str) -> Result<Request> {
+        self.close(session, reference, Action::Reject, State::Rejected, reason)
+    }
+
+    pub fn cancel(&mut self, session: &Session, reference: &RequestRef, reason: &str) -> Result<Request> {
+        self.close(session, reference, Action::Cancel, State::Cancelled, reason)
+    }
+
+    fn close(&mut self, session: &Session, reference: &RequestRef, action: Action, to: State, reason: &str) -> Result<Request> {
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(Error::ReasonRequired);
+        }
+        self.change(session, reference, action, move |req, change| {
+            change.detail = format!(": {reason}");
+            req.reason = Some(reason);
+            req.state = to;
+            Ok(())
+        })
+    }
+
+    /// The frozen canonical content of a verified request (what is sealed
+    /// and printed).
+    pub fn frozen_content(&self, request_id: &str) -> Result<Option<String>> {
+        requests::frozen_content(&self.conn, request_id)
+    }
+}
+
+/// What an action's closure may read and set besides the request itself.
+struct Change {
+    now: DateTime<Utc>,
+    actor: String,
+    center: String,
+    desk: String,
+    next_document_seq: u64,
+    used_document_seq: bool,
+    frozen_content: Option<String>,
+    new_stamp: bool,
+    detail: String,
+}

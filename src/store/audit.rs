@@ -1,0 +1,150 @@
+//! The audit log: append-only and hash-chained. Each row carries the hash
+//! of the previous row, so an edit, a deletion or a reordering anywhere in
+//! the chain shows up at the first broken link. (Truncating the tail is
+//! caught by the hub, which keeps the latest head: see the sync issue.)
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::Store;
+use crate::error::Result;
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The result of walking the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub rows: u64,
+    pub head: String,
+    /// The first row whose link does not hold, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+fn row_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, subject: &str, detail: &str) -> String {
+    let mut h = Sha256::new();
+    // Length-prefixed fields: no two different rows hash the same bytes.
+    for part in [prev, &seq.to_string(), at, actor, action, subject, detail] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Appends a row inside the caller's transaction and returns its hash.
+pub(crate) fn append_audit(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<String> {
+    let last: Option<(i64, String)> = conn
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_owned()),
+    };
+    let at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let hash = row_hash(&prev, seq, &at, actor, action, subject, detail);
+    conn.prepare_cached(
+        "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute((seq, &at, actor, action, subject, detail, &prev, &hash))?;
+    Ok(hash)
+}
+
+impl Store {
+    /// An audit row on its own (sign-ins, refusals, lookups).
+    pub(crate) fn audit_only(&mut self, at: DateTime<Utc>, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        append_audit(&tx, at, actor, action, subject, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Walks the whole chain from the first row.
+    pub fn verify_audit_chain(&self) -> Result<ChainReport> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut expected_prev = GENESIS_HASH.to_owned();
+        let mut expected_seq = 1i64;
+        let mut count = 0u64;
+        while let Some(r) = rows.next()? {
+            let e = AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            };
+            count += 1;
+            let broken = if e.seq != expected_seq {
+                Some(format!("expected row {expected_seq}, found row {} (rows missing)", e.seq))
+            } else if e.prev_hash != expected_prev {
+                Some("does not link to the row before it".to_owned())
+            } else if row_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subject, &e.detail) != e.hash {
+                Some("its content was changed after it was written".to_owned())
+            } else {
+                None
+            };
+            if let Some(why) = broken {
+                return Ok(ChainReport { rows: count, head: e.hash, first_broken: Some((e.seq, why)) });
+            }
+            expected_prev = e.hash;
+            expected_seq += 1;
+        }
+        Ok(ChainReport { rows: count, head: expected_prev, first_broken: None })
+    }
+
+    /// The newest `limit` rows, newest first.
+    pub fn audit_tail(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The hash of the newest row (what a push to the hub carries).
+    pub fn audit_head(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| GENESIS_HASH.to_owned()))
+    }
+}

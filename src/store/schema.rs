@@ -1,0 +1,99 @@
+//! Versioned schema migrations. `MIGRATIONS[i]` takes a store from version
+//! `i` to `i + 1`; the version lives in SQLite's `user_version`. A shipped
+//! migration is never edited: add a new one. `tests/fixtures/` holds a dump
+//! of every released version, and a test upgrades each of them.
+
+/// Marks the file as ours ("CDS1"), so a random SQLite file is refused.
+pub const APPLICATION_ID: i64 = 0x4344_5331;
+
+pub const MIGRATIONS: &[&str] = &[
+    // v1: the foundation store.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    role            TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    pin_hash        TEXT NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    INTEGER,
+    active          INTEGER NOT NULL DEFAULT 1,
+    created_at      INTEGER NOT NULL
+);
+
+CREATE TABLE requests (
+    id              TEXT PRIMARY KEY,
+    tracking_code   TEXT NOT NULL UNIQUE,
+    center          TEXT NOT NULL,
+    national_id     TEXT NOT NULL CHECK (length(national_id) = 11),
+    first_name      TEXT NOT NULL,
+    father_name     TEXT NOT NULL,
+    mother_name     TEXT NOT NULL,
+    family_name     TEXT NOT NULL,
+    governorate     TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    submitted_at    INTEGER NOT NULL,
+    channel         TEXT NOT NULL CHECK (channel IN ('app', 'web')),
+    paid            INTEGER NOT NULL,
+    bank            TEXT,
+    fee_syp         INTEGER NOT NULL,
+    delivery_kind   TEXT NOT NULL CHECK (delivery_kind IN ('address', 'center')),
+    delivery_place  TEXT NOT NULL,
+    phone           TEXT NOT NULL,
+    document        TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    stamps_required INTEGER NOT NULL,
+    document_number TEXT UNIQUE,
+    verified_by     TEXT,
+    verified_at     INTEGER,
+    frozen_content  TEXT,
+    content_digest  TEXT,
+    reason          TEXT,
+    printed_count   INTEGER NOT NULL DEFAULT 0,
+    due_at          INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX requests_by_national_id ON requests (national_id);
+CREATE INDEX requests_by_state_due ON requests (state, due_at);
+
+CREATE TABLE stamps (
+    request_id TEXT NOT NULL REFERENCES requests (id),
+    supervisor TEXT NOT NULL,
+    stamped_at INTEGER NOT NULL,
+    PRIMARY KEY (request_id, supervisor)
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE outbox (
+    seq             INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    request_id      TEXT,
+    payload         TEXT NOT NULL,
+    synced_at       TEXT
+);
+"#,
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}

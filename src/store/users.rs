@@ -1,0 +1,323 @@
+//! Staff accounts: PINs hashed with argon2id, lock-out after repeated wrong
+//! PINs, and the [`Session`] that proves who is acting. A session can only be
+//! made by signing in, so every action in the core knows its actor.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::audit::append_audit;
+use super::Store;
+use crate::domain::{Action, Role};
+use crate::error::{Error, Result};
+
+pub const MIN_PIN_DIGITS: usize = 6;
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+/// Proof that a user signed in. Only [`Store::sign_in`] makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    user_id: i64,
+    name: String,
+    role: Role,
+}
+
+impl Session {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserInfo {
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub failed_attempts: u32,
+}
+
+pub fn validate_user_name(name: &str) -> Result<()> {
+    let ok = (1..=32).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok { Ok(()) } else { Err(Error::BadUserName) }
+}
+
+/// PINs are digits only (Arabic-Indic digits are accepted and normalised),
+/// at least six of them.
+pub fn normalise_pin(pin: &str) -> Result<String> {
+    let mut out = String::new();
+    for ch in pin.trim().chars() {
+        match crate::domain::national_id::ascii_digit(ch) {
+            Some(d) => out.push(d),
+            None => return Err(Error::WeakPin),
+        }
+    }
+    if out.len() < MIN_PIN_DIGITS {
+        return Err(Error::WeakPin);
+    }
+    Ok(out)
+}
+
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
+    let pin = normalise_pin(pin)?;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| Error::Storage(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Storage(e.to_string()))?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Storage(format!("PIN hashing failed: {e}")))
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    let Ok(pin) = normalise_pin(pin) else { return false };
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+struct UserRow {
+    id: i64,
+    role: Role,
+    pin_hash: String,
+    failed: u32,
+    locked_until: Option<i64>,
+    active: bool,
+}
+
+impl Store {
+    /// Adds a user without a session: only for `init` and the demo, on a
+    /// store that has no admin yet.
+    pub(crate) fn bootstrap_user(&mut self, name: &str, role: Role, pin: &str, actor: &str) -> Result<()> {
+        validate_user_name(name)?;
+        let hash = hash_pin(pin)?;
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))?;
+        if exists {
+            return Err(Error::UserExists(name.into()));
+        }
+        tx.execute(
+            "INSERT INTO users (name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            (name, role.as_str(), &hash, ts(now)),
+        )?;
+        append_audit(&tx, now, actor, "user_add", name, role.as_str())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn has_admin(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active = 1)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn user_row(&self, name: &str) -> Result<Option<UserRow>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, role, pin_hash, failed_attempts, locked_until, active FROM users WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, u32>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, bool>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, role, pin_hash, failed, locked_until, active)| {
+            let role = Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?;
+            Ok(UserRow { id, role, pin_hash, failed, locked_until, active })
+        })
+        .transpose()
+    }
+
+    /// Checks a PIN. Five wrong PINs in a row lock the user for five
+    /// minutes; every attempt, good or bad, is in the audit log.
+    pub fn sign_in(&mut self, name: &str, pin: &str) -> Result<Session> {
+        let now = self.now();
+        let Some(user) = self.user_row(name)? else {
+            self.audit_only(now, name, "sign_in_refused", name, "unknown user")?;
+            return Err(Error::UserNotFound(name.into()));
+        };
+        if !user.active {
+            self.audit_only(now, name, "sign_in_refused", name, "inactive")?;
+            return Err(Error::UserInactive(name.into()));
+        }
+        if let Some(until) = user.locked_until.map(from_ts).filter(|u| *u > now) {
+            self.audit_only(now, name, "sign_in_refused", name, "locked")?;
+            return Err(Error::Locked { until });
+        }
+        if pin_matches(pin, &user.pin_hash) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [user.id])?;
+            append_audit(&tx, now, name, "sign_in", name, user.role.as_str())?;
+            tx.commit()?;
+            return Ok(Session { user_id: user.id, name: name.into(), role: user.role });
+        }
+        let failed = user.failed + 1;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = if failed >= MAX_FAILED_ATTEMPTS {
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            tx.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+                (user.id, ts(until)),
+            )?;
+            append_audit(&tx, now, name, "sign_in_failed", name, "wrong PIN; locked")?;
+            Error::Locked { until }
+        } else {
+            tx.execute("UPDATE users SET failed_attempts = ?2 WHERE id = ?1", (user.id, failed))?;
+            append_audit(&tx, now, name, "sign_in_failed", name, &format!("wrong PIN {failed}"))?;
+            Error::WrongPin { attempts_left: MAX_FAILED_ATTEMPTS - failed }
+        };
+        tx.commit()?;
+        Err(result)
+    }
+
+    /// Re-checks that the session's user is still active with the same role
+    /// (an admin may have changed it since sign-in), then the permission.
+    pub(crate) fn authorise(&mut self, session: &Session, action: Action, subject: &str) -> Result<()> {
+        let current = self.user_row(&session.name)?;
+        let still_valid = current.as_ref().is_some_and(|u| u.active && u.role == session.role && u.id == session.user_id);
+        if !still_valid {
+            self.audit_only(self.now(), &session.name, "refused", subject, &format!("{action}: session no longer valid"))?;
+            return Err(Error::UserInactive(session.name.clone()));
+        }
+        if !session.role.may(action) {
+            self.audit_only(self.now(), &session.name, "refused", subject, &format!("{action}: role {}", session.role))?;
+            return Err(Error::Forbidden { role: session.role, action });
+        }
+        Ok(())
+    }
+
+    pub fn add_user(&mut self, session: &Session, name: &str, role: Role, pin: &str) -> Result<()> {
+        self.authorise(session, Action::ManageUsers, name)?;
+        self.bootstrap_user(name, role, pin, &session.name.clone())
+    }
+
+    pub fn list_users(&mut self, session: &Session) -> Result<Vec<UserInfo>> {
+        self.authorise(session, Action::ManageUsers, "users")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT name, role, active, locked_until, failed_attempts FROM users ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, u32>(4)?))
+        })?;
+        let now = self.now();
+        let mut users = Vec::new();
+        for row in rows {
+            let (name, role, active, locked, failed) = row?;
+            users.push(UserInfo {
+                name,
+                role: Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?,
+                active,
+                locked_until: locked.map(from_ts).filter(|u| *u > now),
+                failed_attempts: failed,
+            });
+        }
+        Ok(users)
+    }
+
+    fn change_user(&mut self, session: &Session, name: &str, action: &str, sql: &str, value: Option<String>) -> Result<()> {
+        self.authorise(session, Action::ManageUsers, name)?;
+        let target = self.user_row(name)?.ok_or_else(|| Error::UserNotFound(name.into()))?;
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if action == "user_deactivate" && target.role == Role::Admin {
+            let admins: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?1",
+                [target.id],
+                |r| r.get(0),
+            )?;
+            if admins == 0 {
+                return Err(Error::LastAdmin);
+            }
+        }
+        match value {
+            Some(v) => tx.execute(sql, (target.id, v))?,
+            None => tx.execute(sql, [target.id])?,
+        };
+        append_audit(&tx, now, &session.name, action, name, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets a new PIN and clears any lock. (The seal issue also replaces a
+    /// supervisor's stamp key here.)
+    pub fn reset_pin(&mut self, session: &Session, name: &str, new_pin: &str) -> Result<()> {
+        let hash = hash_pin(new_pin)?;
+        self.change_user(
+            session,
+            name,
+            "user_reset_pin",
+            "UPDATE users SET pin_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+            Some(hash),
+        )
+    }
+
+    pub fn unlock_user(&mut self, session: &Session, name: &str) -> Result<()> {
+        self.change_user(
+            session,
+            name,
+            "user_unlock",
+            "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+            None,
+        )
+    }
+
+    pub fn deactivate_user(&mut self, session: &Session, name: &str) -> Result<()> {
+        self.change_user(session, name, "user_deactivate", "UPDATE users SET active = 0 WHERE id = ?1", None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_digits_and_long_enough() {
+        assert_eq!(normalise_pin("١٢٣٤٥٦").unwrap(), "123456");
+        assert!(matches!(normalise_pin("12345"), Err(Error::WeakPin)));
+        assert!(matches!(normalise_pin("12345a"), Err(Error::WeakPin)));
+    }
+
+    #[test]
+    fn hash_is_argon2id_and_verifies() {
+        let h = hash_pin("123456").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(pin_matches("123456", &h));
+        assert!(pin_matches("١٢٣٤٥٦", &h));
+        assert!(!pin_matches("123457", &h));
+    }
+
+    #[test]
+    fn user_names_are_restricted() {
+        assert!(validate_user_name("clerk1").is_ok());
+        assert!(validate_user_name("").is_err());
+        assert!(validate_user_name("a b").is_err());
+        assert!(validate_user_name("x:y").is_err());
+    }
+}
