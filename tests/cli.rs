@@ -1,0 +1,251 @@
+//! The real `citizen-desk` binary: what a clerk or an admin types.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn demo_dir(n: u64, seed: u64) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let out = cli(dir.path(), &["demo", "--requests", &n.to_string(), "--seed", &seed.to_string(), "--today", "2026-11-28"], None, None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    dir
+}
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}
+
+fn sql_one(dir: &TempDir, sql: &str) -> String {
+    let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn init_creates_store_and_admin_then_admin_adds_staff() {
+    let dir = TempDir::new().unwrap();
+    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("12345\n"));
+    assert_eq!(code(&out), 2, "a 5-digit PIN is refused");
+    assert!(stderr(&out).contains("6"), "{}", stderr(&out));
+    assert!(!dir.path().join("desk.sqlite3").exists(), "nothing is created on bad input");
+
+    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("٢٤٦٨١٣\n"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("246813\n"));
+    assert_eq!(code(&out), 1, "a second init is refused");
+
+    // Admin PIN on the first stdin line, the new user's PIN on the second.
+    let out = cli(dir.path(), &["--user", "admin", "user", "add", "huda", "--role", "supervisor"], None, Some("246813\n135792\n"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = cli(dir.path(), &["--user", "admin", "--json", "user", "list"], Some("246813"), None);
+    let users = json(&out);
+    let names: Vec<&str> = users["users"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["admin", "huda"]);
+    assert_eq!(users["schema_version"], 1);
+
+    let out = cli(dir.path(), &["--user", "huda", "user", "add", "x", "--role", "admin"], Some("135792"), Some("111111\n"));
+    assert_eq!(code(&out), 1, "a supervisor cannot add users");
+    let err = stderr(&out);
+    assert!(err.contains("غير مسموح") && err.contains("Not allowed"), "{err}");
+}
+
+#[test]
+fn demo_is_deterministic_and_prints_its_users() {
+    let a = TempDir::new().unwrap();
+    let out = cli(a.path(), &["demo", "--requests", "300", "--seed", "9", "--today", "2026-11-28", "--lang", "en"], None, None);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    for user in ["admin", "clerk1", "clerk2", "supervisor1", "supervisor2", "123456"] {
+        assert!(text.contains(user), "{text}");
+    }
+    let b = demo_dir(300, 9);
+    let c = demo_dir(300, 10);
+    let list = |dir: &TempDir| {
+        let out = cli(dir.path(), &["--user", "clerk1", "--json", "requests", "--limit", "1000"], Some(PIN), None);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        json(&out)["requests"].clone()
+    };
+    let (la, lb, lc) = (list(&a), list(&b), list(&c));
+    assert_eq!(la.as_array().unwrap().len(), 300);
+    assert_eq!(la, lb, "same seed and day, same data");
+    assert_ne!(la, lc, "another seed, other data");
+    // Every state of the lifecycle is present, and so are unpaid requests.
+    let states: std::collections::BTreeSet<&str> = la.as_array().unwrap().iter().map(|r| r["state"].as_str().unwrap()).collect();
+    assert_eq!(states.len(), 8, "{states:?}");
+    assert!(la.as_array().unwrap().iter().any(|r| r["payment"]["paid"] == false));
+    assert!(la.as_array().unwrap().iter().any(|r| r["delivery"]["kind"] == "center"));
+    assert!(la.as_array().unwrap().iter().any(|r| r["delivery"]["kind"] == "address"));
+    let out = cli(a.path(), &["demo", "--requests", "5"], None, None);
+    assert_eq!(code(&out), 1, "demo only into an empty store");
+}
+
+#[test]
+fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
+    let dir = demo_dir(200, 1);
+    let nid = sql_one(&dir, "SELECT national_id FROM requests ORDER BY tracking_code LIMIT 1");
+    let arabic: String = nid.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+    let spaced = format!("{} {}-{}", &arabic[..2 * 2], &arabic[4..8], &arabic[8..]);
+    for input in [nid.as_str(), arabic.as_str(), spaced.as_str()] {
+        let out = cli(dir.path(), &["--user", "clerk1", "--json", "lookup", input], Some(PIN), None);
+        assert_eq!(code(&out), 0, "{input}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["schema_version"], 1);
+        let reqs = v["requests"].as_array().unwrap();
+        assert!(!reqs.is_empty());
+        for r in reqs {
+            assert_eq!(r["national_id"], Value::String(nid.clone()));
+            assert!(r["id"].is_string() && r["tracking_code"].is_string());
+            assert!(r["submitted_at"].as_str().unwrap().ends_with('Z'));
+            let state = r["state"].as_str().unwrap();
+            assert_eq!(state, state.to_lowercase());
+        }
+    }
+    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "٠١٢٣٤"], Some(PIN), None);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("5 digits") && err.contains("١١ رقماً"), "{err}");
+    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "0123456789X"], Some(PIN), None);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("\"X\""), "{}", stderr(&out));
+    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "99999999999"], Some(PIN), None);
+    assert_eq!(code(&out), 1, "not found");
+    assert!(stderr(&out).contains("99999999999"));
+}
+
+#[test]
+fn requests_are_found_by_id_or_tracking_code() {
+    let dir = demo_dir(100, 2);
+    let (id, tracking): (String, String) = {
+        let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
+        conn.query_row("SELECT id, tracking_code FROM requests LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+    };
+    for reference in [id.as_str(), tracking.as_str(), &tracking.to_lowercase()] {
+        let out = cli(dir.path(), &["--user", "clerk2", "--json", "show", reference], Some(PIN), None);
+        assert_eq!(code(&out), 0, "{reference}: {}", stderr(&out));
+        assert_eq!(json(&out)["request"]["id"], Value::String(id.clone()));
+    }
+    let out = cli(dir.path(), &["--user", "clerk2", "show", "RR000000000XX"], Some(PIN), None);
+    assert_eq!(code(&out), 1);
+}
+
+#[test]
+fn the_whole_desk_flow_with_refusals_and_exit_codes() {
+    let dir = demo_dir(300, 3);
+    let code_of = |cond: &str| sql_one(&dir, &format!("SELECT tracking_code FROM requests WHERE {cond} ORDER BY tracking_code LIMIT 1"));
+    let t = code_of("state = 'received' AND stamps_required = 2");
+    let run = |user: &str, args: &[&str]| {
+        let mut all = vec!["--user", user, "--json"];
+        all.extend_from_slice(args);
+        cli(dir.path(), &all, Some(PIN), None)
+    };
+    let out = run("supervisor1", &["verify", &t]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["request"]["state"], "verified");
+    let out = run("supervisor1", &["stamp", &t]);
+    assert_eq!(code(&out), 1, "two-person rule");
+    assert!(stderr(&out).contains("قاعدة الشخصين") && stderr(&out).contains("Two-person rule"));
+    let out = run("clerk1", &["stamp", &t]);
+    assert_eq!(code(&out), 1);
+    let out = run("supervisor2", &["stamp", &t]);
+    assert_eq!(json(&out)["request"]["stamps_applied"], 1);
+    assert_eq!(json(&out)["request"]["state"], "verified");
+    let out = run("clerk1", &["reject", &t, "--reason", ""]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let out = run("supervisor2", &["cancel", &t, "--reason", "بناءً على طلب المواطن"]);
+    assert_eq!(json(&out)["request"]["state"], "cancelled");
+    let out = run("clerk1", &["verify", &t]);
+    assert_eq!(code(&out), 1, "closed requests stay closed");
+
+    let out = run("clerk1", &["requests", "--state", "nonsense"]);
+    assert_eq!(code(&out), 2);
+    let out = run("clerk1", &["requests", "--state", "cancelled", "--limit", "1000"]);
+    assert!(json(&out)["requests"].as_array().unwrap().iter().any(|r| r["tracking_code"] == Value::String(t.clone())));
+    let out = cli(dir.path(), &["--user", "clerk1", "requests"], Some("000000"), None);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("Wrong PIN"));
+    let out = cli(dir.path(), &["requests"], Some(PIN), None);
+    assert_eq!(code(&out), 2, "no --user");
+    let out = cli(dir.path(), &["frobnicate"], None, None);
+    assert_eq!(code(&out), 2);
+
+    let out = cli(dir.path(), &["--json", "audit", "verify"], None, None);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json(&out)["intact"], true);
+}
+
+#[test]
+fn audit_verify_reports_tampering_with_exit_1() {
+    let dir = demo_dir(30, 4);
+    let out = cli(dir.path(), &["--user", "clerk1", "requests"], Some(PIN), None);
+    assert_eq!(code(&out), 0);
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_is_append_only_update; UPDATE audit SET actor = 'nobody' WHERE seq = 2;").unwrap();
+    }
+    let out = cli(dir.path(), &["--lang", "en", "audit", "verify"], None, None);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains("BROKEN at entry 2"), "{}", stdout(&out));
+}
+
+#[test]
+fn missing_store_is_explained_with_its_path() {
+    let dir = TempDir::new().unwrap();
+    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "01234567890"], Some(PIN), None);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains(&dir.path().display().to_string()) && err.contains("citizen-desk init"), "{err}");
+}
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = demo_dir(50, 5);
+    let file = dir.path().join("backup-1.sqlite3");
+    let f = file.to_str().unwrap();
+    let out = cli(dir.path(), &["--user", "clerk1", "backup", f], Some(PIN), None);
+    assert_eq!(code(&out), 1, "backups are for admins");
+    let out = cli(dir.path(), &["--user", "admin", "backup", f], Some(PIN), None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let t = sql_one(&dir, "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1");
+    let out = cli(dir.path(), &["--user", "clerk1", "verify", &t], Some(PIN), None);
+    assert_eq!(code(&out), 0);
+    let out = cli(dir.path(), &["--user", "admin", "--json", "restore", f], Some(PIN), None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(json(&out)["replaced_kept_at"].is_string());
+    let state = sql_one(&dir, &format!("SELECT state FROM requests WHERE tracking_code = '{t}'"));
+    assert_eq!(state, "received");
+    let out = cli(dir.path(), &["--user", "admin", "restore", "/no/such/file.sqlite3"], Some(PIN), None);
+    assert_ne!(code(&out), 0);
+}
+
+#[test]
+fn a_killed_demo_leaves_a_consistent_store() {
+    let dir = TempDir::new().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["demo", "--requests", "400000"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the store exists and the bulk load is under way, then kill -9.
+    let path = dir.path().join("desk.sqlite3");
+    for _ in 0..200 {
+        if path.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    let out = cli(dir.path(), &["--json", "info"], None, None);
+    if status.success() {
+        eprintln!("note: the demo finished before it could be killed; checking the finished store");
+    }
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let total: u64 = json(&out)["by_state"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert!(total == 0 || total == 400_000, "all or nothing, got {total}");
+    let out = cli(dir.path(), &["audit", "verify"], None, None);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}

@@ -1,0 +1,225 @@
+//! The store file itself: migrations, refusals of newer or damaged files,
+//! the audit chain, a full disk, backup and restore.
+
+mod common;
+
+use std::path::Path;
+
+use citizen_desk::Error;
+use citizen_desk::domain::{NationalId, State};
+use citizen_desk::store::{self, RequestRef, Store, schema};
+use common::*;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+fn fixture_path(version: i64) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.sql"))
+}
+
+/// Builds a store file of an old version from its committed SQL dump.
+fn store_from_fixture(version: i64) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let sql = std::fs::read_to_string(fixture_path(version)).unwrap();
+    let conn = Connection::open(Store::path_in(dir.path())).unwrap();
+    conn.execute_batch(&sql).unwrap();
+    drop(conn);
+    dir
+}
+
+#[test]
+fn every_released_schema_version_upgrades_and_keeps_its_data() {
+    let latest = schema::latest_version();
+    assert!(latest >= 1);
+    for version in 1..=latest {
+        assert!(fixture_path(version).exists(), "add tests/fixtures/schema-v{version}.sql for the new schema version");
+        let dir = store_from_fixture(version);
+        assert_eq!(store::schema_version_of(&Store::path_in(dir.path())).unwrap(), version);
+        let mut store = Store::open(dir.path()).unwrap();
+        assert_eq!(store::schema_version_of(store.path()).unwrap(), latest);
+        assert_eq!(store.center(), "TRT01");
+        // The old data is all there and still works with today's code.
+        assert_eq!(count(&store, "SELECT count(*) FROM requests"), 12);
+        assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let nid: String = store.connection().query_row("SELECT national_id FROM requests LIMIT 1", [], |r| r.get(0)).unwrap();
+        assert!(!store.lookup(&clerk, &NationalId::parse(&nid).unwrap()).unwrap().is_empty());
+        let code = find(&store, "state IN ('received', 'verified', 'approved')");
+        let reference = RequestRef::parse(&code).unwrap();
+        assert_eq!(store.reject(&clerk, &reference, "اختبار الترقية").unwrap().state, State::Rejected);
+        assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
+    }
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_untouched() {
+    let (dir, store) = demo_store(5);
+    store.connection().execute_batch(&format!("PRAGMA user_version = {}", schema::latest_version() + 1)).unwrap();
+    drop(store);
+    let before = std::fs::read(Store::path_in(dir.path())).unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, Error::NewerSchema { .. }), "{err:?}");
+    let msg = err.message().bilingual();
+    assert!(msg.contains("newer") && msg.contains("أحدث"), "{msg}");
+    assert_eq!(std::fs::read(Store::path_in(dir.path())).unwrap(), before);
+}
+
+#[test]
+fn a_damaged_file_is_reported_with_its_path_and_never_overwritten() {
+    let dir = TempDir::new().unwrap();
+    let path = Store::path_in(dir.path());
+    std::fs::write(&path, b"this is not a database, it is a shopping list").unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    match &err {
+        Error::Corrupt { path: p, .. } => assert_eq!(p, &path),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert!(err.message().text(citizen_desk::i18n::Lang::En).contains(&path.display().to_string()));
+    // Creating a store there is refused too: the damaged file stays for recovery.
+    assert!(matches!(Store::create(dir.path(), "TRT01", "D01", false), Err(Error::AlreadyInitialised(_))));
+    assert_eq!(std::fs::read(&path).unwrap(), b"this is not a database, it is a shopping list");
+
+    // A real store with its pages scrambled past the header.
+    let (dir2, store) = demo_store(200);
+    drop(store);
+    let path2 = Store::path_in(dir2.path());
+    let mut bytes = std::fs::read(&path2).unwrap();
+    for b in bytes.iter_mut().skip(100).take(8192) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path2, &bytes).unwrap();
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path2.display()));
+    }
+    let result = Store::open(dir2.path()).and_then(|s| s.integrity_check());
+    match result {
+        Err(Error::Corrupt { path: p, .. }) => assert_eq!(p, path2),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&path2).unwrap(), bytes);
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_not_taken_over() {
+    let dir = TempDir::new().unwrap();
+    let path = Store::path_in(dir.path());
+    Connection::open(&path).unwrap().execute_batch("CREATE TABLE recipes (name TEXT)").unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
+    let tables: i64 = Connection::open(&path).unwrap().query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 1, "no tables were added to someone else's file");
+}
+
+#[test]
+fn audit_verify_finds_the_first_edited_or_deleted_row() {
+    let (_dir, mut store) = demo_store(50);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    for _ in 0..3 {
+        let code = find(&store, "state = 'received'");
+        store.verify(&clerk, &RequestRef::parse(&code).unwrap()).unwrap();
+    }
+    let report = store.verify_audit_chain().unwrap();
+    assert!(report.first_broken.is_none());
+    assert!(report.rows >= 10);
+    assert_eq!(report.head, store.audit_head().unwrap());
+
+    // The triggers refuse edits through SQL...
+    let conn = store.connection();
+    assert!(conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 4", []).is_err());
+    assert!(conn.execute("DELETE FROM audit WHERE seq = 4", []).is_err());
+    // ...and if someone drops them, the chain still tells.
+    conn.execute_batch("DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;").unwrap();
+    conn.execute("UPDATE audit SET detail = 'nothing happened' WHERE seq = 7", []).unwrap();
+    let report = store.verify_audit_chain().unwrap();
+    assert_eq!(report.first_broken.as_ref().map(|b| b.0), Some(7), "{report:?}");
+
+    let (_dir2, store2) = demo_store(20);
+    let conn = store2.connection();
+    conn.execute_batch("DROP TRIGGER audit_is_append_only_delete;").unwrap();
+    conn.execute("DELETE FROM audit WHERE seq = 3", []).unwrap();
+    let report = store2.verify_audit_chain().unwrap();
+    assert_eq!(report.first_broken.as_ref().map(|b| b.0), Some(4), "{report:?}");
+}
+
+#[test]
+fn a_full_disk_loses_nothing() {
+    let (_dir, mut store) = demo_store(300);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let code = find(&store, "state = 'received'");
+    let audit_rows = count(&store, "SELECT count(*) FROM audit");
+    // SQLite's page limit produces the very SQLITE_FULL a full disk does.
+    let pages: i64 = store.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    store.connection().execute_batch(&format!("PRAGMA max_page_count = {}", pages + 3)).unwrap();
+    let mut failed_on = None;
+    // Fill the last free pages until a change no longer fits.
+    for _ in 0..500 {
+        let next = find(&store, "state = 'received'");
+        match store.verify(&clerk, &RequestRef::parse(&next).unwrap()) {
+            Ok(_) => continue,
+            Err(Error::DiskFull(_)) => {
+                failed_on = Some(next);
+                break;
+            }
+            Err(other) => panic!("expected DiskFull, got {other:?}"),
+        }
+    }
+    let failed = failed_on.expect("the page limit was never reached");
+    let msg = Error::DiskFull("x".into()).message().bilingual();
+    assert!(msg.contains("full") && msg.contains("ممتلئ"));
+    // What was committed is whole; what failed left no trace anywhere.
+    assert_eq!(state_of(&store, &failed).0, State::Received);
+    assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
+    let changes = count(&store, "SELECT count(*) FROM outbox");
+    assert!(changes >= 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM audit") - audit_rows, changes);
+    // Once space is back the same action goes through.
+    store.connection().execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
+    assert_eq!(store.verify(&clerk, &RequestRef::parse(&failed).unwrap()).unwrap().state, State::Verified);
+    assert_eq!(state_of(&store, &code).0, State::Verified);
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn backup_is_checked_and_restore_keeps_the_replaced_store() {
+    let (dir, mut store) = demo_store(120);
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let backups = TempDir::new().unwrap();
+    let file = backups.path().join("desk-backup.sqlite3");
+    assert!(matches!(store.backup_to(&clerk, &file), Err(Error::Forbidden { .. })));
+    store.backup_to(&admin, &file).unwrap();
+    let (version, center, _) = store::check_store_file(&file).unwrap();
+    assert_eq!((version, center.as_str()), (schema::latest_version(), "TRT01"));
+    assert!(!backups.path().join("desk-backup.sqlite3.partial").exists());
+
+    // Work done after the backup...
+    let code = find(&store, "state = 'received'");
+    store.verify(&clerk, &RequestRef::parse(&code).unwrap()).unwrap();
+    assert_eq!(state_of(&store, &code).0, State::Verified);
+
+    // ...is rolled back by a restore, and the replaced store is kept aside.
+    let report = store::restore(dir.path(), &file, Some((&mut store, &admin))).unwrap();
+    drop(store);
+    let kept = report.replaced_kept_at.unwrap();
+    assert!(kept.exists());
+    let restored = Store::open(dir.path()).unwrap();
+    assert_eq!(state_of(&restored, &code).0, State::Received);
+    assert!(restored.verify_audit_chain().unwrap().first_broken.is_none());
+    let aside: String = Connection::open(&kept)
+        .unwrap()
+        .query_row("SELECT state FROM requests WHERE tracking_code = ?1", [&code], |r| r.get(0))
+        .unwrap();
+    assert_eq!(aside, "verified", "the replaced store keeps the work done after the backup");
+
+    // A broken backup is refused before anything is touched.
+    let bad = backups.path().join("bad.sqlite3");
+    std::fs::write(&bad, b"SQLite format 3\0garbage garbage garbage").unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let admin = store.sign_in("admin", PIN).unwrap();
+    assert!(store::restore(dir.path(), &bad, Some((&mut store, &admin))).is_err());
+    assert_eq!(state_of(&store, &code).0, State::Received);
+
+    // On a new machine (no store yet) a restore needs no sign-in.
+    let fresh = TempDir::new().unwrap();
+    store::restore(fresh.path(), &file, None).unwrap();
+    assert_eq!(count(&Store::open(fresh.path()).unwrap(), "SELECT count(*) FROM requests"), 120);
+}
