@@ -9,7 +9,10 @@ use serde::Serialize;
 use crate::domain::catalog::FieldKind;
 use crate::domain::request::{canonical_content, content_digest};
 use crate::domain::tracking::tracking_code;
-use crate::domain::{Catalog, WorkCalendar, Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Role, Stamp, State};
+use crate::domain::{
+    Catalog, Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Role,
+    Stamp, State, WorkCalendar,
+};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -68,30 +71,145 @@ impl Rng {
 }
 
 const MALE: &[&str] = &[
-    "محمد", "أحمد", "علي", "حسن", "حسين", "خالد", "عمر", "يوسف", "إبراهيم", "محمود", "مصطفى", "سامر", "رامي",
-    "فادي", "باسل", "وائل", "ماهر", "جورج", "إلياس", "طارق", "زياد", "نزار", "هشام", "عماد", "كريم", "سليم",
-    "أنس", "معاذ", "غسان", "عبد الرحمن",
+    "محمد",
+    "أحمد",
+    "علي",
+    "حسن",
+    "حسين",
+    "خالد",
+    "عمر",
+    "يوسف",
+    "إبراهيم",
+    "محمود",
+    "مصطفى",
+    "سامر",
+    "رامي",
+    "فادي",
+    "باسل",
+    "وائل",
+    "ماهر",
+    "جورج",
+    "إلياس",
+    "طارق",
+    "زياد",
+    "نزار",
+    "هشام",
+    "عماد",
+    "كريم",
+    "سليم",
+    "أنس",
+    "معاذ",
+    "غسان",
+    "عبد الرحمن",
 ];
 const FEMALE: &[&str] = &[
-    "فاطمة", "مريم", "نور", "سارة", "ريم", "هبة", "رنا", "لينا", "ديما", "سلمى", "زينب", "آمنة", "رغد", "لمى",
-    "جنى", "ماريا", "رهف", "دعاء", "إيمان", "هالة", "سوسن", "منى", "نادية", "سعاد", "عبير", "ربا", "يارا",
-    "شهد", "بتول", "غادة",
+    "فاطمة",
+    "مريم",
+    "نور",
+    "سارة",
+    "ريم",
+    "هبة",
+    "رنا",
+    "لينا",
+    "ديما",
+    "سلمى",
+    "زينب",
+    "آمنة",
+    "رغد",
+    "لمى",
+    "جنى",
+    "ماريا",
+    "رهف",
+    "دعاء",
+    "إيمان",
+    "هالة",
+    "سوسن",
+    "منى",
+    "نادية",
+    "سعاد",
+    "عبير",
+    "ربا",
+    "يارا",
+    "شهد",
+    "بتول",
+    "غادة",
 ];
 const FAMILY: &[&str] = &[
-    "الأحمد", "الحسن", "الخطيب", "الشامي", "الحلبي", "العلي", "الزعبي", "القاسم", "الحمصي", "الدمشقي", "السيد",
-    "النجار", "الحداد", "العمر", "الخوري", "الصباغ", "الأسعد", "المحمد", "الإبراهيم", "العثمان", "الحموي",
-    "الطرطوسي", "الحسيني", "البيطار", "الدروبي", "الجندي", "الأيوبي", "سلوم", "ديب", "عيسى",
+    "الأحمد",
+    "الحسن",
+    "الخطيب",
+    "الشامي",
+    "الحلبي",
+    "العلي",
+    "الزعبي",
+    "القاسم",
+    "الحمصي",
+    "الدمشقي",
+    "السيد",
+    "النجار",
+    "الحداد",
+    "العمر",
+    "الخوري",
+    "الصباغ",
+    "الأسعد",
+    "المحمد",
+    "الإبراهيم",
+    "العثمان",
+    "الحموي",
+    "الطرطوسي",
+    "الحسيني",
+    "البيطار",
+    "الدروبي",
+    "الجندي",
+    "الأيوبي",
+    "سلوم",
+    "ديب",
+    "عيسى",
 ];
 const NEIGHBOURHOODS: &[&str] = &[
-    "المزة", "الميدان", "الزهراء", "الشيخ ضاهر", "القصور", "الجميلية", "الحمراء", "الفرقان", "الإنشاءات",
-    "المشروع الثامن", "الرمل الشمالي", "الغوطة", "القدم", "الصليبة",
+    "المزة",
+    "الميدان",
+    "الزهراء",
+    "الشيخ ضاهر",
+    "القصور",
+    "الجميلية",
+    "الحمراء",
+    "الفرقان",
+    "الإنشاءات",
+    "المشروع الثامن",
+    "الرمل الشمالي",
+    "الغوطة",
+    "القدم",
+    "الصليبة",
 ];
-const STREETS: &[&str] = &["الثورة", "بغداد", "الجلاء", "النصر", "القوتلي", "الحرية", "الكورنيش", "الوحدة", "الجامعة"];
-const REJECT_REASONS: &[&str] =
-    &["البيانات غير مطابقة للوثيقة الصادرة", "صورة الهوية غير واضحة", "طلب مكرر لنفس الوثيقة"];
+const STREETS: &[&str] = &[
+    "الثورة",
+    "بغداد",
+    "الجلاء",
+    "النصر",
+    "القوتلي",
+    "الحرية",
+    "الكورنيش",
+    "الوحدة",
+    "الجامعة",
+];
+const REJECT_REASONS: &[&str] = &[
+    "البيانات غير مطابقة للوثيقة الصادرة",
+    "صورة الهوية غير واضحة",
+    "طلب مكرر لنفس الوثيقة",
+];
 const CANCEL_REASONS: &[&str] = &["بناءً على طلب المواطن", "خطأ في نوع الخدمة المطلوبة"];
-const PURPOSES: &[&str] = &["لتقديمه إلى جهة عامة", "لاستكمال معاملة سفر", "للتقديم إلى وظيفة", "لتقديمه إلى المصرف"];
-const CERTIFICATES: &[&str] = &["الشهادة الثانوية العامة - الفرع العلمي", "الشهادة الثانوية العامة - الفرع الأدبي", "شهادة التعليم الأساسي"];
+const PURPOSES: &[&str] = &[
+    "لتقديمه إلى جهة عامة",
+    "لاستكمال معاملة سفر",
+    "للتقديم إلى وظيفة",
+    "لتقديمه إلى المصرف",
+];
+const CERTIFICATES: &[&str] = &[
+    "الشهادة الثانوية العامة - الفرع العلمي",
+    "الشهادة الثانوية العامة - الفرع الأدبي",
+    "شهادة التعليم الأساسي",
+];
 
 /// The state mix: a desk with work at every stage.
 const STATE_WEIGHTS: [(State, u64); 8] = [
@@ -132,7 +250,11 @@ fn uuid_like(rng: &mut Rng) -> String {
 
 fn date_in(rng: &mut Rng, from_year: i32, to_year: i32) -> String {
     let year = from_year + rng.below((to_year - from_year + 1) as u64) as i32;
-    format!("{year:04}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
+    format!(
+        "{year:04}-{:02}-{:02}",
+        1 + rng.below(12),
+        1 + rng.below(28)
+    )
 }
 
 struct Citizen {
@@ -148,16 +270,31 @@ fn citizen(seed: u64, index: u64, governorates: usize) -> Citizen {
     let mut rng = Rng(seed ^ index.wrapping_mul(0xA24B_AED4_963E_E407));
     let governorate = rng.below(governorates as u64) as usize;
     let female = rng.chance(50);
-    let digits = format!("{:02}{:02}{:07}", governorate + 1, 1 + rng.below(40), index % 10_000_000);
-    let national_id = NationalId::parse(&digits).unwrap_or_else(|_| unreachable!("11 digits by construction"));
-    let first = if female { *rng.pick(FEMALE) } else { *rng.pick(MALE) };
+    let digits = format!(
+        "{:02}{:02}{:07}",
+        governorate + 1,
+        1 + rng.below(40),
+        index % 10_000_000
+    );
+    let national_id =
+        NationalId::parse(&digits).unwrap_or_else(|_| unreachable!("11 digits by construction"));
+    let first = if female {
+        *rng.pick(FEMALE)
+    } else {
+        *rng.pick(MALE)
+    };
     let name = CitizenName {
         first: first.to_owned(),
         father: rng.pick(MALE).to_string(),
         mother: rng.pick(FEMALE).to_string(),
         family: rng.pick(FAMILY).to_string(),
     };
-    Citizen { national_id, name, female, governorate }
+    Citizen {
+        national_id,
+        name,
+        female,
+        governorate,
+    }
 }
 
 fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar: &str) -> String {
@@ -171,11 +308,19 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
         "birth_place" => gov_ar.to_owned(),
         "registry_place" => format!("{gov_ar} / {}", 1 + rng.below(999)),
         "marital_status" => {
-            let options: &[&str] = if who.female { &["عزباء", "متزوجة", "مطلقة", "أرملة"] } else { &["عازب", "متزوج", "مطلق", "أرمل"] };
+            let options: &[&str] = if who.female {
+                &["عزباء", "متزوجة", "مطلقة", "أرملة"]
+            } else {
+                &["عازب", "متزوج", "مطلق", "أرمل"]
+            };
             rng.pick(options).to_string()
         }
         "spouse_name" => {
-            let first = if who.female { rng.pick(MALE) } else { rng.pick(FEMALE) };
+            let first = if who.female {
+                rng.pick(MALE)
+            } else {
+                rng.pick(FEMALE)
+            };
             format!("{first} {} {}", rng.pick(MALE), rng.pick(FAMILY))
         }
         "children" => {
@@ -183,7 +328,16 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
             if n == 0 {
                 "لا يوجد".to_owned()
             } else {
-                (0..n).map(|_| if rng.chance(50) { *rng.pick(MALE) } else { *rng.pick(FEMALE) }).collect::<Vec<_>>().join("، ")
+                (0..n)
+                    .map(|_| {
+                        if rng.chance(50) {
+                            *rng.pick(MALE)
+                        } else {
+                            *rng.pick(FEMALE)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("، ")
             }
         }
         "court" => format!("المحكمة الشرعية في {gov_ar}"),
@@ -210,11 +364,21 @@ struct DemoCtx {
     midnight: DateTime<Utc>,
 }
 
-fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut u64) -> (Request, Option<String>) {
+fn demo_request(
+    seed: u64,
+    index: u64,
+    total: u64,
+    ctx: &DemoCtx,
+    doc_seq: &mut u64,
+) -> (Request, Option<String>) {
     let (catalog, midnight) = (&ctx.catalog, ctx.midnight);
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
     // About four requests for every three people.
-    let who = citizen(seed, rng.below(total * 3 / 4 + 1), catalog.governorates.len());
+    let who = citizen(
+        seed,
+        rng.below(total * 3 / 4 + 1),
+        catalog.governorates.len(),
+    );
     let gov = &catalog.governorates[who.governorate];
     let service = &catalog.services[rng.below(catalog.services.len() as u64) as usize];
     let mut state = pick_state(&mut rng);
@@ -229,7 +393,10 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
     };
     let age = min_days * 86_400 + 1 + rng.below((max_days - min_days) * 86_400);
     let submitted = midnight - Duration::seconds(age as i64);
-    let paid = if matches!(state, State::Received | State::Verified | State::Approved | State::Cancelled) {
+    let paid = if matches!(
+        state,
+        State::Received | State::Verified | State::Approved | State::Cancelled
+    ) {
         !rng.chance(8)
     } else {
         true
@@ -237,7 +404,12 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
     let document = service
         .fields
         .iter()
-        .map(|f| (f.key.clone(), field_value(&mut rng, &f.key, &f.kind, &who, &gov.name_ar)))
+        .map(|f| {
+            (
+                f.key.clone(),
+                field_value(&mut rng, &f.key, &f.kind, &who, &gov.name_ar),
+            )
+        })
         .collect();
     let delivery = if rng.chance(60) {
         DeliveryPlace::Address {
@@ -251,9 +423,13 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
             ),
         }
     } else {
-        DeliveryPlace::Center { center: format!("مركز خدمة المواطن في {}", gov.name_ar) }
+        DeliveryPlace::Center {
+            center: format!("مركز خدمة المواطن في {}", gov.name_ar),
+        }
     };
-    let at = |offset_secs: u64| (submitted + Duration::seconds(offset_secs as i64)).min(midnight - Duration::seconds(1));
+    let at = |offset_secs: u64| {
+        (submitted + Duration::seconds(offset_secs as i64)).min(midnight - Duration::seconds(1))
+    };
     let mut req = Request {
         id: uuid_like(&mut rng),
         tracking_code: tracking_code((10_000_000 + index) as u32),
@@ -263,9 +439,20 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
         governorate: gov.code.clone(),
         service: service.code.clone(),
         submitted_at: submitted,
-        channel: if rng.chance(70) { Channel::App } else { Channel::Web },
-        payment: Payment { paid, bank: paid.then(|| rng.pick(&catalog.banks).code.clone()), fee_syp: service.fee_syp },
-        delivery: Delivery { place: delivery, phone: format!("09{:08}", rng.below(100_000_000)) },
+        channel: if rng.chance(70) {
+            Channel::App
+        } else {
+            Channel::Web
+        },
+        payment: Payment {
+            paid,
+            bank: paid.then(|| rng.pick(&catalog.banks).code.clone()),
+            fee_syp: service.fee_syp,
+        },
+        delivery: Delivery {
+            place: delivery,
+            phone: format!("09{:08}", rng.below(100_000_000)),
+        },
         document,
         state: State::Received,
         stamps: Vec::new(),
@@ -281,7 +468,8 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
     };
     // Rejections and cancellations happen before or after verification.
     let closed_late = matches!(state, State::Rejected | State::Cancelled) && rng.chance(50);
-    let verified = !matches!(state, State::Received | State::Rejected | State::Cancelled) || closed_late;
+    let verified =
+        !matches!(state, State::Received | State::Rejected | State::Cancelled) || closed_late;
     let mut frozen = None;
     if verified {
         *doc_seq += 1;
@@ -300,7 +488,10 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx, doc_seq: &mut 
             _ => full,
         };
         for (i, who) in supervisors.iter().take(stamps).enumerate() {
-            req.stamps.push(Stamp { supervisor: (*who).to_owned(), stamped_at: at(8 * 3_600 + i as u64 * 600) });
+            req.stamps.push(Stamp {
+                supervisor: (*who).to_owned(),
+                stamped_at: at(8 * 3_600 + i as u64 * 600),
+            });
         }
         if state == State::Approved && full < service.required_stamps as usize {
             state = State::Verified; // more stamps required than demo supervisors
@@ -330,7 +521,10 @@ fn damascus_midnight(today: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Creates the demo store in an empty data directory.
-pub fn create_demo(data_dir: &std::path::Path, options: &DemoOptions) -> Result<(Store, DemoReport)> {
+pub fn create_demo(
+    data_dir: &std::path::Path,
+    options: &DemoOptions,
+) -> Result<(Store, DemoReport)> {
     if options.requests > 50_000_000 {
         return Err(Error::bad_input("err-demo-too-many"));
     }
@@ -356,11 +550,20 @@ pub fn create_demo(data_dir: &std::path::Path, options: &DemoOptions) -> Result<
     })?;
     let by_state = store.count_by_state()?;
     let now = store.now();
-    store.audit_only(now, "demo", "demo_created", DEMO_CENTER, &format!("{total} requests, seed {seed}, today {}", options.today))?;
+    store.audit_only(
+        now,
+        "demo",
+        "demo_created",
+        DEMO_CENTER,
+        &format!("{total} requests, seed {seed}, today {}", options.today),
+    )?;
     let report = DemoReport {
         center: DEMO_CENTER.into(),
         desk: DEMO_DESK.into(),
-        users: DEMO_USERS.iter().map(|(n, r)| ((*n).to_owned(), *r)).collect(),
+        users: DEMO_USERS
+            .iter()
+            .map(|(n, r)| ((*n).to_owned(), *r))
+            .collect(),
         pin: DEMO_PIN.into(),
         requests: total,
         by_state,

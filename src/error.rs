@@ -53,8 +53,14 @@ pub enum Error {
     NotInitialised(PathBuf),
     #[error("a desk store already exists at {0}")]
     AlreadyInitialised(PathBuf),
-    #[error("{path} was written by a newer citizen-desk (schema {found}, this one knows up to {supported})")]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "{path} was written by a newer citizen-desk (schema {found}, this one knows up to {supported})"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{path} is damaged or not a citizen-desk store: {detail}")]
     Corrupt { path: PathBuf, detail: String },
     #[error("the disk is full: {0}")]
@@ -75,7 +81,11 @@ impl Error {
     /// 0 ok, 1 not found / refused / invalid, 2 bad input or usage.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::NationalId(_) | Error::BadInput(_) | Error::WeakPin | Error::BadUserName | Error::NoPin => 2,
+            Error::NationalId(_)
+            | Error::BadInput(_)
+            | Error::WeakPin
+            | Error::BadUserName
+            | Error::NoPin => 2,
             _ => 1,
         }
     }
@@ -86,7 +96,10 @@ impl Error {
             // ENOSPC
             return Error::DiskFull(format!("{}: {err}", path.display()));
         }
-        Error::Io { path, detail: err.to_string() }
+        Error::Io {
+            path,
+            detail: err.to_string(),
+        }
     }
 
     pub fn bad_input(id: &'static str) -> Error {
@@ -103,9 +116,9 @@ impl Error {
             Error::UserNotFound(u) => m("err-user-not-found").arg("user", u),
             Error::UserExists(u) => m("err-user-exists").arg("user", u),
             Error::BadUserName => m("err-bad-user-name"),
-            Error::Forbidden { role, action } => {
-                m("err-forbidden").arg_tr("role", role.label_id()).arg_tr("action", action.label_id())
-            }
+            Error::Forbidden { role, action } => m("err-forbidden")
+                .arg_tr("role", role.label_id())
+                .arg_tr("action", action.label_id()),
             Error::TwoPersonRule => m("err-two-person-rule"),
             Error::AlreadyStamped(u) => m("err-already-stamped").arg("user", u),
             Error::Unpaid => m("err-unpaid"),
@@ -116,7 +129,10 @@ impl Error {
             Error::WrongPin { attempts_left } => m("err-wrong-pin").arg("left", attempts_left),
             Error::Locked { until } => m("err-locked").arg(
                 "until",
-                until.with_timezone(&chrono_tz::Asia::Damascus).format("%H:%M").to_string(),
+                until
+                    .with_timezone(&chrono_tz::Asia::Damascus)
+                    .format("%H:%M")
+                    .to_string(),
             ),
             Error::UserInactive(u) => m("err-user-inactive").arg("user", u),
             Error::WeakPin => m("err-weak-pin"),
@@ -125,17 +141,23 @@ impl Error {
             Error::BadInput(msg) => msg.clone(),
             Error::NotInitialised(p) => m("err-not-initialised").arg("path", p.display()),
             Error::AlreadyInitialised(p) => m("err-already-initialised").arg("path", p.display()),
-            Error::NewerSchema { path, found, supported } => m("err-newer-schema")
+            Error::NewerSchema {
+                path,
+                found,
+                supported,
+            } => m("err-newer-schema")
                 .arg("path", path.display())
                 .arg("found", found)
                 .arg("supported", supported),
-            Error::Corrupt { path, detail } => {
-                m("err-corrupt").arg("path", path.display()).arg("detail", detail)
-            }
+            Error::Corrupt { path, detail } => m("err-corrupt")
+                .arg("path", path.display())
+                .arg("detail", detail),
             Error::DiskFull(d) => m("err-disk-full").arg("detail", d),
             Error::Busy(d) => m("err-busy").arg("detail", d),
             Error::Storage(d) => m("err-storage").arg("detail", d),
-            Error::Io { path, detail } => m("err-io").arg("path", path.display()).arg("detail", detail),
+            Error::Io { path, detail } => m("err-io")
+                .arg("path", path.display())
+                .arg("detail", detail),
             Error::Data(d) => m("err-data").arg("detail", d),
         }
     }
@@ -147,9 +169,14 @@ impl From<rusqlite::Error> for Error {
         if let rusqlite::Error::SqliteFailure(e, _) = &err {
             match e.code {
                 ErrorCode::DiskFull => return Error::DiskFull(err.to_string()),
-                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy(err.to_string()),
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                    return Error::Busy(err.to_string());
+                }
                 ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
-                    return Error::Corrupt { path: PathBuf::new(), detail: err.to_string() };
+                    return Error::Corrupt {
+                        path: PathBuf::new(),
+                        detail: err.to_string(),
+                    };
                 }
                 _ => {}
             }

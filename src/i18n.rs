@@ -8,7 +8,9 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::langid;
 
 /// The two languages of the desk. Arabic is the default everywhere.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -54,8 +56,8 @@ fn bundle(lang: Lang) -> &'static Bundle {
     cell.get_or_init(|| {
         // The files are compiled in and checked by a test, so a parse error
         // here is a build defect, not something staff can cause.
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(res, _errors)| res);
+        let resource =
+            FluentResource::try_new(source.to_owned()).unwrap_or_else(|(res, _errors)| res);
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // Isolation marks (U+2068/U+2069) show as junk in terminals and in
         // PDFs; bidi is handled where text is laid out.
@@ -76,7 +78,11 @@ pub struct Message {
 
 impl Message {
     pub fn new(id: &'static str) -> Self {
-        Message { id, args: Vec::new(), translated_args: Vec::new() }
+        Message {
+            id,
+            args: Vec::new(),
+            translated_args: Vec::new(),
+        }
     }
 
     /// An argument that is a message id (a state, a role...), shown in the
@@ -92,8 +98,11 @@ impl Message {
     }
 
     pub fn text(&self, lang: Lang) -> String {
-        let translated: Vec<(&str, String)> =
-            self.translated_args.iter().map(|(k, id)| (*k, tr(lang, id, &[]))).collect();
+        let translated: Vec<(&str, String)> = self
+            .translated_args
+            .iter()
+            .map(|(k, id)| (*k, tr(lang, id, &[])))
+            .collect();
         let pairs: Vec<(&str, &str)> = self
             .args
             .iter()
@@ -121,7 +130,9 @@ pub fn tr(lang: Lang, id: &str, args: &[(&str, &str)]) -> String {
         fargs.set(*k, FluentValue::from(*v));
     }
     let mut errors = Vec::new();
-    bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+    bundle
+        .format_pattern(pattern, Some(&fargs), &mut errors)
+        .into_owned()
 }
 
 /// Every message id defined in the file for `lang` (used by the tests that

@@ -8,13 +8,27 @@ use tempfile::TempDir;
 
 fn demo_dir(n: u64, seed: u64) -> TempDir {
     let dir = TempDir::new().unwrap();
-    let out = cli(dir.path(), &["demo", "--requests", &n.to_string(), "--seed", &seed.to_string(), "--today", "2026-11-28"], None, None);
+    let out = cli(
+        dir.path(),
+        &[
+            "demo",
+            "--requests",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--today",
+            "2026-11-28",
+        ],
+        None,
+        None,
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     dir
 }
 
 fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
 }
 
 fn sql_one(dir: &TempDir, sql: &str) -> String {
@@ -25,44 +39,120 @@ fn sql_one(dir: &TempDir, sql: &str) -> String {
 #[test]
 fn init_creates_store_and_admin_then_admin_adds_staff() {
     let dir = TempDir::new().unwrap();
-    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("12345\n"));
+    let out = cli(
+        dir.path(),
+        &["init", "--center", "DAM02", "--desk", "D07"],
+        None,
+        Some("12345\n"),
+    );
     assert_eq!(code(&out), 2, "a 5-digit PIN is refused");
     assert!(stderr(&out).contains("6"), "{}", stderr(&out));
-    assert!(!dir.path().join("desk.sqlite3").exists(), "nothing is created on bad input");
+    assert!(
+        !dir.path().join("desk.sqlite3").exists(),
+        "nothing is created on bad input"
+    );
 
-    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("٢٤٦٨١٣\n"));
+    let out = cli(
+        dir.path(),
+        &["init", "--center", "DAM02", "--desk", "D07"],
+        None,
+        Some("٢٤٦٨١٣\n"),
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let out = cli(dir.path(), &["init", "--center", "DAM02", "--desk", "D07"], None, Some("246813\n"));
+    let out = cli(
+        dir.path(),
+        &["init", "--center", "DAM02", "--desk", "D07"],
+        None,
+        Some("246813\n"),
+    );
     assert_eq!(code(&out), 1, "a second init is refused");
 
     // Admin PIN on the first stdin line, the new user's PIN on the second.
-    let out = cli(dir.path(), &["--user", "admin", "user", "add", "huda", "--role", "supervisor"], None, Some("246813\n135792\n"));
+    let out = cli(
+        dir.path(),
+        &[
+            "--user",
+            "admin",
+            "user",
+            "add",
+            "huda",
+            "--role",
+            "supervisor",
+        ],
+        None,
+        Some("246813\n135792\n"),
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let out = cli(dir.path(), &["--user", "admin", "--json", "user", "list"], Some("246813"), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "admin", "--json", "user", "list"],
+        Some("246813"),
+        None,
+    );
     let users = json(&out);
-    let names: Vec<&str> = users["users"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["admin", "huda"]);
     assert_eq!(users["schema_version"], 1);
 
-    let out = cli(dir.path(), &["--user", "huda", "user", "add", "x", "--role", "admin"], Some("135792"), Some("111111\n"));
+    let out = cli(
+        dir.path(),
+        &["--user", "huda", "user", "add", "x", "--role", "admin"],
+        Some("135792"),
+        Some("111111\n"),
+    );
     assert_eq!(code(&out), 1, "a supervisor cannot add users");
     let err = stderr(&out);
-    assert!(err.contains("غير مسموح") && err.contains("Not allowed"), "{err}");
+    assert!(
+        err.contains("غير مسموح") && err.contains("Not allowed"),
+        "{err}"
+    );
 }
 
 #[test]
 fn demo_is_deterministic_and_prints_its_users() {
     let a = TempDir::new().unwrap();
-    let out = cli(a.path(), &["demo", "--requests", "300", "--seed", "9", "--today", "2026-11-28", "--lang", "en"], None, None);
+    let out = cli(
+        a.path(),
+        &[
+            "demo",
+            "--requests",
+            "300",
+            "--seed",
+            "9",
+            "--today",
+            "2026-11-28",
+            "--lang",
+            "en",
+        ],
+        None,
+        None,
+    );
     assert_eq!(code(&out), 0);
     let text = stdout(&out);
-    for user in ["admin", "clerk1", "clerk2", "supervisor1", "supervisor2", "123456"] {
+    for user in [
+        "admin",
+        "clerk1",
+        "clerk2",
+        "supervisor1",
+        "supervisor2",
+        "123456",
+    ] {
         assert!(text.contains(user), "{text}");
     }
     let b = demo_dir(300, 9);
     let c = demo_dir(300, 10);
     let list = |dir: &TempDir| {
-        let out = cli(dir.path(), &["--user", "clerk1", "--json", "requests", "--limit", "1000"], Some(PIN), None);
+        let out = cli(
+            dir.path(),
+            &["--user", "clerk1", "--json", "requests", "--limit", "1000"],
+            Some(PIN),
+            None,
+        );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         json(&out)["requests"].clone()
     };
@@ -71,11 +161,31 @@ fn demo_is_deterministic_and_prints_its_users() {
     assert_eq!(la, lb, "same seed and day, same data");
     assert_ne!(la, lc, "another seed, other data");
     // Every state of the lifecycle is present, and so are unpaid requests.
-    let states: std::collections::BTreeSet<&str> = la.as_array().unwrap().iter().map(|r| r["state"].as_str().unwrap()).collect();
+    let states: std::collections::BTreeSet<&str> = la
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
     assert_eq!(states.len(), 8, "{states:?}");
-    assert!(la.as_array().unwrap().iter().any(|r| r["payment"]["paid"] == false));
-    assert!(la.as_array().unwrap().iter().any(|r| r["delivery"]["kind"] == "center"));
-    assert!(la.as_array().unwrap().iter().any(|r| r["delivery"]["kind"] == "address"));
+    assert!(
+        la.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["payment"]["paid"] == false)
+    );
+    assert!(
+        la.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["delivery"]["kind"] == "center")
+    );
+    assert!(
+        la.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["delivery"]["kind"] == "address")
+    );
     let out = cli(a.path(), &["demo", "--requests", "5"], None, None);
     assert_eq!(code(&out), 1, "demo only into an empty store");
 }
@@ -83,11 +193,22 @@ fn demo_is_deterministic_and_prints_its_users() {
 #[test]
 fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
     let dir = demo_dir(200, 1);
-    let nid = sql_one(&dir, "SELECT national_id FROM requests ORDER BY tracking_code LIMIT 1");
-    let arabic: String = nid.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+    let nid = sql_one(
+        &dir,
+        "SELECT national_id FROM requests ORDER BY tracking_code LIMIT 1",
+    );
+    let arabic: String = nid
+        .chars()
+        .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
     let spaced = format!("{} {}-{}", &arabic[..2 * 2], &arabic[4..8], &arabic[8..]);
     for input in [nid.as_str(), arabic.as_str(), spaced.as_str()] {
-        let out = cli(dir.path(), &["--user", "clerk1", "--json", "lookup", input], Some(PIN), None);
+        let out = cli(
+            dir.path(),
+            &["--user", "clerk1", "--json", "lookup", input],
+            Some(PIN),
+            None,
+        );
         assert_eq!(code(&out), 0, "{input}: {}", stderr(&out));
         let v = json(&out);
         assert_eq!(v["schema_version"], 1);
@@ -101,14 +222,29 @@ fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
             assert_eq!(state, state.to_lowercase());
         }
     }
-    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "٠١٢٣٤"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "lookup", "٠١٢٣٤"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert!(err.contains("5 digits") && err.contains("١١ رقماً"), "{err}");
-    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "0123456789X"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "lookup", "0123456789X"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("\"X\""), "{}", stderr(&out));
-    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "99999999999"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "lookup", "99999999999"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 1, "not found");
     assert!(stderr(&out).contains("99999999999"));
 }
@@ -118,21 +254,41 @@ fn requests_are_found_by_id_or_tracking_code() {
     let dir = demo_dir(100, 2);
     let (id, tracking): (String, String) = {
         let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
-        conn.query_row("SELECT id, tracking_code FROM requests LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+        conn.query_row("SELECT id, tracking_code FROM requests LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
     };
     for reference in [id.as_str(), tracking.as_str(), &tracking.to_lowercase()] {
-        let out = cli(dir.path(), &["--user", "clerk2", "--json", "show", reference], Some(PIN), None);
+        let out = cli(
+            dir.path(),
+            &["--user", "clerk2", "--json", "show", reference],
+            Some(PIN),
+            None,
+        );
         assert_eq!(code(&out), 0, "{reference}: {}", stderr(&out));
         assert_eq!(json(&out)["request"]["id"], Value::String(id.clone()));
     }
-    let out = cli(dir.path(), &["--user", "clerk2", "show", "RR000000000XX"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk2", "show", "RR000000000XX"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 1);
 }
 
 #[test]
 fn the_whole_desk_flow_with_refusals_and_exit_codes() {
     let dir = demo_dir(300, 3);
-    let code_of = |cond: &str| sql_one(&dir, &format!("SELECT tracking_code FROM requests WHERE {cond} ORDER BY tracking_code LIMIT 1"));
+    let code_of = |cond: &str| {
+        sql_one(
+            &dir,
+            &format!(
+                "SELECT tracking_code FROM requests WHERE {cond} ORDER BY tracking_code LIMIT 1"
+            ),
+        )
+    };
     let t = code_of("state = 'received' AND stamps_required = 2");
     let run = |user: &str, args: &[&str]| {
         let mut all = vec!["--user", user, "--json"];
@@ -152,16 +308,33 @@ fn the_whole_desk_flow_with_refusals_and_exit_codes() {
     assert_eq!(json(&out)["request"]["state"], "verified");
     let out = run("clerk1", &["reject", &t, "--reason", ""]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let out = run("supervisor2", &["cancel", &t, "--reason", "بناءً على طلب المواطن"]);
+    let out = run(
+        "supervisor2",
+        &["cancel", &t, "--reason", "بناءً على طلب المواطن"],
+    );
     assert_eq!(json(&out)["request"]["state"], "cancelled");
     let out = run("clerk1", &["verify", &t]);
     assert_eq!(code(&out), 1, "closed requests stay closed");
 
     let out = run("clerk1", &["requests", "--state", "nonsense"]);
     assert_eq!(code(&out), 2);
-    let out = run("clerk1", &["requests", "--state", "cancelled", "--limit", "1000"]);
-    assert!(json(&out)["requests"].as_array().unwrap().iter().any(|r| r["tracking_code"] == Value::String(t.clone())));
-    let out = cli(dir.path(), &["--user", "clerk1", "requests"], Some("000000"), None);
+    let out = run(
+        "clerk1",
+        &["requests", "--state", "cancelled", "--limit", "1000"],
+    );
+    assert!(
+        json(&out)["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["tracking_code"] == Value::String(t.clone()))
+    );
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "requests"],
+        Some("000000"),
+        None,
+    );
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("Wrong PIN"));
     let out = cli(dir.path(), &["requests"], Some(PIN), None);
@@ -177,7 +350,12 @@ fn the_whole_desk_flow_with_refusals_and_exit_codes() {
 #[test]
 fn audit_verify_reports_tampering_with_exit_1() {
     let dir = demo_dir(30, 4);
-    let out = cli(dir.path(), &["--user", "clerk1", "requests"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "requests"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 0);
     {
         let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
@@ -185,16 +363,28 @@ fn audit_verify_reports_tampering_with_exit_1() {
     }
     let out = cli(dir.path(), &["--lang", "en", "audit", "verify"], None, None);
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).contains("BROKEN at entry 2"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("BROKEN at entry 2"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn missing_store_is_explained_with_its_path() {
     let dir = TempDir::new().unwrap();
-    let out = cli(dir.path(), &["--user", "clerk1", "lookup", "01234567890"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "lookup", "01234567890"],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
-    assert!(err.contains(&dir.path().display().to_string()) && err.contains("citizen-desk init"), "{err}");
+    assert!(
+        err.contains(&dir.path().display().to_string()) && err.contains("citizen-desk init"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -202,19 +392,50 @@ fn backup_and_restore_from_the_command_line() {
     let dir = demo_dir(50, 5);
     let file = dir.path().join("backup-1.sqlite3");
     let f = file.to_str().unwrap();
-    let out = cli(dir.path(), &["--user", "clerk1", "backup", f], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "backup", f],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 1, "backups are for admins");
-    let out = cli(dir.path(), &["--user", "admin", "backup", f], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "admin", "backup", f],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let t = sql_one(&dir, "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1");
-    let out = cli(dir.path(), &["--user", "clerk1", "verify", &t], Some(PIN), None);
+    let t = sql_one(
+        &dir,
+        "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1",
+    );
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "verify", &t],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 0);
-    let out = cli(dir.path(), &["--user", "admin", "--json", "restore", f], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "admin", "--json", "restore", f],
+        Some(PIN),
+        None,
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(json(&out)["replaced_kept_at"].is_string());
-    let state = sql_one(&dir, &format!("SELECT state FROM requests WHERE tracking_code = '{t}'"));
+    let state = sql_one(
+        &dir,
+        &format!("SELECT state FROM requests WHERE tracking_code = '{t}'"),
+    );
     assert_eq!(state, "received");
-    let out = cli(dir.path(), &["--user", "admin", "restore", "/no/such/file.sqlite3"], Some(PIN), None);
+    let out = cli(
+        dir.path(),
+        &["--user", "admin", "restore", "/no/such/file.sqlite3"],
+        Some(PIN),
+        None,
+    );
     assert_ne!(code(&out), 0);
 }
 
@@ -244,8 +465,16 @@ fn a_killed_demo_leaves_a_consistent_store() {
         eprintln!("note: the demo finished before it could be killed; checking the finished store");
     }
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let total: u64 = json(&out)["by_state"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
-    assert!(total == 0 || total == 400_000, "all or nothing, got {total}");
+    let total: u64 = json(&out)["by_state"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert!(
+        total == 0 || total == 400_000,
+        "all or nothing, got {total}"
+    );
     let out = cli(dir.path(), &["audit", "verify"], None, None);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }

@@ -18,7 +18,10 @@ fn r(code: &str) -> RequestRef {
 #[test]
 fn verify_then_stamps_approve_with_two_persons() {
     let (_dir, mut store) = demo_store(300);
-    let code = find(&store, "state = 'received' AND paid = 1 AND stamps_required = 2");
+    let code = find(
+        &store,
+        "state = 'received' AND paid = 1 AND stamps_required = 2",
+    );
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     let sup1 = store.sign_in("supervisor1", PIN).unwrap();
     let sup2 = store.sign_in("supervisor2", PIN).unwrap();
@@ -32,14 +35,29 @@ fn verify_then_stamps_approve_with_two_persons() {
     assert!(frozen.contains(req.national_id.as_str()) && frozen.contains(&number));
 
     // The clerk may not stamp; the first supervisor leaves it partially stamped.
-    assert!(matches!(store.stamp(&clerk, &r(&code)), Err(Error::Forbidden { role: Role::Clerk, action: Action::Stamp })));
+    assert!(matches!(
+        store.stamp(&clerk, &r(&code)),
+        Err(Error::Forbidden {
+            role: Role::Clerk,
+            action: Action::Stamp
+        })
+    ));
     let req = store.stamp(&sup1, &r(&code)).unwrap();
     assert_eq!((req.state, req.stamps.len()), (State::Verified, 1));
-    assert!(matches!(store.stamp(&sup1, &r(&code)), Err(Error::AlreadyStamped(_))));
+    assert!(matches!(
+        store.stamp(&sup1, &r(&code)),
+        Err(Error::AlreadyStamped(_))
+    ));
     let req = store.stamp(&sup2, &r(&code)).unwrap();
     assert_eq!((req.state, req.stamps.len()), (State::Approved, 2));
     // Nothing more to stamp once approved.
-    assert!(matches!(store.stamp(&sup2, &r(&code)), Err(Error::InvalidTransition { state: State::Approved, .. })));
+    assert!(matches!(
+        store.stamp(&sup2, &r(&code)),
+        Err(Error::InvalidTransition {
+            state: State::Approved,
+            ..
+        })
+    ));
     assert_eq!(state_of(&store, &code), (State::Approved, 2));
 }
 
@@ -54,7 +72,12 @@ fn supervisor_cannot_stamp_what_they_verified() {
     assert_eq!(state_of(&store, &code), (State::Verified, 0));
     // The refusal itself is in the audit log.
     let tail = store.audit_tail(3).unwrap();
-    assert!(tail.iter().any(|e| e.action == "refused" && e.actor == "supervisor1" && e.detail.contains("stamp")), "{tail:?}");
+    assert!(
+        tail.iter().any(|e| e.action == "refused"
+            && e.actor == "supervisor1"
+            && e.detail.contains("stamp")),
+        "{tail:?}"
+    );
 }
 
 #[test]
@@ -63,21 +86,59 @@ fn illegal_transitions_are_refused_and_change_nothing() {
     let clerk = store.sign_in("clerk2", PIN).unwrap();
     let sup = store.sign_in("supervisor2", PIN).unwrap();
     let dispatched = find(&store, "state = 'dispatched'");
-    assert!(matches!(store.verify(&clerk, &r(&dispatched)), Err(Error::InvalidTransition { state: State::Dispatched, action: Action::Verify })));
-    assert!(matches!(store.reject(&clerk, &r(&dispatched), "late"), Err(Error::InvalidTransition { .. })));
-    assert!(matches!(store.cancel(&sup, &r(&dispatched), "late"), Err(Error::InvalidTransition { .. })));
+    assert!(matches!(
+        store.verify(&clerk, &r(&dispatched)),
+        Err(Error::InvalidTransition {
+            state: State::Dispatched,
+            action: Action::Verify
+        })
+    ));
+    assert!(matches!(
+        store.reject(&clerk, &r(&dispatched), "late"),
+        Err(Error::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        store.cancel(&sup, &r(&dispatched), "late"),
+        Err(Error::InvalidTransition { .. })
+    ));
     assert_eq!(state_of(&store, &dispatched).0, State::Dispatched);
 
     let received = find(&store, "state = 'received'");
-    assert!(matches!(store.stamp(&sup, &r(&received)), Err(Error::InvalidTransition { state: State::Received, .. })));
-    assert!(matches!(store.reject(&clerk, &r(&received), "   "), Err(Error::ReasonRequired)));
+    assert!(matches!(
+        store.stamp(&sup, &r(&received)),
+        Err(Error::InvalidTransition {
+            state: State::Received,
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.reject(&clerk, &r(&received), "   "),
+        Err(Error::ReasonRequired)
+    ));
     // Clerks reject, only supervisors cancel.
-    assert!(matches!(store.cancel(&clerk, &r(&received), "x"), Err(Error::Forbidden { .. })));
-    let req = store.reject(&clerk, &r(&received), "صورة الهوية غير واضحة").unwrap();
-    assert_eq!((req.state, req.reason.as_deref()), (State::Rejected, Some("صورة الهوية غير واضحة")));
+    assert!(matches!(
+        store.cancel(&clerk, &r(&received), "x"),
+        Err(Error::Forbidden { .. })
+    ));
+    let req = store
+        .reject(&clerk, &r(&received), "صورة الهوية غير واضحة")
+        .unwrap();
+    assert_eq!(
+        (req.state, req.reason.as_deref()),
+        (State::Rejected, Some("صورة الهوية غير واضحة"))
+    );
     let approved = find(&store, "state = 'approved'");
-    assert_eq!(store.cancel(&sup, &r(&approved), "بناءً على طلب المواطن").unwrap().state, State::Cancelled);
-    assert!(matches!(store.show(&clerk, &r("no-such-request")), Err(Error::RequestNotFound(_))));
+    assert_eq!(
+        store
+            .cancel(&sup, &r(&approved), "بناءً على طلب المواطن")
+            .unwrap()
+            .state,
+        State::Cancelled
+    );
+    assert!(matches!(
+        store.show(&clerk, &r("no-such-request")),
+        Err(Error::RequestNotFound(_))
+    ));
 }
 
 #[test]
@@ -86,18 +147,41 @@ fn admins_cannot_touch_documents_and_clerks_cannot_manage_users() {
     let admin = store.sign_in("admin", PIN).unwrap();
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     let id = NationalId::parse("01010000001").unwrap();
-    assert!(matches!(store.lookup(&admin, &id), Err(Error::Forbidden { role: Role::Admin, action: Action::Lookup })));
+    assert!(matches!(
+        store.lookup(&admin, &id),
+        Err(Error::Forbidden {
+            role: Role::Admin,
+            action: Action::Lookup
+        })
+    ));
     let code = find(&store, "state = 'received'");
-    assert!(matches!(store.verify(&admin, &r(&code)), Err(Error::Forbidden { .. })));
-    assert!(matches!(store.add_user(&clerk, "mallory", Role::Admin, "999999"), Err(Error::Forbidden { .. })));
-    store.add_user(&admin, "clerk3", Role::Clerk, "٢٤٦٨١٠").unwrap();
+    assert!(matches!(
+        store.verify(&admin, &r(&code)),
+        Err(Error::Forbidden { .. })
+    ));
+    assert!(matches!(
+        store.add_user(&clerk, "mallory", Role::Admin, "999999"),
+        Err(Error::Forbidden { .. })
+    ));
+    store
+        .add_user(&admin, "clerk3", Role::Clerk, "٢٤٦٨١٠")
+        .unwrap();
     let c3 = store.sign_in("clerk3", "246810").unwrap();
     assert_eq!(c3.role(), Role::Clerk);
     // A deactivated user's open session stops working at once.
     store.deactivate_user(&admin, "clerk3").unwrap();
-    assert!(matches!(store.verify(&c3, &r(&code)), Err(Error::UserInactive(_))));
-    assert!(matches!(store.sign_in("clerk3", "246810"), Err(Error::UserInactive(_))));
-    assert!(matches!(store.deactivate_user(&admin, "admin"), Err(Error::LastAdmin)));
+    assert!(matches!(
+        store.verify(&c3, &r(&code)),
+        Err(Error::UserInactive(_))
+    ));
+    assert!(matches!(
+        store.sign_in("clerk3", "246810"),
+        Err(Error::UserInactive(_))
+    ));
+    assert!(matches!(
+        store.deactivate_user(&admin, "admin"),
+        Err(Error::LastAdmin)
+    ));
 }
 
 #[test]
@@ -108,18 +192,32 @@ fn five_wrong_pins_lock_for_five_minutes() {
     let clock = now.clone();
     store.set_clock(Arc::new(move || *clock.lock().unwrap()));
     for left in (1..=4).rev() {
-        assert!(matches!(store.sign_in("clerk1", "000000"), Err(Error::WrongPin { attempts_left }) if attempts_left == left));
+        assert!(
+            matches!(store.sign_in("clerk1", "000000"), Err(Error::WrongPin { attempts_left }) if attempts_left == left)
+        );
     }
-    assert!(matches!(store.sign_in("clerk1", "000000"), Err(Error::Locked { .. })));
+    assert!(matches!(
+        store.sign_in("clerk1", "000000"),
+        Err(Error::Locked { .. })
+    ));
     // Even the right PIN is refused while locked.
-    assert!(matches!(store.sign_in("clerk1", PIN), Err(Error::Locked { .. })));
+    assert!(matches!(
+        store.sign_in("clerk1", PIN),
+        Err(Error::Locked { .. })
+    ));
     *now.lock().unwrap() = start + Duration::minutes(4);
-    assert!(matches!(store.sign_in("clerk1", PIN), Err(Error::Locked { .. })));
+    assert!(matches!(
+        store.sign_in("clerk1", PIN),
+        Err(Error::Locked { .. })
+    ));
     *now.lock().unwrap() = start + Duration::minutes(5) + Duration::seconds(1);
     assert!(store.sign_in("clerk1", PIN).is_ok());
     // Other users were never affected.
     assert!(store.sign_in("clerk2", PIN).is_ok());
-    let failures = count(&store, "SELECT count(*) FROM audit WHERE action = 'sign_in_failed' AND actor = 'clerk1'");
+    let failures = count(
+        &store,
+        "SELECT count(*) FROM audit WHERE action = 'sign_in_failed' AND actor = 'clerk1'",
+    );
     assert_eq!(failures, 5);
 }
 
@@ -129,25 +227,41 @@ fn admin_unlock_and_pin_reset() {
     for _ in 0..5 {
         let _ = store.sign_in("clerk2", "111111");
     }
-    assert!(matches!(store.sign_in("clerk2", PIN), Err(Error::Locked { .. })));
+    assert!(matches!(
+        store.sign_in("clerk2", PIN),
+        Err(Error::Locked { .. })
+    ));
     let admin = store.sign_in("admin", PIN).unwrap();
     store.unlock_user(&admin, "clerk2").unwrap();
     assert!(store.sign_in("clerk2", PIN).is_ok());
     store.reset_pin(&admin, "clerk2", "97531864").unwrap();
-    assert!(matches!(store.sign_in("clerk2", PIN), Err(Error::WrongPin { .. })));
+    assert!(matches!(
+        store.sign_in("clerk2", PIN),
+        Err(Error::WrongPin { .. })
+    ));
     assert!(store.sign_in("clerk2", "97531864").is_ok());
-    assert!(matches!(store.reset_pin(&admin, "clerk2", "123"), Err(Error::WeakPin)));
+    assert!(matches!(
+        store.reset_pin(&admin, "clerk2", "123"),
+        Err(Error::WeakPin)
+    ));
 }
 
 #[test]
 fn every_change_writes_one_audit_row_and_one_outbox_row() {
     let (_dir, mut store) = demo_store(100);
-    assert_eq!(count(&store, "SELECT count(*) FROM outbox"), 0, "demo rows are local only");
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM outbox"),
+        0,
+        "demo rows are local only"
+    );
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     let code = find(&store, "state = 'received'");
     let audit_before = count(&store, "SELECT count(*) FROM audit");
     let req = store.verify(&clerk, &r(&code)).unwrap();
-    assert_eq!(count(&store, "SELECT count(*) FROM audit") - audit_before, 1);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM audit") - audit_before,
+        1
+    );
     let pending = store.outbox_pending(10).unwrap();
     assert_eq!(pending.len(), 1);
     let entry = &pending[0];
@@ -162,7 +276,14 @@ fn every_change_writes_one_audit_row_and_one_outbox_row() {
     assert!(found.iter().any(|x| x.id == req.id));
     assert_eq!(store.outbox_len().unwrap(), 1);
     let last = &store.audit_tail(1).unwrap()[0];
-    assert_eq!((last.action.as_str(), last.subject.as_str(), last.actor.as_str()), ("lookup", id.as_str(), "clerk1"));
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.subject.as_str(),
+            last.actor.as_str()
+        ),
+        ("lookup", id.as_str(), "clerk1")
+    );
 }
 
 #[test]
@@ -170,15 +291,27 @@ fn document_numbers_never_repeat() {
     let (_dir, mut store) = demo_store(400);
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     let codes: Vec<String> = {
-        let mut stmt = store.connection().prepare("SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 20").unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 20")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     };
     assert!(codes.len() >= 10);
     for code in &codes {
         store.verify(&clerk, &r(code)).unwrap();
     }
-    let distinct = count(&store, "SELECT count(DISTINCT document_number) FROM requests WHERE document_number IS NOT NULL");
-    let total = count(&store, "SELECT count(*) FROM requests WHERE document_number IS NOT NULL");
+    let distinct = count(
+        &store,
+        "SELECT count(DISTINCT document_number) FROM requests WHERE document_number IS NOT NULL",
+    );
+    let total = count(
+        &store,
+        "SELECT count(*) FROM requests WHERE document_number IS NOT NULL",
+    );
     assert_eq!(distinct, total);
 }
 
@@ -186,12 +319,36 @@ fn document_numbers_never_repeat() {
 fn listing_filters_by_state_and_overdue() {
     let (_dir, mut store) = demo_store(500);
     let clerk = store.sign_in("clerk1", PIN).unwrap();
-    let approved = store.list(&clerk, &RequestFilter { state: Some(State::Approved), overdue: false, limit: 1000 }).unwrap();
+    let approved = store
+        .list(
+            &clerk,
+            &RequestFilter {
+                state: Some(State::Approved),
+                overdue: false,
+                limit: 1000,
+            },
+        )
+        .unwrap();
     assert!(!approved.is_empty());
     assert!(approved.iter().all(|x| x.state == State::Approved));
-    assert_eq!(approved.len() as i64, count(&store, "SELECT count(*) FROM requests WHERE state = 'approved'"));
+    assert_eq!(
+        approved.len() as i64,
+        count(
+            &store,
+            "SELECT count(*) FROM requests WHERE state = 'approved'"
+        )
+    );
     let now = store.now();
-    let overdue = store.list(&clerk, &RequestFilter { state: None, overdue: true, limit: 1000 }).unwrap();
+    let overdue = store
+        .list(
+            &clerk,
+            &RequestFilter {
+                state: None,
+                overdue: true,
+                limit: 1000,
+            },
+        )
+        .unwrap();
     assert!(overdue.iter().all(|x| x.is_overdue(now)));
     // Sorted most urgent first.
     assert!(overdue.windows(2).all(|w| w[0].due_at <= w[1].due_at));

@@ -31,9 +31,15 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
     let latest = schema::latest_version();
     assert!(latest >= 1);
     for version in 1..=latest {
-        assert!(fixture_path(version).exists(), "add tests/fixtures/schema-v{version}.sql for the new schema version");
+        assert!(
+            fixture_path(version).exists(),
+            "add tests/fixtures/schema-v{version}.sql for the new schema version"
+        );
         let dir = store_from_fixture(version);
-        assert_eq!(store::schema_version_of(&Store::path_in(dir.path())).unwrap(), version);
+        assert_eq!(
+            store::schema_version_of(&Store::path_in(dir.path())).unwrap(),
+            version
+        );
         let mut store = Store::open(dir.path()).unwrap();
         assert_eq!(store::schema_version_of(store.path()).unwrap(), latest);
         assert_eq!(store.center(), "TRT01");
@@ -41,11 +47,25 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
         assert_eq!(count(&store, "SELECT count(*) FROM requests"), 12);
         assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
         let clerk = store.sign_in("clerk1", PIN).unwrap();
-        let nid: String = store.connection().query_row("SELECT national_id FROM requests LIMIT 1", [], |r| r.get(0)).unwrap();
-        assert!(!store.lookup(&clerk, &NationalId::parse(&nid).unwrap()).unwrap().is_empty());
+        let nid: String = store
+            .connection()
+            .query_row("SELECT national_id FROM requests LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert!(
+            !store
+                .lookup(&clerk, &NationalId::parse(&nid).unwrap())
+                .unwrap()
+                .is_empty()
+        );
         let code = find(&store, "state IN ('received', 'verified', 'approved')");
         let reference = RequestRef::parse(&code).unwrap();
-        assert_eq!(store.reject(&clerk, &reference, "اختبار الترقية").unwrap().state, State::Rejected);
+        assert_eq!(
+            store
+                .reject(&clerk, &reference, "اختبار الترقية")
+                .unwrap()
+                .state,
+            State::Rejected
+        );
         assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
     }
 }
@@ -53,7 +73,13 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
 #[test]
 fn a_store_from_a_newer_version_is_refused_untouched() {
     let (dir, store) = demo_store(5);
-    store.connection().execute_batch(&format!("PRAGMA user_version = {}", schema::latest_version() + 1)).unwrap();
+    store
+        .connection()
+        .execute_batch(&format!(
+            "PRAGMA user_version = {}",
+            schema::latest_version() + 1
+        ))
+        .unwrap();
     drop(store);
     let before = std::fs::read(Store::path_in(dir.path())).unwrap();
     let err = Store::open(dir.path()).unwrap_err();
@@ -73,10 +99,20 @@ fn a_damaged_file_is_reported_with_its_path_and_never_overwritten() {
         Error::Corrupt { path: p, .. } => assert_eq!(p, &path),
         other => panic!("expected Corrupt, got {other:?}"),
     }
-    assert!(err.message().text(citizen_desk::i18n::Lang::En).contains(&path.display().to_string()));
+    assert!(
+        err.message()
+            .text(citizen_desk::i18n::Lang::En)
+            .contains(&path.display().to_string())
+    );
     // Creating a store there is refused too: the damaged file stays for recovery.
-    assert!(matches!(Store::create(dir.path(), "TRT01", "D01", false), Err(Error::AlreadyInitialised(_))));
-    assert_eq!(std::fs::read(&path).unwrap(), b"this is not a database, it is a shopping list");
+    assert!(matches!(
+        Store::create(dir.path(), "TRT01", "D01", false),
+        Err(Error::AlreadyInitialised(_))
+    ));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not a database, it is a shopping list"
+    );
 
     // A real store with its pages scrambled past the header.
     let (dir2, store) = demo_store(200);
@@ -102,10 +138,16 @@ fn a_damaged_file_is_reported_with_its_path_and_never_overwritten() {
 fn a_foreign_sqlite_file_is_not_taken_over() {
     let dir = TempDir::new().unwrap();
     let path = Store::path_in(dir.path());
-    Connection::open(&path).unwrap().execute_batch("CREATE TABLE recipes (name TEXT)").unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE recipes (name TEXT)")
+        .unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
-    let tables: i64 = Connection::open(&path).unwrap().query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+    let tables: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(tables, 1, "no tables were added to someone else's file");
 }
 
@@ -115,7 +157,9 @@ fn audit_verify_finds_the_first_edited_or_deleted_row() {
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     for _ in 0..3 {
         let code = find(&store, "state = 'received'");
-        store.verify(&clerk, &RequestRef::parse(&code).unwrap()).unwrap();
+        store
+            .verify(&clerk, &RequestRef::parse(&code).unwrap())
+            .unwrap();
     }
     let report = store.verify_audit_chain().unwrap();
     assert!(report.first_broken.is_none());
@@ -124,20 +168,39 @@ fn audit_verify_finds_the_first_edited_or_deleted_row() {
 
     // The triggers refuse edits through SQL...
     let conn = store.connection();
-    assert!(conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 4", []).is_err());
+    assert!(
+        conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 4", [])
+            .is_err()
+    );
     assert!(conn.execute("DELETE FROM audit WHERE seq = 4", []).is_err());
     // ...and if someone drops them, the chain still tells.
-    conn.execute_batch("DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;").unwrap();
-    conn.execute("UPDATE audit SET detail = 'nothing happened' WHERE seq = 7", []).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;",
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE audit SET detail = 'nothing happened' WHERE seq = 7",
+        [],
+    )
+    .unwrap();
     let report = store.verify_audit_chain().unwrap();
-    assert_eq!(report.first_broken.as_ref().map(|b| b.0), Some(7), "{report:?}");
+    assert_eq!(
+        report.first_broken.as_ref().map(|b| b.0),
+        Some(7),
+        "{report:?}"
+    );
 
     let (_dir2, store2) = demo_store(20);
     let conn = store2.connection();
-    conn.execute_batch("DROP TRIGGER audit_is_append_only_delete;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_is_append_only_delete;")
+        .unwrap();
     conn.execute("DELETE FROM audit WHERE seq = 3", []).unwrap();
     let report = store2.verify_audit_chain().unwrap();
-    assert_eq!(report.first_broken.as_ref().map(|b| b.0), Some(4), "{report:?}");
+    assert_eq!(
+        report.first_broken.as_ref().map(|b| b.0),
+        Some(4),
+        "{report:?}"
+    );
 }
 
 #[test]
@@ -147,8 +210,14 @@ fn a_full_disk_loses_nothing() {
     let code = find(&store, "state = 'received'");
     let audit_rows = count(&store, "SELECT count(*) FROM audit");
     // SQLite's page limit produces the very SQLITE_FULL a full disk does.
-    let pages: i64 = store.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-    store.connection().execute_batch(&format!("PRAGMA max_page_count = {}", pages + 3)).unwrap();
+    let pages: i64 = store
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .connection()
+        .execute_batch(&format!("PRAGMA max_page_count = {}", pages + 3))
+        .unwrap();
     let mut failed_on = None;
     // Fill the last free pages until a change no longer fits.
     for _ in 0..500 {
@@ -170,10 +239,22 @@ fn a_full_disk_loses_nothing() {
     assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
     let changes = count(&store, "SELECT count(*) FROM outbox");
     assert!(changes >= 1);
-    assert_eq!(count(&store, "SELECT count(*) FROM audit") - audit_rows, changes);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM audit") - audit_rows,
+        changes
+    );
     // Once space is back the same action goes through.
-    store.connection().execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
-    assert_eq!(store.verify(&clerk, &RequestRef::parse(&failed).unwrap()).unwrap().state, State::Verified);
+    store
+        .connection()
+        .execute_batch("PRAGMA max_page_count = 1073741823")
+        .unwrap();
+    assert_eq!(
+        store
+            .verify(&clerk, &RequestRef::parse(&failed).unwrap())
+            .unwrap()
+            .state,
+        State::Verified
+    );
     assert_eq!(state_of(&store, &code).0, State::Verified);
     store.integrity_check().unwrap();
 }
@@ -185,15 +266,23 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
     let clerk = store.sign_in("clerk1", PIN).unwrap();
     let backups = TempDir::new().unwrap();
     let file = backups.path().join("desk-backup.sqlite3");
-    assert!(matches!(store.backup_to(&clerk, &file), Err(Error::Forbidden { .. })));
+    assert!(matches!(
+        store.backup_to(&clerk, &file),
+        Err(Error::Forbidden { .. })
+    ));
     store.backup_to(&admin, &file).unwrap();
     let (version, center, _) = store::check_store_file(&file).unwrap();
-    assert_eq!((version, center.as_str()), (schema::latest_version(), "TRT01"));
+    assert_eq!(
+        (version, center.as_str()),
+        (schema::latest_version(), "TRT01")
+    );
     assert!(!backups.path().join("desk-backup.sqlite3.partial").exists());
 
     // Work done after the backup...
     let code = find(&store, "state = 'received'");
-    store.verify(&clerk, &RequestRef::parse(&code).unwrap()).unwrap();
+    store
+        .verify(&clerk, &RequestRef::parse(&code).unwrap())
+        .unwrap();
     assert_eq!(state_of(&store, &code).0, State::Verified);
 
     // ...is rolled back by a restore, and the replaced store is kept aside.
@@ -203,12 +292,25 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
     assert!(kept.exists());
     let restored = Store::open(dir.path()).unwrap();
     assert_eq!(state_of(&restored, &code).0, State::Received);
-    assert!(restored.verify_audit_chain().unwrap().first_broken.is_none());
+    assert!(
+        restored
+            .verify_audit_chain()
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
     let aside: String = Connection::open(&kept)
         .unwrap()
-        .query_row("SELECT state FROM requests WHERE tracking_code = ?1", [&code], |r| r.get(0))
+        .query_row(
+            "SELECT state FROM requests WHERE tracking_code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(aside, "verified", "the replaced store keeps the work done after the backup");
+    assert_eq!(
+        aside, "verified",
+        "the replaced store keeps the work done after the backup"
+    );
 
     // A broken backup is refused before anything is touched.
     let bad = backups.path().join("bad.sqlite3");
@@ -221,5 +323,11 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
     // On a new machine (no store yet) a restore needs no sign-in.
     let fresh = TempDir::new().unwrap();
     store::restore(fresh.path(), &file, None).unwrap();
-    assert_eq!(count(&Store::open(fresh.path()).unwrap(), "SELECT count(*) FROM requests"), 120);
+    assert_eq!(
+        count(
+            &Store::open(fresh.path()).unwrap(),
+            "SELECT count(*) FROM requests"
+        ),
+        120
+    );
 }

@@ -23,7 +23,11 @@ use output::Out;
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Parser, Debug)]
-#[command(name = "citizen-desk", version, about = "Desk software for Syria's electronic citizen service centers")]
+#[command(
+    name = "citizen-desk",
+    version,
+    about = "Desk software for Syria's electronic citizen service centers"
+)]
 struct Cli {
     /// Where the desk store lives (default: the OS data directory).
     #[arg(long, global = true, env = "CITIZEN_DESK_DATA_DIR", value_name = "DIR")]
@@ -121,9 +125,15 @@ enum UserCommand {
     },
     List,
     /// Set a new PIN (from CITIZEN_DESK_NEW_PIN or stdin) and unlock.
-    ResetPin { name: String },
-    Unlock { name: String },
-    Deactivate { name: String },
+    ResetPin {
+        name: String,
+    },
+    Unlock {
+        name: String,
+    },
+    Deactivate {
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,13 +161,25 @@ impl Secrets {
     fn next_line(&mut self, prompt_id: &'static str) -> Result<String> {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
-            let prompt = format!("{} / {}: ", crate::i18n::tr(Lang::Ar, prompt_id, &[]), crate::i18n::tr(Lang::En, prompt_id, &[]));
+            let prompt = format!(
+                "{} / {}: ",
+                crate::i18n::tr(Lang::Ar, prompt_id, &[]),
+                crate::i18n::tr(Lang::En, prompt_id, &[])
+            );
             return rpassword::prompt_password(prompt).map_err(|_| Error::NoPin);
         }
         let lines = self.stdin_lines.get_or_insert_with(|| {
-            stdin.lock().lines().map_while(|l| l.ok()).collect::<Vec<_>>().into_iter()
+            stdin
+                .lock()
+                .lines()
+                .map_while(|l| l.ok())
+                .collect::<Vec<_>>()
+                .into_iter()
         });
-        lines.next().filter(|l| !l.trim().is_empty()).ok_or(Error::NoPin)
+        lines
+            .next()
+            .filter(|l| !l.trim().is_empty())
+            .ok_or(Error::NoPin)
     }
 
     fn get(&mut self, env: &str, prompt_id: &'static str) -> Result<String> {
@@ -177,7 +199,10 @@ pub fn run() -> ExitCode {
         }
     };
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
-    let out = Out { json: cli.json, lang };
+    let out = Out {
+        json: cli.json,
+        lang,
+    };
     match execute(cli, &out) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -211,16 +236,31 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
     let dir = data_dir(&cli.data_dir)?;
     let mut secrets = Secrets::new();
     match cli.command {
-        Command::Init { center, desk, admin } => {
+        Command::Init {
+            center,
+            desk,
+            admin,
+        } => {
             store::validate_user_name(&admin)?;
             let pin = secrets.get("CITIZEN_DESK_PIN", "prompt-new-pin")?;
             let store = Store::initialise(&dir, &center, &desk, &admin, &pin)?;
             out.initialised(&store, &admin);
             Ok(0)
         }
-        Command::Demo { requests, seed, today } => {
+        Command::Demo {
+            requests,
+            seed,
+            today,
+        } => {
             let today = today.unwrap_or_else(|| damascus_date(chrono::Utc::now()));
-            let (store, report) = create_demo(&dir, &DemoOptions { requests, seed, today })?;
+            let (store, report) = create_demo(
+                &dir,
+                &DemoOptions {
+                    requests,
+                    seed,
+                    today,
+                },
+            )?;
             out.demo(&store, &report);
             Ok(0)
         }
@@ -243,33 +283,50 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
         }
         command => {
             let mut store = Store::open(&dir).map_err(|e| with_path(e, &Store::path_in(&dir)))?;
-            with_store(command, &mut store, &cli.user, &mut secrets, out).map_err(|e| with_path(e, store.path()))
+            with_store(command, &mut store, &cli.user, &mut secrets, out)
+                .map_err(|e| with_path(e, store.path()))
         }
     }
 }
 
 fn with_path(err: Error, path: &Path) -> Error {
     match err {
-        Error::Corrupt { path: p, detail } if p.as_os_str().is_empty() => Error::Corrupt { path: path.to_path_buf(), detail },
+        Error::Corrupt { path: p, detail } if p.as_os_str().is_empty() => Error::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        },
         other => other,
     }
 }
 
-fn with_store(command: Command, store: &mut Store, user: &Option<String>, secrets: &mut Secrets, out: &Out) -> Result<u8> {
+fn with_store(
+    command: Command,
+    store: &mut Store,
+    user: &Option<String>,
+    secrets: &mut Secrets,
+    out: &Out,
+) -> Result<u8> {
     match command {
         Command::Info => {
             out.info(store)?;
             Ok(0)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let report = store.verify_audit_chain()?;
             out.chain(&report);
             Ok(if report.first_broken.is_some() { 1 } else { 0 })
         }
-        Command::Audit { command: AuditCommand::Tail { limit } } => {
+        Command::Audit {
+            command: AuditCommand::Tail { limit },
+        } => {
             let session = sign_in(store, user, secrets)?;
             if session.role() != Role::Admin && session.role() != Role::Supervisor {
-                return Err(Error::Forbidden { role: session.role(), action: crate::domain::Action::ManageSettings });
+                return Err(Error::Forbidden {
+                    role: session.role(),
+                    action: crate::domain::Action::ManageSettings,
+                });
             }
             out.audit_tail(&store.audit_tail(limit)?);
             Ok(0)
@@ -278,11 +335,16 @@ fn with_store(command: Command, store: &mut Store, user: &Option<String>, secret
             let session = sign_in(store, user, secrets)?;
             match command {
                 UserCommand::Add { name, role } => {
-                    let role = Role::parse(&role)
-                        .ok_or_else(|| Error::BadInput(Message::new("err-bad-role").arg("role", &role)))?;
+                    let role = Role::parse(&role).ok_or_else(|| {
+                        Error::BadInput(Message::new("err-bad-role").arg("role", &role))
+                    })?;
                     let pin = secrets.get("CITIZEN_DESK_NEW_PIN", "prompt-new-pin")?;
                     store.add_user(&session, &name, role, &pin)?;
-                    out.done(Message::new("done-user-added").arg("user", &name).arg("role", role.as_str()));
+                    out.done(
+                        Message::new("done-user-added")
+                            .arg("user", &name)
+                            .arg("role", role.as_str()),
+                    );
                 }
                 UserCommand::List => out.users(&store.list_users(&session)?),
                 UserCommand::ResetPin { name } => {
@@ -319,10 +381,21 @@ fn with_store(command: Command, store: &mut Store, user: &Option<String>, secret
             out.request_detail(store, &req);
             Ok(0)
         }
-        Command::Requests { state, overdue, limit } => {
+        Command::Requests {
+            state,
+            overdue,
+            limit,
+        } => {
             let state = state.as_deref().map(parse_state).transpose()?;
             let session = sign_in(store, user, secrets)?;
-            let found = store.list(&session, &RequestFilter { state, overdue, limit })?;
+            let found = store.list(
+                &session,
+                &RequestFilter {
+                    state,
+                    overdue,
+                    limit,
+                },
+            )?;
             out.requests(store, &found);
             Ok(0)
         }
@@ -360,6 +433,9 @@ fn with_store(command: Command, store: &mut Store, user: &Option<String>, secret
             out.done(Message::new("done-backup").arg("path", file.display()));
             Ok(0)
         }
-        Command::Init { .. } | Command::Demo { .. } | Command::Services | Command::Restore { .. } => Ok(0),
+        Command::Init { .. }
+        | Command::Demo { .. }
+        | Command::Services
+        | Command::Restore { .. } => Ok(0),
     }
 }

@@ -17,7 +17,9 @@ pub struct Out {
 }
 
 fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Damascus).format("%d/%m/%Y %H:%M").to_string()
+    t.with_timezone(&Damascus)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 fn print_json(value: Value) {
@@ -25,7 +27,10 @@ fn print_json(value: Value) {
     if let Value::Object(map) = &mut value {
         map.insert("schema_version".into(), JSON_SCHEMA_VERSION.into());
     }
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }
 
 /// A request as JSON: the stored fields plus what is derived for display.
@@ -61,7 +66,9 @@ impl Out {
 
     pub fn initialised(&self, store: &Store, admin: &str) {
         if self.json {
-            print_json(json!({ "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin }));
+            print_json(
+                json!({ "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin }),
+            );
         } else {
             println!(
                 "{}",
@@ -97,7 +104,12 @@ impl Out {
                 .arg("desk", &report.desk)
                 .text(self.lang)
         );
-        println!("{}", Message::new("demo-users").arg("pin", &report.pin).text(self.lang));
+        println!(
+            "{}",
+            Message::new("demo-users")
+                .arg("pin", &report.pin)
+                .text(self.lang)
+        );
         for (name, role) in &report.users {
             println!("  {name:<12} {}", self.t(role.label_id()));
         }
@@ -114,9 +126,9 @@ impl Out {
         for s in &catalog.services {
             let class = match s.class {
                 crate::domain::ServiceClass::Fast => self.t("class-fast"),
-                crate::domain::ServiceClass::Slow { working_days } => {
-                    Message::new("class-slow").arg("days", working_days).text(self.lang)
-                }
+                crate::domain::ServiceClass::Slow { working_days } => Message::new("class-slow")
+                    .arg("days", working_days)
+                    .text(self.lang),
             };
             println!(
                 "{:<26} {}  |  {} SYP  |  {}  |  {}",
@@ -124,7 +136,9 @@ impl Out {
                 self.service_name(catalog, &s.code),
                 s.fee_syp,
                 class,
-                Message::new("label-stamps-required").arg("count", s.required_stamps).text(self.lang)
+                Message::new("label-stamps-required")
+                    .arg("count", s.required_stamps)
+                    .text(self.lang)
             );
         }
     }
@@ -134,7 +148,11 @@ impl Out {
             print_json(serde_json::to_value(report).unwrap_or_default());
             return;
         }
-        let kept = report.replaced_kept_at.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "-".into());
+        let kept = report
+            .replaced_kept_at
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "-".into());
         println!(
             "{}",
             Message::new("done-restored")
@@ -161,7 +179,13 @@ impl Out {
             return Ok(());
         }
         println!("{}: {}", self.t("label-store"), store.path().display());
-        println!("{}: {} / {}{}", self.t("label-center-desk"), store.center(), store.desk(), if demo { " (demo)" } else { "" });
+        println!(
+            "{}: {} / {}{}",
+            self.t("label-center-desk"),
+            store.center(),
+            store.desk(),
+            if demo { " (demo)" } else { "" }
+        );
         println!("{}: {outbox}", self.t("label-outbox-pending"));
         for (state, n) in counts {
             println!("  {:<12} {n}", self.t(state.label_id()));
@@ -180,9 +204,21 @@ impl Out {
             return;
         }
         match &report.first_broken {
-            None => println!("{}", Message::new("audit-intact").arg("rows", report.rows).arg("head", &report.head).text(self.lang)),
+            None => println!(
+                "{}",
+                Message::new("audit-intact")
+                    .arg("rows", report.rows)
+                    .arg("head", &report.head)
+                    .text(self.lang)
+            ),
             Some((seq, why)) => {
-                println!("{}", Message::new("audit-broken").arg("seq", seq).arg("reason", why).text(self.lang))
+                println!(
+                    "{}",
+                    Message::new("audit-broken")
+                        .arg("seq", seq)
+                        .arg("reason", why)
+                        .text(self.lang)
+                )
             }
         }
     }
@@ -193,7 +229,10 @@ impl Out {
             return;
         }
         for e in entries {
-            println!("{:>8}  {}  {:<12} {:<16} {}  {}", e.seq, e.at, e.actor, e.action, e.subject, e.detail);
+            println!(
+                "{:>8}  {}  {:<12} {:<16} {}  {}",
+                e.seq, e.at, e.actor, e.action, e.subject, e.detail
+            );
         }
     }
 
@@ -208,20 +247,35 @@ impl Out {
                 flags.push(self.t("label-inactive"));
             }
             if let Some(until) = u.locked_until {
-                flags.push(Message::new("label-locked-until").arg("until", local(until)).text(self.lang));
+                flags.push(
+                    Message::new("label-locked-until")
+                        .arg("until", local(until))
+                        .text(self.lang),
+                );
             }
-            println!("{:<16} {:<10} {}", u.name, self.t(u.role.label_id()), flags.join(", "));
+            println!(
+                "{:<16} {:<10} {}",
+                u.name,
+                self.t(u.role.label_id()),
+                flags.join(", ")
+            );
         }
     }
 
     pub fn requests(&self, store: &Store, found: &[Request]) {
         let now = store.now();
         if self.json {
-            print_json(json!({ "requests": found.iter().map(|r| request_json(r, now)).collect::<Vec<_>>() }));
+            print_json(
+                json!({ "requests": found.iter().map(|r| request_json(r, now)).collect::<Vec<_>>() }),
+            );
             return;
         }
         for r in found {
-            let overdue = if r.is_overdue(now) { format!("  [{}]", self.t("label-overdue")) } else { String::new() };
+            let overdue = if r.is_overdue(now) {
+                format!("  [{}]", self.t("label-overdue"))
+            } else {
+                String::new()
+            };
             println!(
                 "{}  {}  {:<10}  {}  {}  {}: {}{}",
                 r.tracking_code,
@@ -270,12 +324,32 @@ impl Out {
         let gov = catalog.governorate(&r.governorate);
         line(
             "label-governorate",
-            gov.map(|g| if self.lang == Lang::Ar { g.name_ar.clone() } else { g.name_en.clone() }).unwrap_or_else(|| r.governorate.clone()),
+            gov.map(|g| {
+                if self.lang == Lang::Ar {
+                    g.name_ar.clone()
+                } else {
+                    g.name_en.clone()
+                }
+            })
+            .unwrap_or_else(|| r.governorate.clone()),
         );
-        line("label-submitted", format!("{} ({})", local(r.submitted_at), r.channel.as_str()));
+        line(
+            "label-submitted",
+            format!("{} ({})", local(r.submitted_at), r.channel.as_str()),
+        );
         let bank = r.payment.bank.as_deref().and_then(|b| catalog.bank(b));
         let paid = if r.payment.paid {
-            format!("{} {} SYP {}", self.t("label-paid"), r.payment.fee_syp, bank.map(|b| if self.lang == Lang::Ar { b.name_ar.as_str() } else { b.name_en.as_str() }).unwrap_or(""))
+            format!(
+                "{} {} SYP {}",
+                self.t("label-paid"),
+                r.payment.fee_syp,
+                bank.map(|b| if self.lang == Lang::Ar {
+                    b.name_ar.as_str()
+                } else {
+                    b.name_en.as_str()
+                })
+                .unwrap_or("")
+            )
         } else {
             self.t("label-unpaid")
         };
@@ -285,12 +359,19 @@ impl Out {
             DeliveryPlace::Center { center } => center.clone(),
         };
         line("label-delivery", format!("{place}  ☎ {}", r.delivery.phone));
-        let overdue = if r.is_overdue(now) { format!("  [{}]", self.t("label-overdue")) } else { String::new() };
+        let overdue = if r.is_overdue(now) {
+            format!("  [{}]", self.t("label-overdue"))
+        } else {
+            String::new()
+        };
         line("label-due", format!("{}{overdue}", local(r.due_at)));
         if let Some(n) = &r.document_number {
             line("label-document-number", n.clone());
         }
-        line("label-stamps", format!("{}/{}", r.stamps.len(), r.stamps_required));
+        line(
+            "label-stamps",
+            format!("{}/{}", r.stamps.len(), r.stamps_required),
+        );
         for s in &r.stamps {
             println!("{:<22}   {} {}", "", s.supervisor, local(s.stamped_at));
         }
@@ -299,8 +380,16 @@ impl Out {
         }
         if let Some(service) = catalog.service(&r.service) {
             for f in &service.fields {
-                let label = if self.lang == Lang::Ar { &f.label_ar } else { &f.label_en };
-                println!("{:<22} {}", label, r.document.get(&f.key).map(String::as_str).unwrap_or("-"));
+                let label = if self.lang == Lang::Ar {
+                    &f.label_ar
+                } else {
+                    &f.label_en
+                };
+                println!(
+                    "{:<22} {}",
+                    label,
+                    r.document.get(&f.key).map(String::as_str).unwrap_or("-")
+                );
             }
         }
     }

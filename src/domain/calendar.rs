@@ -35,11 +35,15 @@ impl WorkCalendar {
     pub fn from_json(text: &str) -> Result<WorkCalendar, String> {
         let file: HolidayFile =
             serde_json::from_str(text).map_err(|e| format!("invalid holiday list: {e}"))?;
-        Ok(WorkCalendar { holidays: file.holidays.into_iter().map(|h| h.date).collect() })
+        Ok(WorkCalendar {
+            holidays: file.holidays.into_iter().map(|h| h.date).collect(),
+        })
     }
 
     pub fn with_holidays(dates: impl IntoIterator<Item = NaiveDate>) -> WorkCalendar {
-        WorkCalendar { holidays: dates.into_iter().collect() }
+        WorkCalendar {
+            holidays: dates.into_iter().collect(),
+        }
     }
 
     pub fn is_working_day(&self, day: NaiveDate) -> bool {
@@ -114,14 +118,20 @@ mod tests {
     fn fast_service_is_due_a_day_later_on_a_working_day() {
         let cal = WorkCalendar::default();
         // Sunday 10:00 Damascus (07:00 UTC) -> Monday 10:00.
-        assert_eq!(cal.due_at(&ServiceClass::Fast, at("2026-11-29T07:00:00Z")), at("2026-11-30T07:00:00Z"));
+        assert_eq!(
+            cal.due_at(&ServiceClass::Fast, at("2026-11-29T07:00:00Z")),
+            at("2026-11-30T07:00:00Z")
+        );
     }
 
     #[test]
     fn fast_deadline_on_friday_moves_to_sunday() {
         let cal = WorkCalendar::default();
         // Thursday 2026-11-26 14:00 local -> Friday -> Sunday 2026-11-29 14:00.
-        assert_eq!(cal.due_at(&ServiceClass::Fast, at("2026-11-26T11:00:00Z")), at("2026-11-29T11:00:00Z"));
+        assert_eq!(
+            cal.due_at(&ServiceClass::Fast, at("2026-11-26T11:00:00Z")),
+            at("2026-11-29T11:00:00Z")
+        );
     }
 
     #[test]
@@ -129,14 +139,20 @@ mod tests {
         let cal = WorkCalendar::with_holidays([NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()]);
         // Monday 2026-12-07 09:00 local, 3 working days: Tue 8th is a holiday,
         // so Wed 9, Thu 10, (Fri, Sat off) Sun 13.
-        let due = cal.due_at(&ServiceClass::Slow { working_days: 3 }, at("2026-12-07T06:00:00Z"));
+        let due = cal.due_at(
+            &ServiceClass::Slow { working_days: 3 },
+            at("2026-12-07T06:00:00Z"),
+        );
         assert_eq!(due, at("2026-12-13T06:00:00Z"));
     }
 
     #[test]
     fn damascus_midnight_boundary_uses_local_date() {
         // 22:30 UTC on Thursday is 01:30 Friday in Damascus.
-        assert_eq!(damascus_date(at("2026-11-26T22:30:00Z")), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        assert_eq!(
+            damascus_date(at("2026-11-26T22:30:00Z")),
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
         let cal = WorkCalendar::default();
         assert!(!cal.is_working_day(damascus_date(at("2026-11-26T22:30:00Z"))));
     }

@@ -81,8 +81,8 @@ impl Catalog {
     }
 
     pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
-        let catalog: Catalog =
-            serde_json::from_str(text).map_err(|e| CatalogError(format!("not valid JSON for a catalog: {e}")))?;
+        let catalog: Catalog = serde_json::from_str(text)
+            .map_err(|e| CatalogError(format!("not valid JSON for a catalog: {e}")))?;
         catalog.validate()?;
         Ok(catalog)
     }
@@ -94,31 +94,57 @@ impl Catalog {
         }
         let mut codes = HashSet::new();
         for s in &self.services {
-            if s.code.is_empty() || !s.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-                return err(format!("service code {:?} must be lower-case ASCII letters, digits or _", s.code));
+            if s.code.is_empty()
+                || !s
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return err(format!(
+                    "service code {:?} must be lower-case ASCII letters, digits or _",
+                    s.code
+                ));
             }
             if !codes.insert(&s.code) {
                 return err(format!("service code {:?} appears twice", s.code));
             }
             if s.name_ar.trim().is_empty() || s.name_en.trim().is_empty() {
-                return err(format!("service {:?} needs an Arabic and an English name", s.code));
+                return err(format!(
+                    "service {:?} needs an Arabic and an English name",
+                    s.code
+                ));
             }
             if s.fee_syp == 0 || s.fee_syp > MAX_FEE_SYP {
-                return err(format!("service {:?}: fee {} SYP is outside 1..={MAX_FEE_SYP}", s.code, s.fee_syp));
+                return err(format!(
+                    "service {:?}: fee {} SYP is outside 1..={MAX_FEE_SYP}",
+                    s.code, s.fee_syp
+                ));
             }
             if s.required_stamps == 0 || s.required_stamps > MAX_STAMPS {
-                return err(format!("service {:?}: {} stamps is outside 1..={MAX_STAMPS}", s.code, s.required_stamps));
+                return err(format!(
+                    "service {:?}: {} stamps is outside 1..={MAX_STAMPS}",
+                    s.code, s.required_stamps
+                ));
             }
             if s.validity_days == 0 {
-                return err(format!("service {:?}: validity must be at least one day", s.code));
+                return err(format!(
+                    "service {:?}: validity must be at least one day",
+                    s.code
+                ));
             }
             if let ServiceClass::Slow { working_days: 0 } = s.class {
-                return err(format!("service {:?}: a slow service needs at least one working day", s.code));
+                return err(format!(
+                    "service {:?}: a slow service needs at least one working day",
+                    s.code
+                ));
             }
             let mut keys = HashSet::new();
             for f in &s.fields {
                 if f.key.is_empty() || !keys.insert(&f.key) {
-                    return err(format!("service {:?}: field key {:?} is empty or repeated", s.code, f.key));
+                    return err(format!(
+                        "service {:?}: field key {:?} is empty or repeated",
+                        s.code, f.key
+                    ));
                 }
             }
         }
@@ -128,7 +154,11 @@ impl Catalog {
             }
             let mut seen = HashSet::new();
             for n in list {
-                if n.code.is_empty() || !seen.insert(&n.code) || n.name_ar.is_empty() || n.name_en.is_empty() {
+                if n.code.is_empty()
+                    || !seen.insert(&n.code)
+                    || n.name_ar.is_empty()
+                    || n.name_en.is_empty()
+                {
                     return err(format!("{what} {:?} is unnamed or repeated", n.code));
                 }
             }
@@ -174,7 +204,11 @@ mod tests {
         assert_eq!(c.governorates.len(), 14);
         assert_eq!(c.banks.len(), 6);
         assert!(c.services.iter().any(|s| s.class == ServiceClass::Fast));
-        assert!(c.services.iter().any(|s| matches!(s.class, ServiceClass::Slow { .. })));
+        assert!(
+            c.services
+                .iter()
+                .any(|s| matches!(s.class, ServiceClass::Slow { .. }))
+        );
     }
 
     #[test]

@@ -54,7 +54,9 @@ impl State {
     }
 
     pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|st| st.as_str() == s.trim().to_ascii_lowercase())
+        State::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s.trim().to_ascii_lowercase())
     }
 
     /// Open requests can still be rejected or cancelled. Once handed to the
@@ -107,7 +109,9 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
 
     pub fn label_id(self) -> &'static str {
@@ -123,12 +127,26 @@ impl Role {
     pub fn may(self, action: Action) -> bool {
         use Action::*;
         match self {
-            Role::Clerk => matches!(action, Lookup | Verify | Reject | Print | Envelope | Dispatch),
+            Role::Clerk => matches!(
+                action,
+                Lookup | Verify | Reject | Print | Envelope | Dispatch
+            ),
             Role::Supervisor => matches!(
                 action,
-                Lookup | Verify | Reject | Print | Envelope | Dispatch | Stamp | Cancel | AuthoriseReprint
+                Lookup
+                    | Verify
+                    | Reject
+                    | Print
+                    | Envelope
+                    | Dispatch
+                    | Stamp
+                    | Cancel
+                    | AuthoriseReprint
             ),
-            Role::Admin => matches!(action, ManageUsers | ManageKeys | ManageSettings | Backup | Restore),
+            Role::Admin => matches!(
+                action,
+                ManageUsers | ManageKeys | ManageSettings | Backup | Restore
+            ),
         }
     }
 }
@@ -208,7 +226,11 @@ impl fmt::Display for Action {
 /// What a stamp does to a verified request: it stays verified until the
 /// last required stamp, which approves it.
 pub fn state_after_stamp(stamps_after: u32, required: u32) -> State {
-    if stamps_after >= required { State::Approved } else { State::Verified }
+    if stamps_after >= required {
+        State::Approved
+    } else {
+        State::Verified
+    }
 }
 
 /// The state a request moves to when `action` is applied in `state`, or
@@ -258,7 +280,13 @@ mod tests {
             assert_eq!(next_state(s, Action::Reject), None);
             assert_eq!(next_state(s, Action::Cancel), None);
         }
-        for s in [State::Received, State::Verified, State::Approved, State::Printed, State::Enveloped] {
+        for s in [
+            State::Received,
+            State::Verified,
+            State::Approved,
+            State::Printed,
+            State::Enveloped,
+        ] {
             assert_eq!(next_state(s, Action::Reject), Some(State::Rejected));
             assert_eq!(next_state(s, Action::Cancel), Some(State::Cancelled));
         }
@@ -281,7 +309,13 @@ mod tests {
         assert!(Role::Supervisor.may(Action::Verify));
         assert!(!Role::Supervisor.may(Action::ManageUsers));
         assert!(Role::Admin.may(Action::ManageUsers));
-        for a in [Action::Lookup, Action::Verify, Action::Stamp, Action::Print, Action::Reject] {
+        for a in [
+            Action::Lookup,
+            Action::Verify,
+            Action::Stamp,
+            Action::Print,
+            Action::Reject,
+        ] {
             assert!(!Role::Admin.may(a), "admin must not {a}");
         }
     }

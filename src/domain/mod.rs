@@ -11,4 +11,4 @@ pub use calendar::WorkCalendar;
 pub use catalog::{Catalog, Service, ServiceClass};
 pub use lifecycle::{Action, Role, State};
 pub use national_id::{NationalId, NationalIdError};
-pub use request::{CitizenName, Channel, Delivery, DeliveryPlace, Payment, Request, Stamp};
+pub use request::{Channel, CitizenName, Delivery, DeliveryPlace, Payment, Request, Stamp};

@@ -30,9 +30,11 @@ impl NationalIdError {
     pub fn message(&self) -> Message {
         match self {
             NationalIdError::Empty => Message::new("err-national-id-empty"),
-            NationalIdError::InvalidCharacter { ch, position } => Message::new("err-national-id-char")
-                .arg("char", ch)
-                .arg("position", position),
+            NationalIdError::InvalidCharacter { ch, position } => {
+                Message::new("err-national-id-char")
+                    .arg("char", ch)
+                    .arg("position", position)
+            }
             NationalIdError::WrongLength { digits } => {
                 Message::new("err-national-id-length").arg("count", digits)
             }
@@ -70,7 +72,10 @@ impl NationalId {
             if let Some(d) = ascii_digit(ch) {
                 digits.push(d);
             } else if !is_separator(ch) {
-                return Err(NationalIdError::InvalidCharacter { ch, position: index + 1 });
+                return Err(NationalIdError::InvalidCharacter {
+                    ch,
+                    position: index + 1,
+                });
             }
         }
         match digits.len() {
@@ -148,19 +153,29 @@ mod tests {
             "\u{200F}٠١-٢٣-٤٥٦٧٨٩٠\u{200F}",
             "٠1٢3٤5٦7٨9٠",
         ] {
-            assert_eq!(NationalId::parse(input).unwrap().as_str(), expected, "{input:?}");
+            assert_eq!(
+                NationalId::parse(input).unwrap().as_str(),
+                expected,
+                "{input:?}"
+            );
         }
     }
 
     #[test]
     fn keeps_leading_zeros() {
-        assert_eq!(NationalId::parse("00000000001").unwrap().as_str(), "00000000001");
+        assert_eq!(
+            NationalId::parse("00000000001").unwrap().as_str(),
+            "00000000001"
+        );
     }
 
     #[test]
     fn rejects_wrong_lengths_and_letters_with_what_is_wrong() {
         assert_eq!(NationalId::parse("").unwrap_err(), NationalIdError::Empty);
-        assert_eq!(NationalId::parse(" - ").unwrap_err(), NationalIdError::Empty);
+        assert_eq!(
+            NationalId::parse(" - ").unwrap_err(),
+            NationalIdError::Empty
+        );
         assert_eq!(
             NationalId::parse("1234567890").unwrap_err(),
             NationalIdError::WrongLength { digits: 10 }
@@ -171,11 +186,17 @@ mod tests {
         );
         assert_eq!(
             NationalId::parse("0123456789O").unwrap_err(),
-            NationalIdError::InvalidCharacter { ch: 'O', position: 11 }
+            NationalIdError::InvalidCharacter {
+                ch: 'O',
+                position: 11
+            }
         );
         assert!(matches!(
             NationalId::parse("١٢٣+٤٥٦٧٨٩٠١"),
-            Err(NationalIdError::InvalidCharacter { ch: '+', position: 4 })
+            Err(NationalIdError::InvalidCharacter {
+                ch: '+',
+                position: 4
+            })
         ));
     }
 

@@ -113,7 +113,10 @@ pub struct Request {
 impl Request {
     /// Late and still waiting on the desk (not yet in its envelope).
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        matches!(self.state, State::Received | State::Verified | State::Approved) && now > self.due_at
+        matches!(
+            self.state,
+            State::Received | State::Verified | State::Approved
+        ) && now > self.due_at
     }
 }
 
@@ -128,11 +131,17 @@ pub fn canonical_content(req: &Request, document_number: &str) -> String {
     name.insert("father", Value::from(req.name.father.as_str()));
     name.insert("first", Value::from(req.name.first.as_str()));
     name.insert("mother", Value::from(req.name.mother.as_str()));
-    let document: BTreeMap<&str, Value> =
-        req.document.iter().map(|(k, v)| (k.as_str(), Value::from(v.as_str()))).collect();
+    let document: BTreeMap<&str, Value> = req
+        .document
+        .iter()
+        .map(|(k, v)| (k.as_str(), Value::from(v.as_str())))
+        .collect();
     let mut top: BTreeMap<&str, Value> = BTreeMap::new();
     top.insert("center", Value::from(req.center.as_str()));
-    top.insert("document", serde_json::to_value(document).unwrap_or_default());
+    top.insert(
+        "document",
+        serde_json::to_value(document).unwrap_or_default(),
+    );
     top.insert("document_number", Value::from(document_number));
     top.insert("governorate", Value::from(req.governorate.as_str()));
     top.insert("name", serde_json::to_value(name).unwrap_or_default());

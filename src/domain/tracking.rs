@@ -5,7 +5,11 @@
 const WEIGHTS: [u32; 8] = [8, 6, 4, 2, 3, 5, 9, 7];
 
 fn check_digit(serial: &[u8; 8]) -> u8 {
-    let sum: u32 = serial.iter().zip(WEIGHTS).map(|(d, w)| (*d - b'0') as u32 * w).sum();
+    let sum: u32 = serial
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| (*d - b'0') as u32 * w)
+        .sum();
     match 11 - (sum % 11) {
         10 => 0,
         11 => 5,
@@ -23,9 +27,17 @@ pub fn tracking_code(serial: u32) -> String {
 
 /// Upper-cases and checks a typed or scanned code.
 pub fn normalise_tracking_code(input: &str) -> Option<String> {
-    let code: String = input.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let code: String = input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     let b = code.as_bytes();
-    if b.len() != 13 || !b[..2].iter().all(u8::is_ascii_uppercase) || !b[11..].iter().all(u8::is_ascii_uppercase) {
+    if b.len() != 13
+        || !b[..2].iter().all(u8::is_ascii_uppercase)
+        || !b[11..].iter().all(u8::is_ascii_uppercase)
+    {
         return None;
     }
     if !b[2..11].iter().all(u8::is_ascii_digit) {
@@ -51,12 +63,18 @@ mod tests {
     fn codes_validate_and_typos_are_caught() {
         for serial in [0, 1, 10_000_000, 99_999_999, 12_345_678] {
             let code = tracking_code(serial);
-            assert_eq!(normalise_tracking_code(&code.to_lowercase()).as_deref(), Some(code.as_str()));
+            assert_eq!(
+                normalise_tracking_code(&code.to_lowercase()).as_deref(),
+                Some(code.as_str())
+            );
         }
         let code = tracking_code(12_345_678);
         let mut typo = code.clone().into_bytes();
         typo[5] = if typo[5] == b'9' { b'8' } else { typo[5] + 1 };
-        assert_eq!(normalise_tracking_code(std::str::from_utf8(&typo).unwrap()), None);
+        assert_eq!(
+            normalise_tracking_code(std::str::from_utf8(&typo).unwrap()),
+            None
+        );
         assert_eq!(normalise_tracking_code("RR12345SY"), None);
     }
 }

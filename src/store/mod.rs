@@ -44,7 +44,10 @@ pub fn default_data_dir() -> Result<PathBuf> {
 
 /// Codes for centers and desks: what goes into document numbers.
 pub fn valid_code(code: &str) -> bool {
-    (1..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    (1..=12).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 pub struct Store {
@@ -59,7 +62,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).field("center", &self.center).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("center", &self.center)
+            .finish()
     }
 }
 
@@ -73,14 +79,20 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let n = file.read(&mut header).map_err(|e| Error::io(path, e))?;
     if n < 16 || &header != b"SQLite format 3\0" {
-        return Err(Error::Corrupt { path: path.to_path_buf(), detail: "not an SQLite database".into() });
+        return Err(Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: "not an SQLite database".into(),
+        });
     }
     Ok(())
 }
 
 fn corrupt_at(path: &Path) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
-        Error::Corrupt { detail, .. } => Error::Corrupt { path: path.to_path_buf(), detail },
+        Error::Corrupt { detail, .. } => Error::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        },
         other => other,
     }
 }
@@ -91,7 +103,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Storage(format!("could not enable WAL (journal_mode is {mode})")));
+        return Err(Error::Storage(format!(
+            "could not enable WAL (journal_mode is {mode})"
+        )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
     Ok(())
@@ -109,7 +123,11 @@ fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result<()> {
         });
     }
     if version > latest {
-        return Err(Error::NewerSchema { path: path.to_path_buf(), found: version, supported: latest });
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: latest,
+        });
     }
     for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
@@ -127,7 +145,10 @@ pub fn schema_version_of(path: &Path) -> Result<i64> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(Error::from)
         .map_err(corrupt_at(path))?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(Error::from).map_err(corrupt_at(path))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(Error::from)
+        .map_err(corrupt_at(path))?;
     Ok(version)
 }
 
@@ -158,7 +179,10 @@ impl Store {
         let center = meta_get(&conn, "center")?;
         let desk = meta_get(&conn, "desk")?;
         let (Some(center), Some(desk)) = (center, desk) else {
-            return Err(Error::Corrupt { path: path.to_path_buf(), detail: "the store was never set up (no center/desk)".into() });
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                detail: "the store was never set up (no center/desk)".into(),
+            });
         };
         Ok(Store {
             conn,
@@ -184,7 +208,9 @@ impl Store {
         }
         let mut conn = Connection::open_with_flags(
             &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         migrate(&mut conn, &path, true)?;
         configure(&conn)?;
@@ -209,7 +235,13 @@ impl Store {
 
     /// `citizen-desk init`: a new store with its first admin. The PIN is
     /// checked before anything is written.
-    pub fn initialise(data_dir: &Path, center: &str, desk: &str, admin: &str, pin: &str) -> Result<Store> {
+    pub fn initialise(
+        data_dir: &Path,
+        center: &str,
+        desk: &str,
+        admin: &str,
+        pin: &str,
+    ) -> Result<Store> {
         users::validate_user_name(admin)?;
         users::normalise_pin(pin)?;
         let mut store = Store::create(data_dir, center, desk, false)?;
@@ -269,7 +301,10 @@ fn integrity_check(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(Error::from)
         .map_err(corrupt_at(path))?;
     if result != "ok" {
-        return Err(Error::Corrupt { path: path.to_path_buf(), detail: result });
+        return Err(Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: result,
+        });
     }
     Ok(())
 }

@@ -56,7 +56,8 @@ impl Store {
                 created_at: r.get(2)?,
                 kind: r.get(3)?,
                 request_id: r.get(4)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
+                payload: serde_json::from_str(&payload)
+                    .unwrap_or(serde_json::Value::String(payload)),
                 synced_at: r.get(6)?,
             })
         })?;
@@ -64,6 +65,10 @@ impl Store {
     }
 
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE synced_at IS NULL", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE synced_at IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 }

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::domain::tracking::normalise_tracking_code;
-use crate::domain::{Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Stamp, State};
+use crate::domain::{
+    Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Stamp, State,
+};
 use crate::error::{Error, Result};
 
 /// How staff name a request on the command line: its id or its tracking code.
@@ -72,29 +74,51 @@ pub(crate) fn map_row(r: &Row<'_>) -> rusqlite::Result<Request> {
         .filter(|s| !s.is_empty())
         .filter_map(|s| {
             let (who, at) = s.split_once(' ')?;
-            Some(Stamp { supervisor: who.to_owned(), stamped_at: time(at.parse().ok()?) })
+            Some(Stamp {
+                supervisor: who.to_owned(),
+                stamped_at: time(at.parse().ok()?),
+            })
         })
         .collect();
-    stamps.sort_by(|a, b| a.stamped_at.cmp(&b.stamped_at).then_with(|| a.supervisor.cmp(&b.supervisor)));
+    stamps.sort_by(|a, b| {
+        a.stamped_at
+            .cmp(&b.stamped_at)
+            .then_with(|| a.supervisor.cmp(&b.supervisor))
+    });
     Ok(Request {
         id: r.get(0)?,
         tracking_code: r.get(1)?,
         center: r.get(2)?,
-        national_id: NationalId::parse(&national_id).map_err(|_| bad_row("national ID", &national_id))?,
-        name: CitizenName { first: r.get(4)?, father: r.get(5)?, mother: r.get(6)?, family: r.get(7)? },
+        national_id: NationalId::parse(&national_id)
+            .map_err(|_| bad_row("national ID", &national_id))?,
+        name: CitizenName {
+            first: r.get(4)?,
+            father: r.get(5)?,
+            mother: r.get(6)?,
+            family: r.get(7)?,
+        },
         governorate: r.get(8)?,
         service: r.get(9)?,
         submitted_at: time(r.get(10)?),
         channel: Channel::parse(&channel).ok_or_else(|| bad_row("channel", &channel))?,
-        payment: Payment { paid: r.get(12)?, bank: r.get(13)?, fee_syp: r.get(14)? },
+        payment: Payment {
+            paid: r.get(12)?,
+            bank: r.get(13)?,
+            fee_syp: r.get(14)?,
+        },
         delivery: Delivery {
             place: match delivery_kind.as_str() {
-                "address" => DeliveryPlace::Address { address: delivery_place },
-                _ => DeliveryPlace::Center { center: delivery_place },
+                "address" => DeliveryPlace::Address {
+                    address: delivery_place,
+                },
+                _ => DeliveryPlace::Center {
+                    center: delivery_place,
+                },
             },
             phone: r.get(17)?,
         },
-        document: serde_json::from_str::<BTreeMap<String, String>>(&document).map_err(|_| bad_row("document", &document))?,
+        document: serde_json::from_str::<BTreeMap<String, String>>(&document)
+            .map_err(|_| bad_row("document", &document))?,
         state: State::parse(&state).ok_or_else(|| bad_row("state", &state))?,
         stamps,
         stamps_required: r.get(20)?,
@@ -114,11 +138,16 @@ pub(crate) fn find(conn: &Connection, reference: &RequestRef) -> Result<Option<R
         RequestRef::Id(_) => format!("{SELECT} WHERE r.id = ?1"),
         RequestRef::Tracking(_) => format!("{SELECT} WHERE r.tracking_code = ?1"),
     };
-    Ok(conn.prepare_cached(&sql)?.query_row([reference.as_str()], map_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([reference.as_str()], map_row)
+        .optional()?)
 }
 
 pub(crate) fn by_national_id(conn: &Connection, id: &NationalId) -> Result<Vec<Request>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE r.national_id = ?1 ORDER BY r.submitted_at DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE r.national_id = ?1 ORDER BY r.submitted_at DESC"
+    ))?;
     let rows = stmt.query_map([id.as_str()], map_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -135,7 +164,8 @@ fn delivery_columns(d: &Delivery) -> (&'static str, &str) {
 /// request is already verified.
 pub(crate) fn insert(conn: &Connection, req: &Request, frozen_content: Option<&str>) -> Result<()> {
     let (kind, place) = delivery_columns(&req.delivery);
-    let document = serde_json::to_string(&req.document).map_err(|e| Error::Storage(e.to_string()))?;
+    let document =
+        serde_json::to_string(&req.document).map_err(|e| Error::Storage(e.to_string()))?;
     conn.prepare_cached(
         "INSERT INTO requests (id, tracking_code, center, national_id, first_name, father_name, mother_name,
             family_name, governorate, service, submitted_at, channel, paid, bank, fee_syp, delivery_kind,
@@ -176,7 +206,9 @@ pub(crate) fn insert(conn: &Connection, req: &Request, frozen_content: Option<&s
         req.due_at.timestamp(),
         req.updated_at.timestamp(),
     ])?;
-    let mut stamp = conn.prepare_cached("INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)")?;
+    let mut stamp = conn.prepare_cached(
+        "INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)",
+    )?;
     for s in &req.stamps {
         stamp.execute((&req.id, &s.supervisor, s.stamped_at.timestamp()))?;
     }
@@ -202,10 +234,15 @@ impl super::Store {
     {
         // A large page cache keeps the random-order index inserts in memory.
         self.conn.execute_batch("PRAGMA cache_size = -262144")?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut insert_one = |req: &Request, frozen: Option<&str>| insert(&tx, req, frozen);
         let doc_seq = fill(&mut insert_one)?;
-        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'document_seq'", [doc_seq.to_string()])?;
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'document_seq'",
+            [doc_seq.to_string()],
+        )?;
         tx.commit()?;
         self.conn.execute_batch("PRAGMA cache_size = -2000")?;
         Ok(())

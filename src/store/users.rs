@@ -2,14 +2,14 @@
 //! PINs, and the [`Session`] that proves who is acting. A session can only be
 //! made by signing in, so every action in the core knows its actor.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
-use super::audit::append_audit;
 use super::Store;
+use super::audit::append_audit;
 use crate::domain::{Action, Role};
 use crate::error::{Error, Result};
 
@@ -48,7 +48,9 @@ pub struct UserInfo {
 
 pub fn validate_user_name(name: &str) -> Result<()> {
     let ok = (1..=32).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if ok { Ok(()) } else { Err(Error::BadUserName) }
 }
 
@@ -80,8 +82,14 @@ pub(crate) fn hash_pin(pin: &str) -> Result<String> {
 }
 
 fn pin_matches(pin: &str, hash: &str) -> bool {
-    let Ok(pin) = normalise_pin(pin) else { return false };
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+    let Ok(pin) = normalise_pin(pin) else {
+        return false;
+    };
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(pin.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -104,12 +112,24 @@ struct UserRow {
 impl Store {
     /// Adds a user without a session: only for `init` and the demo, on a
     /// store that has no admin yet.
-    pub(crate) fn bootstrap_user(&mut self, name: &str, role: Role, pin: &str, actor: &str) -> Result<()> {
+    pub(crate) fn bootstrap_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        pin: &str,
+        actor: &str,
+    ) -> Result<()> {
         validate_user_name(name)?;
         let hash = hash_pin(pin)?;
         let now = self.now();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?;
         if exists {
             return Err(Error::UserExists(name.into()));
         }
@@ -149,8 +169,16 @@ impl Store {
             )
             .optional()?;
         row.map(|(id, role, pin_hash, failed, locked_until, active)| {
-            let role = Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?;
-            Ok(UserRow { id, role, pin_hash, failed, locked_until, active })
+            let role =
+                Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?;
+            Ok(UserRow {
+                id,
+                role,
+                pin_hash,
+                failed,
+                locked_until,
+                active,
+            })
         })
         .transpose()
     }
@@ -172,14 +200,25 @@ impl Store {
             return Err(Error::Locked { until });
         }
         if pin_matches(pin, &user.pin_hash) {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [user.id])?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+                [user.id],
+            )?;
             append_audit(&tx, now, name, "sign_in", name, user.role.as_str())?;
             tx.commit()?;
-            return Ok(Session { user_id: user.id, name: name.into(), role: user.role });
+            return Ok(Session {
+                user_id: user.id,
+                name: name.into(),
+                role: user.role,
+            });
         }
         let failed = user.failed + 1;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let result = if failed >= MAX_FAILED_ATTEMPTS {
             let until = now + Duration::minutes(LOCKOUT_MINUTES);
             tx.execute(
@@ -189,9 +228,21 @@ impl Store {
             append_audit(&tx, now, name, "sign_in_failed", name, "wrong PIN; locked")?;
             Error::Locked { until }
         } else {
-            tx.execute("UPDATE users SET failed_attempts = ?2 WHERE id = ?1", (user.id, failed))?;
-            append_audit(&tx, now, name, "sign_in_failed", name, &format!("wrong PIN {failed}"))?;
-            Error::WrongPin { attempts_left: MAX_FAILED_ATTEMPTS - failed }
+            tx.execute(
+                "UPDATE users SET failed_attempts = ?2 WHERE id = ?1",
+                (user.id, failed),
+            )?;
+            append_audit(
+                &tx,
+                now,
+                name,
+                "sign_in_failed",
+                name,
+                &format!("wrong PIN {failed}"),
+            )?;
+            Error::WrongPin {
+                attempts_left: MAX_FAILED_ATTEMPTS - failed,
+            }
         };
         tx.commit()?;
         Err(result)
@@ -199,16 +250,38 @@ impl Store {
 
     /// Re-checks that the session's user is still active with the same role
     /// (an admin may have changed it since sign-in), then the permission.
-    pub(crate) fn authorise(&mut self, session: &Session, action: Action, subject: &str) -> Result<()> {
+    pub(crate) fn authorise(
+        &mut self,
+        session: &Session,
+        action: Action,
+        subject: &str,
+    ) -> Result<()> {
         let current = self.user_row(&session.name)?;
-        let still_valid = current.as_ref().is_some_and(|u| u.active && u.role == session.role && u.id == session.user_id);
+        let still_valid = current
+            .as_ref()
+            .is_some_and(|u| u.active && u.role == session.role && u.id == session.user_id);
         if !still_valid {
-            self.audit_only(self.now(), &session.name, "refused", subject, &format!("{action}: session no longer valid"))?;
+            self.audit_only(
+                self.now(),
+                &session.name,
+                "refused",
+                subject,
+                &format!("{action}: session no longer valid"),
+            )?;
             return Err(Error::UserInactive(session.name.clone()));
         }
         if !session.role.may(action) {
-            self.audit_only(self.now(), &session.name, "refused", subject, &format!("{action}: role {}", session.role))?;
-            return Err(Error::Forbidden { role: session.role, action });
+            self.audit_only(
+                self.now(),
+                &session.name,
+                "refused",
+                subject,
+                &format!("{action}: role {}", session.role),
+            )?;
+            return Err(Error::Forbidden {
+                role: session.role,
+                action,
+            });
         }
         Ok(())
     }
@@ -224,7 +297,13 @@ impl Store {
             "SELECT name, role, active, locked_until, failed_attempts FROM users ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, u32>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
         })?;
         let now = self.now();
         let mut users = Vec::new();
@@ -232,7 +311,8 @@ impl Store {
             let (name, role, active, locked, failed) = row?;
             users.push(UserInfo {
                 name,
-                role: Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?,
                 active,
                 locked_until: locked.map(from_ts).filter(|u| *u > now),
                 failed_attempts: failed,
@@ -241,11 +321,22 @@ impl Store {
         Ok(users)
     }
 
-    fn change_user(&mut self, session: &Session, name: &str, action: &str, sql: &str, value: Option<String>) -> Result<()> {
+    fn change_user(
+        &mut self,
+        session: &Session,
+        name: &str,
+        action: &str,
+        sql: &str,
+        value: Option<String>,
+    ) -> Result<()> {
         self.authorise(session, Action::ManageUsers, name)?;
-        let target = self.user_row(name)?.ok_or_else(|| Error::UserNotFound(name.into()))?;
+        let target = self
+            .user_row(name)?
+            .ok_or_else(|| Error::UserNotFound(name.into()))?;
         let now = self.now();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if action == "user_deactivate" && target.role == Role::Admin {
             let admins: i64 = tx.query_row(
                 "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?1",
@@ -289,7 +380,13 @@ impl Store {
     }
 
     pub fn deactivate_user(&mut self, session: &Session, name: &str) -> Result<()> {
-        self.change_user(session, name, "user_deactivate", "UPDATE users SET active = 0 WHERE id = ?1", None)
+        self.change_user(
+            session,
+            name,
+            "user_deactivate",
+            "UPDATE users SET active = 0 WHERE id = ?1",
+            None,
+        )
     }
 }
 

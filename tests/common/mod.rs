@@ -21,14 +21,27 @@ pub fn today() -> NaiveDate {
 /// A demo store with `n` requests in a fresh temporary directory.
 pub fn demo_store(n: u64) -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
-    let (store, _) = create_demo(dir.path(), &DemoOptions { requests: n, seed: 42, today: today() }).unwrap();
+    let (store, _) = create_demo(
+        dir.path(),
+        &DemoOptions {
+            requests: n,
+            seed: 42,
+            today: today(),
+        },
+    )
+    .unwrap();
     (dir, store)
 }
 
 /// Tracking code of the first request matching an SQL condition.
 pub fn find(store: &Store, condition: &str) -> String {
-    let sql = format!("SELECT tracking_code FROM requests WHERE {condition} ORDER BY tracking_code LIMIT 1");
-    store.connection().query_row(&sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("no request where {condition}: {e}"))
+    let sql = format!(
+        "SELECT tracking_code FROM requests WHERE {condition} ORDER BY tracking_code LIMIT 1"
+    );
+    store
+        .connection()
+        .query_row(&sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("no request where {condition}: {e}"))
 }
 
 /// State and stamp count of a request, read straight from the file (test
@@ -52,12 +65,17 @@ pub fn count(store: &Store, sql: &str) -> i64 {
 pub fn cli(data_dir: &Path, args: &[&str], pin: Option<&str>, stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
     cmd.arg("--data-dir").arg(data_dir).args(args);
-    cmd.env_remove("CITIZEN_DESK_PIN").env_remove("CITIZEN_DESK_NEW_PIN").env_remove("CITIZEN_DESK_USER");
-    cmd.env_remove("CITIZEN_DESK_DATA_DIR").env_remove("CITIZEN_DESK_LANG");
+    cmd.env_remove("CITIZEN_DESK_PIN")
+        .env_remove("CITIZEN_DESK_NEW_PIN")
+        .env_remove("CITIZEN_DESK_USER");
+    cmd.env_remove("CITIZEN_DESK_DATA_DIR")
+        .env_remove("CITIZEN_DESK_LANG");
     if let Some(pin) = pin {
         cmd.env("CITIZEN_DESK_PIN", pin);
     }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run citizen-desk");
     {
         let mut input = child.stdin.take().unwrap();
