@@ -18,3 +18,4 @@ pub mod store;
 
 pub use error::{Error, Result};
 pub mod cli;
+pub mod seal;

@@ -113,6 +113,19 @@ enum Command {
     Services,
     /// Where the store is and what it holds.
     Info,
+    /// Run a public conformance suite through the seal decoder/verifier.
+    Conformance {
+        #[command(subcommand)]
+        suite: Suite,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Suite {
+    /// dgc-testdata cases (EU DCC, `HC1:`), every JSON file under DIR.
+    Hcert { dir: PathBuf },
+    /// cose-wg/Examples cases, every JSON file under DIR.
+    Cose { dir: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -268,6 +281,15 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             let catalog = crate::domain::Catalog::builtin()?;
             out.services(&catalog);
             Ok(0)
+        }
+        Command::Conformance { suite } => {
+            let (dir, result) = match &suite {
+                Suite::Hcert { dir } => (dir, crate::seal::conformance::run_hcert(dir)),
+                Suite::Cose { dir } => (dir, crate::seal::conformance::run_cose(dir)),
+            };
+            let report = result.map_err(|e| Error::io(dir, e))?;
+            out.conformance(&report);
+            Ok(if report.failed.is_empty() { 0 } else { 1 })
         }
         Command::Restore { file } => {
             let target = Store::path_in(&dir);
@@ -436,6 +458,7 @@ fn with_store(
         Command::Init { .. }
         | Command::Demo { .. }
         | Command::Services
-        | Command::Restore { .. } => Ok(0),
+        | Command::Restore { .. }
+        | Command::Conformance { .. } => Ok(0),
     }
 }

@@ -143,6 +143,24 @@ impl Out {
         }
     }
 
+    pub fn conformance(&self, report: &crate::seal::conformance::SuiteReport) {
+        if self.json {
+            print_json(json!({
+                "passed": report.passed.len(),
+                "failed": report.failed.iter().map(|(c, w)| json!({"case": c, "why": w})).collect::<Vec<_>>(),
+                "skipped": report.skipped.iter().map(|(c, w)| json!({"case": c, "why": w})).collect::<Vec<_>>(),
+            }));
+            return;
+        }
+        for (case, why) in &report.failed {
+            println!("FAIL {case}: {why}");
+        }
+        for (case, why) in &report.skipped {
+            println!("SKIP {case}: {why}");
+        }
+        println!("{}", report.summary());
+    }
+
     pub fn restored(&self, report: &RestoreReport) {
         if self.json {
             print_json(serde_json::to_value(report).unwrap_or_default());
