@@ -14,7 +14,9 @@ use crate::domain::{
     Stamp, State, WorkCalendar,
 };
 use crate::error::{Error, Result};
+use crate::seal::crypto::SigningKey;
 use crate::store::Store;
+use crate::store::{NewRow, seal_claims_for, sign_as};
 
 /// Demo only. Printed by the command and stated in the README.
 pub const DEMO_PIN: &str = "123456";
@@ -362,15 +364,14 @@ struct DemoCtx {
     center: String,
     desk: String,
     midnight: DateTime<Utc>,
+    /// The demo supervisors' stamp keys: (name, kid, key).
+    stamp_keys: Vec<(String, Vec<u8>, SigningKey)>,
 }
 
-fn demo_request(
-    seed: u64,
-    index: u64,
-    total: u64,
-    ctx: &DemoCtx,
-    doc_seq: &mut u64,
-) -> (Request, Option<String>) {
+/// One request, deterministic in (seed, index). Document numbers come from
+/// the index (so chunks can be made in parallel); gaps are rows that were
+/// never verified.
+fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
     let (catalog, midnight) = (&ctx.catalog, ctx.midnight);
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
     // About four requests for every three people.
@@ -471,9 +472,10 @@ fn demo_request(
     let verified =
         !matches!(state, State::Received | State::Rejected | State::Cancelled) || closed_late;
     let mut frozen = None;
+    let mut seal_payload = None;
+    let mut stamp_signatures = Vec::new();
     if verified {
-        *doc_seq += 1;
-        let number = format!("{}-{}-{:07}", ctx.center, ctx.desk, doc_seq);
+        let number = format!("{}-{}-{:07}", ctx.center, ctx.desk, index + 1);
         let content = canonical_content(&req, &number);
         req.content_digest = Some(content_digest(&content));
         req.document_number = Some(number);
@@ -487,12 +489,38 @@ fn demo_request(
             State::Rejected | State::Cancelled => 0,
             _ => full,
         };
+        let payload = seal_claims_for(&req, service)
+            .map(|c| c.to_cbor())
+            .unwrap_or_default();
         for (i, who) in supervisors.iter().take(stamps).enumerate() {
+            let stamped_at = at(8 * 3_600 + i as u64 * 600);
+            // Signing is the costly part of a million-row demo: only the
+            // stamps of requests still at the desk are signed. Requests that
+            // were printed earlier carry unsigned stamps, like stores from
+            // before the seal existed (their seal cannot be re-issued).
+            let at_desk = matches!(state, State::Verified | State::Approved);
+            if let Some((name, kid, key)) = ctx
+                .stamp_keys
+                .iter()
+                .find(|(n, _, _)| n == who)
+                .filter(|_| at_desk)
+            {
+                let (protected, sig) = sign_as(
+                    key,
+                    kid,
+                    name,
+                    "supervisor",
+                    stamped_at.timestamp(),
+                    &payload,
+                );
+                stamp_signatures.push((hex::encode(kid), protected, sig));
+            }
             req.stamps.push(Stamp {
                 supervisor: (*who).to_owned(),
-                stamped_at: at(8 * 3_600 + i as u64 * 600),
+                stamped_at,
             });
         }
+        seal_payload = Some(payload);
         if state == State::Approved && full < service.required_stamps as usize {
             state = State::Verified; // more stamps required than demo supervisors
         }
@@ -507,7 +535,12 @@ fn demo_request(
     }
     req.state = state;
     req.updated_at = at(9 * 3_600);
-    (req, frozen)
+    NewRow {
+        req,
+        frozen_content: frozen,
+        seal_payload,
+        stamp_signatures,
+    }
 }
 
 /// Midnight (Damascus) at the start of `today`, in UTC.
@@ -532,21 +565,65 @@ pub fn create_demo(
     for (name, role) in DEMO_USERS {
         store.bootstrap_user(name, role, DEMO_PIN, "demo")?;
     }
+    // Demo keys are valid from before the oldest demo event, so the
+    // signatures on last month's demo stamps verify.
+    let demo_epoch = (damascus_midnight(options.today) - Duration::days(31)).timestamp();
+    store.connection().execute(
+        "UPDATE keys SET valid_from = ?1 WHERE demo = 1",
+        [demo_epoch],
+    )?;
+    let mut stamp_keys = Vec::new();
+    for (name, role) in DEMO_USERS {
+        if role == Role::Supervisor {
+            let (kid, key) = store.unlock_stamp_key(name, DEMO_PIN)?;
+            stamp_keys.push((name.to_owned(), kid, key));
+        }
+    }
     let ctx = DemoCtx {
         catalog: store.catalog().clone(),
         calendar: store.calendar().clone(),
         center: DEMO_CENTER.into(),
         desk: store.desk().to_owned(),
         midnight: damascus_midnight(options.today),
+        stamp_keys,
     };
     let (total, seed) = (options.requests, options.seed);
     store.bulk_load(|insert| {
-        let mut doc_seq = 0u64;
-        for i in 0..total {
-            let (req, frozen) = demo_request(seed, i, total, &ctx, &mut doc_seq);
-            insert(&req, frozen.as_deref())?;
-        }
-        Ok(doc_seq)
+        // Two generators make alternate chunks (signing stamps is the heavy
+        // part); this thread inserts them in order.
+        const CHUNK: u64 = 10_000;
+        const WORKERS: u64 = 2;
+        let chunks = total.div_ceil(CHUNK);
+        std::thread::scope(|scope| {
+            let mut receivers = Vec::new();
+            for worker in 0..WORKERS {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<NewRow>>(2);
+                receivers.push(rx);
+                let ctx = &ctx;
+                scope.spawn(move || {
+                    let mut chunk = worker;
+                    while chunk < chunks {
+                        let start = chunk * CHUNK;
+                        let rows = (start..(start + CHUNK).min(total))
+                            .map(|i| demo_request(seed, i, total, ctx))
+                            .collect();
+                        if tx.send(rows).is_err() {
+                            return; // the inserter stopped on an error
+                        }
+                        chunk += WORKERS;
+                    }
+                });
+            }
+            for chunk in 0..chunks {
+                let rows = receivers[(chunk % WORKERS) as usize]
+                    .recv()
+                    .map_err(|_| Error::Storage("demo generator stopped".into()))?;
+                for row in &rows {
+                    insert(row)?;
+                }
+            }
+            Ok(total)
+        })
     })?;
     let by_state = store.count_by_state()?;
     let now = store.now();

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use citizen_desk::seal::{base45, conformance};
 
 fn suite(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(name)
 }
 
 #[test]
@@ -21,7 +23,14 @@ fn hcert_suite_agrees_on_every_applicable_case() {
     assert!(report.failed.is_empty(), "{}", report.summary());
     assert!(report.passed.len() >= 370, "{}", report.summary());
     // Skips are only cases that check nothing on the seal layers.
-    assert!(report.skipped.iter().all(|(_, why)| why.starts_with("no expectation")), "{:?}", report.skipped);
+    assert!(
+        report
+            .skipped
+            .iter()
+            .all(|(_, why)| why.starts_with("no expectation")),
+        "{:?}",
+        report.skipped
+    );
 }
 
 #[test]
@@ -31,7 +40,9 @@ fn cose_wg_examples_agree_and_only_unimplemented_ones_are_skipped() {
     assert!(report.passed.len() >= 26, "{}", report.summary());
     for (case, why) in &report.skipped {
         assert!(
-            why.contains("ES512") || why.contains("Ed448") || why.contains("not a signature example"),
+            why.contains("ES512")
+                || why.contains("Ed448")
+                || why.contains("not a signature example"),
             "{case}: {why}"
         );
     }
@@ -39,7 +50,12 @@ fn cose_wg_examples_agree_and_only_unimplemented_ones_are_skipped() {
 
 #[test]
 fn base45_rfc9285_vectors() {
-    for (plain, encoded) in [("AB", "BB8"), ("Hello!!", "%69 VD92EX0"), ("base-45", "UJCLQE7W581"), ("ietf!", "QED8WEX0")] {
+    for (plain, encoded) in [
+        ("AB", "BB8"),
+        ("Hello!!", "%69 VD92EX0"),
+        ("base-45", "UJCLQE7W581"),
+        ("ietf!", "QED8WEX0"),
+    ] {
         assert_eq!(base45::encode(plain.as_bytes()), encoded);
         assert_eq!(base45::decode(encoded).unwrap(), plain.as_bytes());
     }
@@ -51,19 +67,34 @@ fn base45_rfc9285_vectors() {
 #[test]
 fn cli_runner_prints_the_count_line_and_fails_on_a_mismatch() {
     let dir = tempfile::TempDir::new().unwrap();
-    let out = common::cli(dir.path(), &["conformance", "cose", suite("cose").to_str().unwrap()], None, None);
+    let out = common::cli(
+        dir.path(),
+        &["conformance", "cose", suite("cose").to_str().unwrap()],
+        None,
+        None,
+    );
     assert_eq!(common::code(&out), 0, "{}", common::stdout(&out));
     let last = common::stdout(&out).lines().last().unwrap_or("").to_owned();
-    assert!(last.ends_with("skipped") && last.contains(" passed, 0 failed, "), "{last}");
+    assert!(
+        last.ends_with("skipped") && last.contains(" passed, 0 failed, "),
+        "{last}"
+    );
 
     // A case whose expectation our verifier contradicts makes the run fail.
     let broken = dir.path().join("broken");
     std::fs::create_dir_all(&broken).unwrap();
-    let mut case: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(suite("cose").join("sign1-tests/sign-pass-01.json")).unwrap()).unwrap();
+    let mut case: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(suite("cose").join("sign1-tests/sign-pass-01.json")).unwrap(),
+    )
+    .unwrap();
     case["fail"] = serde_json::Value::Bool(true);
     std::fs::write(broken.join("case.json"), case.to_string()).unwrap();
-    let out = common::cli(dir.path(), &["conformance", "cose", broken.to_str().unwrap()], None, None);
+    let out = common::cli(
+        dir.path(),
+        &["conformance", "cose", broken.to_str().unwrap()],
+        None,
+        None,
+    );
     assert_eq!(common::code(&out), 1);
     assert!(common::stdout(&out).contains("0 passed, 1 failed, 0 skipped"));
 }

@@ -36,23 +36,23 @@ fn verify_then_stamps_approve_with_two_persons() {
 
     // The clerk may not stamp; the first supervisor leaves it partially stamped.
     assert!(matches!(
-        store.stamp(&clerk, &r(&code)),
+        store.stamp(&clerk, &r(&code), PIN),
         Err(Error::Forbidden {
             role: Role::Clerk,
             action: Action::Stamp
         })
     ));
-    let req = store.stamp(&sup1, &r(&code)).unwrap();
+    let req = store.stamp(&sup1, &r(&code), PIN).unwrap();
     assert_eq!((req.state, req.stamps.len()), (State::Verified, 1));
     assert!(matches!(
-        store.stamp(&sup1, &r(&code)),
+        store.stamp(&sup1, &r(&code), PIN),
         Err(Error::AlreadyStamped(_))
     ));
-    let req = store.stamp(&sup2, &r(&code)).unwrap();
+    let req = store.stamp(&sup2, &r(&code), PIN).unwrap();
     assert_eq!((req.state, req.stamps.len()), (State::Approved, 2));
     // Nothing more to stamp once approved.
     assert!(matches!(
-        store.stamp(&sup2, &r(&code)),
+        store.stamp(&sup2, &r(&code), PIN),
         Err(Error::InvalidTransition {
             state: State::Approved,
             ..
@@ -67,7 +67,7 @@ fn supervisor_cannot_stamp_what_they_verified() {
     let code = find(&store, "state = 'received'");
     let sup1 = store.sign_in("supervisor1", PIN).unwrap();
     store.verify(&sup1, &r(&code)).unwrap();
-    let err = store.stamp(&sup1, &r(&code)).unwrap_err();
+    let err = store.stamp(&sup1, &r(&code), PIN).unwrap_err();
     assert!(matches!(err, Error::TwoPersonRule), "{err:?}");
     assert_eq!(state_of(&store, &code), (State::Verified, 0));
     // The refusal itself is in the audit log.
@@ -105,7 +105,7 @@ fn illegal_transitions_are_refused_and_change_nothing() {
 
     let received = find(&store, "state = 'received'");
     assert!(matches!(
-        store.stamp(&sup, &r(&received)),
+        store.stamp(&sup, &r(&received), PIN),
         Err(Error::InvalidTransition {
             state: State::Received,
             ..

@@ -113,11 +113,86 @@ enum Command {
     Services,
     /// Where the store is and what it holds.
     Info,
+    /// The QR seal: verify one, or make one for an approved request.
+    Seal {
+        #[command(subcommand)]
+        command: SealCommand,
+    },
+    /// The trust list of seal keys (admin).
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
+    },
     /// Run a public conformance suite through the seal decoder/verifier.
     Conformance {
         #[command(subcommand)]
         suite: Suite,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum SealCommand {
+    /// Check a seal: its QR text (or - for stdin), an image, or a PDF.
+    Verify {
+        text: Option<String>,
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "pdf"])]
+        image: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "image"])]
+        pdf: Option<PathBuf>,
+        /// A trust list file (from `trust export`); default: this desk's list.
+        #[arg(long, value_name = "FILE")]
+        trust: Option<PathBuf>,
+        /// Warn when the trust list is older than this.
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        max_trust_age_days: i64,
+    },
+    /// Write the seal of an approved request as a QR image (no state change).
+    Make {
+        request: String,
+        #[arg(long, value_name = "FILE.png")]
+        qr: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TrustCommand {
+    /// Every key: kid, owner, role, validity, revoked.
+    List,
+    /// Trust another party's public key (Base64 SPKI DER or PEM, or @FILE).
+    Add {
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        center: String,
+        #[arg(long, value_name = "center|supervisor")]
+        role: String,
+        #[arg(long, value_name = "KEY")]
+        public_key: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        valid_from: Option<NaiveDate>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        valid_to: Option<NaiveDate>,
+    },
+    /// A new center key, active from a date (export the list before then).
+    Rotate {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        activate_at: Option<NaiveDate>,
+    },
+    /// Revoke a key: everything it signed stops verifying.
+    Revoke {
+        kid: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Import a signed trust list (its root must be trusted, or named).
+    Import {
+        file: PathBuf,
+        /// Accept this root kid (compare it with the published fingerprint).
+        #[arg(long, value_name = "KID")]
+        accept_root: Option<String>,
+    },
+    /// Write the signed trust list for banks, courts and other centers.
+    Export { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -220,7 +295,7 @@ pub fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let _ = std::io::stdout().flush();
-            eprintln!("{}", err.message().bilingual());
+            let _ = writeln!(std::io::stderr(), "{}", err.message().bilingual());
             ExitCode::from(err.exit_code())
         }
     }
@@ -234,11 +309,21 @@ fn data_dir(cli_dir: &Option<PathBuf>) -> Result<PathBuf> {
 }
 
 fn sign_in(store: &mut Store, user: &Option<String>, secrets: &mut Secrets) -> Result<Session> {
+    sign_in_with_pin(store, user, secrets).map(|(session, _)| session)
+}
+
+/// Signs in and keeps the PIN (a stamp needs it again to unlock the key).
+fn sign_in_with_pin(
+    store: &mut Store,
+    user: &Option<String>,
+    secrets: &mut Secrets,
+) -> Result<(Session, String)> {
     let Some(name) = user.as_deref().filter(|n| !n.is_empty()) else {
         return Err(Error::bad_input("err-user-required"));
     };
     let pin = secrets.get("CITIZEN_DESK_PIN", "prompt-pin")?;
-    store.sign_in(name, &pin)
+    let session = store.sign_in(name, &pin)?;
+    Ok((session, pin))
 }
 
 fn parse_state(s: &str) -> Result<State> {
@@ -291,6 +376,63 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             out.conformance(&report);
             Ok(if report.failed.is_empty() { 0 } else { 1 })
         }
+        Command::Seal {
+            command:
+                SealCommand::Verify {
+                    text,
+                    image,
+                    pdf,
+                    trust,
+                    max_trust_age_days,
+                },
+        } => {
+            let input = seal_input(text, image, pdf)?;
+            let (trust_set, catalog) = match trust {
+                Some(file) => {
+                    let text = std::fs::read_to_string(&file).map_err(|e| {
+                        Error::BadInput(
+                            Message::new("err-io")
+                                .arg("path", file.display())
+                                .arg("detail", e),
+                        )
+                    })?;
+                    let (body, root) = crate::seal::trust::open_file(&text).map_err(|e| {
+                        Error::BadInput(Message::new("err-trust-file").arg("detail", e))
+                    })?;
+                    (
+                        crate::seal::TrustSet::new(body.keys, body.issued_at, Some(root)),
+                        crate::domain::Catalog::builtin()?,
+                    )
+                }
+                None => {
+                    let store = Store::open(&dir).map_err(|e| match e {
+                        Error::NotInitialised(_) => Error::bad_input("err-no-trust-list"),
+                        other => other,
+                    })?;
+                    (store.trust_set()?, store.catalog().clone())
+                }
+            };
+            let report = match input {
+                Some(text) => crate::seal::verify_seal(
+                    &text,
+                    &trust_set,
+                    &catalog,
+                    chrono::Utc::now().timestamp(),
+                    max_trust_age_days * 86_400,
+                ),
+                None => crate::seal::SealReport {
+                    valid: false,
+                    invalid: Some(crate::seal::Invalid::BadPrefix {
+                        detail: "no seal found".into(),
+                    }),
+                    warnings: Vec::new(),
+                    claims: None,
+                    signers: Vec::new(),
+                },
+            };
+            out.seal_report(&report, &catalog, trust_set.root_kid.as_deref());
+            Ok(if report.valid { 0 } else { 1 })
+        }
         Command::Restore { file } => {
             let target = Store::path_in(&dir);
             let report = if target.exists() {
@@ -308,6 +450,75 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             with_store(command, &mut store, &cli.user, &mut secrets, out)
                 .map_err(|e| with_path(e, store.path()))
         }
+    }
+}
+
+/// Midnight (Damascus) at the start of a day.
+fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono_tz::Asia::Damascus
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&naive))
+}
+
+/// Writes a file via a temporary name, so a full disk never leaves half a file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// The seal text to check: given, piped (`-`), read from an image's QR
+/// code, or found in a PDF's metadata. `None` when the image or PDF holds
+/// no seal (an invalid seal, exit 1); a missing file is a usage error (2).
+fn seal_input(
+    text: Option<String>,
+    image: Option<PathBuf>,
+    pdf: Option<PathBuf>,
+) -> Result<Option<String>> {
+    let unreadable = |path: &Path, e: std::io::Error| {
+        Error::BadInput(
+            Message::new("err-io")
+                .arg("path", path.display())
+                .arg("detail", e),
+        )
+    };
+    if let Some(path) = image {
+        let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
+        return Ok(match crate::seal::qr::decode_image(&bytes) {
+            Ok(texts) => {
+                let ours = texts
+                    .iter()
+                    .find(|t| t.starts_with(crate::seal::PREFIX))
+                    .cloned();
+                ours.or_else(|| texts.into_iter().next())
+            }
+            Err(_) => None,
+        });
+    }
+    if let Some(path) = pdf {
+        let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
+        return Ok(crate::seal::find_seal_in_bytes(&bytes));
+    }
+    match text.as_deref() {
+        Some("-") => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| unreadable(Path::new("-"), e))?;
+            Ok(Some(line))
+        }
+        Some(t) => Ok(Some(t.to_owned())),
+        None => Err(Error::bad_input("err-seal-input")),
     }
 }
 
@@ -430,8 +641,8 @@ fn with_store(
         }
         Command::Stamp { request } => {
             let reference = RequestRef::parse(&request)?;
-            let session = sign_in(store, user, secrets)?;
-            let req = store.stamp(&session, &reference)?;
+            let (session, pin) = sign_in_with_pin(store, user, secrets)?;
+            let req = store.stamp(&session, &reference, &pin)?;
             out.changed(store, &req);
             Ok(0)
         }
@@ -449,6 +660,84 @@ fn with_store(
             out.changed(store, &req);
             Ok(0)
         }
+        Command::Seal {
+            command: SealCommand::Make { request, qr },
+        } => {
+            let reference = RequestRef::parse(&request)?;
+            let session = sign_in(store, user, secrets)?;
+            let seal = store.seal_make(&session, &reference)?;
+            let symbol =
+                crate::seal::qr::encode(&seal.text).map_err(|e| Error::Storage(e.to_string()))?;
+            // 4 px per module: 0.68 mm at 150 dpi, well above the 0.5 mm floor.
+            write_file(&qr, &crate::seal::qr::to_png(&symbol, 4))?;
+            out.seal_made(&seal, &qr);
+            Ok(0)
+        }
+        Command::Trust { command } => {
+            let session = sign_in(store, user, secrets)?;
+            match command {
+                TrustCommand::List => out.trust_list(&store.trust_list(&session)?),
+                TrustCommand::Add {
+                    owner,
+                    center,
+                    role,
+                    public_key,
+                    valid_from,
+                    valid_to,
+                } => {
+                    let role = crate::seal::KeyRole::parse(&role)
+                        .filter(|r| *r != crate::seal::KeyRole::Root)
+                        .ok_or_else(|| {
+                            Error::BadInput(Message::new("err-bad-role").arg("role", &role))
+                        })?;
+                    let text = match public_key.strip_prefix('@') {
+                        Some(path) => {
+                            std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
+                        }
+                        None => public_key,
+                    };
+                    let der = store::parse_public_key_text(&text)
+                        .ok_or_else(|| Error::bad_input("err-bad-public-key"))?;
+                    let from = valid_from.map(day_start).unwrap_or_else(|| store.now());
+                    let mut entry = crate::seal::TrustedKey::new(
+                        &der,
+                        &owner,
+                        &center,
+                        role,
+                        from.timestamp(),
+                        false,
+                    );
+                    entry.valid_to = valid_to.map(|d| day_start(d).timestamp());
+                    let entry = store.trust_add(&session, entry)?;
+                    out.trust_list(&[entry]);
+                }
+                TrustCommand::Rotate { activate_at } => {
+                    let at = activate_at.map(day_start).unwrap_or_else(|| store.now());
+                    let entry = store.trust_rotate(&session, at)?;
+                    out.trust_list(&[entry]);
+                }
+                TrustCommand::Revoke { kid, reason } => {
+                    store.trust_revoke(&session, &kid, &reason)?;
+                    out.done(Message::new("done-key-revoked").arg("kid", &kid));
+                }
+                TrustCommand::Import { file, accept_root } => {
+                    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+                    let report = store.trust_import(&session, &text, accept_root.as_deref())?;
+                    out.done(
+                        Message::new("done-trust-imported")
+                            .arg("root", &report.root_kid)
+                            .arg("added", report.added)
+                            .arg("updated", report.updated),
+                    );
+                }
+                TrustCommand::Export { file } => {
+                    let text = store.trust_export(&session)?;
+                    write_file(&file, text.as_bytes())?;
+                    out.done(Message::new("done-trust-exported").arg("path", file.display()));
+                }
+            }
+            Ok(0)
+        }
         Command::Backup { file } => {
             let session = sign_in(store, user, secrets)?;
             store.backup_to(&session, &file)?;
@@ -459,6 +748,9 @@ fn with_store(
         | Command::Demo { .. }
         | Command::Services
         | Command::Restore { .. }
-        | Command::Conformance { .. } => Ok(0),
+        | Command::Conformance { .. }
+        | Command::Seal {
+            command: SealCommand::Verify { .. },
+        } => Ok(0),
     }
 }

@@ -11,6 +11,15 @@ use crate::error::Result;
 use crate::i18n::{Lang, Message, tr};
 use crate::store::{AuditEntry, ChainReport, RestoreReport, Store, UserInfo};
 
+/// Prints a line to stdout, ignoring a closed pipe (`| head`): output that
+/// nobody reads is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub struct Out {
     pub json: bool,
     pub lang: Lang,
@@ -22,12 +31,18 @@ fn local(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+fn unix_day(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(local)
+        .unwrap_or_default()
+}
+
 fn print_json(value: Value) {
     let mut value = value;
     if let Value::Object(map) = &mut value {
         map.insert("schema_version".into(), JSON_SCHEMA_VERSION.into());
     }
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
@@ -60,7 +75,7 @@ impl Out {
         if self.json {
             print_json(json!({ "ok": true, "message": message.text(Lang::En) }));
         } else {
-            println!("{}", message.text(self.lang));
+            say!("{}", message.text(self.lang));
         }
     }
 
@@ -70,7 +85,7 @@ impl Out {
                 json!({ "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin }),
             );
         } else {
-            println!(
+            say!(
                 "{}",
                 Message::new("done-initialised")
                     .arg("path", store.path().display())
@@ -95,7 +110,7 @@ impl Out {
             }));
             return;
         }
-        println!(
+        say!(
             "{}",
             Message::new("done-demo")
                 .arg("path", store.path().display())
@@ -104,17 +119,17 @@ impl Out {
                 .arg("desk", &report.desk)
                 .text(self.lang)
         );
-        println!(
+        say!(
             "{}",
             Message::new("demo-users")
                 .arg("pin", &report.pin)
                 .text(self.lang)
         );
         for (name, role) in &report.users {
-            println!("  {name:<12} {}", self.t(role.label_id()));
+            say!("  {name:<12} {}", self.t(role.label_id()));
         }
         for (state, n) in &report.by_state {
-            println!("  {:<12} {n}", self.t(state.label_id()));
+            say!("  {:<12} {n}", self.t(state.label_id()));
         }
     }
 
@@ -130,7 +145,7 @@ impl Out {
                     .arg("days", working_days)
                     .text(self.lang),
             };
-            println!(
+            say!(
                 "{:<26} {}  |  {} SYP  |  {}  |  {}",
                 s.code,
                 self.service_name(catalog, &s.code),
@@ -153,12 +168,132 @@ impl Out {
             return;
         }
         for (case, why) in &report.failed {
-            println!("FAIL {case}: {why}");
+            say!("FAIL {case}: {why}");
         }
         for (case, why) in &report.skipped {
-            println!("SKIP {case}: {why}");
+            say!("SKIP {case}: {why}");
         }
-        println!("{}", report.summary());
+        say!("{}", report.summary());
+    }
+
+    pub fn seal_report(
+        &self,
+        report: &crate::seal::SealReport,
+        catalog: &Catalog,
+        root: Option<&str>,
+    ) {
+        if self.json {
+            let mut v = serde_json::to_value(report).unwrap_or_default();
+            if let Value::Object(map) = &mut v {
+                map.insert("trust_root".into(), root.into());
+                map.insert(
+                    "reason_text".into(),
+                    report
+                        .invalid
+                        .as_ref()
+                        .map(|i| i.message().text(Lang::En))
+                        .into(),
+                );
+            }
+            print_json(v);
+            return;
+        }
+        if report.valid {
+            say!("✔ {}", self.t("seal-valid"));
+        } else {
+            say!("✘ {}", self.t("seal-invalid"));
+        }
+        if let Some(reason) = &report.invalid {
+            say!("  {}", reason.message().text(self.lang));
+        }
+        for w in &report.warnings {
+            say!("  ⚠ {}", w.message().text(self.lang));
+        }
+        if let Some(c) = &report.claims {
+            let d = &c.document;
+            let line = |label: &str, value: String| say!("{:<22} {value}", self.t(label));
+            line("label-document-number", d.document_number.clone());
+            line("label-service", self.service_name(catalog, &d.service));
+            line("label-national-id", d.national_id.clone());
+            line("label-name", d.full_name_ar.clone());
+            line("label-issuer", c.issuer.clone());
+            line("label-issued", unix_day(c.issued_at));
+            line("label-expires", unix_day(c.expires_at));
+            if let Some(service) = catalog.service(&d.service) {
+                for f in &service.fields {
+                    let label = if self.lang == Lang::Ar {
+                        &f.label_ar
+                    } else {
+                        &f.label_en
+                    };
+                    say!(
+                        "{:<22} {}",
+                        label,
+                        d.fields.get(&f.key).map(String::as_str).unwrap_or("-")
+                    );
+                }
+            }
+            for s in &report.signers {
+                let mark = if s.verified { "✔" } else { "✘" };
+                let when = s.signed_at.map(unix_day).unwrap_or_default();
+                say!(
+                    "  {mark} {:<12} {:<11} {when}  kid {}",
+                    s.name,
+                    s.role,
+                    s.kid
+                );
+            }
+        }
+        if let Some(root) = root {
+            say!("{}: {root}", self.t("label-trust-root"));
+        }
+    }
+
+    pub fn seal_made(&self, seal: &crate::store::IssuedSeal, qr: &std::path::Path) {
+        if self.json {
+            print_json(
+                json!({ "text": seal.text, "qr": qr, "qr_version": seal.qr_version, "claims": seal.claims }),
+            );
+            return;
+        }
+        say!(
+            "{}",
+            Message::new("done-seal-made")
+                .arg("path", qr.display())
+                .arg("version", seal.qr_version)
+                .arg("chars", seal.text.len())
+                .text(self.lang)
+        );
+        say!("{}", seal.text);
+    }
+
+    pub fn trust_list(&self, keys: &[crate::seal::TrustedKey]) {
+        if self.json {
+            print_json(json!({ "keys": keys }));
+            return;
+        }
+        for k in keys {
+            let mut flags = Vec::new();
+            if let Some(t) = k.valid_to {
+                flags.push(format!("{} {}", self.t("label-until"), unix_day(t)));
+            }
+            if k.revoked_at.is_some() {
+                flags.push(self.t("label-revoked"));
+            }
+            if k.demo {
+                flags.push("demo".into());
+            }
+            say!(
+                "{}  {:<10} {:<12} {:<8} {} {}  {}",
+                k.kid,
+                k.role.as_str(),
+                k.owner,
+                k.center,
+                self.t("label-from"),
+                unix_day(k.valid_from),
+                flags.join(", ")
+            );
+        }
     }
 
     pub fn restored(&self, report: &RestoreReport) {
@@ -171,7 +306,7 @@ impl Out {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "-".into());
-        println!(
+        say!(
             "{}",
             Message::new("done-restored")
                 .arg("center", &report.center)
@@ -196,17 +331,17 @@ impl Out {
             }));
             return Ok(());
         }
-        println!("{}: {}", self.t("label-store"), store.path().display());
-        println!(
+        say!("{}: {}", self.t("label-store"), store.path().display());
+        say!(
             "{}: {} / {}{}",
             self.t("label-center-desk"),
             store.center(),
             store.desk(),
             if demo { " (demo)" } else { "" }
         );
-        println!("{}: {outbox}", self.t("label-outbox-pending"));
+        say!("{}: {outbox}", self.t("label-outbox-pending"));
         for (state, n) in counts {
-            println!("  {:<12} {n}", self.t(state.label_id()));
+            say!("  {:<12} {n}", self.t(state.label_id()));
         }
         Ok(())
     }
@@ -222,7 +357,7 @@ impl Out {
             return;
         }
         match &report.first_broken {
-            None => println!(
+            None => say!(
                 "{}",
                 Message::new("audit-intact")
                     .arg("rows", report.rows)
@@ -230,7 +365,7 @@ impl Out {
                     .text(self.lang)
             ),
             Some((seq, why)) => {
-                println!(
+                say!(
                     "{}",
                     Message::new("audit-broken")
                         .arg("seq", seq)
@@ -247,9 +382,14 @@ impl Out {
             return;
         }
         for e in entries {
-            println!(
+            say!(
                 "{:>8}  {}  {:<12} {:<16} {}  {}",
-                e.seq, e.at, e.actor, e.action, e.subject, e.detail
+                e.seq,
+                e.at,
+                e.actor,
+                e.action,
+                e.subject,
+                e.detail
             );
         }
     }
@@ -271,7 +411,7 @@ impl Out {
                         .text(self.lang),
                 );
             }
-            println!(
+            say!(
                 "{:<16} {:<10} {}",
                 u.name,
                 self.t(u.role.label_id()),
@@ -294,7 +434,7 @@ impl Out {
             } else {
                 String::new()
             };
-            println!(
+            say!(
                 "{}  {}  {:<10}  {}  {}  {}: {}{}",
                 r.tracking_code,
                 r.national_id,
@@ -313,7 +453,7 @@ impl Out {
             print_json(json!({ "request": request_json(req, store.now()) }));
             return;
         }
-        println!(
+        say!(
             "{}",
             Message::new("done-state")
                 .arg("tracking", &req.tracking_code)
@@ -331,7 +471,7 @@ impl Out {
             return;
         }
         let catalog = store.catalog();
-        let line = |label: &str, value: String| println!("{:<22} {value}", self.t(label));
+        let line = |label: &str, value: String| say!("{:<22} {value}", self.t(label));
         line("label-request-id", r.id.clone());
         line("label-tracking", r.tracking_code.clone());
         line("label-state", self.t(r.state.label_id()));
@@ -391,7 +531,7 @@ impl Out {
             format!("{}/{}", r.stamps.len(), r.stamps_required),
         );
         for s in &r.stamps {
-            println!("{:<22}   {} {}", "", s.supervisor, local(s.stamped_at));
+            say!("{:<22}   {} {}", "", s.supervisor, local(s.stamped_at));
         }
         if let Some(reason) = &r.reason {
             line("label-reason", reason.clone());
@@ -403,7 +543,7 @@ impl Out {
                 } else {
                     &f.label_en
                 };
-                println!(
+                say!(
                     "{:<22} {}",
                     label,
                     r.document.get(&f.key).map(String::as_str).unwrap_or("-")

@@ -53,7 +53,11 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
             let v = DECODE[*b as usize];
             if v == INVALID {
                 let position = group * 3 + i;
-                let ch = text[position..].chars().next().unwrap_or('\u{FFFD}');
+                // Every byte before it was ASCII, so this is a char boundary.
+                let ch = text
+                    .get(position..)
+                    .and_then(|t| t.chars().next())
+                    .unwrap_or('\u{FFFD}');
                 return Err(Base45Error::Character { ch, position });
             }
             values[i] = v as u32;
@@ -101,12 +105,28 @@ mod tests {
 
     #[test]
     fn invalid_input_is_refused() {
-        assert!(matches!(decode("GGW"), Err(Base45Error::Range { position: 0 })));
+        assert!(matches!(
+            decode("GGW"),
+            Err(Base45Error::Range { position: 0 })
+        ));
         assert!(matches!(decode("ZZ"), Err(Base45Error::Range { .. })));
         assert!(matches!(decode("A"), Err(Base45Error::Length(1))));
         assert!(matches!(decode("BB8A"), Err(Base45Error::Length(4))));
-        assert!(matches!(decode("bb8"), Err(Base45Error::Character { ch: 'b', position: 0 })));
-        assert!(matches!(decode("BB٨"), Err(Base45Error::Character { .. })));
+        assert!(matches!(
+            decode("bb8"),
+            Err(Base45Error::Character {
+                ch: 'b',
+                position: 0
+            })
+        ));
+        assert!(matches!(
+            decode("B٨"),
+            Err(Base45Error::Character {
+                ch: '٨',
+                position: 1
+            })
+        ));
+        assert!(decode("BB٨").is_err());
         // The largest valid values decode.
         assert_eq!(decode(":::").is_err(), 44 + 44 * 45 + 44 * 2025 > 0xFFFF);
         assert_eq!(decode("FGW").unwrap(), vec![0xFF, 0xFF]);

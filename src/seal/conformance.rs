@@ -26,7 +26,12 @@ pub struct SuiteReport {
 
 impl SuiteReport {
     pub fn summary(&self) -> String {
-        format!("{} passed, {} failed, {} skipped", self.passed.len(), self.failed.len(), self.skipped.len())
+        format!(
+            "{} passed, {} failed, {} skipped",
+            self.passed.len(),
+            self.failed.len(),
+            self.skipped.len()
+        )
     }
 }
 
@@ -38,7 +43,10 @@ fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
                 out.push(path);
             }
         }
@@ -62,7 +70,7 @@ enum Check {
     Compression,
     Decode,
     Verify,
-    ExpirationCheck,
+    Expiration,
 }
 
 /// Reads an expectation key the way the suite means it, misspellings and
@@ -71,10 +79,18 @@ enum Check {
 /// whether the value must be negated (kept for spellings that say the
 /// opposite of the check).
 fn expectation(key: &str) -> Option<(Check, bool)> {
-    let k: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let k: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
     // Drop the "EXPECTED" word however it is spelled: EX...ED.
     let rest = if k.starts_with("EX") {
-        let end = k.char_indices().skip(2).find(|(i, _)| k[*i..].starts_with("ED")).map(|(i, _)| i + 2)?;
+        let end = k
+            .char_indices()
+            .skip(2)
+            .find(|(i, _)| k[*i..].starts_with("ED"))
+            .map(|(i, _)| i + 2)?;
         if end > 12 {
             return None;
         }
@@ -89,10 +105,10 @@ fn expectation(key: &str) -> Option<(Check, bool)> {
         "COMPRESSION" | "DECOMPRESSION" => (Check::Compression, false),
         "DECODE" | "COSEDECODE" => (Check::Decode, false),
         "VERIFY" | "VERIFICATION" | "SIGNATUREVERIFY" => (Check::Verify, false),
-        "EXPIRATIONCHECK" | "EXPIRATION" => (Check::ExpirationCheck, false),
+        "EXPIRATIONCHECK" | "EXPIRATION" => (Check::Expiration, false),
         // The suite's "EXPTECTEDEXPIRED": true sits on certificates that are
         // valid at the clock: it is its spelling of EXPECTEDEXPIRATIONCHECK.
-        "EXPIRED" => (Check::ExpirationCheck, false),
+        "EXPIRED" => (Check::Expiration, false),
         _ => return None,
     })
 }
@@ -139,7 +155,9 @@ fn field<'a>(case: &'a Json, names: &[&str]) -> Option<&'a Json> {
         if let Some(v) = obj.get(*n) {
             return Some(v);
         }
-        if let Some((_, v)) = obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(n) || k.trim_start_matches('_').eq_ignore_ascii_case(n)) {
+        if let Some((_, v)) = obj.iter().find(|(k, _)| {
+            k.eq_ignore_ascii_case(n) || k.trim_start_matches('_').eq_ignore_ascii_case(n)
+        }) {
             return Some(v);
         }
     }
@@ -150,7 +168,9 @@ fn b64(s: &str) -> Option<Vec<u8>> {
     let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     base64::engine::general_purpose::STANDARD
         .decode(&cleaned)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(cleaned.trim_end_matches('=')))
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(cleaned.trim_end_matches('='))
+        })
         .ok()
 }
 
@@ -161,17 +181,28 @@ fn parse_clock(s: &str) -> Option<i64> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.timestamp());
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, format) {
             return Some(t.timestamp());
         }
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, format) {
             return Some(t.and_utc().timestamp());
         }
     }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc().timestamp())
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
 }
 
 /// What our decoder says at each layer.
@@ -191,9 +222,13 @@ fn evaluate_hcert(case: &Json) -> Verdicts {
     let Some(prefix_text) = field(case, &["PREFIX"]).and_then(Json::as_str) else {
         return v;
     };
-    let Ok(b45) = layers::unprefix(prefix_text, "HC1:") else { return v };
+    let Ok(b45) = layers::unprefix(prefix_text, "HC1:") else {
+        return v;
+    };
     v.unprefix = true;
-    let Ok(compressed) = layers::base45_decode(b45) else { return v };
+    let Ok(compressed) = layers::base45_decode(b45) else {
+        return v;
+    };
     v.b45 = true;
     let cose_bytes = match layers::inflate(&compressed) {
         Ok(bytes) => {
@@ -203,8 +238,12 @@ fn evaluate_hcert(case: &Json) -> Verdicts {
         // Some issuers skipped compression: the structure may still decode.
         Err(_) => compressed,
     };
-    let Ok(msg) = layers::parse_cose(&cose_bytes) else { return v };
-    let Ok(claims) = layers::claims(&msg.payload) else { return v };
+    let Ok(msg) = layers::parse_cose(&cose_bytes) else {
+        return v;
+    };
+    let Ok(claims) = layers::claims(&msg.payload) else {
+        return v;
+    };
     if !hcert_claim_well_formed(&claims) {
         return v;
     }
@@ -220,7 +259,10 @@ fn evaluate_hcert(case: &Json) -> Verdicts {
         (Some(exp), Some(now)) => now <= exp && claims.issued_at.is_none_or(|iat| iat <= now),
         _ => false,
     };
-    let cert = ctx.and_then(|c| field(c, &["CERTIFICATE"])).and_then(Json::as_str).and_then(b64);
+    let cert = ctx
+        .and_then(|c| field(c, &["CERTIFICATE"]))
+        .and_then(Json::as_str)
+        .and_then(b64);
     if let Some(der) = cert {
         let kid = kid_of(&der);
         if let Ok(key) = PublicKey::from_certificate_der(&der) {
@@ -229,8 +271,16 @@ fn evaluate_hcert(case: &Json) -> Verdicts {
             // names it (or no kid is given at all).
             let kid_ok = sig.kid().is_none_or(|k| k == kid);
             match sig.alg() {
-                Some(alg @ (Algorithm::Es256 | Algorithm::Es384 | Algorithm::EdDsa | Algorithm::Ps256)) => {
-                    v.verify = kid_ok && key.verify(alg, &msg.to_be_signed(0, &[]), &sig.signature).is_ok();
+                Some(
+                    alg @ (Algorithm::Es256
+                    | Algorithm::Es384
+                    | Algorithm::EdDsa
+                    | Algorithm::Ps256),
+                ) => {
+                    v.verify = kid_ok
+                        && key
+                            .verify(alg, &msg.to_be_signed(0, &[]), &sig.signature)
+                            .is_ok();
                 }
                 Some(other) => v.unsupported_alg = Some(other.name()),
                 None => {}
@@ -252,7 +302,10 @@ fn hcert_claim_well_formed(claims: &layers::Claims) -> bool {
 }
 
 fn picture_decodes_to(case: &Json, expected: &str) -> bool {
-    let Some(png) = field(case, &["2DCODE"]).and_then(Json::as_str).and_then(b64) else {
+    let Some(png) = field(case, &["2DCODE"])
+        .and_then(Json::as_str)
+        .and_then(b64)
+    else {
         return false;
     };
     qr::decode_image(&png).is_ok_and(|texts| texts.iter().any(|t| t == expected))
@@ -262,10 +315,15 @@ pub fn run_hcert(dir: &Path) -> std::io::Result<SuiteReport> {
     let mut report = SuiteReport::default();
     for file in json_files(dir)? {
         let name = name_of(dir, &file);
-        let case: Json = match std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        let case: Json = match std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
             Some(c) => c,
             None => {
-                report.skipped.push((name, "not a readable JSON test case".into()));
+                report
+                    .skipped
+                    .push((name, "not a readable JSON test case".into()));
                 continue;
             }
         };
@@ -276,18 +334,29 @@ pub fn run_hcert(dir: &Path) -> std::io::Result<SuiteReport> {
                 .and_then(Json::as_object)
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default();
-            let had = if keys.is_empty() { "none".to_owned() } else { keys.join(", ") };
-            report.skipped.push((name, format!("no expectation on the seal layers (it checks: {had})")));
+            let had = if keys.is_empty() {
+                "none".to_owned()
+            } else {
+                keys.join(", ")
+            };
+            report.skipped.push((
+                name,
+                format!("no expectation on the seal layers (it checks: {had})"),
+            ));
             continue;
         }
         let v = evaluate_hcert(&case);
         if let Some(alg) = &v.unsupported_alg
             && expected.keys().all(|c| *c == Check::Verify)
         {
-            report.skipped.push((name, format!("only checks {alg}, which is not implemented")));
+            report
+                .skipped
+                .push((name, format!("only checks {alg}, which is not implemented")));
             continue;
         }
-        let prefix = field(&case, &["PREFIX"]).and_then(Json::as_str).unwrap_or("");
+        let prefix = field(&case, &["PREFIX"])
+            .and_then(Json::as_str)
+            .unwrap_or("");
         let has_picture = field(&case, &["2DCODE"]).and_then(Json::as_str).is_some();
         let mut mismatches = Vec::new();
         for (check, want) in &expected {
@@ -302,7 +371,7 @@ pub fn run_hcert(dir: &Path) -> std::io::Result<SuiteReport> {
                 Check::Compression => v.compression,
                 Check::Decode => v.decode,
                 Check::Verify => v.verify,
-                Check::ExpirationCheck => v.expiration,
+                Check::Expiration => v.expiration,
             };
             if got != *want {
                 mismatches.push(format!("{check:?}: expected {want}, got {got}"));
@@ -320,7 +389,9 @@ pub fn run_hcert(dir: &Path) -> std::io::Result<SuiteReport> {
 // --- cose-wg/Examples ---------------------------------------------------------
 
 fn b64url(s: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).ok()
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()
 }
 
 fn key_part(key: &Json, name: &str) -> Option<Vec<u8>> {
@@ -342,7 +413,10 @@ fn der_len(out: &mut Vec<u8>, len: usize) {
 
 fn der_uint(out: &mut Vec<u8>, bytes: &[u8]) {
     let trimmed: &[u8] = {
-        let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len().saturating_sub(1));
+        let first = bytes
+            .iter()
+            .position(|b| *b != 0)
+            .unwrap_or(bytes.len().saturating_sub(1));
         &bytes[first..]
     };
     let pad = trimmed.first().is_some_and(|b| b & 0x80 != 0);
@@ -360,15 +434,25 @@ fn jwk_public(key: &Json) -> Result<PublicKey, String> {
     let crv = key.get("crv").and_then(Json::as_str).unwrap_or("");
     match (kty, crv) {
         ("EC", "P-256" | "P-384") => {
-            let (x, y) = (key_part(key, "x").ok_or("no x")?, key_part(key, "y").ok_or("no y")?);
+            let (x, y) = (
+                key_part(key, "x").ok_or("no x")?,
+                key_part(key, "y").ok_or("no y")?,
+            );
             let mut point = vec![4u8];
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
-            Ok(if crv == "P-256" { PublicKey::P256(point) } else { PublicKey::P384(point) })
+            Ok(if crv == "P-256" {
+                PublicKey::P256(point)
+            } else {
+                PublicKey::P384(point)
+            })
         }
         ("OKP", "Ed25519") => Ok(PublicKey::Ed25519(key_part(key, "x").ok_or("no x")?)),
         ("RSA", _) => {
-            let (n, e) = (key_part(key, "n").ok_or("no n")?, key_part(key, "e").ok_or("no e")?);
+            let (n, e) = (
+                key_part(key, "n").ok_or("no n")?,
+                key_part(key, "e").ok_or("no e")?,
+            );
             let mut body = Vec::new();
             der_uint(&mut body, &n);
             der_uint(&mut body, &e);
@@ -397,9 +481,18 @@ fn run_cose_case(case: &Json) -> Result<Result<(), String>, String> {
     let (signers, single): (Vec<&Json>, bool) = if let Some(s) = input.get("sign0") {
         (vec![s], true)
     } else if let Some(s) = input.get("sign") {
-        (s.get("signers").and_then(Json::as_array).map(|a| a.iter().collect()).unwrap_or_default(), false)
+        (
+            s.get("signers")
+                .and_then(Json::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            false,
+        )
     } else {
-        let kind = input.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>().join(",")).unwrap_or_default();
+        let kind = input
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>().join(","))
+            .unwrap_or_default();
         return Err(format!("not a signature example ({kind})"));
     };
     if signers.is_empty() {
@@ -414,20 +507,37 @@ fn run_cose_case(case: &Json) -> Result<Result<(), String>, String> {
         keys.push(jwk_public(s.get("key").ok_or("no key")?)?);
     }
     let should_fail = case.get("fail").and_then(Json::as_bool).unwrap_or(false);
-    let output = case.get("output").and_then(|o| o.get("cbor")).and_then(Json::as_str).ok_or("no output.cbor")?;
+    let output = case
+        .get("output")
+        .and_then(|o| o.get("cbor"))
+        .and_then(Json::as_str)
+        .ok_or("no output.cbor")?;
     let bytes = hex::decode(output).map_err(|_| "output.cbor is not hex")?;
     let intermediates: Vec<Option<String>> = match case.get("intermediates") {
-        Some(i) if single => vec![i.get("ToBeSign_hex").and_then(Json::as_str).map(str::to_owned)],
+        Some(i) if single => vec![
+            i.get("ToBeSign_hex")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+        ],
         Some(i) => i
             .get("signers")
             .and_then(Json::as_array)
-            .map(|a| a.iter().map(|s| s.get("ToBeSign_hex").and_then(Json::as_str).map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|s| {
+                        s.get("ToBeSign_hex")
+                            .and_then(Json::as_str)
+                            .map(str::to_owned)
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
         None => Vec::new(),
     };
     let outcome = (|| -> Result<(), String> {
         let msg = CoseMessage::parse(&bytes).map_err(|e| format!("decode: {e}"))?;
-        if single != (msg.kind == super::cose::Kind::Sign1) || msg.signatures.len() != signers.len() {
+        if single != (msg.kind == super::cose::Kind::Sign1) || msg.signatures.len() != signers.len()
+        {
             return Err("structure does not match the example".into());
         }
         for (i, (signer, key)) in signers.iter().zip(&keys).enumerate() {
@@ -445,7 +555,8 @@ fn run_cose_case(case: &Json) -> Result<Result<(), String>, String> {
                 return Err(format!("to-be-signed bytes differ for signer {i}"));
             }
             let alg = msg.signatures[i].alg().cloned().ok_or("no alg header")?;
-            key.verify(&alg, &tbs, &msg.signatures[i].signature).map_err(|e| format!("signer {i}: {e}"))?;
+            key.verify(&alg, &tbs, &msg.signatures[i].signature)
+                .map_err(|e| format!("signer {i}: {e}"))?;
         }
         Ok(())
     })();
@@ -460,8 +571,13 @@ pub fn run_cose(dir: &Path) -> std::io::Result<SuiteReport> {
     let mut report = SuiteReport::default();
     for file in json_files(dir)? {
         let name = name_of(dir, &file);
-        let Some(case) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<Json>(&b).ok()) else {
-            report.skipped.push((name, "not a readable JSON test case".into()));
+        let Some(case) = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
+        else {
+            report
+                .skipped
+                .push((name, "not a readable JSON test case".into()));
             continue;
         };
         match run_cose_case(&case) {
@@ -480,8 +596,14 @@ mod tests {
     #[test]
     fn expectation_keys_are_read_as_meant() {
         assert_eq!(expectation("EXPECTEDVERIFY"), Some((Check::Verify, false)));
-        assert_eq!(expectation("EXPTECTEDEXPIRED"), Some((Check::ExpirationCheck, true)));
-        assert_eq!(expectation("EXPECTEDB45DECODE"), Some((Check::B45Decode, false)));
+        assert_eq!(
+            expectation("EXPTECTEDEXPIRED"),
+            Some((Check::Expiration, false))
+        );
+        assert_eq!(
+            expectation("EXPECTEDB45DECODE"),
+            Some((Check::B45Decode, false))
+        );
         assert_eq!(expectation("EXPECTEDSCHEMAVALIDATION"), None);
         assert_eq!(expectation("EXPECTEDRESULTS"), None);
     }

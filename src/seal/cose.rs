@@ -96,7 +96,9 @@ impl Headers {
         let mut h = Headers::default();
         for (k, v) in entries {
             match k {
-                Value::Integer(i) if i128::from(*i) == LABEL_ALG as i128 => h.alg = Some(Algorithm::from_value(v)),
+                Value::Integer(i) if i128::from(*i) == LABEL_ALG as i128 => {
+                    h.alg = Some(Algorithm::from_value(v))
+                }
                 Value::Integer(i) if i128::from(*i) == LABEL_KID as i128 => match v {
                     Value::Bytes(b) => h.kid = Some(b.clone()),
                     _ => return Err(CoseError::Structure("kid is not a byte string")),
@@ -134,11 +136,17 @@ pub struct Signature {
 impl Signature {
     /// The algorithm, from the protected header, else the unprotected one.
     pub fn alg(&self) -> Option<&Algorithm> {
-        self.protected.alg.as_ref().or(self.unprotected.alg.as_ref())
+        self.protected
+            .alg
+            .as_ref()
+            .or(self.unprotected.alg.as_ref())
     }
     /// The key id, from the protected header, else the unprotected one.
     pub fn kid(&self) -> Option<&[u8]> {
-        self.protected.kid.as_deref().or(self.unprotected.kid.as_deref())
+        self.protected
+            .kid
+            .as_deref()
+            .or(self.unprotected.kid.as_deref())
     }
 }
 
@@ -161,7 +169,8 @@ pub struct CoseMessage {
 
 pub(crate) fn decode_one(bytes: &[u8]) -> Result<Value, CoseError> {
     let mut cursor = std::io::Cursor::new(bytes);
-    let value: Value = ciborium::de::from_reader(&mut cursor).map_err(|e| CoseError::Cbor(e.to_string()))?;
+    let value: Value =
+        ciborium::de::from_reader(&mut cursor).map_err(|e| CoseError::Cbor(e.to_string()))?;
     if cursor.position() as usize != bytes.len() {
         return Err(CoseError::Cbor("trailing bytes after the CBOR item".into()));
     }
@@ -193,7 +202,11 @@ impl CoseMessage {
             },
             Value::Tag(other, _) => return Err(CoseError::Tag(other)),
             Value::Array(items) if items.len() == 4 => {
-                let kind = if matches!(items[3], Value::Array(_)) { Kind::Sign } else { Kind::Sign1 };
+                let kind = if matches!(items[3], Value::Array(_)) {
+                    Kind::Sign
+                } else {
+                    Kind::Sign1
+                };
                 (kind, items)
             }
             _ => return Err(CoseError::Structure("expected an array of 4")),
@@ -215,7 +228,9 @@ impl CoseMessage {
             }],
             Kind::Sign => {
                 let Value::Array(list) = &items[3] else {
-                    return Err(CoseError::Structure("COSE_Sign signatures are not an array"));
+                    return Err(CoseError::Structure(
+                        "COSE_Sign signatures are not an array",
+                    ));
                 };
                 if list.is_empty() {
                     return Err(CoseError::Structure("COSE_Sign without signatures"));
@@ -226,9 +241,14 @@ impl CoseMessage {
                         return Err(CoseError::Structure("a COSE_Signature is not an array"));
                     };
                     if parts.len() != 3 {
-                        return Err(CoseError::Structure("a COSE_Signature must be an array of 3"));
+                        return Err(CoseError::Structure(
+                            "a COSE_Signature must be an array of 3",
+                        ));
                     }
-                    let protected_bytes = bytes(&parts[0], "a signature's protected header is not a byte string")?;
+                    let protected_bytes = bytes(
+                        &parts[0],
+                        "a signature's protected header is not a byte string",
+                    )?;
                     out.push(Signature {
                         protected: Headers::from_protected(&protected_bytes)?,
                         protected_bytes,
@@ -239,7 +259,14 @@ impl CoseMessage {
                 out
             }
         };
-        Ok(CoseMessage { kind, body_protected_bytes, body_protected, body_unprotected, payload, signatures })
+        Ok(CoseMessage {
+            kind,
+            body_protected_bytes,
+            body_protected,
+            body_unprotected,
+            payload,
+            signatures,
+        })
     }
 
     /// The exact bytes signature `index` signs (Sig_structure, RFC 9052 §4.4).
@@ -247,8 +274,17 @@ impl CoseMessage {
         match self.kind {
             Kind::Sign1 => sig_structure1(&self.body_protected_bytes, external_aad, &self.payload),
             Kind::Sign => {
-                let sign_protected = self.signatures.get(index).map(|s| s.protected_bytes.as_slice()).unwrap_or(&[]);
-                sig_structure(&self.body_protected_bytes, sign_protected, external_aad, &self.payload)
+                let sign_protected = self
+                    .signatures
+                    .get(index)
+                    .map(|s| s.protected_bytes.as_slice())
+                    .unwrap_or(&[]);
+                sig_structure(
+                    &self.body_protected_bytes,
+                    sign_protected,
+                    external_aad,
+                    &self.payload,
+                )
             }
         }
     }
@@ -323,9 +359,19 @@ pub fn sig_structure1(body_protected: &[u8], aad: &[u8], payload: &[u8]) -> Vec<
     out
 }
 
-pub fn sig_structure(body_protected: &[u8], sign_protected: &[u8], aad: &[u8], payload: &[u8]) -> Vec<u8> {
-    let (body_protected, sign_protected) = (protected_for_signing(body_protected), protected_for_signing(sign_protected));
-    let mut out = Vec::with_capacity(32 + body_protected.len() + sign_protected.len() + aad.len() + payload.len());
+pub fn sig_structure(
+    body_protected: &[u8],
+    sign_protected: &[u8],
+    aad: &[u8],
+    payload: &[u8],
+) -> Vec<u8> {
+    let (body_protected, sign_protected) = (
+        protected_for_signing(body_protected),
+        protected_for_signing(sign_protected),
+    );
+    let mut out = Vec::with_capacity(
+        32 + body_protected.len() + sign_protected.len() + aad.len() + payload.len(),
+    );
     put_array(&mut out, 5);
     put_text(&mut out, "Signature");
     put_bytes(&mut out, body_protected);
@@ -412,13 +458,19 @@ mod tests {
     fn sign_round_trip_keeps_each_protected_header() {
         let h1 = encode_signer_header(&[1; 8], "supervisor1", "supervisor", 100);
         let h2 = encode_signer_header(&[2; 8], "TRT01", "center", 200);
-        let msg = encode_sign(b"payload", &[(h1.clone(), vec![1; 64]), (h2.clone(), vec![2; 64])]);
+        let msg = encode_sign(
+            b"payload",
+            &[(h1.clone(), vec![1; 64]), (h2.clone(), vec![2; 64])],
+        );
         let parsed = CoseMessage::parse(&msg).unwrap();
         assert_eq!(parsed.kind, Kind::Sign);
         assert_eq!(parsed.signatures.len(), 2);
         assert_eq!(parsed.signatures[1].protected_bytes, h2);
         assert_eq!(parsed.signatures[1].kid(), Some(&[2u8; 8][..]));
-        assert_eq!(parsed.signatures[0].protected.text_value("name"), Some(&Value::Text("supervisor1".into())));
+        assert_eq!(
+            parsed.signatures[0].protected.text_value("name"),
+            Some(&Value::Text("supervisor1".into()))
+        );
         let tbs = parsed.to_be_signed(1, &[]);
         assert_eq!(tbs, sig_structure(&[], &h2, &[], b"payload"));
     }

@@ -57,10 +57,15 @@ impl<'a> Der<'a> {
             n if n < 0x80 => (n as usize, 2),
             0x81 if d.len() >= 3 => (d[2] as usize, 3),
             0x82 if d.len() >= 4 => (((d[2] as usize) << 8) | d[3] as usize, 4),
-            0x83 if d.len() >= 5 => (((d[2] as usize) << 16) | ((d[3] as usize) << 8) | d[4] as usize, 5),
+            0x83 if d.len() >= 5 => (
+                ((d[2] as usize) << 16) | ((d[3] as usize) << 8) | d[4] as usize,
+                5,
+            ),
             _ => return Err(bad),
         };
-        let end = header.checked_add(len).ok_or(KeyError::Malformed("bad DER length"))?;
+        let end = header
+            .checked_add(len)
+            .ok_or(KeyError::Malformed("bad DER length"))?;
         if end > d.len() {
             return Err(KeyError::Malformed("DER runs past its end"));
         }
@@ -78,8 +83,8 @@ const OID_RSA_PSS: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0
 
 /// The DER prefix of a P-256 SubjectPublicKeyInfo, before the 65-byte point.
 const P256_SPKI_PREFIX: [u8; 26] = [
-    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01, 0x06, 0x08, 0x2A, 0x86, 0x48,
-    0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01, 0x06, 0x08, 0x2A,
+    0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
 ];
 
 /// The key id used everywhere: the first 8 bytes of SHA-256 of the DER
@@ -182,7 +187,9 @@ impl PublicKey {
             }
             _ => return Err(VerifyError::UnsupportedAlgorithm(alg.name())),
         };
-        UnparsedPublicKey::new(params, key).verify(message, sig).map_err(|_| VerifyError::BadSignature)
+        UnparsedPublicKey::new(params, key)
+            .verify(message, sig)
+            .map_err(|_| VerifyError::BadSignature)
     }
 }
 
@@ -199,7 +206,10 @@ fn ecdsa_asn1(
         return Err(VerifyError::BadSignature);
     }
     fn integer(out: &mut Vec<u8>, bytes: &[u8]) {
-        let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len() - 1);
+        let first = bytes
+            .iter()
+            .position(|b| *b != 0)
+            .unwrap_or(bytes.len() - 1);
         let v = &bytes[first..];
         let pad = v[0] & 0x80 != 0;
         out.push(0x02);
@@ -218,7 +228,9 @@ fn ecdsa_asn1(
     }
     der.push(body.len() as u8);
     der.extend_from_slice(&body);
-    UnparsedPublicKey::new(params, key).verify(message, &der).map_err(|_| VerifyError::BadSignature)
+    UnparsedPublicKey::new(params, key)
+        .verify(message, &der)
+        .map_err(|_| VerifyError::BadSignature)
 }
 
 /// A P-256 signing key (ours: center, root, supervisor stamps).
@@ -236,7 +248,9 @@ impl SigningKey {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<SigningKey, KeyError> {
-        p256::ecdsa::SigningKey::from_slice(bytes).map(SigningKey).map_err(|_| KeyError::Malformed("bad P-256 secret"))
+        p256::ecdsa::SigningKey::from_slice(bytes)
+            .map(SigningKey)
+            .map_err(|_| KeyError::Malformed("bad P-256 secret"))
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -245,7 +259,11 @@ impl SigningKey {
 
     /// Uncompressed SEC1 point.
     pub fn public_point(&self) -> Vec<u8> {
-        self.0.verifying_key().to_sec1_point(false).as_bytes().to_vec()
+        self.0
+            .verifying_key()
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec()
     }
 
     pub fn spki_der(&self) -> Vec<u8> {
@@ -275,16 +293,31 @@ mod tests {
         assert_eq!(sig.len(), 64);
         assert_eq!(sig, key.sign(b"message"), "deterministic nonces");
         assert!(public.verify(&Algorithm::Es256, b"message", &sig).is_ok());
-        assert_eq!(public.verify(&Algorithm::Es256, b"messagf", &sig), Err(VerifyError::BadSignature));
-        assert!(matches!(public.verify(&Algorithm::EdDsa, b"message", &sig), Err(VerifyError::KeyMismatch(_))));
-        assert!(matches!(public.verify(&Algorithm::Es512, b"message", &sig), Err(VerifyError::UnsupportedAlgorithm(_))));
+        assert_eq!(
+            public.verify(&Algorithm::Es256, b"messagf", &sig),
+            Err(VerifyError::BadSignature)
+        );
+        assert!(matches!(
+            public.verify(&Algorithm::EdDsa, b"message", &sig),
+            Err(VerifyError::KeyMismatch(_))
+        ));
+        assert!(matches!(
+            public.verify(&Algorithm::Es512, b"message", &sig),
+            Err(VerifyError::UnsupportedAlgorithm(_))
+        ));
         let again = SigningKey::from_bytes(&key.to_bytes()).unwrap();
         assert_eq!(again.kid(), key.kid());
     }
 
     #[test]
     fn garbage_keys_are_errors_not_panics() {
-        for junk in [&b""[..], &[0x30], &[0x30, 0x82, 0xFF], &[0x30, 0x03, 0x30, 0x01, 0x00], &[0xFF; 40]] {
+        for junk in [
+            &b""[..],
+            &[0x30],
+            &[0x30, 0x82, 0xFF],
+            &[0x30, 0x03, 0x30, 0x01, 0x00],
+            &[0xFF; 40],
+        ] {
             assert!(PublicKey::from_spki_der(junk).is_err());
             assert!(PublicKey::from_certificate_der(junk).is_err());
         }

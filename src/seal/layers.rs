@@ -30,15 +30,21 @@ pub struct LayerError {
 
 impl LayerError {
     fn new(layer: Layer, detail: impl ToString) -> LayerError {
-        LayerError { layer, detail: detail.to_string() }
+        LayerError {
+            layer,
+            detail: detail.to_string(),
+        }
     }
 }
 
 /// Removes the prefix (scanners may add spaces or a newline around it).
 pub fn unprefix<'a>(text: &'a str, prefix: &str) -> Result<&'a str, LayerError> {
-    text.trim()
-        .strip_prefix(prefix)
-        .ok_or_else(|| LayerError::new(Layer::Prefix, format!("the text does not start with {prefix}")))
+    text.trim().strip_prefix(prefix).ok_or_else(|| {
+        LayerError::new(
+            Layer::Prefix,
+            format!("the text does not start with {prefix}"),
+        )
+    })
 }
 
 pub fn base45_decode(text: &str) -> Result<Vec<u8>, LayerError> {
@@ -91,9 +97,17 @@ fn int_claim(v: &Value) -> Option<i64> {
 pub fn claims(payload: &[u8]) -> Result<Claims, LayerError> {
     let value = cose::decode_one(payload).map_err(|e| LayerError::new(Layer::Claims, e))?;
     let Value::Map(map) = value else {
-        return Err(LayerError::new(Layer::Claims, "the payload is not a CBOR map of claims"));
+        return Err(LayerError::new(
+            Layer::Claims,
+            "the payload is not a CBOR map of claims",
+        ));
     };
-    let mut claims = Claims { issuer: None, issued_at: None, expires: None, map: Vec::new() };
+    let mut claims = Claims {
+        issuer: None,
+        issued_at: None,
+        expires: None,
+        map: Vec::new(),
+    };
     for (k, v) in &map {
         if let Value::Integer(i) = k {
             match i128::from(*i) {

@@ -6,5 +6,26 @@ pub mod base45;
 pub mod conformance;
 pub mod cose;
 pub mod crypto;
+pub mod keys;
 pub mod layers;
+pub mod payload;
 pub mod qr;
+pub mod trust;
+pub mod verify;
+
+pub use payload::{SealClaims, SealDocument};
+pub use trust::{KeyRole, TrustSet, TrustedKey};
+pub use verify::{Invalid, PREFIX, SealReport, Warning, verify_seal};
+
+/// Finds a seal text in raw bytes (our PDFs carry it in their metadata):
+/// the longest run of QR-alphanumeric characters after the prefix.
+pub fn find_seal_in_bytes(bytes: &[u8]) -> Option<String> {
+    let prefix = PREFIX.as_bytes();
+    let start = bytes.windows(prefix.len()).position(|w| w == prefix)?;
+    let body = &bytes[start + prefix.len()..];
+    let len = body
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(b))
+        .count();
+    Some(format!("{PREFIX}{}", String::from_utf8_lossy(&body[..len])))
+}

@@ -23,13 +23,22 @@ pub struct QrSymbol {
 }
 
 pub fn encode(text: &str) -> Result<QrSymbol, QrError> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q).map_err(|e| QrError::TooLong(e.to_string()))?;
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q)
+        .map_err(|e| QrError::TooLong(e.to_string()))?;
     let version = match code.version() {
         qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
     };
     let width = code.width();
-    let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
-    Ok(QrSymbol { version, width, dark })
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
+    Ok(QrSymbol {
+        version,
+        width,
+        dark,
+    })
 }
 
 /// The symbol as a PNG, `module_px` pixels per module and the standard
@@ -39,8 +48,12 @@ pub fn to_png(symbol: &QrSymbol, module_px: u32) -> Vec<u8> {
     let side = (symbol.width as u32 + 2 * quiet) * module_px;
     let img = GrayImage::from_fn(side, side, |x, y| {
         let (mx, my) = (x / module_px, y / module_px);
-        let inside = mx >= quiet && my >= quiet && mx < quiet + symbol.width as u32 && my < quiet + symbol.width as u32;
-        let dark = inside && symbol.dark[((my - quiet) as usize) * symbol.width + (mx - quiet) as usize];
+        let inside = mx >= quiet
+            && my >= quiet
+            && mx < quiet + symbol.width as u32
+            && my < quiet + symbol.width as u32;
+        let dark =
+            inside && symbol.dark[((my - quiet) as usize) * symbol.width + (mx - quiet) as usize];
         Luma([if dark { 0 } else { 255 }])
     });
     let mut out = std::io::Cursor::new(Vec::new());
@@ -67,10 +80,18 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrError> {
     // rqrr works on untrusted pixels; keep any surprise inside this call.
     let texts = std::panic::catch_unwind(move || {
         let mut prepared = rqrr::PreparedImage::prepare(img);
-        prepared.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect::<Vec<_>>()
+        prepared
+            .detect_grids()
+            .into_iter()
+            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+            .collect::<Vec<_>>()
     })
     .map_err(|_| QrError::NotFound)?;
-    if texts.is_empty() { Err(QrError::NotFound) } else { Ok(texts) }
+    if texts.is_empty() {
+        Err(QrError::NotFound)
+    } else {
+        Ok(texts)
+    }
 }
 
 #[cfg(test)]
@@ -83,7 +104,10 @@ mod tests {
         let symbol = encode(text).unwrap();
         let png = to_png(&symbol, 4);
         assert_eq!(decode_image(&png).unwrap(), vec![text.to_owned()]);
-        assert!(matches!(decode_image(b"not an image"), Err(QrError::Image(_))));
+        assert!(matches!(
+            decode_image(b"not an image"),
+            Err(QrError::Image(_))
+        ));
         let blank = {
             let img = GrayImage::from_pixel(50, 50, Luma([255]));
             let mut out = std::io::Cursor::new(Vec::new());

@@ -9,12 +9,14 @@ use serde_json::json;
 use super::audit::append_audit;
 use super::outbox::{append_outbox, new_idempotency_key};
 use super::requests::{self, RequestRef};
+use super::seals::{seal_claims_for, sign_as};
 use super::users::Session;
 use super::{Store, meta_get};
 use crate::domain::lifecycle::{next_state, state_after_stamp};
 use crate::domain::request::{canonical_content, content_digest};
 use crate::domain::{Action, NationalId, Request, State};
 use crate::error::{Error, Result};
+use crate::seal::crypto::SigningKey;
 
 /// Which requests `requests` lists.
 #[derive(Clone, Debug, Default)]
@@ -142,6 +144,7 @@ impl Store {
         session: &Session,
         reference: &RequestRef,
         action: Action,
+        mut stamp_key: Option<(Vec<u8>, SigningKey)>,
         apply: F,
     ) -> Result<Request>
     where
@@ -161,6 +164,9 @@ impl Store {
             return Err(Error::RequestNotFound(reference.as_str().into()));
         };
         let before = req.state;
+        let seal_payload: Option<Vec<u8>> = tx
+            .prepare_cached("SELECT seal_payload FROM requests WHERE id = ?1")?
+            .query_row([&req.id], |r| r.get(0))?;
         let mut change = Change {
             now,
             actor: session.name().to_owned(),
@@ -174,6 +180,11 @@ impl Store {
             frozen_content: None,
             new_stamp: false,
             detail: String::new(),
+            catalog: self.catalog.clone(),
+            seal_payload,
+            new_seal_payload: None,
+            stamp_key: stamp_key.take(),
+            stamp_signature: None,
         };
         if let Err(err) = next_state(before, action)
             .ok_or(Error::InvalidTransition {
@@ -190,7 +201,8 @@ impl Store {
         tx.prepare_cached(
             "UPDATE requests SET state = ?2, document_number = ?3, verified_by = ?4, verified_at = ?5,
                 content_digest = ?6, reason = ?7, printed_count = ?8, updated_at = ?9,
-                frozen_content = coalesce(?10, frozen_content)
+                frozen_content = coalesce(?10, frozen_content),
+                seal_payload = coalesce(?11, seal_payload)
              WHERE id = ?1",
         )?
         .execute(rusqlite::params![
@@ -204,12 +216,25 @@ impl Store {
             req.printed_count,
             now.timestamp(),
             change.frozen_content,
+            change.new_seal_payload,
         ])?;
         if change.new_stamp {
+            let (kid, protected, signature) = match change.stamp_signature.take() {
+                Some((kid, p, s)) => (Some(kid), Some(p), Some(s)),
+                None => (None, None, None),
+            };
             tx.prepare_cached(
-                "INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)",
+                "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute((&req.id, session.name(), now.timestamp()))?;
+            .execute(rusqlite::params![
+                req.id,
+                session.name(),
+                now.timestamp(),
+                kid,
+                protected,
+                signature
+            ])?;
         }
         if change.used_document_seq {
             tx.execute(
@@ -240,7 +265,7 @@ impl Store {
     /// Clerk confirms the document matches the request and the person.
     /// Assigns the document number and freezes the document content.
     pub fn verify(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
-        self.change(session, reference, Action::Verify, |req, change| {
+        self.change(session, reference, Action::Verify, None, |req, change| {
             let number = format!(
                 "{}-{}-{:07}",
                 change.center, change.desk, change.next_document_seq
@@ -253,28 +278,78 @@ impl Store {
             req.verified_at = Some(change.now);
             req.state = State::Verified;
             change.frozen_content = Some(content);
+            // The seal payload is frozen now too: every stamp signs it.
+            let service = change
+                .catalog
+                .service(&req.service)
+                .ok_or_else(|| Error::Data(format!("unknown service {}", req.service)))?;
+            change.new_seal_payload = seal_claims_for(req, service).map(|c| c.to_cbor());
             Ok(())
         })
     }
 
-    /// A supervisor's stamp approval. The last required stamp approves.
-    pub fn stamp(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
-        self.change(session, reference, Action::Stamp, |req, change| {
-            if req.verified_by.as_deref() == Some(change.actor.as_str()) {
-                return Err(Error::TwoPersonRule);
-            }
-            if req.stamps.iter().any(|s| s.supervisor == change.actor) {
-                return Err(Error::AlreadyStamped(change.actor.clone()));
-            }
-            req.stamps.push(crate::domain::Stamp {
-                supervisor: change.actor.clone(),
-                stamped_at: change.now,
-            });
-            change.new_stamp = true;
-            req.state = state_after_stamp(req.stamps.len() as u32, req.stamps_required);
-            change.detail = format!(" ({}/{} stamps)", req.stamps.len(), req.stamps_required);
-            Ok(())
-        })
+    /// A supervisor's stamp approval, signed with their stamp key (unlocked
+    /// by their PIN for this moment only). The last required stamp approves.
+    pub fn stamp(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        pin: &str,
+    ) -> Result<Request> {
+        self.authorise(session, Action::Stamp, reference.as_str())?;
+        let key = match self.unlock_stamp_key(session.name(), pin) {
+            Ok(key) => key,
+            Err(err) => return Err(self.refuse(session, reference.as_str(), Action::Stamp, err)),
+        };
+        self.change(
+            session,
+            reference,
+            Action::Stamp,
+            Some(key),
+            |req, change| {
+                if req.verified_by.as_deref() == Some(change.actor.as_str()) {
+                    return Err(Error::TwoPersonRule);
+                }
+                if req.stamps.iter().any(|s| s.supervisor == change.actor) {
+                    return Err(Error::AlreadyStamped(change.actor.clone()));
+                }
+                req.stamps.push(crate::domain::Stamp {
+                    supervisor: change.actor.clone(),
+                    stamped_at: change.now,
+                });
+                change.new_stamp = true;
+                let payload = match change.seal_payload.clone() {
+                    Some(p) => p,
+                    // Verified before the seal existed: freeze the payload now.
+                    None => {
+                        let service = change.catalog.service(&req.service).ok_or_else(|| {
+                            Error::Data(format!("unknown service {}", req.service))
+                        })?;
+                        let p = seal_claims_for(req, service)
+                            .map(|c| c.to_cbor())
+                            .ok_or_else(|| {
+                                Error::Data("verified request without document data".into())
+                            })?;
+                        change.new_seal_payload = Some(p.clone());
+                        p
+                    }
+                };
+                if let Some((kid, key)) = &change.stamp_key {
+                    let (protected, sig) = sign_as(
+                        key,
+                        kid,
+                        &change.actor,
+                        "supervisor",
+                        change.now.timestamp(),
+                        &payload,
+                    );
+                    change.stamp_signature = Some((hex::encode(kid), protected, sig));
+                }
+                req.state = state_after_stamp(req.stamps.len() as u32, req.stamps_required);
+                change.detail = format!(" ({}/{} stamps)", req.stamps.len(), req.stamps_required);
+                Ok(())
+            },
+        )
     }
 
     pub fn reject(
@@ -307,7 +382,7 @@ impl Store {
         if reason.is_empty() {
             return Err(Error::ReasonRequired);
         }
-        self.change(session, reference, action, move |req, change| {
+        self.change(session, reference, action, None, move |req, change| {
             change.detail = format!(": {reason}");
             req.reason = Some(reason);
             req.state = to;
@@ -333,4 +408,10 @@ struct Change {
     frozen_content: Option<String>,
     new_stamp: bool,
     detail: String,
+    catalog: std::sync::Arc<crate::domain::Catalog>,
+    seal_payload: Option<Vec<u8>>,
+    new_seal_payload: Option<Vec<u8>>,
+    stamp_key: Option<(Vec<u8>, SigningKey)>,
+    /// (kid hex, protected header, signature)
+    stamp_signature: Option<(String, Vec<u8>, Vec<u8>)>,
 }

@@ -8,6 +8,7 @@ mod backup;
 mod outbox;
 mod requests;
 pub mod schema;
+mod seals;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,10 @@ pub use actions::RequestFilter;
 pub use audit::{AuditEntry, ChainReport};
 pub use backup::{RestoreReport, check_store_file, restore};
 pub use outbox::OutboxEntry;
+pub(crate) use requests::NewRow;
 pub use requests::RequestRef;
+pub(crate) use seals::sign_as;
+pub use seals::{ImportReport, IssuedSeal, MAX_QR_VERSION, parse_public_key_text, seal_claims_for};
 pub use users::{Session, UserInfo, normalise_pin, validate_user_name};
 
 use crate::domain::{Catalog, WorkCalendar};
@@ -184,7 +188,7 @@ impl Store {
                 detail: "the store was never set up (no center/desk)".into(),
             });
         };
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
             clock: system_clock(),
@@ -192,7 +196,9 @@ impl Store {
             calendar: Arc::new(WorkCalendar::builtin().map_err(Error::Data)?),
             center,
             desk,
-        })
+        };
+        store.ensure_center_keys()?;
+        Ok(store)
     }
 
     /// Creates a new, empty store for `center`/`desk`. Refuses if any file

@@ -159,10 +159,20 @@ fn delivery_columns(d: &Delivery) -> (&'static str, &str) {
     }
 }
 
-/// Inserts a whole request with its stamps (demo data, and later requests
-/// pulled from the hub). `frozen_content` is the canonical content when the
-/// request is already verified.
-pub(crate) fn insert(conn: &Connection, req: &Request, frozen_content: Option<&str>) -> Result<()> {
+/// A whole request as loaded in bulk (demo data, and later requests pulled
+/// from the hub), with what verification froze and the stamps' signatures.
+pub(crate) struct NewRow {
+    pub req: Request,
+    /// The canonical content, when the request is already verified.
+    pub frozen_content: Option<String>,
+    pub seal_payload: Option<Vec<u8>>,
+    /// (kid hex, protected header, signature), one per entry of `req.stamps`.
+    pub stamp_signatures: Vec<(String, Vec<u8>, Vec<u8>)>,
+}
+
+pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
+    let req = &row.req;
+    let frozen_content = row.frozen_content.as_deref();
     let (kind, place) = delivery_columns(&req.delivery);
     let document =
         serde_json::to_string(&req.document).map_err(|e| Error::Storage(e.to_string()))?;
@@ -170,9 +180,9 @@ pub(crate) fn insert(conn: &Connection, req: &Request, frozen_content: Option<&s
         "INSERT INTO requests (id, tracking_code, center, national_id, first_name, father_name, mother_name,
             family_name, governorate, service, submitted_at, channel, paid, bank, fee_syp, delivery_kind,
             delivery_place, phone, document, state, stamps_required, document_number, verified_by, verified_at,
-            frozen_content, content_digest, reason, printed_count, due_at, updated_at)
+            frozen_content, content_digest, reason, printed_count, due_at, updated_at, seal_payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
     )?
     .execute(rusqlite::params![
         req.id,
@@ -205,12 +215,22 @@ pub(crate) fn insert(conn: &Connection, req: &Request, frozen_content: Option<&s
         req.printed_count,
         req.due_at.timestamp(),
         req.updated_at.timestamp(),
+        row.seal_payload,
     ])?;
     let mut stamp = conn.prepare_cached(
-        "INSERT INTO stamps (request_id, supervisor, stamped_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for s in &req.stamps {
-        stamp.execute((&req.id, &s.supervisor, s.stamped_at.timestamp()))?;
+    for (i, s) in req.stamps.iter().enumerate() {
+        let sig = row.stamp_signatures.get(i);
+        stamp.execute(rusqlite::params![
+            req.id,
+            s.supervisor,
+            s.stamped_at.timestamp(),
+            sig.map(|x| &x.0),
+            sig.map(|x| &x.1),
+            sig.map(|x| &x.2),
+        ])?;
     }
     Ok(())
 }
@@ -230,14 +250,14 @@ impl super::Store {
     /// last document sequence number it used.
     pub(crate) fn bulk_load<F>(&mut self, fill: F) -> Result<()>
     where
-        F: FnOnce(&mut dyn FnMut(&Request, Option<&str>) -> Result<()>) -> Result<u64>,
+        F: FnOnce(&mut dyn FnMut(&NewRow) -> Result<()>) -> Result<u64>,
     {
         // A large page cache keeps the random-order index inserts in memory.
         self.conn.execute_batch("PRAGMA cache_size = -262144")?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut insert_one = |req: &Request, frozen: Option<&str>| insert(&tx, req, frozen);
+        let mut insert_one = |row: &NewRow| insert(&tx, row);
         let doc_seq = fill(&mut insert_one)?;
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'document_seq'",

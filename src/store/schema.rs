@@ -92,6 +92,32 @@ CREATE TABLE outbox (
     synced_at       TEXT
 );
 "#,
+    // v2: the QR seal. The seal payload is frozen at verification; each
+    // stamp keeps its signature; keys and the trust list live in `keys`.
+    r#"
+ALTER TABLE requests ADD COLUMN seal_payload BLOB;
+ALTER TABLE stamps ADD COLUMN kid TEXT;
+ALTER TABLE stamps ADD COLUMN protected BLOB;
+ALTER TABLE stamps ADD COLUMN signature BLOB;
+
+CREATE TABLE keys (
+    kid          TEXT PRIMARY KEY,
+    owner        TEXT NOT NULL,
+    center       TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('root', 'center', 'supervisor')),
+    public_key   TEXT NOT NULL,
+    valid_from   INTEGER NOT NULL,
+    valid_to     INTEGER,
+    revoked_at   INTEGER,
+    demo         INTEGER NOT NULL DEFAULT 0,
+    local        INTEGER NOT NULL DEFAULT 0,
+    secret       BLOB,
+    secret_salt  BLOB,
+    secret_nonce BLOB,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX keys_by_owner ON keys (owner, role);
+"#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -138,6 +138,19 @@ impl Store {
             (name, role.as_str(), &hash, ts(now)),
         )?;
         append_audit(&tx, now, actor, "user_add", name, role.as_str())?;
+        if role == Role::Supervisor {
+            // Each supervisor gets a stamp key, locked under their PIN.
+            let demo = super::meta_get(&tx, "demo")?.as_deref() == Some("1");
+            let key = super::seals::create_stamp_key(&tx, &self.center, name, pin, ts(now), demo)?;
+            append_audit(
+                &tx,
+                now,
+                actor,
+                "key_created",
+                &hex::encode(key.kid()),
+                name,
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -328,6 +341,7 @@ impl Store {
         action: &str,
         sql: &str,
         value: Option<String>,
+        new_pin: Option<&str>,
     ) -> Result<()> {
         self.authorise(session, Action::ManageUsers, name)?;
         let target = self
@@ -352,12 +366,31 @@ impl Store {
             None => tx.execute(sql, [target.id])?,
         };
         append_audit(&tx, now, &session.name, action, name, "")?;
+        if target.role == Role::Supervisor && action != "user_unlock" {
+            // A PIN reset means a new stamp key (the old one could only be
+            // opened with the old PIN); a deactivated supervisor signs no
+            // more. Retired keys still verify what they signed before.
+            super::seals::retire_stamp_keys(&tx, name, ts(now))?;
+            if let Some(pin) = new_pin {
+                let demo = super::meta_get(&tx, "demo")?.as_deref() == Some("1");
+                let key =
+                    super::seals::create_stamp_key(&tx, &self.center, name, pin, ts(now), demo)?;
+                append_audit(
+                    &tx,
+                    now,
+                    &session.name,
+                    "key_created",
+                    &hex::encode(key.kid()),
+                    name,
+                )?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }
 
-    /// Sets a new PIN and clears any lock. (The seal issue also replaces a
-    /// supervisor's stamp key here.)
+    /// Sets a new PIN and clears any lock; a supervisor also gets a new
+    /// stamp key.
     pub fn reset_pin(&mut self, session: &Session, name: &str, new_pin: &str) -> Result<()> {
         let hash = hash_pin(new_pin)?;
         self.change_user(
@@ -366,6 +399,7 @@ impl Store {
             "user_reset_pin",
             "UPDATE users SET pin_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
             Some(hash),
+            Some(new_pin),
         )
     }
 
@@ -376,6 +410,7 @@ impl Store {
             "user_unlock",
             "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
             None,
+            None,
         )
     }
 
@@ -385,6 +420,7 @@ impl Store {
             name,
             "user_deactivate",
             "UPDATE users SET active = 0 WHERE id = ?1",
+            None,
             None,
         )
     }
