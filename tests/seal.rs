@@ -565,3 +565,18 @@ fn trust_lists_import_only_from_a_trusted_or_named_root() {
     let (_, seal) = approved_seal(&mut a, 1);
     assert!(check(&b, &seal.text).valid);
 }
+
+#[test]
+fn a_photographed_jpeg_of_the_seal_still_reads() {
+    let (_dir, mut store) = demo_store(300);
+    let (_, seal) = approved_seal(&mut store, 2);
+    let symbol = qr::encode(&seal.text).unwrap();
+    let png = qr::to_png(&symbol, 4);
+    let img = image::load_from_memory(&png).unwrap().to_luma8();
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 70)
+        .encode_image(&img)
+        .unwrap();
+    let texts = qr::decode_image(jpeg.get_ref()).unwrap();
+    assert!(check(&store, &texts[0]).valid);
+}

@@ -29,3 +29,15 @@ pub fn find_seal_in_bytes(bytes: &[u8]) -> Option<String> {
         .count();
     Some(format!("{PREFIX}{}", String::from_utf8_lossy(&body[..len])))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_seal_text_in_pdf_metadata_bytes() {
+        let pdf = b"%PDF-1.7\n1 0 obj << /Title (x) /CitizenDeskSeal (SY1:NCF0 9H$A.8) >> endobj";
+        assert_eq!(find_seal_in_bytes(pdf).as_deref(), Some("SY1:NCF0 9H$A.8"));
+        assert_eq!(find_seal_in_bytes(b"%PDF-1.7 no seal here"), None);
+    }
+}

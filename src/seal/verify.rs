@@ -315,3 +315,21 @@ pub fn verify_seal(
     report.valid = true;
     report
 }
+
+/// Verifies a single-signer message (COSE_Sign1, as in HCERT) against a
+/// key ring of (kid, key): every key with the message's kid is tried.
+pub fn verify_sign1(
+    msg: &super::cose::CoseMessage,
+    ring: &[(Vec<u8>, super::crypto::PublicKey)],
+) -> bool {
+    let Some(sig) = msg.signatures.first() else {
+        return false;
+    };
+    let (Some(alg), Some(kid)) = (sig.alg(), sig.kid()) else {
+        return false;
+    };
+    let tbs = msg.to_be_signed(0, &[]);
+    ring.iter()
+        .filter(|(k, _)| k == kid)
+        .any(|(_, key)| key.verify(alg, &tbs, &sig.signature).is_ok())
+}
