@@ -71,6 +71,30 @@ impl Out {
         }
     }
 
+    /// The document's fields in catalog order, labelled in the chosen language.
+    fn document_fields(
+        &self,
+        catalog: &Catalog,
+        service: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) {
+        let Some(service) = catalog.service(service) else {
+            return;
+        };
+        for f in &service.fields {
+            let label = if self.lang == Lang::Ar {
+                &f.label_ar
+            } else {
+                &f.label_en
+            };
+            say!(
+                "{:<22} {}",
+                label,
+                values.get(&f.key).map(String::as_str).unwrap_or("-")
+            );
+        }
+    }
+
     pub fn done(&self, message: Message) {
         if self.json {
             print_json(json!({ "ok": true, "message": message.text(Lang::En) }));
@@ -219,20 +243,7 @@ impl Out {
             line("label-issuer", c.issuer.clone());
             line("label-issued", unix_day(c.issued_at));
             line("label-expires", unix_day(c.expires_at));
-            if let Some(service) = catalog.service(&d.service) {
-                for f in &service.fields {
-                    let label = if self.lang == Lang::Ar {
-                        &f.label_ar
-                    } else {
-                        &f.label_en
-                    };
-                    say!(
-                        "{:<22} {}",
-                        label,
-                        d.fields.get(&f.key).map(String::as_str).unwrap_or("-")
-                    );
-                }
-            }
+            self.document_fields(catalog, &d.service, &d.fields);
             for s in &report.signers {
                 let mark = if s.verified { "✔" } else { "✘" };
                 let when = s.signed_at.map(unix_day).unwrap_or_default();
@@ -536,19 +547,6 @@ impl Out {
         if let Some(reason) = &r.reason {
             line("label-reason", reason.clone());
         }
-        if let Some(service) = catalog.service(&r.service) {
-            for f in &service.fields {
-                let label = if self.lang == Lang::Ar {
-                    &f.label_ar
-                } else {
-                    &f.label_en
-                };
-                say!(
-                    "{:<22} {}",
-                    label,
-                    r.document.get(&f.key).map(String::as_str).unwrap_or("-")
-                );
-            }
-        }
+        self.document_fields(catalog, &r.service, &r.document);
     }
 }

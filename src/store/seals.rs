@@ -160,6 +160,15 @@ pub(crate) fn sign_as(
     (protected, sig)
 }
 
+/// Records that the trust list changed (its age is measured from here).
+fn touch_trust_list(conn: &Connection, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
+        [now.to_string()],
+    )?;
+    Ok(())
+}
+
 /// (kid, encrypted secret, salt, nonce) of a stamp key.
 type SecretRow = (String, Vec<u8>, Vec<u8>, Vec<u8>);
 /// (protected header, signature, supervisor) of a stored stamp.
@@ -225,10 +234,7 @@ impl Store {
             insert_key(&tx, &entry, true, None, now)?;
             append_audit(&tx, at, "system", "key_created", &entry.kid, role.as_str())?;
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
-            [now.to_string()],
-        )?;
+        touch_trust_list(&tx, now)?;
         tx.commit()?;
         Ok(())
     }
@@ -442,10 +448,7 @@ impl Store {
             &entry.kid,
             &format!("{} {}", entry.role.as_str(), entry.owner),
         )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
-            [now.timestamp().to_string()],
-        )?;
+        touch_trust_list(&tx, now.timestamp())?;
         tx.commit()?;
         Ok(entry)
     }
@@ -487,10 +490,7 @@ impl Store {
             &entry.kid,
             &format!("active from {at}"),
         )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
-            [now.timestamp().to_string()],
-        )?;
+        touch_trust_list(&tx, now.timestamp())?;
         tx.commit()?;
         Ok(entry)
     }
@@ -515,10 +515,7 @@ impl Store {
             ));
         }
         append_audit(&tx, now, session.name(), "trust_revoke", kid, reason.trim())?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
-            [now.timestamp().to_string()],
-        )?;
+        touch_trust_list(&tx, now.timestamp())?;
         tx.commit()?;
         Ok(())
     }
@@ -611,10 +608,7 @@ impl Store {
                 body.issuer
             ),
         )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('trust_updated_at', ?1)",
-            [now.timestamp().to_string()],
-        )?;
+        touch_trust_list(&tx, now.timestamp())?;
         tx.commit()?;
         Ok(ImportReport {
             root_kid,
