@@ -18,4 +18,5 @@ pub mod store;
 
 pub use error::{Error, Result};
 pub mod cli;
+pub mod documents;
 pub mod seal;

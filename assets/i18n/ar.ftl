@@ -154,3 +154,4 @@ err-trust-file = ملف قائمة الثقة غير صالح: { $detail }
 err-untrusted-root = قائمة الثقة موقّعة بالجذر { $kid } الذي لا يثق به هذا المكتب. قارنه بالبصمة المنشورة، ثم أعد الاستيراد مع ‎--accept-root { $kid }‎.
 err-no-trust-list = لا توجد قائمة ثقة هنا: أعطِ ‎--trust FILE‎ (قائمة صدّرها أحد المراكز).
 err-seal-input = أعطِ نص الختم، أو ‎--image FILE‎، أو ‎--pdf FILE‎.
+done-rendered = كُتبت الوثيقة في { $path } ({ $mark }).

@@ -155,3 +155,4 @@ err-trust-file = The trust list file is not valid: { $detail }
 err-untrusted-root = The trust list is signed by root { $kid }, which this desk does not trust. Compare it with the published fingerprint, then import again with --accept-root { $kid }.
 err-no-trust-list = There is no trust list here: give --trust FILE (a list exported by a center).
 err-seal-input = Give the seal text, --image FILE or --pdf FILE.
+done-rendered = Document written to { $path } ({ $mark }).

@@ -113,6 +113,16 @@ enum Command {
     Services,
     /// Where the store is and what it holds.
     Info,
+    /// Write a request's document as a PDF (draft before printing, copy
+    /// after); no state change.
+    Render {
+        request: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Arabic-Indic digits (٠-٩) instead of 0-9.
+        #[arg(long)]
+        arabic_digits: bool,
+    },
     /// The QR seal: verify one, or make one for an approved request.
     Seal {
         #[command(subcommand)]
@@ -507,7 +517,7 @@ fn seal_input(
     }
     if let Some(path) = pdf {
         let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
-        return Ok(crate::seal::find_seal_in_bytes(&bytes));
+        return Ok(crate::seal::seal_from_pdf(&bytes));
     }
     match text.as_deref() {
         Some("-") => {
@@ -671,6 +681,27 @@ fn with_store(
             // 4 px per module: 0.68 mm at 150 dpi, well above the 0.5 mm floor.
             write_file(&qr, &crate::seal::qr::to_png(&symbol, 4))?;
             out.seal_made(&seal, &qr);
+            Ok(0)
+        }
+        Command::Render {
+            request,
+            out: file,
+            arabic_digits,
+        } => {
+            let reference = RequestRef::parse(&request)?;
+            let session = sign_in(store, user, secrets)?;
+            let digits = if arabic_digits {
+                crate::documents::render::Digits::ArabicIndic
+            } else {
+                crate::documents::render::Digits::Latin
+            };
+            let doc = store.render_document(&session, &reference, digits)?;
+            write_file(&file, &doc.pdf)?;
+            out.done(
+                Message::new("done-rendered")
+                    .arg("path", file.display())
+                    .arg("mark", doc.mark),
+            );
             Ok(0)
         }
         Command::Trust { command } => {

@@ -30,6 +30,37 @@ pub fn find_seal_in_bytes(bytes: &[u8]) -> Option<String> {
     Some(format!("{PREFIX}{}", String::from_utf8_lossy(&body[..len])))
 }
 
+/// The seal text of one of our PDFs: the document information's Subject
+/// (written by the documents module), else a raw scan of the bytes.
+pub fn seal_from_pdf(bytes: &[u8]) -> Option<String> {
+    let from_info = std::panic::catch_unwind(|| {
+        let doc = lopdf::Document::load_mem(bytes).ok()?;
+        let info = doc.trailer.get(b"Info").ok()?;
+        let (_, info) = doc.dereference(info).ok()?;
+        let raw = info
+            .as_dict()
+            .ok()?
+            .get(b"Subject")
+            .ok()?
+            .as_str()
+            .ok()?
+            .to_vec();
+        let text = if raw.starts_with(&[0xFE, 0xFF]) {
+            let units: Vec<u16> = raw[2..]
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            raw.iter().map(|b| *b as char).collect()
+        };
+        text.starts_with(PREFIX).then_some(text)
+    })
+    .ok()
+    .flatten();
+    from_info.or_else(|| find_seal_in_bytes(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 mod actions;
 pub mod audit;
 mod backup;
+mod documents;
 mod outbox;
 mod requests;
 pub mod schema;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 pub use actions::RequestFilter;
 pub use audit::{AuditEntry, ChainReport};
 pub use backup::{RestoreReport, check_store_file, restore};
+pub use documents::RenderedDocument;
 pub use outbox::OutboxEntry;
 pub(crate) use requests::NewRow;
 pub use requests::RequestRef;

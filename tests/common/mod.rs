@@ -97,3 +97,28 @@ pub fn stderr(o: &Output) -> String {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+
+/// An outside tool the test needs. Missing under CI=true is a failure;
+/// elsewhere the test is skipped, and says so loudly.
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{name} is required under CI=true (install it in .ci/run)");
+        }
+        eprintln!("\n*** SKIPPED: {name} is not installed; this test did not run ***\n");
+    }
+    found
+}
+
+/// Text as poppler extracts it, without the direction marks and the
+/// spaces it inserts at kerning gaps: for comparing Arabic.
+pub fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}

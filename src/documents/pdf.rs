@@ -1,0 +1,203 @@
+//! Writes laid-out pages as a PDF with printpdf: fonts embedded and subset,
+//! every glyph written by id with the text it stands for, so the PDF has a
+//! ToUnicode map and copy/search give back the Arabic that was written.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+use super::layout::{Item, PT_PER_MM, Page};
+use super::text::FontId;
+
+fn parsed_fonts() -> &'static Vec<ParsedFont> {
+    static FONTS: OnceLock<Vec<ParsedFont>> = OnceLock::new();
+    // Parsed once per process: font parsing is the slow part of a PDF.
+    FONTS.get_or_init(|| {
+        FontId::ALL
+            .iter()
+            .map(|f| {
+                ParsedFont::from_bytes(f.bytes(), 0, &mut Vec::new()).expect("bundled font parses")
+            })
+            .collect()
+    })
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+/// Document information written into the PDF.
+pub struct PdfInfo<'a> {
+    pub title: &'a str,
+    /// The seal text (`SY1:…`), stored as the document's subject so
+    /// `seal verify --pdf` can read it without rasterising.
+    pub seal: Option<&'a str>,
+}
+
+pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
+    let mut doc = PdfDocument::new(info.title);
+    doc.metadata.info.creator = "citizen-desk".into();
+    doc.metadata.info.producer = "citizen-desk".into();
+    if let Some(seal) = info.seal {
+        doc.metadata.info.subject = seal.to_owned();
+        doc.metadata.info.keywords = vec![seal.to_owned()];
+    }
+    let fonts = parsed_fonts();
+    let mut ids: BTreeMap<FontId, printpdf::FontId> = BTreeMap::new();
+    let mut pdf_pages = Vec::with_capacity(pages.len());
+    for page in pages {
+        let h = page.height * PT_PER_MM;
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text {
+                    x,
+                    baseline,
+                    line,
+                    gray,
+                    angle,
+                } => {
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetFillColor { col: grey(*gray) });
+                    ops.push(Op::StartTextSection);
+                    let (x0, y0) = (x * PT_PER_MM, h - baseline * PT_PER_MM);
+                    let (sin, cos) = angle.to_radians().sin_cos();
+                    let mut current = None;
+                    for g in &line.glyphs {
+                        if current != Some(g.font) {
+                            let id = ids
+                                .entry(g.font)
+                                .or_insert_with(|| doc.add_font(&fonts[g.font as usize]))
+                                .clone();
+                            ops.push(Op::SetFont {
+                                font: PdfFontHandle::External(id),
+                                size: Pt(line.size),
+                            });
+                            current = Some(g.font);
+                        }
+                        let (gx, gy) = (g.x, g.y_offset);
+                        let matrix = if *angle == 0.0 {
+                            TextMatrix::Translate(Pt(x0 + gx), Pt(y0 + gy))
+                        } else {
+                            TextMatrix::Raw([
+                                cos,
+                                sin,
+                                -sin,
+                                cos,
+                                x0 + gx * cos - gy * sin,
+                                y0 + gx * sin + gy * cos,
+                            ])
+                        };
+                        ops.push(Op::SetTextMatrix { matrix });
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::GlyphIds(vec![printpdf::Codepoint::with_cid(
+                                g.id,
+                                0.0,
+                                g.text.clone(),
+                            )])],
+                        });
+                    }
+                    ops.push(Op::EndTextSection);
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h: rh,
+                    fill,
+                    stroke,
+                } => {
+                    let mut rect = Rect::from_xywh(
+                        Pt(x * PT_PER_MM),
+                        Pt(h - (y + rh) * PT_PER_MM),
+                        Pt(w * PT_PER_MM),
+                        Pt(rh * PT_PER_MM),
+                    );
+                    ops.push(Op::SaveGraphicsState);
+                    if let Some(level) = fill {
+                        ops.push(Op::SetFillColor { col: grey(*level) });
+                        rect.mode = Some(printpdf::PaintMode::Fill);
+                    }
+                    if let Some(width) = stroke {
+                        ops.push(Op::SetOutlineColor { col: grey(0.0) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                        rect.mode = Some(if fill.is_some() {
+                            printpdf::PaintMode::FillStroke
+                        } else {
+                            printpdf::PaintMode::Stroke
+                        });
+                    }
+                    ops.push(Op::DrawRectangle { rectangle: rect });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width_pt,
+                } => {
+                    let p = |x: f32, y: f32| LinePoint {
+                        p: Point {
+                            x: Pt(x * PT_PER_MM),
+                            y: Pt(h - y * PT_PER_MM),
+                        },
+                        bezier: false,
+                    };
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetOutlineColor { col: grey(0.0) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width_pt) });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![p(*x1, *y1), p(*x2, *y2)],
+                            is_closed: false,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Qr {
+                    x,
+                    y,
+                    side,
+                    modules,
+                    dark,
+                } => {
+                    let m = side / *modules as f32;
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetFillColor { col: grey(0.0) });
+                    for row in 0..*modules {
+                        // Runs of dark modules in a row become one rectangle.
+                        let mut col = 0;
+                        while col < *modules {
+                            if !dark[row * modules + col] {
+                                col += 1;
+                                continue;
+                            }
+                            let start = col;
+                            while col < *modules && dark[row * modules + col] {
+                                col += 1;
+                            }
+                            let mut rect = Rect::from_xywh(
+                                Pt((x + start as f32 * m) * PT_PER_MM),
+                                Pt(h - (y + (row + 1) as f32 * m) * PT_PER_MM),
+                                Pt((col - start) as f32 * m * PT_PER_MM),
+                                Pt(m * PT_PER_MM),
+                            );
+                            rect.mode = Some(printpdf::PaintMode::Fill);
+                            ops.push(Op::DrawRectangle { rectangle: rect });
+                        }
+                    }
+                    ops.push(Op::RestoreGraphicsState);
+                }
+            }
+        }
+        pdf_pages.push(PdfPage::new(Mm(page.width), Mm(page.height), ops));
+    }
+    doc.with_pages(pdf_pages);
+    doc.save(&PdfSaveOptions::default(), &mut Vec::new())
+}

@@ -1,0 +1,282 @@
+//! Arabic text done properly: the Unicode bidi algorithm per paragraph with
+//! a right-to-left base, each run shaped by rustybuzz (HarfBuzz's shaper),
+//! per-run fallback to a Latin face where the Arabic face has no glyph, and
+//! greedy line breaking at UAX #14 opportunities. Output: positioned glyph
+//! ids in visual order, each carrying the text it stands for, so a PDF can
+//! be searched and copied.
+
+use std::sync::OnceLock;
+
+use rustybuzz::{Direction, Face, UnicodeBuffer};
+use unicode_bidi::{BidiInfo, Level};
+
+/// The fonts a document uses, bundled from `fonts/` (OFL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FontId {
+    Arabic,
+    ArabicBold,
+    Latin,
+    LatinBold,
+}
+
+impl FontId {
+    pub const ALL: [FontId; 4] = [
+        FontId::Arabic,
+        FontId::ArabicBold,
+        FontId::Latin,
+        FontId::LatinBold,
+    ];
+
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            FontId::Arabic => include_bytes!("../../fonts/Amiri-Regular.ttf"),
+            FontId::ArabicBold => include_bytes!("../../fonts/Amiri-Bold.ttf"),
+            FontId::Latin => include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+            FontId::LatinBold => include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+        }
+    }
+
+    fn fallback(self) -> FontId {
+        match self {
+            FontId::Arabic | FontId::Latin => FontId::Latin,
+            FontId::ArabicBold | FontId::LatinBold => FontId::LatinBold,
+        }
+    }
+
+    pub fn face(self) -> &'static Face<'static> {
+        static FACES: OnceLock<Vec<Face<'static>>> = OnceLock::new();
+        let faces = FACES.get_or_init(|| {
+            // The fonts are compiled in and checked by a test: a parse
+            // failure is a build defect.
+            FontId::ALL
+                .iter()
+                .map(|f| Face::from_slice(f.bytes(), 0).expect("bundled font parses"))
+                .collect()
+        });
+        &faces[self as usize]
+    }
+}
+
+/// One glyph, placed. Units are points at the shaped size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyph {
+    pub font: FontId,
+    pub id: u16,
+    /// Pen position of this glyph's origin from the start of the line.
+    pub x: f32,
+    pub y_offset: f32,
+    pub advance: f32,
+    /// The logical text this glyph stands for ("" for the 2nd+ glyph of a
+    /// cluster): what copy and search give back.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapedLine {
+    pub glyphs: Vec<Glyph>,
+    pub width: f32,
+    pub size: f32,
+}
+
+fn covers(font: FontId, ch: char) -> bool {
+    ch.is_whitespace() || ch.is_control() || font.face().glyph_index(ch).is_some()
+}
+
+/// Shapes one run (single direction) with fallback per character span.
+fn shape_run(text: &str, rtl: bool, font: FontId, size: f32, out: &mut Vec<Glyph>, pen: &mut f32) {
+    // Split into spans the primary font covers and spans it does not.
+    let mut spans: Vec<(FontId, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current: Option<FontId> = None;
+    for (i, ch) in text.char_indices() {
+        let f = if covers(font, ch) {
+            font
+        } else {
+            font.fallback()
+        };
+        if current.is_some_and(|c| c != f) {
+            spans.push((current.unwrap_or(font), &text[start..i]));
+            start = i;
+        }
+        current = Some(f);
+    }
+    if start < text.len() {
+        spans.push((current.unwrap_or(font), &text[start..]));
+    }
+    // Spans of a right-to-left run are laid out right to left.
+    if rtl {
+        spans.reverse();
+    }
+    for (f, span) in spans {
+        let face = f.face();
+        let scale = size / face.units_per_em() as f32;
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(span);
+        buffer.set_direction(if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        });
+        buffer.guess_segment_properties();
+        // Marks get clusters of their own, so each glyph maps to its own
+        // characters (a base letter and its shadda stay in logical order
+        // when a PDF reader extracts them).
+        buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
+        let shaped = rustybuzz::shape(face, &[], buffer);
+        let infos = shaped.glyph_infos();
+        let positions = shaped.glyph_positions();
+        // Cluster boundaries in logical order, to give each cluster its text.
+        let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        // The cluster's text goes to its first glyph in logical order (for
+        // a right-to-left run, the last one in this visual array), so the
+        // same glyph always carries the same text in the ToUnicode map.
+        let mut owner: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for (i, info) in infos.iter().enumerate() {
+            let c = info.cluster as usize;
+            if rtl {
+                owner.insert(c, i);
+            } else {
+                owner.entry(c).or_insert(i);
+            }
+        }
+        for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
+            let c = info.cluster as usize;
+            let end = starts
+                .iter()
+                .copied()
+                .find(|s| *s > c)
+                .unwrap_or(span.len());
+            let text = if owner.get(&c) == Some(&i) {
+                span[c..end].to_owned()
+            } else {
+                String::new()
+            };
+            out.push(Glyph {
+                font: f,
+                id: info.glyph_id as u16,
+                x: *pen + pos.x_offset as f32 * scale,
+                y_offset: pos.y_offset as f32 * scale,
+                advance: pos.x_advance as f32 * scale,
+                text,
+            });
+            *pen += pos.x_advance as f32 * scale;
+        }
+    }
+}
+
+/// Shapes one line of a paragraph whose base direction is right-to-left
+/// (`rtl_base`) or left-to-right.
+pub fn shape_line(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLine {
+    let font = if bold {
+        FontId::ArabicBold
+    } else {
+        FontId::Arabic
+    };
+    let level = if rtl_base { Level::rtl() } else { Level::ltr() };
+    let bidi = BidiInfo::new(text, Some(level));
+    let mut glyphs = Vec::new();
+    let mut pen = 0.0;
+    for para in &bidi.paragraphs {
+        let line = para.range.clone();
+        let (levels, runs) = bidi.visual_runs(para, line);
+        for run in runs {
+            let rtl = levels[run.start].is_rtl();
+            let piece = text[run.clone()].trim_end_matches(['\n', '\r']);
+            if !piece.is_empty() {
+                shape_run(piece, rtl, font, size, &mut glyphs, &mut pen);
+            }
+        }
+    }
+    ShapedLine {
+        glyphs,
+        width: pen,
+        size,
+    }
+}
+
+/// Breaks a paragraph into lines no wider than `max_width`, at UAX #14
+/// opportunities (a word longer than a line is left whole).
+pub fn wrap(text: &str, size: f32, bold: bool, rtl_base: bool, max_width: f32) -> Vec<ShapedLine> {
+    let mut lines = Vec::new();
+    let breaks: Vec<usize> = unicode_linebreak::linebreaks(text)
+        .map(|(i, _)| i)
+        .collect();
+    let mut start = 0;
+    while start < text.len() {
+        let mut best = None;
+        for &b in breaks.iter().filter(|b| **b > start) {
+            let fits =
+                shape_line(text[start..b].trim_end(), size, bold, rtl_base).width <= max_width;
+            if fits || best.is_none() {
+                best = Some(b);
+            }
+            if !fits {
+                break;
+            }
+        }
+        let end = best.unwrap_or(text.len());
+        let piece = text[start..end].trim();
+        if !piece.is_empty() {
+            lines.push(shape_line(piece, size, bold, rtl_base));
+        }
+        start = end;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_is_joined_and_laid_out_right_to_left() {
+        let line = shape_line("محمد", 12.0, false, true);
+        // Four letters, joined forms: glyph ids differ from isolated forms.
+        assert_eq!(line.glyphs.len(), 4);
+        let isolated: Vec<u16> = "محمد"
+            .chars()
+            .map(|c| FontId::Arabic.face().glyph_index(c).unwrap().0)
+            .collect();
+        let shaped: Vec<u16> = line.glyphs.iter().map(|g| g.id).collect();
+        assert_ne!(shaped, isolated);
+        // Visual order: the last letter (د) is leftmost.
+        assert_eq!(line.glyphs[0].text, "د");
+        assert_eq!(line.glyphs[3].text, "م");
+        assert!(line.width > 0.0);
+    }
+
+    #[test]
+    fn digits_and_latin_stay_left_to_right_inside_arabic() {
+        let line = shape_line("رقم الوثيقة TRT01-D01-0000042", 12.0, false, true);
+        let visual: String = line.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert!(visual.contains("TRT01-D01-0000042"), "{visual}");
+        // The Latin part comes first (leftmost) on a right-to-left line.
+        assert!(visual.starts_with("TRT01"), "{visual}");
+    }
+
+    #[test]
+    fn missing_glyphs_fall_back_to_the_latin_face() {
+        // Amiri has no glyph for this Greek letter; Noto Sans has.
+        let line = shape_line("Ω", 12.0, false, true);
+        assert_eq!(line.glyphs[0].font, FontId::Latin);
+        assert_ne!(line.glyphs[0].id, 0);
+    }
+
+    #[test]
+    fn wrapping_respects_the_width() {
+        let text = "غير عامل في الجهات العامة ولا يتقاضى أجراً منها، وقد أعطيت هذه الوثيقة بناءً على طلبه لتقديمها إلى الجهة المختصة";
+        let lines = wrap(text, 12.0, false, true, 150.0);
+        assert!(lines.len() >= 3, "{}", lines.len());
+        assert!(lines.iter().all(|l| l.width <= 150.0));
+        let back: String = lines
+            .iter()
+            .flat_map(|l| l.glyphs.iter().map(|g| g.text.clone()))
+            .collect();
+        assert_eq!(
+            back.chars().filter(|c| !c.is_whitespace()).count(),
+            text.chars().filter(|c| !c.is_whitespace()).count()
+        );
+    }
+}

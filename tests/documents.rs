@@ -1,0 +1,230 @@
+//! Printed documents, checked with independent tools: qpdf, pdffonts,
+//! pdftotext (poppler) and a rasterised page whose QR must verify.
+
+mod common;
+
+use std::process::Command;
+
+use chrono::Utc;
+use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
+use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
+use citizen_desk::seal::{qr, verify_seal};
+use citizen_desk::store::{RequestRef, Store};
+use common::*;
+
+fn run(tool: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{} {:?}: {}",
+        tool.display(),
+        args,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn read_request(store: &mut Store, code: &str) -> citizen_desk::domain::Request {
+    let s = store.sign_in("clerk2", PIN).unwrap();
+    store.show(&s, &RequestRef::parse(code).unwrap()).unwrap()
+}
+
+#[test]
+fn a_draft_pdf_is_well_formed_embeds_subset_fonts_and_gives_back_its_arabic() {
+    let (Some(pdftotext), Some(pdffonts), Some(qpdf)) =
+        (tool("pdftotext"), tool("pdffonts"), tool("qpdf"))
+    else {
+        return;
+    };
+    let (dir, mut store) = demo_store(300);
+    let code = find(&store, "state = 'verified'");
+    let req = read_request(&mut store, &code);
+    drop(store);
+    let pdf = dir.path().join("draft.pdf");
+    let out = cli(
+        dir.path(),
+        &[
+            "--user",
+            "clerk1",
+            "render",
+            &code,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.len() < 120_000,
+        "{} bytes: fonts must be subset",
+        bytes.len()
+    );
+
+    let check = run(&qpdf, &["--check", pdf.to_str().unwrap()]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    let fonts = run(&pdffonts, &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "embedded, subset, unicode map: {row}"
+        );
+        assert!(cols[0].contains('+'), "subset name: {row}");
+    }
+    let text = squeeze(&run(&pdftotext, &[pdf.to_str().unwrap(), "-"]));
+    let catalog = citizen_desk::domain::Catalog::builtin().unwrap();
+    let service = catalog.service(&req.service).unwrap();
+    for expected in [
+        req.name.full(),
+        req.name.mother.clone(),
+        req.national_id.to_string(),
+        service.name_ar.clone(),
+        req.document_number.clone().unwrap(),
+        "الجمهوريةالعربيةالسورية".into(),
+    ] {
+        assert!(
+            text.contains(&squeeze(&expected)),
+            "pdftotext lost {expected:?}:\n{text}"
+        );
+    }
+    for value in req.document.values() {
+        // Dates are printed dd/MM/yyyy; other values as issued.
+        let shown = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or(value.clone());
+        assert!(
+            text.contains(&squeeze(&shown)),
+            "pdftotext lost field {shown:?}"
+        );
+    }
+    assert!(
+        text.contains("مسودة") && text.contains("DRAFT"),
+        "draft mark:\n{text}"
+    );
+    let templates: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/templates.json")).unwrap();
+    let body = templates["services"][&req.service]["body"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.contains(&squeeze(body)),
+        "the certifying sentence, marks and all:\n{body}\n{text}"
+    );
+}
+
+fn code_of(o: &std::process::Output) -> i32 {
+    code(o)
+}
+
+#[test]
+fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
+    let Some(pdftoppm) = tool("pdftoppm") else {
+        return;
+    };
+    let (dir, mut store) = demo_store(400);
+    let code = find(
+        &store,
+        "state = 'approved' AND paid = 1 AND stamps_required = 2",
+    );
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let seal = store
+        .seal_make(&clerk, &RequestRef::parse(&code).unwrap())
+        .unwrap();
+    let req = read_request(&mut store, &code);
+    let templates = Templates::builtin(store.catalog()).unwrap();
+    let page = render_document(&RenderInput {
+        request: &req,
+        catalog: store.catalog(),
+        templates: &templates,
+        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
+        mark: Mark::Copy,
+        seal: Some(&seal.text),
+        issued: req.verified_at.unwrap(),
+        digits: Digits::ArabicIndic,
+    })
+    .unwrap();
+    let bytes = write_pdf(
+        &[page],
+        &PdfInfo {
+            title: "copy",
+            seal: Some(&seal.text),
+        },
+    );
+    let pdf = dir.path().join("copy.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let prefix = dir.path().join("page");
+    run(
+        &pdftoppm,
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read(dir.path().join("page.png")).unwrap();
+    let texts = qr::decode_image(&png).unwrap();
+    assert_eq!(texts, vec![seal.text.clone()]);
+    let report = verify_seal(
+        &texts[0],
+        &store.trust_set().unwrap(),
+        store.catalog(),
+        Utc::now().timestamp(),
+        30 * 86_400,
+    );
+    assert!(report.valid, "{:?}", report.invalid);
+
+    // The seal is in the PDF's metadata too: `seal verify --pdf` needs no raster.
+    drop(store);
+    let out = cli(
+        dir.path(),
+        &["seal", "verify", "--pdf", pdf.to_str().unwrap()],
+        None,
+        None,
+    );
+    assert_eq!(code_of(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn every_service_has_a_template_and_renders() {
+    let (_dir, mut store) = demo_store(600);
+    let catalog = store.catalog().clone();
+    let templates = Templates::builtin(&catalog).unwrap();
+    for service in &catalog.services {
+        let code = find(
+            &store,
+            &format!("service = '{}' AND state = 'verified'", service.code),
+        );
+        let req = read_request(&mut store, &code);
+        let page = render_document(&RenderInput {
+            request: &req,
+            catalog: &catalog,
+            templates: &templates,
+            center_name: "TRT01",
+            mark: Mark::Draft,
+            seal: None,
+            issued: Utc::now(),
+            digits: Digits::Latin,
+        })
+        .unwrap();
+        let pdf = write_pdf(
+            &[page],
+            &PdfInfo {
+                title: "t",
+                seal: None,
+            },
+        );
+        assert!(pdf.starts_with(b"%PDF-"), "{}", service.code);
+    }
+}
