@@ -31,6 +31,8 @@ pub enum Error {
     AlreadyStamped(String),
     #[error("the request is not paid")]
     Unpaid,
+    #[error("a reprint (copy) needs a supervisor's authorisation")]
+    ReprintNeedsSupervisor,
     #[error("cannot {action} a request that is {state}")]
     InvalidTransition { state: State, action: Action },
     #[error("a reason is required")]
@@ -122,6 +124,7 @@ impl Error {
             Error::TwoPersonRule => m("err-two-person-rule"),
             Error::AlreadyStamped(u) => m("err-already-stamped").arg("user", u),
             Error::Unpaid => m("err-unpaid"),
+            Error::ReprintNeedsSupervisor => m("err-reprint-needs-supervisor"),
             Error::InvalidTransition { state, action } => m("err-invalid-transition")
                 .arg_tr("state", state.label_id())
                 .arg_tr("action", action.label_id()),

@@ -228,3 +228,111 @@ fn every_service_has_a_template_and_renders() {
         assert!(pdf.starts_with(b"%PDF-"), "{}", service.code);
     }
 }
+
+#[test]
+fn print_makes_one_sealed_original_then_authorised_copies() {
+    let (_dir, mut store) = demo_store(1200);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let sup = store.sign_in("supervisor2", PIN).unwrap();
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let r = RequestRef::parse(&code).unwrap();
+
+    // A delivery that fails (say the disk is full) records nothing.
+    let err = store.print_document(&clerk, &r, None, Digits::Latin, |_| {
+        Err(citizen_desk::Error::DiskFull("test".into()))
+    });
+    assert!(matches!(err, Err(citizen_desk::Error::DiskFull(_))));
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Approved
+    );
+
+    let mut saved = Vec::new();
+    let original = store.print_document(&clerk, &r, None, Digits::Latin, |pdf| {
+        saved = pdf.to_vec();
+        Ok(())
+    });
+    let original = original.unwrap();
+    assert_eq!((original.mark, original.sealed), ("original", true));
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Printed
+    );
+    let seal = citizen_desk::seal::seal_from_pdf(&saved).expect("seal in metadata");
+    assert!(
+        verify_seal(
+            &seal,
+            &store.trust_set().unwrap(),
+            store.catalog(),
+            Utc::now().timestamp(),
+            86_400
+        )
+        .valid
+    );
+
+    // A second print is a copy, and only with a supervisor's say-so.
+    assert!(matches!(
+        store.print_document(&clerk, &r, None, Digits::Latin, |_| Ok(())),
+        Err(citizen_desk::Error::ReprintNeedsSupervisor)
+    ));
+    let clerk2 = store.sign_in("clerk2", PIN).unwrap();
+    assert!(matches!(
+        store.print_document(&clerk, &r, Some(&clerk2), Digits::Latin, |_| Ok(())),
+        Err(citizen_desk::Error::Forbidden { .. })
+    ));
+    let copy = store
+        .print_document(&clerk, &r, Some(&sup), Digits::Latin, |_| Ok(()))
+        .unwrap();
+    assert_eq!(copy.mark, "copy");
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Printed
+    );
+    let printed: i64 = store
+        .connection()
+        .query_row(
+            "SELECT printed_count FROM requests WHERE tracking_code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(printed, 2);
+    let kinds: Vec<String> = {
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT kind FROM outbox ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(kinds, ["state_change", "copy_printed"]);
+    let tail = store.audit_tail(1).unwrap();
+    assert_eq!(tail[0].action, "print_copy");
+    assert!(tail[0].detail.contains("supervisor2"));
+
+    // Unpaid and not-yet-approved requests do not print.
+    let unpaid = find(&store, "state = 'approved' AND paid = 0");
+    assert!(matches!(
+        store.print_document(
+            &clerk,
+            &RequestRef::parse(&unpaid).unwrap(),
+            None,
+            Digits::Latin,
+            |_| Ok(())
+        ),
+        Err(citizen_desk::Error::Unpaid)
+    ));
+    let verified = find(&store, "state = 'verified'");
+    assert!(matches!(
+        store.print_document(
+            &clerk,
+            &RequestRef::parse(&verified).unwrap(),
+            None,
+            Digits::Latin,
+            |_| Ok(())
+        ),
+        Err(citizen_desk::Error::InvalidTransition { .. })
+    ));
+}

@@ -155,3 +155,5 @@ err-untrusted-root = قائمة الثقة موقّعة بالجذر { $kid } ا
 err-no-trust-list = لا توجد قائمة ثقة هنا: أعطِ ‎--trust FILE‎ (قائمة صدّرها أحد المراكز).
 err-seal-input = أعطِ نص الختم، أو ‎--image FILE‎، أو ‎--pdf FILE‎.
 done-rendered = كُتبت الوثيقة في { $path } ({ $mark }).
+err-reprint-needs-supervisor = طُبعت هذه الوثيقة سابقاً: طباعة نسخة عنها تحتاج إذن مشرف (‎--authorised-by NAME‎ مع رمزه السري).
+done-printed = { $tracking }: كُتبت { $mark } في { $path }.

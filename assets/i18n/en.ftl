@@ -156,3 +156,5 @@ err-untrusted-root = The trust list is signed by root { $kid }, which this desk 
 err-no-trust-list = There is no trust list here: give --trust FILE (a list exported by a center).
 err-seal-input = Give the seal text, --image FILE or --pdf FILE.
 done-rendered = Document written to { $path } ({ $mark }).
+err-reprint-needs-supervisor = This document was already printed: a copy needs a supervisor's authorisation (--authorised-by NAME, with their PIN).
+done-printed = { $tracking }: { $mark } written to { $path }.

@@ -123,6 +123,19 @@ enum Command {
         #[arg(long)]
         arabic_digits: bool,
     },
+    /// Print to PDF: the sealed original of an approved, paid request
+    /// (approved → printed), or a copy authorised by a supervisor.
+    Print {
+        request: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        pdf: PathBuf,
+        /// The supervisor authorising a copy (their PIN from
+        /// CITIZEN_DESK_SUPERVISOR_PIN or the next stdin line).
+        #[arg(long, value_name = "NAME")]
+        authorised_by: Option<String>,
+        #[arg(long)]
+        arabic_digits: bool,
+    },
     /// The QR seal: verify one, or make one for an approved request.
     Seal {
         #[command(subcommand)]
@@ -701,6 +714,41 @@ fn with_store(
                 Message::new("done-rendered")
                     .arg("path", file.display())
                     .arg("mark", doc.mark),
+            );
+            Ok(0)
+        }
+        Command::Print {
+            request,
+            pdf,
+            authorised_by,
+            arabic_digits,
+        } => {
+            let reference = RequestRef::parse(&request)?;
+            let session = sign_in(store, user, secrets)?;
+            let authoriser = match authorised_by {
+                Some(name) => {
+                    let pin = secrets.get("CITIZEN_DESK_SUPERVISOR_PIN", "prompt-pin")?;
+                    Some(store.sign_in(&name, &pin)?)
+                }
+                None => None,
+            };
+            let digits = if arabic_digits {
+                crate::documents::render::Digits::ArabicIndic
+            } else {
+                crate::documents::render::Digits::Latin
+            };
+            let doc = store.print_document(
+                &session,
+                &reference,
+                authoriser.as_ref(),
+                digits,
+                |bytes| write_file(&pdf, bytes),
+            )?;
+            out.done(
+                Message::new("done-printed")
+                    .arg("tracking", &request)
+                    .arg("mark", doc.mark)
+                    .arg("path", pdf.display()),
             );
             Ok(0)
         }

@@ -1,15 +1,20 @@
-//! Rendering a request's document from the store (no state change): a
-//! draft before the original is printed, a marked copy after.
+//! Documents from the store: `render` (a file, no state change: a draft
+//! before the original is printed, a marked copy after) and `print` (the
+//! sealed original, approved → printed; later prints are copies that a
+//! supervisor authorises).
 
+use rusqlite::TransactionBehavior;
 use serde::Serialize;
+use serde_json::json;
 
 use super::Store;
+use super::audit::append_audit;
+use super::outbox::{append_outbox, new_idempotency_key};
 use super::requests::{self, RequestRef};
 use super::users::Session;
-use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
-use crate::domain::Action;
+use crate::domain::{Action, Request, State};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Serialize)]
@@ -20,7 +25,48 @@ pub struct RenderedDocument {
     pub sealed: bool,
 }
 
+fn mark_label(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Draft => "draft",
+        Mark::Copy => "copy",
+        Mark::Original => "original",
+    }
+}
+
 impl Store {
+    fn compose(
+        &self,
+        req: &Request,
+        mark: Mark,
+        seal: Option<&str>,
+        digits: Digits,
+    ) -> Result<Vec<u8>> {
+        let templates = Templates::builtin(&self.catalog)?;
+        let center_name = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let page = render_document(&RenderInput {
+            request: req,
+            catalog: &self.catalog,
+            templates: &templates,
+            center_name: &center_name,
+            mark,
+            seal,
+            issued: req.verified_at.unwrap_or_else(|| self.now()),
+            digits,
+        })?;
+        let title = format!(
+            "{} {}",
+            req.tracking_code,
+            req.document_number.as_deref().unwrap_or("")
+        );
+        Ok(write_pdf(
+            &[page],
+            &PdfInfo {
+                title: &title,
+                seal,
+            },
+        ))
+    }
+
     /// `citizen-desk render`: the document as a PDF file, nothing else.
     pub fn render_document(
         &mut self,
@@ -37,48 +83,158 @@ impl Store {
             Mark::Draft
         };
         // A copy carries a seal made now, when its stamps are signed
-        // (older demo rows are not: they print without one).
+        // (older demo rows are not: they render without one).
+        let now = self.now();
         let seal = if mark == Mark::Copy && req.payment.paid {
-            self.seal_make(session, reference).ok().map(|s| s.text)
+            self.issue_seal(&req, now).ok().map(|s| s.text)
         } else {
             None
         };
-        let templates = Templates::builtin(&self.catalog)?;
-        let center_name = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
-        let issued = req.verified_at.unwrap_or_else(|| self.now());
-        let page: Page = render_document(&RenderInput {
-            request: &req,
-            catalog: &self.catalog,
-            templates: &templates,
-            center_name: &center_name,
-            mark,
-            seal: seal.as_deref(),
-            issued,
-            digits,
-        })?;
-        let title = format!(
-            "{} {}",
-            req.tracking_code,
-            req.document_number.as_deref().unwrap_or("")
-        );
-        let pdf = write_pdf(
-            &[page],
-            &PdfInfo {
-                title: &title,
-                seal: seal.as_deref(),
-            },
-        );
-        let label = match mark {
-            Mark::Draft => "draft",
-            Mark::Copy => "copy",
-            Mark::Original => "original",
-        };
-        let now = self.now();
-        self.audit_only(now, session.name(), "render", &req.id, label)?;
+        let pdf = self.compose(&req, mark, seal.as_deref(), digits)?;
+        self.audit_only(now, session.name(), "render", &req.id, mark_label(mark))?;
         Ok(RenderedDocument {
             pdf,
-            mark: label,
+            mark: mark_label(mark),
             sealed: seal.is_some(),
         })
+    }
+
+    /// `citizen-desk print`: the first print of an approved, paid request
+    /// is the sealed original (approved → printed); every later print is a
+    /// copy, which needs a supervisor's authorisation (`authoriser`, who
+    /// may be the printing supervisor). `deliver` gets the PDF inside the
+    /// transaction: if it cannot be saved or sent, nothing is recorded.
+    pub fn print_document<D>(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        authoriser: Option<&Session>,
+        digits: Digits,
+        deliver: D,
+    ) -> Result<RenderedDocument>
+    where
+        D: FnOnce(&[u8]) -> Result<()>,
+    {
+        self.authorise(session, Action::Print, reference.as_str())?;
+        let req = requests::find(&self.conn, reference)?
+            .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
+        let original = match req.state {
+            State::Approved => true,
+            State::Printed | State::Enveloped | State::Dispatched => false,
+            state => {
+                return Err(self.refuse_print(
+                    session,
+                    &req,
+                    Error::InvalidTransition {
+                        state,
+                        action: Action::Print,
+                    },
+                ));
+            }
+        };
+        if !req.payment.paid {
+            return Err(self.refuse_print(session, &req, Error::Unpaid));
+        }
+        if !original {
+            match authoriser {
+                Some(sup) => self.authorise(sup, Action::AuthoriseReprint, &req.id)?,
+                None => {
+                    return Err(self.refuse_print(session, &req, Error::ReprintNeedsSupervisor));
+                }
+            }
+        }
+        let now = self.now();
+        let seal = match self.issue_seal(&req, now) {
+            Ok(seal) => Some(seal),
+            // A copy of a request stamped before seals existed prints
+            // without one; an original never does.
+            Err(_) if !original => None,
+            Err(err) => return Err(err),
+        };
+        let mark = if original { Mark::Original } else { Mark::Copy };
+        let pdf = self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
+
+        let key = new_idempotency_key(&self.center, &self.desk)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read inside the transaction: another desk process may have
+        // printed it meanwhile.
+        let current = requests::find(&tx, &RequestRef::Id(req.id.clone()))?
+            .ok_or_else(|| Error::RequestNotFound(req.id.clone()))?;
+        if current.state != req.state || current.printed_count != req.printed_count {
+            return Err(Error::InvalidTransition {
+                state: current.state,
+                action: Action::Print,
+            });
+        }
+        let new_state = if original { State::Printed } else { req.state };
+        tx.execute(
+            "UPDATE requests SET state = ?2, printed_count = printed_count + 1, updated_at = ?3 WHERE id = ?1",
+            rusqlite::params![req.id, new_state.as_str(), now.timestamp()],
+        )?;
+        let by = authoriser.map(|a| a.name().to_owned());
+        let detail = format!(
+            "{} {} {}{}",
+            mark_label(mark),
+            req.document_number.as_deref().unwrap_or(""),
+            if seal.is_some() { "sealed" } else { "unsealed" },
+            by.as_deref()
+                .map(|b| format!(", authorised by {b}"))
+                .unwrap_or_default()
+        );
+        append_audit(
+            &tx,
+            now,
+            session.name(),
+            if original { "print" } else { "print_copy" },
+            &req.id,
+            &detail,
+        )?;
+        let payload = json!({
+            "request_id": req.id,
+            "action": "print",
+            "from": req.state.as_str(),
+            "to": new_state.as_str(),
+            "copy": !original,
+            "actor": session.name(),
+            "authorised_by": by,
+            "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "document_number": req.document_number,
+            "seal_sha256": seal.as_ref().map(|s| crate::domain::request::content_digest(&s.text)),
+        });
+        append_outbox(
+            &tx,
+            &key,
+            now,
+            if original {
+                "state_change"
+            } else {
+                "copy_printed"
+            },
+            Some(&req.id),
+            &payload,
+        )?;
+        deliver(&pdf)?;
+        tx.commit()?;
+        Ok(RenderedDocument {
+            pdf,
+            mark: mark_label(mark),
+            sealed: seal.is_some(),
+        })
+    }
+
+    fn refuse_print(&mut self, session: &Session, req: &Request, err: Error) -> Error {
+        let now = self.now();
+        match self.audit_only(
+            now,
+            session.name(),
+            "refused",
+            &req.id,
+            &format!("print: {err}"),
+        ) {
+            Ok(()) => err,
+            Err(e) => e,
+        }
     }
 }

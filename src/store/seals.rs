@@ -353,6 +353,20 @@ impl Store {
         if !req.payment.paid {
             return Err(self.refuse_seal(session, &req, Error::Unpaid));
         }
+        let now = self.now();
+        let seal = self.issue_seal(&req, now)?;
+        let detail = format!(
+            "document {} qr v{}",
+            seal.claims.document.document_number, seal.qr_version
+        );
+        self.audit_only(now, session.name(), "seal_issued", &req.id, &detail)?;
+        Ok(seal)
+    }
+
+    /// Assembles and signs a request's seal at `now`: the stored stamp
+    /// signatures plus the center's. No checks of state or role, no audit:
+    /// callers do those.
+    pub(crate) fn issue_seal(&self, req: &Request, now: DateTime<Utc>) -> Result<IssuedSeal> {
         let (payload, stamps): (Option<Vec<u8>>, Vec<StampRow>) = {
             let payload = self.conn.query_row(
                 "SELECT seal_payload FROM requests WHERE id = ?1",
@@ -381,7 +395,6 @@ impl Store {
                 }
             }
         }
-        let now = self.now();
         let (kid, center_key) = self.local_file_key(KeyRole::Center, now.timestamp())?;
         let kid_bytes = hex::decode(&kid).unwrap_or_default();
         signatures.push(sign_as(
@@ -392,14 +405,8 @@ impl Store {
             now.timestamp(),
             &payload,
         ));
-        let cose = encode_sign(&payload, &signatures);
-        let text = encode_text(&cose, PREFIX);
+        let text = encode_text(&encode_sign(&payload, &signatures), PREFIX);
         let symbol = qr::encode(&text).map_err(|e| Error::Storage(e.to_string()))?;
-        let detail = format!(
-            "document {} qr v{}",
-            claims.document.document_number, symbol.version
-        );
-        self.audit_only(now, session.name(), "seal_issued", &req.id, &detail)?;
         Ok(IssuedSeal {
             text,
             claims,
