@@ -31,6 +31,8 @@ pub enum Error {
     AlreadyStamped(String),
     #[error("the request is not paid")]
     Unpaid,
+    #[error("there are no envelopes waiting for the post")]
+    NothingToDispatch,
     #[error("a reprint (copy) needs a supervisor's authorisation")]
     ReprintNeedsSupervisor,
     #[error("cannot {action} a request that is {state}")]
@@ -125,6 +127,7 @@ impl Error {
             Error::AlreadyStamped(u) => m("err-already-stamped").arg("user", u),
             Error::Unpaid => m("err-unpaid"),
             Error::ReprintNeedsSupervisor => m("err-reprint-needs-supervisor"),
+            Error::NothingToDispatch => m("err-nothing-to-dispatch"),
             Error::InvalidTransition { state, action } => m("err-invalid-transition")
                 .arg_tr("state", state.label_id())
                 .arg_tr("action", action.label_id()),

@@ -336,3 +336,112 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
         Err(citizen_desk::Error::InvalidTransition { .. })
     ));
 }
+
+#[test]
+fn envelopes_then_one_dispatch_batch_with_its_manifest() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (dir, mut store) = demo_store(300);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let code = find(&store, "state = 'printed'");
+    let r = RequestRef::parse(&code).unwrap();
+    assert!(matches!(
+        store.envelope(
+            &admin,
+            &r,
+            citizen_desk::documents::labels::LabelFormat::Dl,
+            |_| Ok(())
+        ),
+        Err(citizen_desk::Error::Forbidden { .. })
+    ));
+    let label = dir.path().join("label.pdf");
+    let req = store
+        .envelope(
+            &clerk,
+            &r,
+            citizen_desk::documents::labels::LabelFormat::Dl,
+            |pdf| std::fs::write(&label, pdf).map_err(|e| citizen_desk::Error::io(&label, e)),
+        )
+        .unwrap();
+    assert_eq!(req.state, citizen_desk::domain::State::Enveloped);
+    let text = squeeze(&run(&pdftotext, &[label.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains(&code)
+            && text.contains(&squeeze(&req.name.full()))
+            && text.contains(&req.delivery.phone),
+        "{text}"
+    );
+    let place = match &req.delivery.place {
+        citizen_desk::domain::DeliveryPlace::Address { address } => address.clone(),
+        citizen_desk::domain::DeliveryPlace::Center { center } => center.clone(),
+    };
+    // Poppler re-orders a number next to Arabic punctuation ("بناء 43،" comes
+    // back as "بناء،43"): compare the letters of the place.
+    let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+    assert!(
+        letters(&text).contains(&letters(&place)),
+        "delivery place: {text}"
+    );
+    // The tracking QR decodes to the tracking code.
+    let prefix = dir.path().join("label");
+    run(
+        &tool("pdftoppm").unwrap(),
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            label.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        qr::decode_image(&std::fs::read(dir.path().join("label.png")).unwrap()).unwrap(),
+        vec![code.clone()]
+    );
+    assert!(matches!(
+        store.envelope(
+            &clerk,
+            &r,
+            citizen_desk::documents::labels::LabelFormat::A4Sheet,
+            |_| Ok(())
+        ),
+        Err(citizen_desk::Error::InvalidTransition { .. })
+    ));
+
+    let waiting = count(
+        &store,
+        "SELECT count(*) FROM requests WHERE state = 'enveloped'",
+    );
+    let manifest = dir.path().join("manifest.pdf");
+    let report = store
+        .dispatch(&clerk, |pdf| {
+            std::fs::write(&manifest, pdf).map_err(|e| citizen_desk::Error::io(&manifest, e))
+        })
+        .unwrap();
+    assert_eq!(report.count as i64, waiting);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'"
+        ),
+        0
+    );
+    let text = squeeze(&run(&pdftotext, &[manifest.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains(&code) && text.contains(&report.batch),
+        "{text}"
+    );
+    assert!(text.contains(&squeeze("مندوب البريد")));
+    let batches = count(
+        &store,
+        "SELECT count(*) FROM outbox WHERE kind = 'handover_batch'",
+    );
+    assert_eq!(batches, 1);
+    assert!(matches!(
+        store.dispatch(&clerk, |_| Ok(())),
+        Err(citizen_desk::Error::NothingToDispatch)
+    ));
+}

@@ -157,3 +157,5 @@ err-seal-input = أعطِ نص الختم، أو ‎--image FILE‎، أو ‎--
 done-rendered = كُتبت الوثيقة في { $path } ({ $mark }).
 err-reprint-needs-supervisor = طُبعت هذه الوثيقة سابقاً: طباعة نسخة عنها تحتاج إذن مشرف (‎--authorised-by NAME‎ مع رمزه السري).
 done-printed = { $tracking }: كُتبت { $mark } في { $path }.
+err-nothing-to-dispatch = لا توجد مغلفات بانتظار التسليم إلى البريد.
+done-dispatched = الدفعة { $batch }: سُلّم { $count } مغلفاً إلى البريد؛ كُتب المحضر في { $path }.

@@ -158,3 +158,5 @@ err-seal-input = Give the seal text, --image FILE or --pdf FILE.
 done-rendered = Document written to { $path } ({ $mark }).
 err-reprint-needs-supervisor = This document was already printed: a copy needs a supervisor's authorisation (--authorised-by NAME, with their PIN).
 done-printed = { $tracking }: { $mark } written to { $path }.
+err-nothing-to-dispatch = There are no envelopes waiting to be handed to the post.
+done-dispatched = Batch { $batch }: { $count } envelopes handed to the post; manifest written to { $path }.

@@ -136,6 +136,21 @@ enum Command {
         #[arg(long)]
         arabic_digits: bool,
     },
+    /// Printed → enveloped, writing the envelope label.
+    Envelope {
+        request: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Label on an A4 sheet instead of a DL envelope.
+        #[arg(long)]
+        a4: bool,
+    },
+    /// Every enveloped request → dispatched in one hand-over batch,
+    /// writing its manifest.
+    Dispatch {
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// The QR seal: verify one, or make one for an approved request.
     Seal {
         #[command(subcommand)]
@@ -749,6 +764,35 @@ fn with_store(
                     .arg("tracking", &request)
                     .arg("mark", doc.mark)
                     .arg("path", pdf.display()),
+            );
+            Ok(0)
+        }
+        Command::Envelope {
+            request,
+            out: file,
+            a4,
+        } => {
+            let reference = RequestRef::parse(&request)?;
+            let session = sign_in(store, user, secrets)?;
+            let format = if a4 {
+                crate::documents::labels::LabelFormat::A4Sheet
+            } else {
+                crate::documents::labels::LabelFormat::Dl
+            };
+            let req = store.envelope(&session, &reference, format, |bytes| {
+                write_file(&file, bytes)
+            })?;
+            out.changed(store, &req);
+            Ok(0)
+        }
+        Command::Dispatch { out: file } => {
+            let session = sign_in(store, user, secrets)?;
+            let report = store.dispatch(&session, |bytes| write_file(&file, bytes))?;
+            out.done(
+                Message::new("done-dispatched")
+                    .arg("batch", &report.batch)
+                    .arg("count", report.count)
+                    .arg("path", file.display()),
             );
             Ok(0)
         }

@@ -12,10 +12,18 @@ use super::audit::append_audit;
 use super::outbox::{append_outbox, new_idempotency_key};
 use super::requests::{self, RequestRef};
 use super::users::Session;
+use crate::documents::labels::{LabelFormat, envelope_label, manifest};
 use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
 use crate::domain::{Action, Request, State};
 use crate::error::{Error, Result};
+
+#[derive(Debug, Serialize)]
+pub struct DispatchReport {
+    pub batch: String,
+    pub count: usize,
+    pub pages: usize,
+}
 
 #[derive(Debug, Serialize)]
 pub struct RenderedDocument {
@@ -221,6 +229,171 @@ impl Store {
             pdf,
             mark: mark_label(mark),
             sealed: seal.is_some(),
+        })
+    }
+
+    /// `citizen-desk envelope`: printed → enveloped, writing the label.
+    pub fn envelope<D>(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        format: LabelFormat,
+        deliver: D,
+    ) -> Result<Request>
+    where
+        D: FnOnce(&[u8]) -> Result<()>,
+    {
+        self.authorise(session, Action::Envelope, reference.as_str())?;
+        let mut req = requests::find(&self.conn, reference)?
+            .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
+        if req.state != State::Printed {
+            let err = Error::InvalidTransition {
+                state: req.state,
+                action: Action::Envelope,
+            };
+            return Err(self.refuse_print(session, &req, err));
+        }
+        let sender = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let page = envelope_label(&req, &sender, format)?;
+        let pdf = write_pdf(
+            &[page],
+            &PdfInfo {
+                title: &req.tracking_code,
+                seal: None,
+            },
+        );
+        let now = self.now();
+        let key = new_idempotency_key(&self.center, &self.desk)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE requests SET state = 'enveloped', updated_at = ?2 WHERE id = ?1 AND state = 'printed'",
+            rusqlite::params![req.id, now.timestamp()],
+        )?;
+        if changed != 1 {
+            return Err(Error::InvalidTransition {
+                state: req.state,
+                action: Action::Envelope,
+            });
+        }
+        append_audit(
+            &tx,
+            now,
+            session.name(),
+            "envelope",
+            &req.id,
+            &format!("printed -> enveloped {}", req.tracking_code),
+        )?;
+        let payload = json!({
+            "request_id": req.id, "action": "envelope", "from": "printed", "to": "enveloped",
+            "actor": session.name(), "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "tracking_code": req.tracking_code,
+        });
+        append_outbox(&tx, &key, now, "state_change", Some(&req.id), &payload)?;
+        deliver(&pdf)?;
+        tx.commit()?;
+        req.state = State::Enveloped;
+        req.updated_at = now;
+        Ok(req)
+    }
+
+    /// `citizen-desk dispatch`: every enveloped request of this desk goes to
+    /// the post in one hand-over batch (enveloped → dispatched), with its
+    /// manifest.
+    pub fn dispatch<D>(&mut self, session: &Session, deliver: D) -> Result<DispatchReport>
+    where
+        D: FnOnce(&[u8]) -> Result<()>,
+    {
+        self.authorise(session, Action::Dispatch, "dispatch")?;
+        let batch_requests: Vec<Request> = {
+            let mut stmt = self.conn.prepare(&format!(
+                "{} WHERE r.state = 'enveloped' ORDER BY r.tracking_code",
+                requests::SELECT
+            ))?;
+            stmt.query_map([], requests::map_row)?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if batch_requests.is_empty() {
+            return Err(Error::NothingToDispatch);
+        }
+        let now = self.now();
+        let seq = super::meta_get(&self.conn, "dispatch_seq")?
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
+        let batch = format!(
+            "{}-{}-B{}-{seq:04}",
+            self.center,
+            self.desk,
+            now.with_timezone(&chrono_tz::Asia::Damascus)
+                .format("%Y%m%d")
+        );
+        let sender = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let pages = manifest(&batch, &sender, session.name(), now, &batch_requests);
+        let pdf = write_pdf(
+            &pages,
+            &PdfInfo {
+                title: &batch,
+                seal: None,
+            },
+        );
+        let mut keys = Vec::with_capacity(batch_requests.len() + 1);
+        for _ in 0..=batch_requests.len() {
+            keys.push(new_idempotency_key(&self.center, &self.desk)?);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for (req, key) in batch_requests.iter().zip(&keys) {
+            let changed = tx.execute(
+                "UPDATE requests SET state = 'dispatched', updated_at = ?2 WHERE id = ?1 AND state = 'enveloped'",
+                rusqlite::params![req.id, now.timestamp()],
+            )?;
+            if changed != 1 {
+                return Err(Error::InvalidTransition {
+                    state: req.state,
+                    action: Action::Dispatch,
+                });
+            }
+            append_audit(
+                &tx,
+                now,
+                session.name(),
+                "dispatch",
+                &req.id,
+                &format!("enveloped -> dispatched in {batch}"),
+            )?;
+            let payload = json!({
+                "request_id": req.id, "action": "dispatch", "from": "enveloped", "to": "dispatched",
+                "actor": session.name(), "at": at, "batch": batch, "tracking_code": req.tracking_code,
+            });
+            append_outbox(&tx, key, now, "state_change", Some(&req.id), &payload)?;
+        }
+        let codes: Vec<&str> = batch_requests
+            .iter()
+            .map(|r| r.tracking_code.as_str())
+            .collect();
+        let batch_key = keys.last().cloned().unwrap_or_default();
+        append_outbox(
+            &tx,
+            &batch_key,
+            now,
+            "handover_batch",
+            None,
+            &json!({ "batch": batch, "at": at, "clerk": session.name(), "tracking_codes": codes }),
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('dispatch_seq', ?1)",
+            [seq.to_string()],
+        )?;
+        deliver(&pdf)?;
+        tx.commit()?;
+        Ok(DispatchReport {
+            batch,
+            count: batch_requests.len(),
+            pages: pages.len(),
         })
     }
 

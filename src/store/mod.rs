@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 pub use actions::RequestFilter;
 pub use audit::{AuditEntry, ChainReport};
 pub use backup::{RestoreReport, check_store_file, restore};
-pub use documents::RenderedDocument;
+pub use documents::{DispatchReport, RenderedDocument};
 pub use outbox::OutboxEntry;
 pub(crate) use requests::NewRow;
 pub use requests::RequestRef;
