@@ -31,6 +31,8 @@ pub enum Error {
     AlreadyStamped(String),
     #[error("the request is not paid")]
     Unpaid,
+    #[error(transparent)]
+    Paper(#[from] crate::documents::paper::PaperError),
     #[error("there are no envelopes waiting for the post")]
     NothingToDispatch,
     #[error("a reprint (copy) needs a supervisor's authorisation")]
@@ -128,6 +130,16 @@ impl Error {
             Error::Unpaid => m("err-unpaid"),
             Error::ReprintNeedsSupervisor => m("err-reprint-needs-supervisor"),
             Error::NothingToDispatch => m("err-nothing-to-dispatch"),
+            Error::Paper(e) => {
+                use crate::documents::paper::PaperError as P;
+                match e {
+                    P::NotInstalled => m("err-paper-no-cups"),
+                    P::SchedulerDown => m("err-paper-scheduler-down"),
+                    P::UnknownPrinter(p) => m("err-paper-unknown-printer").arg("printer", p),
+                    P::Paused(p) => m("err-paper-paused").arg("printer", p),
+                    P::Failed(d) => m("err-paper-failed").arg("detail", d),
+                }
+            }
             Error::InvalidTransition { state, action } => m("err-invalid-transition")
                 .arg_tr("state", state.label_id())
                 .arg_tr("action", action.label_id()),

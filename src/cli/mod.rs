@@ -123,18 +123,32 @@ enum Command {
         #[arg(long)]
         arabic_digits: bool,
     },
-    /// Print to PDF: the sealed original of an approved, paid request
-    /// (approved → printed), or a copy authorised by a supervisor.
+    /// Print: the sealed original of an approved, paid request (approved →
+    /// printed), or a copy authorised by a supervisor; to a PDF file or to
+    /// paper.
     Print {
         request: String,
-        #[arg(long, value_name = "FILE.pdf")]
-        pdf: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE.pdf",
+            required_unless_present = "printer",
+            conflicts_with = "printer"
+        )]
+        pdf: Option<PathBuf>,
+        /// A CUPS printer; without a name, the one this desk remembered.
+        #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
+        printer: Option<String>,
         /// The supervisor authorising a copy (their PIN from
         /// CITIZEN_DESK_SUPERVISOR_PIN or the next stdin line).
         #[arg(long, value_name = "NAME")]
         authorised_by: Option<String>,
         #[arg(long)]
         arabic_digits: bool,
+    },
+    /// The printers (CUPS queues); --use NAME remembers one for this desk.
+    Printers {
+        #[arg(long = "use", value_name = "NAME")]
+        choose: Option<String>,
     },
     /// Printed → enveloped, writing the envelope label.
     Envelope {
@@ -735,6 +749,7 @@ fn with_store(
         Command::Print {
             request,
             pdf,
+            printer,
             authorised_by,
             arabic_digits,
         } => {
@@ -752,19 +767,72 @@ fn with_store(
             } else {
                 crate::documents::render::Digits::Latin
             };
-            let doc = store.print_document(
-                &session,
-                &reference,
-                authoriser.as_ref(),
-                digits,
-                |bytes| write_file(&pdf, bytes),
-            )?;
-            out.done(
-                Message::new("done-printed")
-                    .arg("tracking", &request)
-                    .arg("mark", doc.mark)
-                    .arg("path", pdf.display()),
-            );
+            match (pdf, printer) {
+                (Some(pdf), _) => {
+                    let doc = store.print_document(
+                        &session,
+                        &reference,
+                        authoriser.as_ref(),
+                        digits,
+                        |bytes| write_file(&pdf, bytes),
+                    )?;
+                    out.done(
+                        Message::new("done-printed")
+                            .arg("tracking", &request)
+                            .arg("mark", doc.mark)
+                            .arg("path", pdf.display()),
+                    );
+                }
+                (None, printer) => {
+                    let printer = match printer.filter(|p| !p.is_empty()) {
+                        Some(p) => p,
+                        None => store
+                            .chosen_printer()?
+                            .ok_or_else(|| Error::bad_input("err-no-printer-chosen"))?,
+                    };
+                    let mut job = String::new();
+                    let doc = store.print_document(
+                        &session,
+                        &reference,
+                        authoriser.as_ref(),
+                        digits,
+                        |bytes| {
+                            job = crate::documents::paper::submit(&printer, bytes, &request)?;
+                            Ok(())
+                        },
+                    )?;
+                    // A moment for the queue to take it; the state is what CUPS says now.
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    let state = crate::documents::paper::job_state(&printer, &job)
+                        .unwrap_or(crate::documents::paper::JobState::Unknown);
+                    let state = serde_json::to_value(state)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    out.done(
+                        Message::new("done-printed-paper")
+                            .arg("tracking", &request)
+                            .arg("mark", doc.mark)
+                            .arg("printer", &printer)
+                            .arg("job", &job)
+                            .arg("state", state),
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::Printers { choose } => {
+            if let Some(name) = choose {
+                let session = sign_in(store, user, secrets)?;
+                store.choose_printer(&session, &name)?;
+                out.done(Message::new("done-printer-chosen").arg("printer", &name));
+            } else {
+                let chosen = store.chosen_printer()?;
+                out.printers(
+                    &crate::documents::paper::list_printers()?,
+                    chosen.as_deref(),
+                );
+            }
             Ok(0)
         }
         Command::Envelope {

@@ -278,6 +278,26 @@ impl Out {
         say!("{}", seal.text);
     }
 
+    pub fn printers(&self, printers: &[crate::documents::paper::Printer], chosen: Option<&str>) {
+        if self.json {
+            print_json(json!({ "printers": printers, "chosen": chosen }));
+            return;
+        }
+        for p in printers {
+            let mark = if Some(p.name.as_str()) == chosen {
+                "*"
+            } else {
+                " "
+            };
+            say!(
+                "{mark} {:<24} {}{}",
+                p.name,
+                p.state,
+                if p.default { " (default)" } else { "" }
+            );
+        }
+    }
+
     pub fn trust_list(&self, keys: &[crate::seal::TrustedKey]) {
         if self.json {
             print_json(json!({ "keys": keys }));

@@ -3,6 +3,7 @@
 
 pub mod labels;
 pub mod layout;
+pub mod paper;
 pub mod pdf;
 pub mod render;
 pub mod text;

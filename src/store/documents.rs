@@ -397,6 +397,28 @@ impl Store {
         })
     }
 
+    /// The printer this desk remembered, if any.
+    pub fn chosen_printer(&self) -> Result<Option<String>> {
+        super::meta_get(&self.conn, "printer")
+    }
+
+    /// Remembers the desk's printer (it must exist and be enabled now).
+    pub fn choose_printer(&mut self, session: &Session, name: &str) -> Result<()> {
+        self.authorise(session, Action::Print, name)?;
+        crate::documents::paper::check_printer(name)?;
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('printer', ?1)",
+            [name],
+        )?;
+        append_audit(&tx, now, session.name(), "printer_chosen", name, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn refuse_print(&mut self, session: &Session, req: &Request, err: Error) -> Error {
         let now = self.now();
         match self.audit_only(

@@ -110,7 +110,7 @@ pub fn tool(name: &str) -> Option<std::path::PathBuf> {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("{name} is required under CI=true (install it in .ci/run)");
         }
-        eprintln!("\n*** SKIPPED: {name} is not installed; this test did not run ***\n");
+        say_skipped(&format!("{name} is not installed; this test did not run"));
     }
     found
 }
@@ -121,4 +121,21 @@ pub fn squeeze(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .collect()
+}
+
+/// Tells the person running the tests that a test was skipped, past the
+/// harness's output capture (which would swallow eprintln!).
+pub fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let line = format!("\n*** SKIPPED: {why} ***\n");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .or_else(|_| std::fs::OpenOptions::new().write(true).open("/dev/stderr"))
+    {
+        Ok(mut f) => {
+            let _ = f.write_all(line.as_bytes());
+        }
+        Err(_) => eprintln!("{line}"),
+    }
 }

@@ -1,0 +1,152 @@
+//! Paper printing through CUPS, with its command-line tools (`lpstat`,
+//! `lp`), which every CUPS installation has; on Windows this is where a
+//! spooler backend would go. Output is parsed in the C locale.
+
+use std::process::Command;
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Printer {
+    pub name: String,
+    pub enabled: bool,
+    /// CUPS's own words for the state ("idle", "now printing …", "disabled").
+    pub state: String,
+    pub default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PaperError {
+    #[error("CUPS is not installed (no lpstat/lp)")]
+    NotInstalled,
+    #[error("the CUPS scheduler is not running")]
+    SchedulerDown,
+    #[error("no printer named {0}")]
+    UnknownPrinter(String),
+    #[error("printer {0} is paused (disabled)")]
+    Paused(String),
+    #[error("printing failed: {0}")]
+    Failed(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Queued,
+    Completed,
+    Unknown,
+}
+
+fn run(program: &str, args: &[&str]) -> Result<(bool, String, String), PaperError> {
+    let out = Command::new(program)
+        .args(args)
+        .env("LC_ALL", "C")
+        .env("LANG", "C")
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                PaperError::NotInstalled
+            } else {
+                PaperError::Failed(e.to_string())
+            }
+        })?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if stderr.contains("Scheduler is not running") || stderr.contains("Unable to connect to server")
+    {
+        return Err(PaperError::SchedulerDown);
+    }
+    Ok((out.status.success(), stdout, stderr))
+}
+
+/// Every CUPS queue and whether it can print now.
+pub fn list_printers() -> Result<Vec<Printer>, PaperError> {
+    let (_, stdout, stderr) = run("lpstat", &["-p"])?;
+    let (_, default_out, _) = run("lpstat", &["-d"])?;
+    let default = default_out
+        .trim()
+        .strip_prefix("system default destination: ")
+        .map(str::to_owned);
+    if stdout.trim().is_empty() && !stderr.trim().is_empty() && !stderr.contains("No destinations")
+    {
+        return Err(PaperError::Failed(stderr.trim().to_owned()));
+    }
+    let mut printers = Vec::new();
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("printer ") else {
+            continue;
+        };
+        let Some((name, state)) = rest.split_once(' ') else {
+            continue;
+        };
+        let enabled = !state.contains("disabled");
+        let state = state
+            .split("  ")
+            .next()
+            .unwrap_or(state)
+            .trim_end_matches('.')
+            .trim()
+            .to_owned();
+        printers.push(Printer {
+            default: default.as_deref() == Some(name),
+            name: name.to_owned(),
+            enabled,
+            state,
+        });
+    }
+    Ok(printers)
+}
+
+/// Checks that `name` exists and is enabled.
+pub fn check_printer(name: &str) -> Result<Printer, PaperError> {
+    let printer = list_printers()?
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| PaperError::UnknownPrinter(name.to_owned()))?;
+    if !printer.enabled {
+        return Err(PaperError::Paused(name.to_owned()));
+    }
+    Ok(printer)
+}
+
+/// Sends a PDF to a queue and returns the CUPS job id.
+pub fn submit(printer: &str, pdf: &[u8], title: &str) -> Result<String, PaperError> {
+    check_printer(printer)?;
+    let mut name = [0u8; 8];
+    let _ = getrandom::fill(&mut name);
+    let path = std::env::temp_dir().join(format!("citizen-desk-{}.pdf", hex::encode(name)));
+    std::fs::write(&path, pdf)
+        .map_err(|e| PaperError::Failed(format!("{}: {e}", path.display())))?;
+    let result = run("lp", &["-d", printer, "-t", title, &path.to_string_lossy()]);
+    // lp has copied the file into the spool by the time it returns.
+    let _ = std::fs::remove_file(&path);
+    let (ok, stdout, stderr) = result?;
+    if !ok {
+        return Err(PaperError::Failed(stderr.trim().to_owned()));
+    }
+    stdout
+        .split_whitespace()
+        .skip_while(|w| *w != "is")
+        .nth(1)
+        .map(str::to_owned)
+        .ok_or_else(|| PaperError::Failed(format!("unexpected lp output: {}", stdout.trim())))
+}
+
+/// Where a job is now.
+pub fn job_state(printer: &str, job: &str) -> Result<JobState, PaperError> {
+    let (_, done, _) = run("lpstat", &["-W", "completed", "-o", printer])?;
+    if done
+        .lines()
+        .any(|l| l.split_whitespace().next() == Some(job))
+    {
+        return Ok(JobState::Completed);
+    }
+    let (_, queued, _) = run("lpstat", &["-o", printer])?;
+    if queued
+        .lines()
+        .any(|l| l.split_whitespace().next() == Some(job))
+    {
+        return Ok(JobState::Queued);
+    }
+    Ok(JobState::Unknown)
+}

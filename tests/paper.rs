@@ -1,0 +1,135 @@
+//! Paper printing through a real CUPS queue. `.ci/run` starts cupsd, makes
+//! a cups-pdf queue and names it in CITIZEN_DESK_TEST_PRINTER (and where
+//! cups-pdf writes, in CITIZEN_DESK_TEST_PRINTER_OUT).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn test_printer() -> Option<(String, std::path::PathBuf)> {
+    let printer = std::env::var("CITIZEN_DESK_TEST_PRINTER").ok();
+    let out = std::env::var("CITIZEN_DESK_TEST_PRINTER_OUT").ok();
+    match (printer, out) {
+        (Some(p), Some(o)) => Some((p, o.into())),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "CITIZEN_DESK_TEST_PRINTER(_OUT) must be set under CI=true: .ci/run sets up the cups-pdf queue"
+                );
+            }
+            say_skipped(
+                "no CUPS test queue (set CITIZEN_DESK_TEST_PRINTER and CITIZEN_DESK_TEST_PRINTER_OUT)",
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn an_original_goes_through_cups_and_comes_out_as_a_file() {
+    let Some((printer, out_dir)) = test_printer() else {
+        return;
+    };
+    let (dir, store) = demo_store(300);
+    let tracking = find(&store, "state = 'approved' AND paid = 1");
+    drop(store);
+    let before: Vec<_> = std::fs::read_dir(&out_dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+
+    let out = cli(dir.path(), &["printers"], None, None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains(&printer), "{}", stdout(&out));
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "printers", "--use", &printer],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = cli(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "--user",
+            "clerk1",
+            "print",
+            &tracking,
+            "--printer",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("job"), "{}", stdout(&out));
+
+    // cups-pdf writes the job as a new PDF file.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let file = loop {
+        let now: Vec<_> = std::fs::read_dir(&out_dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if let Some(new) = now
+            .into_iter()
+            .find(|p| !before.contains(p) && p.to_string_lossy().contains(&tracking))
+        {
+            break new;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no output from the cups-pdf queue in {}",
+            out_dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.starts_with(b"%PDF"),
+        "{} is not a PDF",
+        file.display()
+    );
+    let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
+    let state: String = conn
+        .query_row(
+            "SELECT state FROM requests WHERE tracking_code = ?1",
+            [&tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "printed");
+
+    // An unknown printer is a clear error, and nothing is recorded.
+    let other = find(
+        &citizen_desk::store::Store::open(dir.path()).unwrap(),
+        "state = 'approved' AND paid = 1",
+    );
+    let out = cli(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "--user",
+            "clerk1",
+            "print",
+            &other,
+            "--printer",
+            "NoSuchPrinter",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("NoSuchPrinter"), "{}", stderr(&out));
+    let state: String = conn
+        .query_row(
+            "SELECT state FROM requests WHERE tracking_code = ?1",
+            [&other],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "approved");
+}
