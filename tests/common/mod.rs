@@ -123,11 +123,15 @@ pub fn squeeze(text: &str) -> String {
         .collect()
 }
 
-/// Tells the person running the tests that a test was skipped, past the
-/// harness's output capture (which would swallow eprintln!).
+/// Tells the person running the tests that a test was skipped.
 pub fn say_skipped(why: &str) {
+    say_loudly(&format!("\n*** SKIPPED: {why} ***\n"));
+}
+
+/// A line for the person running the tests, past the harness's output
+/// capture (which would swallow eprintln!).
+pub fn say_loudly(line: &str) {
     use std::io::Write as _;
-    let line = format!("\n*** SKIPPED: {why} ***\n");
     match std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/tty")

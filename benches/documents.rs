@@ -1,0 +1,114 @@
+//! Sealed A4 documents per second: layout, shaping, the seal (claims,
+//! center ES256 signature, Base45, QR) and the PDF with subset fonts.
+//!
+//! `cargo bench --bench documents`
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use citizen_desk::demo::{DemoOptions, create_demo};
+use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
+use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
+use citizen_desk::domain::{Catalog, Request};
+use citizen_desk::seal::cose::{encode_sign, encode_signer_header, sig_structure};
+use citizen_desk::seal::crypto::SigningKey;
+use citizen_desk::seal::layers::encode_text;
+use citizen_desk::store::{RequestRef, seal_claims_for};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn sealed_pdf(
+    req: &Request,
+    catalog: &Catalog,
+    templates: &Templates,
+    key: &SigningKey,
+) -> Vec<u8> {
+    let service = catalog.service(&req.service).unwrap();
+    let payload = seal_claims_for(req, service).unwrap().to_cbor();
+    let protected = encode_signer_header(&key.kid(), "TRT01", "center", 1_800_000_000);
+    let sig = key.sign(&sig_structure(&[], &protected, &[], &payload));
+    let text = encode_text(
+        &encode_sign(&payload, &[(protected, sig)]),
+        citizen_desk::seal::PREFIX,
+    );
+    let page = render_document(&RenderInput {
+        request: req,
+        catalog,
+        templates,
+        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
+        mark: Mark::Original,
+        seal: Some(&text),
+        issued: req.verified_at.unwrap(),
+        digits: Digits::Latin,
+    })
+    .unwrap();
+    write_pdf(
+        &[page],
+        &PdfInfo {
+            title: &req.tracking_code,
+            seal: Some(&text),
+        },
+    )
+}
+
+fn documents(c: &mut Criterion) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let options = DemoOptions {
+        requests: 4_000,
+        seed: 9,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    };
+    let (mut store, _) = create_demo(dir.path(), &options).unwrap();
+    let clerk = store
+        .sign_in("clerk1", citizen_desk::demo::DEMO_PIN)
+        .unwrap();
+    let codes: Vec<String> = {
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT tracking_code FROM requests WHERE verified_at IS NOT NULL LIMIT 1000")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let requests: Vec<Request> = codes
+        .iter()
+        .map(|c| store.show(&clerk, &RequestRef::parse(c).unwrap()).unwrap())
+        .collect();
+    let catalog = store.catalog().clone();
+    let templates = Templates::builtin(&catalog).unwrap();
+    let key = SigningKey::generate().unwrap();
+    let sizes: Vec<usize> = requests
+        .iter()
+        .take(50)
+        .map(|r| sealed_pdf(r, &catalog, &templates, &key).len())
+        .collect();
+    eprintln!(
+        "average PDF size over 50 documents: {} bytes",
+        sizes.iter().sum::<usize>() / sizes.len()
+    );
+
+    let mut group = c.benchmark_group("documents");
+    group.sample_size(20);
+    let mut i = 0;
+    group.bench_function("one_sealed_a4", |b| {
+        b.iter(|| {
+            i = (i + 1) % requests.len();
+            black_box(sealed_pdf(&requests[i], &catalog, &templates, &key))
+        })
+    });
+    group.sample_size(10);
+    group.bench_function("batch_of_1000", |b| {
+        b.iter(|| {
+            let mut total = 0;
+            for r in &requests {
+                total += sealed_pdf(r, &catalog, &templates, &key).len();
+            }
+            black_box(total)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, documents);
+criterion_main!(benches);

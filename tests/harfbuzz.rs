@@ -1,0 +1,118 @@
+//! Our shaping against HarfBuzz's own `hb-shape` (Debian's libharfbuzz-bin)
+//! for the strings our documents print: glyph ids, clusters, advances and
+//! offsets must agree. Debian ships HarfBuzz 6.0 while rustybuzz follows a
+//! newer HarfBuzz, so a small number of differences is tolerated: each is
+//! printed with the string it came from.
+
+mod common;
+
+use std::process::Command;
+
+use citizen_desk::documents::text::{FontId, shape_raw};
+use common::*;
+
+fn corpus() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let catalog = citizen_desk::domain::Catalog::builtin().unwrap();
+    for s in &catalog.services {
+        out.push(s.name_ar.clone());
+        out.extend(s.fields.iter().map(|f| f.label_ar.clone()));
+    }
+    out.extend(catalog.governorates.iter().map(|g| g.name_ar.clone()));
+    out.extend(catalog.banks.iter().map(|b| b.name_ar.clone()));
+    let templates: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/templates.json")).unwrap();
+    for (_, t) in templates["services"].as_object().unwrap() {
+        out.push(t["body"].as_str().unwrap().to_owned());
+    }
+    for lines in templates["authorities"].as_object().unwrap().values() {
+        out.extend(
+            lines
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap().to_owned()),
+        );
+    }
+    out.extend(
+        [
+            "محمد أحمد الخطيب",
+            "فاطمة الزهراء الحمصي",
+            "عبد الرحمن الأيوبي",
+            "إبراهيم الإبراهيم",
+            "لا حكم عليه",
+            "يُسلَّم باليد إلى صاحب العلاقة المذكور حصراً بعد إبراز بطاقته الشخصية",
+            "محضر تسليم مغلفات إلى البريد",
+            "مسودة",
+            "نسخة",
+            "تشرين الثاني",
+            "كانون الأول",
+        ]
+        .map(str::to_owned),
+    );
+    out
+}
+
+fn hb_shape(text: &str) -> Vec<(u32, u32, i32, i32, i32)> {
+    let font = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/Amiri-Regular.ttf");
+    let out = Command::new("hb-shape")
+        .args([
+            "--no-glyph-names",
+            "--direction=rtl",
+            "--output-format=json",
+            font,
+            text,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let n = |k: &str| g[k].as_i64().unwrap();
+            (
+                n("g") as u32,
+                n("cl") as u32,
+                n("ax") as i32,
+                n("dx") as i32,
+                n("dy") as i32,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn our_glyphs_and_advances_match_harfbuzz() {
+    if tool("hb-shape").is_none() {
+        return;
+    }
+    let corpus = corpus();
+    let mut differ = Vec::new();
+    for text in &corpus {
+        // hb-shape counts clusters in characters, rustybuzz in UTF-8 bytes.
+        let ours: Vec<_> = shape_raw(text, FontId::Arabic, true)
+            .into_iter()
+            .map(|(g, cl, ax, dx, dy)| (g, text[..cl as usize].chars().count() as u32, ax, dx, dy))
+            .collect();
+        if ours != hb_shape(text) {
+            differ.push(text.clone());
+        }
+    }
+    for text in &differ {
+        say_loudly(&format!("differs from hb-shape 6.0: {text:?}"));
+    }
+    // Kept small: at most one string in twenty.
+    assert!(
+        differ.len() * 20 <= corpus.len(),
+        "{} of {} strings differ: {differ:?}",
+        differ.len(),
+        corpus.len()
+    );
+    assert!(corpus.len() > 50);
+}
