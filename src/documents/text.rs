@@ -226,6 +226,27 @@ pub fn wrap(text: &str, size: f32, bold: bool, rtl_base: bool, max_width: f32) -
     lines
 }
 
+/// One run shaped as HarfBuzz's `hb-shape` would (default cluster level,
+/// font units): (glyph id, cluster, x advance, x offset, y offset). Used to
+/// compare our shaping with HarfBuzz itself.
+pub fn shape_raw(text: &str, font: FontId, rtl: bool) -> Vec<(u32, u32, i32, i32, i32)> {
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(if rtl {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    });
+    buffer.guess_segment_properties();
+    let shaped = rustybuzz::shape(font.face(), &[], buffer);
+    shaped
+        .glyph_infos()
+        .iter()
+        .zip(shaped.glyph_positions())
+        .map(|(i, p)| (i.glyph_id, i.cluster, p.x_advance, p.x_offset, p.y_offset))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,25 +300,4 @@ mod tests {
             text.chars().filter(|c| !c.is_whitespace()).count()
         );
     }
-}
-
-/// One run shaped as HarfBuzz's `hb-shape` would (default cluster level,
-/// font units): (glyph id, cluster, x advance, x offset, y offset). Used to
-/// compare our shaping with HarfBuzz itself.
-pub fn shape_raw(text: &str, font: FontId, rtl: bool) -> Vec<(u32, u32, i32, i32, i32)> {
-    let mut buffer = UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.set_direction(if rtl {
-        Direction::RightToLeft
-    } else {
-        Direction::LeftToRight
-    });
-    buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(font.face(), &[], buffer);
-    shaped
-        .glyph_infos()
-        .iter()
-        .zip(shaped.glyph_positions())
-        .map(|(i, p)| (i.glyph_id, i.cluster, p.x_advance, p.x_offset, p.y_offset))
-        .collect()
 }
