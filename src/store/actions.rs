@@ -128,7 +128,13 @@ impl Store {
     }
 
     /// Records a refusal in the audit log and returns it as the error.
-    fn refuse(&mut self, session: &Session, subject: &str, action: Action, err: Error) -> Error {
+    pub(crate) fn refuse(
+        &mut self,
+        session: &Session,
+        subject: &str,
+        action: Action,
+        err: Error,
+    ) -> Error {
         let now = self.now();
         let detail = format!("{action}: {err}");
         match self.audit_only(now, session.name(), "refused", subject, &detail) {

@@ -130,9 +130,10 @@ impl Store {
             State::Approved => true,
             State::Printed | State::Enveloped | State::Dispatched => false,
             state => {
-                return Err(self.refuse_print(
+                return Err(self.refuse(
                     session,
-                    &req,
+                    &req.id,
+                    Action::Print,
                     Error::InvalidTransition {
                         state,
                         action: Action::Print,
@@ -141,13 +142,18 @@ impl Store {
             }
         };
         if !req.payment.paid {
-            return Err(self.refuse_print(session, &req, Error::Unpaid));
+            return Err(self.refuse(session, &req.id, Action::Print, Error::Unpaid));
         }
         if !original {
             match authoriser {
                 Some(sup) => self.authorise(sup, Action::AuthoriseReprint, &req.id)?,
                 None => {
-                    return Err(self.refuse_print(session, &req, Error::ReprintNeedsSupervisor));
+                    return Err(self.refuse(
+                        session,
+                        &req.id,
+                        Action::Print,
+                        Error::ReprintNeedsSupervisor,
+                    ));
                 }
             }
         }
@@ -251,7 +257,7 @@ impl Store {
                 state: req.state,
                 action: Action::Envelope,
             };
-            return Err(self.refuse_print(session, &req, err));
+            return Err(self.refuse(session, &req.id, Action::Envelope, err));
         }
         let sender = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
         let page = envelope_label(&req, &sender, format)?;
@@ -417,19 +423,5 @@ impl Store {
         append_audit(&tx, now, session.name(), "printer_chosen", name, "")?;
         tx.commit()?;
         Ok(())
-    }
-
-    fn refuse_print(&mut self, session: &Session, req: &Request, err: Error) -> Error {
-        let now = self.now();
-        match self.audit_only(
-            now,
-            session.name(),
-            "refused",
-            &req.id,
-            &format!("print: {err}"),
-        ) {
-            Ok(()) => err,
-            Err(e) => e,
-        }
     }
 }

@@ -341,9 +341,10 @@ impl Store {
             req.state,
             State::Approved | State::Printed | State::Enveloped | State::Dispatched
         ) {
-            return Err(self.refuse_seal(
+            return Err(self.refuse(
                 session,
-                &req,
+                &req.id,
+                Action::Print,
                 Error::InvalidTransition {
                     state: req.state,
                     action: Action::Print,
@@ -351,7 +352,7 @@ impl Store {
             ));
         }
         if !req.payment.paid {
-            return Err(self.refuse_seal(session, &req, Error::Unpaid));
+            return Err(self.refuse(session, &req.id, Action::Print, Error::Unpaid));
         }
         let now = self.now();
         let seal = self.issue_seal(&req, now)?;
@@ -412,20 +413,6 @@ impl Store {
             claims,
             qr_version: symbol.version,
         })
-    }
-
-    fn refuse_seal(&mut self, session: &Session, req: &Request, err: Error) -> Error {
-        let now = self.now();
-        match self.audit_only(
-            now,
-            session.name(),
-            "refused",
-            &req.id,
-            &format!("seal: {err}"),
-        ) {
-            Ok(()) => err,
-            Err(e) => e,
-        }
     }
 
     // --- the trust list (admin) -------------------------------------------
