@@ -50,6 +50,25 @@ fn sealed_pdf(
     )
 }
 
+/// The page of a request without a seal: layout and shaping only.
+fn layout(
+    req: &Request,
+    catalog: &Catalog,
+    templates: &Templates,
+) -> citizen_desk::documents::layout::Page {
+    render_document(&RenderInput {
+        request: req,
+        catalog,
+        templates,
+        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
+        mark: Mark::Original,
+        seal: None,
+        issued: req.verified_at.unwrap(),
+        digits: Digits::Latin,
+    })
+    .unwrap()
+}
+
 fn documents(c: &mut Criterion) {
     let dir = tempfile::TempDir::new().unwrap();
     let options = DemoOptions {
@@ -95,6 +114,33 @@ fn documents(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % requests.len();
             black_box(sealed_pdf(&requests[i], &catalog, &templates, &key))
+        })
+    });
+    // Where the time goes: layout and shaping alone, then writing the PDF
+    // (font subsetting and serialization) of an already laid-out page.
+    let mut i = 0;
+    group.bench_function("layout_only", |b| {
+        b.iter(|| {
+            i = (i + 1) % requests.len();
+            black_box(layout(&requests[i], &catalog, &templates))
+        })
+    });
+    let pages: Vec<_> = requests
+        .iter()
+        .take(20)
+        .map(|r| layout(r, &catalog, &templates))
+        .collect();
+    let mut i = 0;
+    group.bench_function("pdf_only", |b| {
+        b.iter(|| {
+            i = (i + 1) % pages.len();
+            black_box(write_pdf(
+                std::slice::from_ref(&pages[i]),
+                &PdfInfo {
+                    title: "x",
+                    seal: None,
+                },
+            ))
         })
     });
     group.sample_size(10);
