@@ -20,6 +20,7 @@ struct ServiceTemplate {
 
 #[derive(Deserialize)]
 pub struct Templates {
+    center_prefix: String,
     state_line: String,
     verify_hint: String,
     authorities: BTreeMap<String, Vec<String>>,
@@ -27,6 +28,11 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// How a center is named on documents, labels and manifests.
+    pub fn center_name(&self, center: &str) -> String {
+        format!("{} {center}", self.center_prefix)
+    }
+
     /// The templates shipped in `assets/templates.json`, checked against
     /// the catalog: every service has one, naming a known authority.
     pub fn builtin(catalog: &Catalog) -> Result<Templates> {

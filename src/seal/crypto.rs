@@ -145,12 +145,11 @@ impl PublicKey {
             return Err(KeyError::Malformed("no TBSCertificate"));
         }
         let mut fields = Der { data: tbs };
-        let (mut tag, mut _content, mut whole) = fields.next()?;
+        // [0] version (optional), then the serial number.
+        let (tag, _, _) = fields.next()?;
         if tag == 0xA0 {
-            // explicit version
-            (tag, _content, whole) = fields.next()?;
+            fields.next()?;
         }
-        let _serial = (tag, whole);
         for _ in 0..4 {
             fields.next()?; // signature alg, issuer, validity, subject
         }

@@ -50,7 +50,7 @@ impl Store {
         digits: Digits,
     ) -> Result<Vec<u8>> {
         let templates = Templates::builtin(&self.catalog)?;
-        let center_name = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let center_name = templates.center_name(&self.center);
         let page = render_document(&RenderInput {
             request: req,
             catalog: &self.catalog,
@@ -259,7 +259,7 @@ impl Store {
             };
             return Err(self.refuse(session, &req.id, Action::Envelope, err));
         }
-        let sender = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let sender = Templates::builtin(&self.catalog)?.center_name(&self.center);
         let page = envelope_label(&req, &sender, format)?;
         let pdf = write_pdf(
             &[page],
@@ -335,7 +335,7 @@ impl Store {
             now.with_timezone(&chrono_tz::Asia::Damascus)
                 .format("%Y%m%d")
         );
-        let sender = format!("مركز خدمة المواطن الإلكتروني {}", self.center);
+        let sender = Templates::builtin(&self.catalog)?.center_name(&self.center);
         let pages = manifest(&batch, &sender, session.name(), now, &batch_requests);
         let pdf = write_pdf(
             &pages,
