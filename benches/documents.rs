@@ -30,7 +30,7 @@ fn sealed_pdf(
         &encode_sign(&payload, &[(protected, sig)]),
         citizen_desk::seal::PREFIX,
     );
-    let page = render_document(&RenderInput {
+    let pages = render_document(&RenderInput {
         request: req,
         catalog,
         templates,
@@ -42,7 +42,7 @@ fn sealed_pdf(
     })
     .unwrap();
     write_pdf(
-        &[page],
+        &pages,
         &PdfInfo {
             title: &req.tracking_code,
             seal: Some(&text),
@@ -55,7 +55,7 @@ fn layout(
     req: &Request,
     catalog: &Catalog,
     templates: &Templates,
-) -> citizen_desk::documents::layout::Page {
+) -> Vec<citizen_desk::documents::layout::Page> {
     render_document(&RenderInput {
         request: req,
         catalog,
@@ -135,11 +135,21 @@ fn documents(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % pages.len();
             black_box(write_pdf(
-                std::slice::from_ref(&pages[i]),
+                &pages[i],
                 &PdfInfo {
                     title: "x",
                     seal: None,
                 },
+            ))
+        })
+    });
+    // The desk's on-screen preview of a laid-out page.
+    let mut i = 0;
+    group.bench_function("preview_png_150dpi", |b| {
+        b.iter(|| {
+            i = (i + 1) % pages.len();
+            black_box(citizen_desk::documents::preview::preview_png(
+                &pages[i], 150.0,
             ))
         })
     });

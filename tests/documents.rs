@@ -7,6 +7,7 @@ use std::process::Command;
 
 use chrono::Utc;
 use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
+use citizen_desk::documents::preview::preview_png;
 use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
 use citizen_desk::seal::{qr, verify_seal};
 use citizen_desk::store::{RequestRef, Store};
@@ -121,6 +122,42 @@ fn a_draft_pdf_is_well_formed_embeds_subset_fonts_and_gives_back_its_arabic() {
     );
 }
 
+/// The share of inked 4x4-pixel blocks whose mean grey differs by more
+/// than a quarter between our preview and poppler's raster: anti-aliasing
+/// and hinting at glyph edges do not count, text in the wrong place does.
+fn raster_difference(preview_png: &[u8], poppler: &image::GrayImage) -> f64 {
+    let ours = image::load_from_memory(preview_png).unwrap().to_luma8();
+    assert!(ours.width().abs_diff(poppler.width()) <= 1);
+    assert!(ours.height().abs_diff(poppler.height()) <= 1);
+    let (w, h) = (
+        ours.width().min(poppler.width()) / 4,
+        ours.height().min(poppler.height()) / 4,
+    );
+    let mean = |img: &image::GrayImage, bx: u32, by: u32| {
+        let mut sum = 0u32;
+        for y in 0..4 {
+            for x in 0..4 {
+                sum += u32::from(img.get_pixel(bx * 4 + x, by * 4 + y)[0]);
+            }
+        }
+        (sum / 16) as i32
+    };
+    let (mut inked, mut differ) = (0u32, 0u32);
+    for by in 0..h {
+        for bx in 0..w {
+            let (a, b) = (mean(&ours, bx, by), mean(poppler, bx, by));
+            if a < 200 || b < 200 {
+                inked += 1;
+                if (a - b).abs() > 64 {
+                    differ += 1;
+                }
+            }
+        }
+    }
+    assert!(inked > 2_000, "the page has ink: {inked}");
+    f64::from(differ) / f64::from(inked)
+}
+
 fn code_of(o: &std::process::Output) -> i32 {
     code(o)
 }
@@ -141,7 +178,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         .unwrap();
     let req = read_request(&mut store, &code);
     let templates = Templates::builtin(store.catalog()).unwrap();
-    let page = render_document(&RenderInput {
+    let pages = render_document(&RenderInput {
         request: &req,
         catalog: store.catalog(),
         templates: &templates,
@@ -152,8 +189,9 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         digits: Digits::ArabicIndic,
     })
     .unwrap();
+    assert_eq!(pages.len(), 1);
     let bytes = write_pdf(
-        &[page],
+        &pages,
         &PdfInfo {
             title: "copy",
             seal: Some(&seal.text),
@@ -176,6 +214,42 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
     let png = std::fs::read(dir.path().join("page.png")).unwrap();
     let texts = qr::decode_image(&png).unwrap();
     assert_eq!(texts, vec![seal.text.clone()]);
+
+    // The preview the desk shows is the same page: its QR reads back the
+    // same seal, and it matches poppler's rendering of the PDF pixel for
+    // pixel, but for anti-aliasing at glyph edges.
+    let preview = preview_png(&pages, 150.0);
+    assert_eq!(qr::decode_image(&preview).unwrap(), vec![seal.text.clone()]);
+    let poppler = image::load_from_memory(&png).unwrap().to_luma8();
+    let share = raster_difference(&preview, &poppler);
+    say_loudly(&format!(
+        "preview vs pdftoppm: {:.2}% of inked 4x4 blocks differ",
+        share * 100.0
+    ));
+    assert!(
+        share < 0.01,
+        "preview differs from the PDF: {:.2}%",
+        share * 100.0
+    );
+    // The measure can fail: the draft of the same request (watermark, no
+    // seal) is far from the printed copy.
+    let draft = render_document(&RenderInput {
+        request: &req,
+        catalog: store.catalog(),
+        templates: &templates,
+        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
+        mark: Mark::Draft,
+        seal: None,
+        issued: req.verified_at.unwrap(),
+        digits: Digits::ArabicIndic,
+    })
+    .unwrap();
+    let other = raster_difference(&preview_png(&draft, 150.0), &poppler);
+    assert!(
+        other > 0.05,
+        "a different page measured {:.2}%",
+        other * 100.0
+    );
     let report = verify_seal(
         &texts[0],
         &store.trust_set().unwrap(),
@@ -207,7 +281,7 @@ fn every_service_has_a_template_and_renders() {
             &format!("service = '{}' AND state = 'verified'", service.code),
         );
         let req = read_request(&mut store, &code);
-        let page = render_document(&RenderInput {
+        let pages = render_document(&RenderInput {
             request: &req,
             catalog: &catalog,
             templates: &templates,
@@ -218,8 +292,9 @@ fn every_service_has_a_template_and_renders() {
             digits: Digits::Latin,
         })
         .unwrap();
+        assert_eq!(pages.len(), 1, "{} fits one page", service.code);
         let pdf = write_pdf(
-            &[page],
+            &pages,
             &PdfInfo {
                 title: "t",
                 seal: None,
@@ -444,4 +519,113 @@ fn envelopes_then_one_dispatch_batch_with_its_manifest() {
         store.dispatch(&clerk, |_| Ok(())),
         Err(citizen_desk::Error::NothingToDispatch)
     ));
+}
+
+#[test]
+fn a_long_document_flows_onto_more_pages_with_the_seal_on_the_last() {
+    let (Some(pdftotext), Some(pdftoppm), Some(qpdf)) =
+        (tool("pdftotext"), tool("pdftoppm"), tool("qpdf"))
+    else {
+        return;
+    };
+    let (dir, mut store) = demo_store(300);
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let seal = store
+        .seal_make(&clerk, &RequestRef::parse(&code).unwrap())
+        .unwrap();
+    let mut req = read_request(&mut store, &code);
+    // Forty stamps do not fit one A4 page with the citizen's data.
+    let first = req.stamps[0].clone();
+    req.stamps = (0..40)
+        .map(|i| citizen_desk::domain::Stamp {
+            supervisor: format!("supervisor{i:02}"),
+            stamped_at: first.stamped_at + chrono::Duration::minutes(i),
+        })
+        .collect();
+    let templates = Templates::builtin(store.catalog()).unwrap();
+    let pages = render_document(&RenderInput {
+        request: &req,
+        catalog: store.catalog(),
+        templates: &templates,
+        center_name: "TRT01",
+        mark: Mark::Original,
+        seal: Some(&seal.text),
+        issued: req.verified_at.unwrap(),
+        digits: Digits::Latin,
+    })
+    .unwrap();
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let n = pages.len();
+    let bytes = write_pdf(
+        &pages,
+        &PdfInfo {
+            title: "long",
+            seal: Some(&seal.text),
+        },
+    );
+    let pdf = dir.path().join("long.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    run(&qpdf, &["--check", pdf.to_str().unwrap()]);
+    let page_text = |p: usize| {
+        squeeze(&run(
+            &pdftotext,
+            &[
+                "-f",
+                &p.to_string(),
+                "-l",
+                &p.to_string(),
+                pdf.to_str().unwrap(),
+                "-",
+            ],
+        ))
+    };
+    let all: String = (1..=n).map(page_text).collect();
+    for i in 0..40 {
+        assert!(
+            all.contains(&format!("supervisor{i:02}")),
+            "stamp {i} printed"
+        );
+    }
+    let number = req.document_number.clone().unwrap();
+    for p in 1..=n {
+        let text = page_text(p);
+        assert!(
+            text.contains(&squeeze(&format!("الصفحة {p} من {n}"))),
+            "page {p}: {text}"
+        );
+        assert!(text.contains(&number), "page {p} names the document");
+        if p > 1 {
+            assert!(
+                text.contains(&squeeze("تابع")),
+                "page {p} says it continues"
+            );
+        }
+    }
+    // The QR is on the last page only, and verifies.
+    for p in 1..=n {
+        let prefix = dir.path().join(format!("p{p}"));
+        run(
+            &pdftoppm,
+            &[
+                "-r",
+                "150",
+                "-png",
+                "-singlefile",
+                "-f",
+                &p.to_string(),
+                "-l",
+                &p.to_string(),
+                pdf.to_str().unwrap(),
+                prefix.to_str().unwrap(),
+            ],
+        );
+        let png = std::fs::read(dir.path().join(format!("p{p}.png"))).unwrap();
+        let found = qr::decode_image(&png);
+        if p == n {
+            assert_eq!(found.unwrap(), vec![seal.text.clone()]);
+        } else {
+            assert!(found.is_err(), "no seal on page {p}");
+        }
+    }
 }

@@ -119,6 +119,9 @@ enum Command {
         request: String,
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+        /// Also draw the pages as a PNG (150 dpi), as the desk app shows them.
+        #[arg(long, value_name = "FILE.png")]
+        preview: Option<PathBuf>,
         /// Arabic-Indic digits (٠-٩) instead of 0-9.
         #[arg(long)]
         arabic_digits: bool,
@@ -728,6 +731,7 @@ fn with_store(
         Command::Render {
             request,
             out: file,
+            preview,
             arabic_digits,
         } => {
             let reference = RequestRef::parse(&request)?;
@@ -739,6 +743,10 @@ fn with_store(
             };
             let doc = store.render_document(&session, &reference, digits)?;
             write_file(&file, &doc.pdf)?;
+            if let Some(png) = preview {
+                let image = crate::documents::preview::preview_png(&doc.pages, 150.0);
+                write_file(&png, &image)?;
+            }
             out.done(
                 Message::new("done-rendered")
                     .arg("path", file.display())

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::layout::{A4, Align, Item, Page};
-use super::render::short_date;
+use super::render::{Templates, short_date};
 use crate::domain::{DeliveryPlace, Request};
 use crate::error::{Error, Result};
 
@@ -20,16 +20,10 @@ pub enum LabelFormat {
 
 /// What the post must do with the envelope: hand it to the named person
 /// against their ID, at their address or at a delivery center.
-pub fn delivery_conditions(req: &Request) -> (&'static str, String) {
+pub fn delivery_conditions<'t>(req: &Request, t: &'t Templates) -> (&'t str, String) {
     match &req.delivery.place {
-        DeliveryPlace::Address { address } => (
-            "يُسلَّم باليد إلى صاحب العلاقة المذكور حصراً بعد إبراز بطاقته الشخصية، على العنوان:",
-            address.clone(),
-        ),
-        DeliveryPlace::Center { center } => (
-            "يُحفَظ في مركز التسليم ويُسلَّم إلى صاحب العلاقة المذكور حصراً بعد إبراز بطاقته الشخصية:",
-            center.clone(),
-        ),
+        DeliveryPlace::Address { address } => (t.caption("conditions_home"), address.clone()),
+        DeliveryPlace::Center { center } => (t.caption("conditions_center"), center.clone()),
     }
 }
 
@@ -44,7 +38,12 @@ fn qr_item(text: &str, x: f32, y: f32, side: f32) -> Result<Item> {
     })
 }
 
-pub fn envelope_label(req: &Request, sender: &str, format: LabelFormat) -> Result<Page> {
+pub fn envelope_label(
+    req: &Request,
+    sender: &str,
+    format: LabelFormat,
+    t: &Templates,
+) -> Result<Page> {
     let (w, h) = match format {
         LabelFormat::Dl => DL,
         LabelFormat::A4Sheet => A4,
@@ -65,13 +64,20 @@ pub fn envelope_label(req: &Request, sender: &str, format: LabelFormat) -> Resul
     page.text(
         right,
         oy + 12.0,
-        &format!("المرسل: {sender}"),
+        &t.fill("sender", &[("sender", sender)]),
         10.5,
         false,
         Align::Right,
     );
     page.rule(left, oy + 16.0, right, 0.4);
-    page.text(right, oy + 28.0, "إلى السيد/ة:", 11.0, false, Align::Right);
+    page.text(
+        right,
+        oy + 28.0,
+        t.caption("recipient"),
+        11.0,
+        false,
+        Align::Right,
+    );
     page.text(
         right - 26.0,
         oy + 28.0,
@@ -83,12 +89,12 @@ pub fn envelope_label(req: &Request, sender: &str, format: LabelFormat) -> Resul
     page.text(
         right,
         oy + 38.0,
-        &format!("الهاتف: {}", req.delivery.phone),
+        &t.fill("phone", &[("phone", &req.delivery.phone)]),
         12.0,
         false,
         Align::Right,
     );
-    let (condition, place) = delivery_conditions(req);
+    let (condition, place) = delivery_conditions(req, t);
     let after = page.paragraph(right, oy + 49.0, lw - 70.0, condition, 10.5, 6.0);
     page.paragraph(right, after + 2.0, lw - 70.0, &place, 13.0, 7.0);
     // Tracking code as QR and text, left side.
@@ -105,7 +111,7 @@ pub fn envelope_label(req: &Request, sender: &str, format: LabelFormat) -> Resul
     page.text(
         left + 17.0,
         oy + 70.0,
-        "رمز التتبع",
+        t.caption("tracking_caption"),
         9.0,
         false,
         Align::Center,
@@ -113,9 +119,9 @@ pub fn envelope_label(req: &Request, sender: &str, format: LabelFormat) -> Resul
     page.text(
         right,
         oy + lh - 8.0,
-        &format!(
-            "رقم الوثيقة: {}",
-            req.document_number.as_deref().unwrap_or("—")
+        &t.fill(
+            "document_number",
+            &[("number", req.document_number.as_deref().unwrap_or("—"))],
         ),
         9.5,
         false,
@@ -134,6 +140,7 @@ pub fn manifest(
     clerk: &str,
     at: DateTime<Utc>,
     requests: &[Request],
+    t: &Templates,
 ) -> Vec<Page> {
     let (w, h) = A4;
     let (right, left) = (w - 15.0, 15.0);
@@ -149,7 +156,7 @@ pub fn manifest(
         page.text(
             right,
             18.0,
-            "محضر تسليم مغلفات إلى البريد",
+            t.caption("manifest_title"),
             16.0,
             true,
             Align::Right,
@@ -158,7 +165,7 @@ pub fn manifest(
         page.text(
             left,
             18.0,
-            &format!("الدفعة: {batch}"),
+            &t.fill("batch", &[("batch", batch)]),
             10.0,
             false,
             Align::Left,
@@ -166,7 +173,7 @@ pub fn manifest(
         page.text(
             left,
             24.0,
-            &format!("التاريخ: {}", short_date(at)),
+            &t.fill("date", &[("date", &short_date(at))]),
             10.0,
             false,
             Align::Left,
@@ -174,7 +181,13 @@ pub fn manifest(
         page.text(
             left,
             30.0,
-            &format!("الصفحة {} من {}", n + 1, pages),
+            &t.fill(
+                "page_of",
+                &[
+                    ("page", &(n + 1).to_string()),
+                    ("pages", &pages.to_string()),
+                ],
+            ),
             10.0,
             false,
             Align::Left,
@@ -182,7 +195,7 @@ pub fn manifest(
         page.text(
             right,
             36.0,
-            &format!("عدد المغلفات: {}", requests.len()),
+            &t.fill("envelope_count", &[("count", &requests.len().to_string())]),
             12.0,
             true,
             Align::Right,
@@ -190,16 +203,13 @@ pub fn manifest(
         // Columns, right to left: #, tracking code, name, destination, phone.
         let cols = [right, right - 10.0, right - 48.0, right - 98.0, left + 28.0];
         let mut y = 46.0;
-        for (x, title) in cols
-            .iter()
-            .zip(["م", "رمز التتبع", "الاسم", "جهة التسليم", "الهاتف"])
-        {
+        for (x, title) in cols.iter().zip(t.caption("manifest_columns").split('|')) {
             page.text(*x, y, title, 10.5, true, Align::Right);
         }
         page.rule(left, y + 2.5, right, 0.8);
         for (i, req) in chunk.iter().enumerate() {
             y += 9.0;
-            let (_, place) = delivery_conditions(req);
+            let (_, place) = delivery_conditions(req, t);
             let place: String = place.chars().take(30).collect();
             let cells = [
                 (n * ROWS_PER_PAGE + i + 1).to_string(),
@@ -218,7 +228,7 @@ pub fn manifest(
             page.text(
                 right,
                 y,
-                &format!("موظف المركز: {clerk}"),
+                &t.fill("clerk", &[("clerk", clerk)]),
                 11.0,
                 false,
                 Align::Right,
@@ -226,7 +236,7 @@ pub fn manifest(
             page.text(
                 right,
                 y + 12.0,
-                "التوقيع: ....................................",
+                t.caption("signature"),
                 11.0,
                 false,
                 Align::Right,
@@ -234,7 +244,7 @@ pub fn manifest(
             page.text(
                 left + 80.0,
                 y,
-                "مندوب البريد: ....................................",
+                t.caption("postal_agent"),
                 11.0,
                 false,
                 Align::Right,
@@ -242,7 +252,7 @@ pub fn manifest(
             page.text(
                 left + 80.0,
                 y + 12.0,
-                "التوقيع: ....................................",
+                t.caption("signature"),
                 11.0,
                 false,
                 Align::Right,

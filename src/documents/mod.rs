@@ -1,9 +1,10 @@
 //! Printed documents: Arabic shaped with bidi and HarfBuzz-compatible
-//! shaping, laid out on A4, written as PDF.
+//! shaping, laid out on A4, written as PDF and drawn as a PNG preview.
 
 pub mod labels;
 pub mod layout;
 pub mod paper;
 pub mod pdf;
+pub mod preview;
 pub mod render;
 pub mod text;

@@ -8,7 +8,8 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Damascus;
 use serde::Deserialize;
 
-use super::layout::{A4, Align, Item, Page};
+use super::layout::{A4, Align, Item, PT_PER_MM, Page};
+use super::text::wrap;
 use crate::domain::{Catalog, Request};
 use crate::error::{Error, Result};
 
@@ -25,7 +26,46 @@ pub struct Templates {
     verify_hint: String,
     authorities: BTreeMap<String, Vec<String>>,
     services: BTreeMap<String, ServiceTemplate>,
+    /// Every fixed caption printed on documents, labels and manifests;
+    /// `{name}` marks a value filled in at print time.
+    captions: BTreeMap<String, String>,
 }
+
+/// The captions the layouts use: `builtin` refuses templates missing one.
+const CAPTIONS: &[&str] = &[
+    "document_number",
+    "issue_date",
+    "valid_until",
+    "tracking_code",
+    "continued",
+    "name",
+    "mother",
+    "national_id",
+    "governorate",
+    "stamps_title",
+    "no_stamps",
+    "stamp_line",
+    "stamps_count",
+    "no_seal",
+    "issued_on",
+    "page_of",
+    "draft",
+    "copy",
+    "conditions_home",
+    "conditions_center",
+    "sender",
+    "recipient",
+    "phone",
+    "tracking_caption",
+    "manifest_title",
+    "batch",
+    "date",
+    "envelope_count",
+    "manifest_columns",
+    "clerk",
+    "postal_agent",
+    "signature",
+];
 
 impl Templates {
     /// How a center is named on documents, labels and manifests.
@@ -33,11 +73,33 @@ impl Templates {
         format!("{} {center}", self.center_prefix)
     }
 
+    /// A fixed caption.
+    pub fn caption(&self, key: &str) -> &str {
+        // `builtin` checked every key in CAPTIONS; a key outside that list
+        // is a programming error caught by the documents tests.
+        self.captions
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("caption {key} is not in CAPTIONS"))
+    }
+
+    /// A caption with its `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut out = self.caption(key).to_owned();
+        for (name, value) in values {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
     /// The templates shipped in `assets/templates.json`, checked against
     /// the catalog: every service has one, naming a known authority.
     pub fn builtin(catalog: &Catalog) -> Result<Templates> {
         let t: Templates = serde_json::from_str(include_str!("../../assets/templates.json"))
             .map_err(|e| Error::Data(format!("templates.json: {e}")))?;
+        if let Some(missing) = CAPTIONS.iter().find(|k| !t.captions.contains_key(**k)) {
+            return Err(Error::Data(format!("templates.json: no caption {missing}")));
+        }
         for s in &catalog.services {
             let tpl = t
                 .services
@@ -134,100 +196,132 @@ pub struct RenderInput<'a> {
     pub digits: Digits,
 }
 
-/// Lays the document out on one A4 page.
-pub fn render_document(input: &RenderInput<'_>) -> Result<Page> {
+/// Where flowing content stops on a page: above the footer line.
+const CONTENT_BOTTOM: f32 = A4.1 - 22.0;
+/// The seal block (QR and verify hint) at the foot of the last page.
+const SEAL_SIDE: f32 = 60.0;
+const SEAL_TOP: f32 = A4.1 - 20.0 - SEAL_SIDE - 12.0;
+const MARGIN: f32 = 18.0;
+
+/// Pages filled top to bottom; a new page starts, with a short running
+/// header, when the next block would cross the footer.
+struct Flow<'a> {
+    done: Vec<Page>,
+    page: Page,
+    y: f32,
+    running_header: &'a dyn Fn(&mut Page) -> f32,
+}
+
+impl Flow<'_> {
+    /// Makes room for `height` mm below the cursor, turning the page if
+    /// needed.
+    fn room(&mut self, height: f32, bottom: f32) {
+        if self.y + height > bottom {
+            self.turn();
+        }
+    }
+
+    fn turn(&mut self) {
+        let full = std::mem::replace(&mut self.page, Page::new(A4.0, A4.1));
+        self.done.push(full);
+        self.y = (self.running_header)(&mut self.page);
+    }
+}
+
+/// Lays the document out on A4 pages: one page for every catalog service
+/// today, more when the body, the fields or the stamps need them.
+pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let req = input.request;
     let service = input
         .catalog
         .service(&req.service)
         .ok_or_else(|| Error::Data(format!("unknown service {}", req.service)))?;
-    let tpl = &input.templates.services[&req.service];
+    let t = input.templates;
+    let tpl = &t.services[&req.service];
     let dg = |s: &str| input.digits.apply(s);
     let (w, h) = A4;
-    let (right, left) = (w - 18.0, 18.0);
-    let mut page = Page::new(w, h);
+    let (right, left) = (w - MARGIN, MARGIN);
+    let number = req.document_number.clone().unwrap_or_else(|| "—".into());
+    let number_line = t.fill("document_number", &[("number", &dg(&number))]);
 
     // Header: the state and the issuing authority on the right, the center
     // and the document's number and dates on the left.
+    let mut page = Page::new(w, h);
     let mut y = 22.0;
-    page.text(
-        right,
-        y,
-        &input.templates.state_line,
-        13.0,
-        true,
-        Align::Right,
-    );
-    for line in &input.templates.authorities[&tpl.authority] {
+    page.text(right, y, &t.state_line, 13.0, true, Align::Right);
+    for line in &t.authorities[&tpl.authority] {
         y += 6.5;
         page.text(right, y, line, 12.0, true, Align::Right);
     }
     y += 6.5;
     page.text(right, y, input.center_name, 11.0, false, Align::Right);
-    let number = req.document_number.clone().unwrap_or_else(|| "—".into());
-    page.text(
-        left,
-        22.0,
-        &format!("رقم الوثيقة: {}", dg(&number)),
-        10.5,
-        false,
-        Align::Left,
-    );
-    page.text(
-        left,
-        28.5,
-        &format!("تاريخ الإصدار: {}", dg(&short_date(input.issued))),
-        10.5,
-        false,
-        Align::Left,
-    );
     let valid_until = input.issued + chrono::Duration::days(i64::from(service.validity_days));
-    page.text(
-        left,
-        35.0,
-        &format!("صالحة حتى: {}", dg(&short_date(valid_until))),
-        10.5,
-        false,
-        Align::Left,
-    );
-    page.text(
-        left,
-        41.5,
-        &format!("رمز التتبع: {}", req.tracking_code),
-        10.5,
-        false,
-        Align::Left,
-    );
+    let left_lines = [
+        number_line.clone(),
+        t.fill("issue_date", &[("date", &dg(&short_date(input.issued)))]),
+        t.fill("valid_until", &[("date", &dg(&short_date(valid_until)))]),
+        t.fill("tracking_code", &[("code", &req.tracking_code)]),
+    ];
+    for (i, line) in left_lines.iter().enumerate() {
+        page.text(left, 22.0 + 6.5 * i as f32, line, 10.5, false, Align::Left);
+    }
     y = y.max(41.5) + 6.0;
     page.rule(left, y, right, 1.2);
 
-    // Title and certifying sentence.
-    y += 14.0;
-    page.text(w / 2.0, y, &service.name_ar, 20.0, true, Align::Center);
-    y += 12.0;
-    y = page.paragraph(right, y, right - left, &tpl.body, 12.5, 7.5);
+    // Later pages repeat who issued the document and its number, so a
+    // loose page still says what it belongs to.
+    let running_header = |p: &mut Page| {
+        p.text(right, 18.0, &t.state_line, 11.0, true, Align::Right);
+        p.text(left, 18.0, &number_line, 10.0, false, Align::Left);
+        p.text(
+            w / 2.0,
+            18.0,
+            &format!("{} ({})", service.name_ar, t.caption("continued")),
+            10.0,
+            false,
+            Align::Center,
+        );
+        p.rule(left, 22.0, right, 0.6);
+        30.0
+    };
+    let mut flow = Flow {
+        done: Vec::new(),
+        page,
+        y,
+        running_header: &running_header,
+    };
+
+    // Title and certifying sentence, line by line so a long body flows on.
+    flow.y += 14.0;
+    flow.page
+        .text(w / 2.0, flow.y, &service.name_ar, 20.0, true, Align::Center);
+    flow.y += 12.0;
+    for line in wrap(&tpl.body, 12.5, false, true, (right - left) * PT_PER_MM) {
+        flow.room(7.5, CONTENT_BOTTOM);
+        let width = line.width / PT_PER_MM;
+        flow.page.items.push(Item::Text {
+            x: right - width,
+            baseline: flow.y,
+            line,
+            gray: 0.0,
+            angle: 0.0,
+        });
+        flow.y += 7.5;
+    }
 
     // The citizen, then the document's own fields, as a two-column table
     // read right to left: label on the right, value beside it.
-    let label_x = right;
     let value_x = right - 48.0;
-    let row = |page: &mut Page, y: &mut f32, label: &str, value: &str| {
-        *y += 9.0;
-        page.text(label_x, *y, label, 12.0, true, Align::Right);
-        page.text(value_x, *y, value, 12.0, false, Align::Right);
-        page.rule(left, *y + 2.8, right, 0.3);
-    };
-    y += 4.0;
-    row(&mut page, &mut y, "الاسم", &req.name.full());
-    row(&mut page, &mut y, "اسم الأم", &req.name.mother);
-    row(
-        &mut page,
-        &mut y,
-        "الرقم الوطني",
-        &dg(req.national_id.as_str()),
-    );
+    let mut rows: Vec<(String, String)> = vec![
+        (t.caption("name").into(), req.name.full()),
+        (t.caption("mother").into(), req.name.mother.clone()),
+        (
+            t.caption("national_id").into(),
+            dg(req.national_id.as_str()),
+        ),
+    ];
     if let Some(gov) = input.catalog.governorate(&req.governorate) {
-        row(&mut page, &mut y, "المحافظة", &gov.name_ar);
+        rows.push((t.caption("governorate").into(), gov.name_ar.clone()));
     }
     for f in &service.fields {
         let value = req
@@ -235,63 +329,90 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Page> {
             .get(&f.key)
             .map(|v| field_value(v))
             .unwrap_or_else(|| "—".into());
-        row(&mut page, &mut y, &f.label_ar, &dg(&value));
+        rows.push((f.label_ar.clone(), dg(&value)));
+    }
+    flow.y += 4.0;
+    for (label, value) in &rows {
+        flow.room(9.0, CONTENT_BOTTOM);
+        flow.y += 9.0;
+        flow.page
+            .text(right, flow.y, label, 12.0, true, Align::Right);
+        flow.page
+            .text(value_x, flow.y, value, 12.0, false, Align::Right);
+        flow.page.rule(left, flow.y + 2.8, right, 0.3);
     }
 
     // Stamps: each supervisor approval, with role and time.
-    y += 14.0;
-    page.text(right, y, "المصادقات", 13.0, true, Align::Right);
+    flow.room(30.0, CONTENT_BOTTOM);
+    flow.y += 14.0;
+    flow.page.text(
+        right,
+        flow.y,
+        t.caption("stamps_title"),
+        13.0,
+        true,
+        Align::Right,
+    );
     if req.stamps.is_empty() {
-        y += 8.0;
-        page.text(right, y, "لا توجد مصادقات بعد", 11.5, false, Align::Right);
-    }
-    for s in &req.stamps {
-        y += 8.0;
-        let when = dg(&s
-            .stamped_at
-            .with_timezone(&Damascus)
-            .format("%d/%m/%Y %H:%M")
-            .to_string());
-        page.text(
+        flow.y += 8.0;
+        flow.page.text(
             right,
-            y,
-            &format!("ختم المشرف {} — مشرف — {}", s.supervisor, when),
+            flow.y,
+            t.caption("no_stamps"),
             11.5,
             false,
             Align::Right,
         );
     }
-    page.text(
-        right,
-        y + 8.0,
-        &format!(
-            "الأختام المطلوبة: {} من {}",
-            dg(&req.stamps.len().to_string()),
-            dg(&req.stamps_required.to_string())
-        ),
-        10.5,
-        false,
-        Align::Right,
+    for s in &req.stamps {
+        flow.room(8.0, CONTENT_BOTTOM);
+        flow.y += 8.0;
+        let when = dg(&s
+            .stamped_at
+            .with_timezone(&Damascus)
+            .format("%d/%m/%Y %H:%M")
+            .to_string());
+        let line = t.fill(
+            "stamp_line",
+            &[("supervisor", &s.supervisor), ("time", &when)],
+        );
+        flow.page
+            .text(right, flow.y, &line, 11.5, false, Align::Right);
+    }
+    flow.room(8.0, CONTENT_BOTTOM);
+    flow.y += 8.0;
+    let count = t.fill(
+        "stamps_count",
+        &[
+            ("count", &dg(&req.stamps.len().to_string())),
+            ("required", &dg(&req.stamps_required.to_string())),
+        ],
     );
+    flow.page
+        .text(right, flow.y, &count, 10.5, false, Align::Right);
 
-    // The seal area, bottom left: 65 mm square with the verify hint under it.
-    let side = 60.0;
-    let (qx, qy) = (left, h - 20.0 - side - 12.0);
+    // The seal area at the foot of the last page: a 60 mm square, bottom
+    // left, with the verify hint beside it.
+    if flow.y + 4.0 > SEAL_TOP {
+        flow.turn();
+    }
+    let (qx, qy) = (left, SEAL_TOP);
+    let page = &mut flow.page;
     if let Some(text) = input.seal.filter(|_| input.mark != Mark::Draft) {
         let symbol = crate::seal::qr::encode(text).map_err(|e| Error::Storage(e.to_string()))?;
         page.items.push(Item::Qr {
             x: qx,
             y: qy,
-            side,
+            side: SEAL_SIDE,
             modules: symbol.width,
             dark: symbol.dark,
         });
     } else {
-        page.frame(qx, qy, side, side, 0.5);
+        page.frame(qx, qy, SEAL_SIDE, SEAL_SIDE, 0.5);
         page.text(
-            qx + side / 2.0,
-            qy + side / 2.0,
-            "لا ختم على المسودة",
+            qx + SEAL_SIDE / 2.0,
+            qy + SEAL_SIDE / 2.0,
+            t.caption("no_seal"),
             11.0,
             false,
             Align::Center,
@@ -300,30 +421,48 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Page> {
     page.paragraph(
         right,
         h - 26.0,
-        right - left - side - 8.0,
-        &input.templates.verify_hint,
+        right - left - SEAL_SIDE - 8.0,
+        &t.verify_hint,
         9.5,
         5.5,
     );
     page.text(
         right,
         h - 12.0,
-        &format!("صدرت في {}", long_date(input.issued)),
+        &t.fill("issued_on", &[("date", &long_date(input.issued))]),
         9.5,
         false,
         Align::Right,
     );
 
-    match input.mark {
-        Mark::Draft => {
-            page.watermark("مسودة / DRAFT", 72.0, 0.85);
-            page.text(w / 2.0, 12.0, "مسودة / DRAFT", 12.0, true, Align::Center);
+    let mut pages = flow.done;
+    pages.push(flow.page);
+    let total = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        if total > 1 {
+            let line = t.fill(
+                "page_of",
+                &[
+                    ("page", &dg(&(n + 1).to_string())),
+                    ("pages", &dg(&total.to_string())),
+                ],
+            );
+            page.text(left, h - 12.0, &line, 9.5, false, Align::Left);
         }
-        Mark::Copy => {
-            page.watermark("نسخة / COPY", 72.0, 0.88);
-            page.text(w / 2.0, 12.0, "نسخة / COPY", 12.0, true, Align::Center);
+        let mark = match input.mark {
+            Mark::Draft => Some(t.caption("draft")),
+            Mark::Copy => Some(t.caption("copy")),
+            Mark::Original => None,
+        };
+        if let Some(mark) = mark {
+            let gray = if input.mark == Mark::Draft {
+                0.85
+            } else {
+                0.88
+            };
+            page.watermark(mark, 72.0, gray);
+            page.text(w / 2.0, 12.0, mark, 12.0, true, Align::Center);
         }
-        Mark::Original => {}
     }
-    Ok(page)
+    Ok(pages)
 }

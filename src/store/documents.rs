@@ -13,6 +13,7 @@ use super::outbox::{append_outbox, new_idempotency_key};
 use super::requests::{self, RequestRef};
 use super::users::Session;
 use crate::documents::labels::{LabelFormat, envelope_label, manifest};
+use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
 use crate::domain::{Action, Request, State};
@@ -29,6 +30,10 @@ pub struct DispatchReport {
 pub struct RenderedDocument {
     #[serde(skip)]
     pub pdf: Vec<u8>,
+    /// The laid-out pages the PDF was written from, for a preview.
+    #[serde(skip)]
+    pub pages: Vec<Page>,
+    pub page_count: usize,
     pub mark: &'static str,
     pub sealed: bool,
 }
@@ -48,10 +53,10 @@ impl Store {
         mark: Mark,
         seal: Option<&str>,
         digits: Digits,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<(Vec<Page>, Vec<u8>)> {
         let templates = Templates::builtin(&self.catalog)?;
         let center_name = templates.center_name(&self.center);
-        let page = render_document(&RenderInput {
+        let pages = render_document(&RenderInput {
             request: req,
             catalog: &self.catalog,
             templates: &templates,
@@ -66,13 +71,14 @@ impl Store {
             req.tracking_code,
             req.document_number.as_deref().unwrap_or("")
         );
-        Ok(write_pdf(
-            &[page],
+        let pdf = write_pdf(
+            &pages,
             &PdfInfo {
                 title: &title,
                 seal,
             },
-        ))
+        );
+        Ok((pages, pdf))
     }
 
     /// `citizen-desk render`: the document as a PDF file, nothing else.
@@ -98,10 +104,12 @@ impl Store {
         } else {
             None
         };
-        let pdf = self.compose(&req, mark, seal.as_deref(), digits)?;
+        let (pages, pdf) = self.compose(&req, mark, seal.as_deref(), digits)?;
         self.audit_only(now, session.name(), "render", &req.id, mark_label(mark))?;
         Ok(RenderedDocument {
             pdf,
+            page_count: pages.len(),
+            pages,
             mark: mark_label(mark),
             sealed: seal.is_some(),
         })
@@ -166,7 +174,8 @@ impl Store {
             Err(err) => return Err(err),
         };
         let mark = if original { Mark::Original } else { Mark::Copy };
-        let pdf = self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
+        let (pages, pdf) =
+            self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
 
         let key = new_idempotency_key(&self.center, &self.desk)?;
         let tx = self
@@ -233,6 +242,8 @@ impl Store {
         tx.commit()?;
         Ok(RenderedDocument {
             pdf,
+            page_count: pages.len(),
+            pages,
             mark: mark_label(mark),
             sealed: seal.is_some(),
         })
@@ -259,8 +270,9 @@ impl Store {
             };
             return Err(self.refuse(session, &req.id, Action::Envelope, err));
         }
-        let sender = Templates::builtin(&self.catalog)?.center_name(&self.center);
-        let page = envelope_label(&req, &sender, format)?;
+        let templates = Templates::builtin(&self.catalog)?;
+        let sender = templates.center_name(&self.center);
+        let page = envelope_label(&req, &sender, format, &templates)?;
         let pdf = write_pdf(
             &[page],
             &PdfInfo {
@@ -335,8 +347,16 @@ impl Store {
             now.with_timezone(&chrono_tz::Asia::Damascus)
                 .format("%Y%m%d")
         );
-        let sender = Templates::builtin(&self.catalog)?.center_name(&self.center);
-        let pages = manifest(&batch, &sender, session.name(), now, &batch_requests);
+        let templates = Templates::builtin(&self.catalog)?;
+        let sender = templates.center_name(&self.center);
+        let pages = manifest(
+            &batch,
+            &sender,
+            session.name(),
+            now,
+            &batch_requests,
+            &templates,
+        );
         let pdf = write_pdf(
             &pages,
             &PdfInfo {
