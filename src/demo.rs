@@ -357,7 +357,6 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
     }
 }
 
-/// One request, deterministic in (seed, index).
 struct DemoCtx {
     catalog: Catalog,
     calendar: WorkCalendar,
@@ -371,9 +370,25 @@ struct DemoCtx {
 /// One request, deterministic in (seed, index). Document numbers come from
 /// the index (so chunks can be made in parallel); gaps are rows that were
 /// never verified.
-fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
-    let (catalog, midnight) = (&ctx.catalog, ctx.midnight);
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
+/// Where and when demo requests are made.
+pub struct GenCtx<'a> {
+    pub catalog: &'a Catalog,
+    pub calendar: &'a WorkCalendar,
+    pub center: &'a str,
+    pub midnight: DateTime<Utc>,
+}
+
+/// A request as the citizen submitted it (state `received`), its age
+/// chosen to fit the state it will be brought to.
+fn base_request(
+    rng: &mut Rng,
+    seed: u64,
+    index: u64,
+    total: u64,
+    choose_state: fn(&mut Rng) -> State,
+    g: &GenCtx<'_>,
+) -> (Request, State) {
+    let (catalog, midnight) = (g.catalog, g.midnight);
     // About four requests for every three people.
     let who = citizen(
         seed,
@@ -382,14 +397,16 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
     );
     let gov = &catalog.governorates[who.governorate];
     let service = &catalog.services[rng.below(catalog.services.len() as u64) as usize];
-    let mut state = pick_state(&mut rng);
+    // Drawn here, between the service and the age, so the demo data stays
+    // what it was before this function was split out.
+    let state = choose_state(rng);
     // Work further along is older: today's queue is mostly new requests,
     // the post has last month's.
     let (min_days, max_days) = match state {
         State::Received => (0, 2),
         State::Verified | State::Approved => (0, 4),
         State::Printed | State::Enveloped => (1, 6),
-        State::Dispatched => (2, 30),
+        State::Dispatched | State::Delivered | State::Returned => (2, 30),
         State::Rejected | State::Cancelled => (0, 30),
     };
     let age = min_days * 86_400 + 1 + rng.below((max_days - min_days) * 86_400);
@@ -408,7 +425,7 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
         .map(|f| {
             (
                 f.key.clone(),
-                field_value(&mut rng, &f.key, &f.kind, &who, &gov.name_ar),
+                field_value(rng, &f.key, &f.kind, &who, &gov.name_ar),
             )
         })
         .collect();
@@ -428,13 +445,10 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
             center: format!("مركز خدمة المواطن في {}", gov.name_ar),
         }
     };
-    let at = |offset_secs: u64| {
-        (submitted + Duration::seconds(offset_secs as i64)).min(midnight - Duration::seconds(1))
-    };
-    let mut req = Request {
-        id: uuid_like(&mut rng),
+    let req = Request {
+        id: uuid_like(rng),
         tracking_code: tracking_code((10_000_000 + index) as u32),
-        center: ctx.center.clone(),
+        center: g.center.to_owned(),
         national_id: who.national_id.clone(),
         name: who.name,
         governorate: gov.code.clone(),
@@ -464,8 +478,42 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
         content_digest: None,
         reason: None,
         printed_count: 0,
-        due_at: ctx.calendar.due_at(&service.class, submitted),
+        due_at: g.calendar.due_at(&service.class, submitted),
         updated_at: submitted,
+    };
+    (req, state)
+}
+
+impl DemoCtx {
+    fn gen_ctx(&self) -> GenCtx<'_> {
+        GenCtx {
+            catalog: &self.catalog,
+            calendar: &self.calendar,
+            center: &self.center,
+            midnight: self.midnight,
+        }
+    }
+}
+
+/// New requests waiting at a center, as the hub's demo seeds them:
+/// deterministic in (seed, index), tracking codes unique per `index`.
+pub fn incoming_request(seed: u64, index: u64, total: u64, g: &GenCtx<'_>) -> Request {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
+    base_request(&mut rng, seed, index, total, |_| State::Received, g).0
+}
+
+fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
+    let midnight = ctx.midnight;
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
+    let (mut req, mut state) =
+        base_request(&mut rng, seed, index, total, pick_state, &ctx.gen_ctx());
+    let service = ctx
+        .catalog
+        .service(&req.service)
+        .expect("demo requests use catalog services");
+    let submitted = req.submitted_at;
+    let at = |offset_secs: u64| {
+        (submitted + Duration::seconds(offset_secs as i64)).min(midnight - Duration::seconds(1))
     };
     // Rejections and cancellations happen before or after verification.
     let closed_late = matches!(state, State::Rejected | State::Cancelled) && rng.chance(50);
@@ -544,7 +592,7 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
 }
 
 /// Midnight (Damascus) at the start of `today`, in UTC.
-fn damascus_midnight(today: NaiveDate) -> DateTime<Utc> {
+pub fn damascus_midnight(today: NaiveDate) -> DateTime<Utc> {
     let naive = today.and_hms_opt(0, 0, 0).unwrap_or_default();
     Damascus
         .from_local_datetime(&naive)

@@ -79,6 +79,8 @@ pub enum Error {
     Io { path: PathBuf, detail: String },
     #[error("invalid built-in data: {0}")]
     Data(String),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::client::SyncError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -177,6 +179,24 @@ impl Error {
                 .arg("path", path.display())
                 .arg("detail", detail),
             Error::Data(d) => m("err-data").arg("detail", d),
+            Error::Sync(e) => {
+                use crate::sync::client::SyncError as S;
+                match e {
+                    S::NotEnrolled => m("err-sync-not-enrolled"),
+                    S::Unreachable { url, detail } => m("err-sync-unreachable")
+                        .arg("url", url)
+                        .arg("detail", detail),
+                    S::Refused {
+                        status,
+                        code,
+                        message,
+                    } => m("err-sync-refused")
+                        .arg("status", status)
+                        .arg("code", code)
+                        .arg("detail", message),
+                    S::BadAnswer(d) => m("err-sync-bad-answer").arg("detail", d),
+                }
+            }
         }
     }
 }

@@ -8,7 +8,11 @@
 //! - [`demo`]: realistic, deterministic demo data.
 //! - [`i18n`]: Arabic and English strings from `assets/i18n/*.ftl`.
 //!
-//! Later layers (documents, seal, sync, gui) sit on top of these.
+//! - [`seal`]: the signed QR seal.
+//! - [`documents`]: Arabic A4 documents, labels and manifests (PDF, PNG).
+//! - [`sync`]: the outbox drained to the central hub, and the hub itself.
+//!
+//! The GUI sits on top of these.
 
 pub mod demo;
 pub mod domain;
@@ -20,3 +24,4 @@ pub use error::{Error, Result};
 pub mod cli;
 pub mod documents;
 pub mod seal;
+pub mod sync;

@@ -9,6 +9,8 @@ state-enveloped = في المغلف
 state-dispatched = مُسلَّم للبريد
 state-rejected = مرفوض
 state-cancelled = ملغى
+state-delivered = سُلِّم للمواطن
+state-returned = مُعاد من البريد
 
 ## الأدوار
 role-clerk = موظف الواجهة
@@ -167,3 +169,25 @@ err-paper-failed = تعذّرت الطباعة: { $detail }
 err-no-printer-chosen = لم تُختر طابعة: أعطِ ‎--printer NAME‎ أو اختر طابعة بالأمر «citizen-desk printers --use NAME».
 done-printer-chosen = سيستخدم هذا المكتب الطابعة { $printer }.
 done-printed-paper = { $tracking }: أُرسلت { $mark } إلى الطابعة { $printer } (المهمة { $job }، { $state }).
+
+# المزامنة مع المركز الرئيسي
+err-sync-not-enrolled = هذا المكتب غير مسجَّل لدى المخدّم المركزي. يسجّله المدير بالأمر "citizen-desk enroll --hub URL --code CODE" مع الرمز الذي يعطيه مشغّل المخدّم.
+err-sync-unreachable = لا يمكن الوصول إلى المخدّم المركزي ({ $url })؛ يستمر العمل دون اتصال وكل شيء محفوظ في قائمة الانتظار. ({ $detail })
+err-sync-refused = رفض المخدّم المركزي الطلب ({ $status } { $code }): { $detail }
+err-sync-bad-answer = لم يُفهم جواب المخدّم المركزي؛ لم يضع شيء، وستُعاد المحاولة. ({ $detail })
+err-sync-demo-store = لا يمكن تسجيل مخزن تجريبي لدى المخدّم المركزي: طلباته مُختلَقة. أنشئ مخزناً حقيقياً بالأمر "citizen-desk init".
+err-sync-center-mismatch = رمز التسجيل خاص بالمركز { $hub }، لكن هذا المكتب تابع للمركز { $desk }. لم يُغيَّر شيء.
+err-no-conflict = لا يوجد تعارض مفتوح برقم { $id }.
+done-enrolled = سُجِّل هذا المكتب لدى المخدّم المركزي { $hub } (المركز { $center }، رقم المكتب { $id }). شغّل "citizen-desk sync" لبدء المزامنة.
+done-synced = تمت المزامنة: طُبِّق { $applied } تغييراً في المخدّم المركزي، و{ $duplicate } كانت مطبَّقة من قبل، ورُفض { $rejected } (انظر "citizen-desk conflicts")؛ { $new } طلبات جديدة، و{ $updated } محدَّثة. ما زال في الانتظار: { $queued }.
+sync-retry = فشلت المزامنة؛ ستُعاد المحاولة بعد { $seconds } ثانية. { $detail }
+outbox-status = المخدّم المركزي: { $hub }. في الانتظار: { $queued }. مُزامَن: { $synced }. مرفوض: { $rejected }. تعارضات مفتوحة: { $conflicts }.
+outbox-last = الحالة: { $online }. آخر نجاح: { $success }. آخر خطأ: { $error }
+label-never = أبداً
+label-not-enrolled = غير مسجَّل
+label-online = متصل
+label-offline = غير متصل
+conflicts-none = لا توجد تعارضات مفتوحة.
+conflict-line = #{ $id } { $tracking }: حالته في المكتب { $desk }، وفي المخدّم المركزي { $hub }. { $reason }
+done-conflict-settled = سُوّي التعارض #{ $id }؛ أصبحت حالة الطلب كما في المخدّم المركزي ({ $state }).
+err-hub = المخدّم المركزي: { $detail }

@@ -10,6 +10,8 @@ state-enveloped = enveloped
 state-dispatched = dispatched
 state-rejected = rejected
 state-cancelled = cancelled
+state-delivered = delivered
+state-returned = returned
 
 ## Roles
 role-clerk = clerk
@@ -168,3 +170,25 @@ err-paper-failed = Printing failed: { $detail }
 err-no-printer-chosen = No printer chosen: give --printer NAME, or choose one with "citizen-desk printers --use NAME".
 done-printer-chosen = Printer { $printer } will be used by this desk.
 done-printed-paper = { $tracking }: { $mark } sent to { $printer } as job { $job } ({ $state }).
+
+# Sync with the hub
+err-sync-not-enrolled = This desk is not enrolled with a hub. An admin runs "citizen-desk enroll --hub URL --code CODE" with the code from the hub's operator.
+err-sync-unreachable = The hub ({ $url }) cannot be reached; work continues offline and everything is queued. ({ $detail })
+err-sync-refused = The hub refused the request ({ $status } { $code }): { $detail }
+err-sync-bad-answer = The hub's answer was not understood; nothing was lost, it will be tried again. ({ $detail })
+err-sync-demo-store = A demo store cannot enrol with a hub: its requests are invented. Create a real store with "citizen-desk init".
+err-sync-center-mismatch = The enrolment code is for center { $hub }, but this desk belongs to { $desk }. Nothing was changed.
+err-no-conflict = There is no open conflict number { $id }.
+done-enrolled = This desk is enrolled with the hub { $hub } (center { $center }, desk number { $id }). Run "citizen-desk sync" to start syncing.
+done-synced = Synced: { $applied } changes applied at the hub, { $duplicate } already there, { $rejected } refused (see "citizen-desk conflicts"); { $new } new requests, { $updated } updated. Still queued: { $queued }.
+sync-retry = Sync failed; trying again in { $seconds } s. { $detail }
+outbox-status = Hub: { $hub }. Queued: { $queued }. Synced: { $synced }. Refused: { $rejected }. Open conflicts: { $conflicts }.
+outbox-last = State: { $online }. Last success: { $success }. Last error: { $error }
+label-never = never
+label-not-enrolled = not enrolled
+label-online = online
+label-offline = offline
+conflicts-none = No open conflicts.
+conflict-line = #{ $id } { $tracking }: desk says { $desk }, hub says { $hub }. { $reason }
+done-conflict-settled = Conflict #{ $id } settled; the request now has the hub's state ({ $state }).
+err-hub = Hub: { $detail }

@@ -183,6 +183,94 @@ enum Command {
         #[command(subcommand)]
         suite: Suite,
     },
+    /// Enrol this desk with the central hub (admin), with the one-time
+    /// code from the hub's operator.
+    Enroll {
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        #[arg(long, value_name = "CODE")]
+        code: String,
+    },
+    /// Sync with the hub: push the outbox, pull this center's requests.
+    /// Without --once it keeps syncing (backoff and jitter when the hub is
+    /// away) until stopped.
+    Sync {
+        #[arg(long)]
+        once: bool,
+        /// Seconds between passes while all is well.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        interval: u64,
+    },
+    /// What is queued for the hub, and the sync state.
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Changes the hub refused: list them, or settle one (supervisor).
+    Conflicts {
+        /// Also list settled ones.
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        command: Option<ConflictCommand>,
+    },
+    /// The central hub, run by its operator (its own data directory: a
+    /// `citizen-desk-hub` folder beside the desk's, or --data-dir DIR).
+    Hub {
+        #[command(subcommand)]
+        command: HubCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConflictCommand {
+    /// Accept the hub's state for the request of conflict ID, saying what
+    /// was done (e.g. the envelope was recalled).
+    Settle {
+        id: i64,
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum HubCommand {
+    /// Run the hub's HTTP server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8740", value_name = "ADDR:PORT")]
+        listen: String,
+    },
+    /// Seed N new requests spread over several centers.
+    Demo {
+        requests: u64,
+        #[arg(long, default_value = "TRT01,DMS01,ALP01", value_name = "CODES")]
+        centers: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_name = "DATE")]
+        today: Option<NaiveDate>,
+    },
+    /// Print a one-time enrolment code for a desk of CENTER.
+    EnrollCode {
+        #[arg(long, value_name = "CODE")]
+        center: String,
+    },
+    /// Requests by center and state, effects, rejections, desks' audit heads.
+    Status,
+    /// Record the post's report for a dispatched request.
+    PostReport {
+        tracking_code: String,
+        #[arg(value_parser = ["delivered", "returned"])]
+        outcome: String,
+    },
+    /// Cancel a request centrally (e.g. withdrawn online).
+    Cancel {
+        tracking_code: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Publish a signed trust list (from `trust export`) for desks to pull.
+    PublishTrust { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -488,6 +576,13 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             out.seal_report(&report, &catalog, trust_set.root_kid.as_deref());
             Ok(if report.valid { 0 } else { 1 })
         }
+        Command::Hub { command } => {
+            let hub_dir = match &cli.data_dir {
+                Some(d) => d.clone(),
+                None => store::default_data_dir()?.with_file_name("citizen-desk-hub"),
+            };
+            hub_command(command, &hub_dir, out)
+        }
         Command::Restore { file } => {
             let target = Store::path_in(&dir);
             let report = if target.exists() {
@@ -504,6 +599,98 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             let mut store = Store::open(&dir).map_err(|e| with_path(e, &Store::path_in(&dir)))?;
             with_store(command, &mut store, &cli.user, &mut secrets, out)
                 .map_err(|e| with_path(e, store.path()))
+        }
+    }
+}
+
+/// The hub's commands: operator tools, in English, or `--json`.
+fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
+    use crate::sync::hub::{Faults, HubStore, serve};
+    let hub_err = |e: crate::sync::hub::HubError| {
+        Error::BadInput(Message::new("err-hub").arg("detail", e.to_string()))
+    };
+    match command {
+        HubCommand::Serve { listen } => {
+            let faults = match std::env::var("CITIZEN_DESK_HUB_FAULTS") {
+                Ok(spec) => Faults::parse(&spec)
+                    .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?,
+                Err(_) => Faults::default(),
+            };
+            serve(&listen, dir, faults.clone(), |addr| {
+                // Tests and scripts read this line for the bound port.
+                let mut stdout = std::io::stdout();
+                let _ = writeln!(stdout, "citizen-desk hub listening on http://{addr}");
+                if !faults.is_empty() {
+                    let _ = writeln!(stdout, "injecting faults: {faults:?}");
+                }
+                let _ = writeln!(stdout, "data: {}", dir.display());
+                let _ = stdout.flush();
+            })
+            .map_err(hub_err)?;
+            Ok(0)
+        }
+        HubCommand::Demo {
+            requests,
+            centers,
+            seed,
+            today,
+        } => {
+            let centers: Vec<String> = centers
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect();
+            if centers.is_empty() || !centers.iter().all(|c| store::valid_code(c)) {
+                return Err(Error::bad_input("err-bad-code"));
+            }
+            let today = today.unwrap_or_else(|| damascus_date(chrono::Utc::now()));
+            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let n = hub
+                .seed_demo(requests, &centers, seed, today)
+                .map_err(hub_err)?;
+            out.hub_line(&format!("{n} requests added for {}", centers.join(", ")));
+            Ok(0)
+        }
+        HubCommand::EnrollCode { center } => {
+            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let code = hub.new_enroll_code(&center).map_err(hub_err)?;
+            if out.json {
+                out.hub_json(serde_json::json!({ "center": center, "code": code }));
+            } else {
+                crate::cli::output::say_line(&code);
+            }
+            Ok(0)
+        }
+        HubCommand::Status => {
+            let hub = HubStore::open(dir).map_err(hub_err)?;
+            out.hub_status(&hub.status().map_err(hub_err)?);
+            Ok(0)
+        }
+        HubCommand::PostReport {
+            tracking_code,
+            outcome,
+        } => {
+            let outcome = parse_state(&outcome)?;
+            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let req = hub.post_report(&tracking_code, outcome).map_err(hub_err)?;
+            out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
+            Ok(0)
+        }
+        HubCommand::Cancel {
+            tracking_code,
+            reason,
+        } => {
+            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let req = hub.cancel(&tracking_code, &reason).map_err(hub_err)?;
+            out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
+            Ok(0)
+        }
+        HubCommand::PublishTrust { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let version = hub.publish_trust(&text).map_err(hub_err)?;
+            out.hub_line(&format!("trust list version {version} published"));
+            Ok(0)
         }
     }
 }
@@ -937,6 +1124,52 @@ fn with_store(
             }
             Ok(0)
         }
+        Command::Enroll { hub, code } => {
+            let session = sign_in(store, user, secrets)?;
+            let answer = crate::sync::client::enroll(store, &session, &hub, &code)?;
+            out.done(
+                Message::new("done-enrolled")
+                    .arg("hub", &hub)
+                    .arg("center", &answer.center)
+                    .arg("id", answer.desk_id),
+            );
+            Ok(0)
+        }
+        Command::Sync { once, interval } => {
+            if once {
+                let report = crate::sync::client::sync_once(store)?;
+                out.synced(&report);
+                return Ok(0);
+            }
+            let options = crate::sync::client::LoopOptions {
+                interval: std::time::Duration::from_secs(interval.max(1)),
+                ..Default::default()
+            };
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            crate::sync::client::run(store, &options, &stop, |event| out.sync_event(event))?;
+            Ok(0)
+        }
+        Command::Outbox { limit } => {
+            let status = store.sync_status()?;
+            let pending = store.outbox_pending(limit)?;
+            out.outbox(&status, &pending);
+            Ok(0)
+        }
+        Command::Conflicts { all, command } => {
+            let session = sign_in(store, user, secrets)?;
+            match command {
+                None => out.conflicts(&store.conflicts(&session, all)?),
+                Some(ConflictCommand::Settle { id, note }) => {
+                    let c = store.settle_conflict(&session, id, &note)?;
+                    out.done(
+                        Message::new("done-conflict-settled")
+                            .arg("id", id)
+                            .arg("state", c.hub_state.as_deref().unwrap_or("-")),
+                    );
+                }
+            }
+            Ok(0)
+        }
         Command::Backup { file } => {
             let session = sign_in(store, user, secrets)?;
             store.backup_to(&session, &file)?;
@@ -944,6 +1177,7 @@ fn with_store(
             Ok(0)
         }
         Command::Init { .. }
+        | Command::Hub { .. }
         | Command::Demo { .. }
         | Command::Services
         | Command::Restore { .. }

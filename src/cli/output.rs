@@ -20,6 +20,11 @@ macro_rules! say {
     }};
 }
 
+/// One line on stdout (for plain values scripts read, like a code).
+pub fn say_line(line: &str) {
+    say!("{line}");
+}
+
 pub struct Out {
     pub json: bool,
     pub lang: Lang,
@@ -568,5 +573,188 @@ impl Out {
             line("label-reason", reason.clone());
         }
         self.document_fields(catalog, &r.service, &r.document);
+    }
+
+    pub fn hub_line(&self, line: &str) {
+        if self.json {
+            print_json(json!({ "ok": true, "message": line }));
+        } else {
+            say!("{line}");
+        }
+    }
+
+    pub fn hub_json(&self, value: Value) {
+        print_json(value);
+    }
+
+    pub fn hub_status(&self, status: &crate::sync::hub::HubStatus) {
+        if self.json {
+            print_json(serde_json::to_value(status).unwrap_or_default());
+            return;
+        }
+        say!("requests by center and state:");
+        for r in &status.requests {
+            say!("  {:<8} {:<12} {}", r.center, r.state, r.count);
+        }
+        say!(
+            "effects applied: {}, rejected: {}, hand-over batches: {}, unauthorised attempts: {}, trust list version: {}",
+            status.effects_applied,
+            status.effects_rejected,
+            status.batches,
+            status.unauthorised_attempts,
+            status.trust_version
+        );
+        for d in &status.desks {
+            say!(
+                "desk {} ({}/{}): last seen {}, audit head {} {}{}",
+                d.id,
+                d.center,
+                d.desk,
+                d.last_seen.as_deref().unwrap_or("never"),
+                d.audit_seq
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                d.audit_hash.as_deref().unwrap_or("-"),
+                if d.anchor_broken {
+                    "  AUDIT LOG TRUNCATED OR REWRITTEN"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
+    pub fn synced(&self, report: &crate::sync::client::SyncReport) {
+        if self.json {
+            print_json(serde_json::to_value(report).unwrap_or_default());
+            return;
+        }
+        say!(
+            "{}",
+            Message::new("done-synced")
+                .arg("applied", report.pushed.applied)
+                .arg("duplicate", report.pushed.duplicate)
+                .arg("rejected", report.pushed.rejected)
+                .arg("new", report.pulled.new)
+                .arg("updated", report.pulled.updated)
+                .arg("queued", report.queued)
+                .text(self.lang)
+        );
+    }
+
+    pub fn sync_event(&self, event: &crate::sync::client::SyncEvent) {
+        use crate::sync::client::SyncEvent;
+        let now = local(Utc::now());
+        match event {
+            SyncEvent::Synced(report) => {
+                if self.json {
+                    print_json(json!({ "at": now, "synced": report }));
+                } else {
+                    say!("[{now}] ");
+                    self.synced(report);
+                }
+            }
+            SyncEvent::Failed { error, retry_in } => {
+                let msg = Message::new("sync-retry")
+                    .arg("seconds", format!("{:.1}", retry_in.as_secs_f64()))
+                    .arg("detail", error.message().text(self.lang));
+                if self.json {
+                    print_json(
+                        json!({ "at": now, "error": error.to_string(), "retry_in_ms": retry_in.as_millis() as u64 }),
+                    );
+                } else {
+                    say!("[{now}] {}", msg.text(self.lang));
+                }
+            }
+        }
+    }
+
+    pub fn outbox(&self, status: &crate::store::SyncStatus, pending: &[crate::store::OutboxEntry]) {
+        if self.json {
+            print_json(json!({ "status": status, "pending": pending }));
+            return;
+        }
+        let never = self.t("label-never");
+        say!(
+            "{}",
+            Message::new("outbox-status")
+                .arg(
+                    "hub",
+                    status
+                        .hub
+                        .clone()
+                        .unwrap_or_else(|| self.t("label-not-enrolled"))
+                )
+                .arg("queued", status.queued)
+                .arg("synced", status.synced)
+                .arg("rejected", status.rejected)
+                .arg("conflicts", status.open_conflicts)
+                .text(self.lang)
+        );
+        say!(
+            "{}",
+            Message::new("outbox-last")
+                .arg(
+                    "online",
+                    self.t(if status.online {
+                        "label-online"
+                    } else {
+                        "label-offline"
+                    })
+                )
+                .arg(
+                    "success",
+                    status.last_success.clone().unwrap_or_else(|| never.clone())
+                )
+                .arg(
+                    "error",
+                    status.last_error.clone().unwrap_or_else(|| "-".into())
+                )
+                .text(self.lang)
+        );
+        for e in pending {
+            say!(
+                "{:>6}  {}  {:<14} {}",
+                e.seq,
+                e.created_at,
+                e.kind,
+                e.request_id.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn conflicts(&self, conflicts: &[crate::store::Conflict]) {
+        if self.json {
+            print_json(json!({ "conflicts": conflicts }));
+            return;
+        }
+        if conflicts.is_empty() {
+            say!("{}", self.t("conflicts-none"));
+        }
+        for c in conflicts {
+            say!(
+                "{}",
+                Message::new("conflict-line")
+                    .arg("id", c.id)
+                    .arg(
+                        "tracking",
+                        c.tracking_code
+                            .clone()
+                            .unwrap_or_else(|| c.request_id.clone())
+                    )
+                    .arg("desk", &c.desk_state)
+                    .arg("hub", c.hub_state.clone().unwrap_or_else(|| "-".into()))
+                    .arg("reason", &c.reason)
+                    .text(self.lang)
+            );
+            if let Some(by) = &c.settled_by {
+                say!(
+                    "    {}: {} — {}",
+                    by,
+                    c.settled_at.as_deref().unwrap_or(""),
+                    c.settlement.as_deref().unwrap_or("")
+                );
+            }
+        }
     }
 }

@@ -26,10 +26,14 @@ pub enum State {
     Rejected,
     /// Withdrawn by a supervisor, with a reason.
     Cancelled,
+    /// The post reported it handed to the citizen (via the hub).
+    Delivered,
+    /// The post reported it could not deliver and brought it back.
+    Returned,
 }
 
 impl State {
-    pub const ALL: [State; 8] = [
+    pub const ALL: [State; 10] = [
         State::Received,
         State::Verified,
         State::Approved,
@@ -38,6 +42,8 @@ impl State {
         State::Dispatched,
         State::Rejected,
         State::Cancelled,
+        State::Delivered,
+        State::Returned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +56,8 @@ impl State {
             State::Dispatched => "dispatched",
             State::Rejected => "rejected",
             State::Cancelled => "cancelled",
+            State::Delivered => "delivered",
+            State::Returned => "returned",
         }
     }
 
@@ -79,6 +87,8 @@ impl State {
             State::Dispatched => "state-dispatched",
             State::Rejected => "state-rejected",
             State::Cancelled => "state-cancelled",
+            State::Delivered => "state-delivered",
+            State::Returned => "state-returned",
         }
     }
 }
@@ -178,6 +188,27 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 14] = [
+        Action::Lookup,
+        Action::Verify,
+        Action::Stamp,
+        Action::Reject,
+        Action::Cancel,
+        Action::Print,
+        Action::AuthoriseReprint,
+        Action::Envelope,
+        Action::Dispatch,
+        Action::ManageUsers,
+        Action::ManageKeys,
+        Action::ManageSettings,
+        Action::Backup,
+        Action::Restore,
+    ];
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Lookup => "lookup",
@@ -237,6 +268,12 @@ pub fn state_after_stamp(stamps_after: u32, required: u32) -> State {
 /// `None` when the lifecycle does not allow it. Stamps are special: see
 /// [`state_after_stamp`]; prints of an already printed request are copies
 /// and leave the state as it is.
+/// What the post may report about a request: only a dispatched one can be
+/// delivered or returned.
+pub fn post_outcome_allowed(state: State, outcome: State) -> bool {
+    state == State::Dispatched && matches!(outcome, State::Delivered | State::Returned)
+}
+
 pub fn next_state(state: State, action: Action) -> Option<State> {
     use State::*;
     match (action, state) {

@@ -9,6 +9,6 @@ pub mod tracking;
 
 pub use calendar::WorkCalendar;
 pub use catalog::{Catalog, Service, ServiceClass};
-pub use lifecycle::{Action, Role, State};
+pub use lifecycle::{Action, Role, State, next_state, post_outcome_allowed};
 pub use national_id::{NationalId, NationalIdError};
 pub use request::{Channel, CitizenName, Delivery, DeliveryPlace, Payment, Request, Stamp};

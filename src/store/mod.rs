@@ -10,6 +10,7 @@ mod outbox;
 mod requests;
 pub mod schema;
 mod seals;
+mod sync;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub(crate) use requests::NewRow;
 pub use requests::RequestRef;
 pub(crate) use seals::sign_as;
 pub use seals::{ImportReport, IssuedSeal, MAX_QR_VERSION, parse_public_key_text, seal_claims_for};
+pub use sync::{Conflict, HubLink, PullTally, PushTally, SyncStatus};
 pub use users::{Session, UserInfo, normalise_pin, validate_user_name};
 
 use crate::domain::{Catalog, WorkCalendar};

@@ -1,5 +1,5 @@
 //! The outbox: every change the hub must hear about, queued in the same
-//! transaction as the change itself. The sync issue drains it.
+//! transaction as the change itself; `sync` drains it to the hub.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
@@ -46,7 +46,7 @@ impl Store {
     pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, idempotency_key, created_at, kind, request_id, payload, synced_at
-             FROM outbox WHERE synced_at IS NULL ORDER BY seq LIMIT ?1",
+             FROM outbox WHERE synced_at IS NULL AND rejected_at IS NULL ORDER BY seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
             let payload: String = r.get(5)?;
@@ -66,7 +66,7 @@ impl Store {
 
     pub fn outbox_len(&self) -> Result<u64> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM outbox WHERE synced_at IS NULL",
+            "SELECT count(*) FROM outbox WHERE synced_at IS NULL AND rejected_at IS NULL",
             [],
             |r| r.get::<_, i64>(0),
         )? as u64)

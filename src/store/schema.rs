@@ -118,6 +118,27 @@ CREATE TABLE keys (
 );
 CREATE INDEX keys_by_owner ON keys (owner, role);
 "#,
+    // v3: sync with the hub. Outbox rows the hub refused are kept, marked,
+    // and listed as conflicts for a supervisor to settle.
+    r#"
+ALTER TABLE outbox ADD COLUMN rejected_at TEXT;
+ALTER TABLE outbox ADD COLUMN hub_answer TEXT;
+CREATE INDEX outbox_pending ON outbox (seq) WHERE synced_at IS NULL AND rejected_at IS NULL;
+
+CREATE TABLE conflicts (
+    id              INTEGER PRIMARY KEY,
+    request_id      TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    desk_state      TEXT NOT NULL,
+    hub_state       TEXT,
+    reason          TEXT NOT NULL,
+    detected_at     TEXT NOT NULL,
+    settled_at      TEXT,
+    settled_by      TEXT,
+    settlement      TEXT
+);
+CREATE INDEX conflicts_open ON conflicts (request_id) WHERE settled_at IS NULL;
+"#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -544,6 +544,17 @@ impl Store {
         accept_root: Option<&str>,
     ) -> Result<ImportReport> {
         self.authorise(session, Action::ManageKeys, "trust list")?;
+        self.import_trust_text(session.name(), text, accept_root)
+    }
+
+    /// Imports a signed trust list for `actor` (a user, or the sync). Its
+    /// root must already be trusted, or be the one named in `accept_root`.
+    pub(crate) fn import_trust_text(
+        &mut self,
+        actor: &str,
+        text: &str,
+        accept_root: Option<&str>,
+    ) -> Result<ImportReport> {
         let (body, root_kid) = trust::open_file(text)
             .map_err(|e| Error::BadInput(Message::new("err-trust-file").arg("detail", e)))?;
         let known_root: bool = self.conn.query_row(
@@ -594,7 +605,7 @@ impl Store {
         append_audit(
             &tx,
             now,
-            session.name(),
+            actor,
             "trust_import",
             &root_kid,
             &format!(

@@ -1,0 +1,471 @@
+//! The desk's side of sync, in the store: the hub link (address and
+//! token), the pull cursor kept in the same transaction as the pulled
+//! rows, the hub's answers to pushed outbox rows, conflicts for a
+//! supervisor to settle, and the sync state the desk shows.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::audit::append_audit;
+use super::requests::{self, NewRow, RequestRef};
+use super::users::Session;
+use super::{Store, meta_get};
+use crate::domain::{Action, State};
+use crate::error::{Error, Result};
+use crate::i18n::Message;
+use crate::sync::protocol::{AuditHead, ChangeResult, EnrollResponse, Outcome, PullResponse};
+
+/// Where this desk's hub is and how it proves who it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubLink {
+    pub url: String,
+    pub token: String,
+    pub desk_id: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PushTally {
+    pub applied: usize,
+    pub duplicate: usize,
+    pub rejected: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PullTally {
+    pub new: usize,
+    pub updated: usize,
+    /// Rows the desk kept as they are: it has changes of its own queued
+    /// for them, or an open conflict.
+    pub kept: usize,
+    pub trust_updated: bool,
+}
+
+/// What the desk shows about sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub hub: Option<String>,
+    pub queued: u64,
+    pub synced: u64,
+    pub rejected: u64,
+    pub open_conflicts: u64,
+    pub online: bool,
+    pub last_attempt: Option<String>,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub id: i64,
+    pub request_id: String,
+    pub tracking_code: Option<String>,
+    pub idempotency_key: String,
+    pub desk_state: String,
+    pub hub_state: Option<String>,
+    pub reason: String,
+    pub detected_at: String,
+    pub settled_at: Option<String>,
+    pub settled_by: Option<String>,
+    pub settlement: Option<String>,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn set_meta(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+        .execute([key, value])?;
+    Ok(())
+}
+
+impl Store {
+    pub fn hub_link(&self) -> Result<Option<HubLink>> {
+        let url = meta_get(&self.conn, "hub_url")?;
+        let token = meta_get(&self.conn, "hub_token")?;
+        let desk_id = meta_get(&self.conn, "hub_desk_id")?.and_then(|d| d.parse().ok());
+        Ok(match (url, token, desk_id) {
+            (Some(url), Some(token), Some(desk_id)) => Some(HubLink {
+                url,
+                token,
+                desk_id,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Checks, before any network traffic, that this desk may enrol.
+    pub fn check_may_enroll(&mut self, session: &Session) -> Result<()> {
+        self.authorise(session, Action::ManageSettings, "hub")?;
+        if self.is_demo()? {
+            return Err(Error::bad_input("err-sync-demo-store"));
+        }
+        Ok(())
+    }
+
+    /// Saves what the hub answered to `enroll` (admin only).
+    pub fn save_hub_link(
+        &mut self,
+        session: &Session,
+        url: &str,
+        answer: &EnrollResponse,
+    ) -> Result<()> {
+        self.check_may_enroll(session)?;
+        if answer.center != self.center {
+            return Err(Error::BadInput(
+                Message::new("err-sync-center-mismatch")
+                    .arg("hub", &answer.center)
+                    .arg("desk", &self.center),
+            ));
+        }
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        set_meta(&tx, "hub_url", url)?;
+        set_meta(&tx, "hub_token", &answer.token)?;
+        set_meta(&tx, "hub_desk_id", &answer.desk_id.to_string())?;
+        // A new enrolment pulls everything again.
+        set_meta(&tx, "pull_cursor", "0")?;
+        append_audit(
+            &tx,
+            now,
+            session.name(),
+            "hub_enrolled",
+            url,
+            &format!("desk {} of {}", answer.desk_id, answer.center),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The newest audit row, which each push anchors at the hub.
+    pub fn audit_anchor(&self) -> Result<Option<AuditHead>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(AuditHead {
+                        seq: r.get(0)?,
+                        hash: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records the hub's answer to pushed outbox rows, in one transaction:
+    /// applied (or already applied) rows are synced; rejected ones become
+    /// conflicts, and the desk's own record is left as it is.
+    pub fn record_push(&mut self, results: &[ChangeResult]) -> Result<PushTally> {
+        let now = self.now();
+        let at = rfc3339(now);
+        let mut tally = PushTally::default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for r in results {
+            let row: Option<(Option<String>, Option<String>, Option<String>)> = tx
+                .prepare_cached(
+                    "SELECT request_id, synced_at, rejected_at FROM outbox WHERE idempotency_key = ?1",
+                )?
+                .query_row([&r.key], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                .optional()?;
+            let Some((request_id, synced, rejected)) = row else {
+                continue; // not ours: ignore
+            };
+            if synced.is_some() || rejected.is_some() {
+                continue; // already recorded (an answer seen twice)
+            }
+            let answer = serde_json::to_string(r).map_err(|e| Error::Storage(e.to_string()))?;
+            match r.outcome {
+                Outcome::Applied | Outcome::Duplicate => {
+                    if r.outcome == Outcome::Applied {
+                        tally.applied += 1;
+                    } else {
+                        tally.duplicate += 1;
+                    }
+                    tx.prepare_cached(
+                        "UPDATE outbox SET synced_at = ?2, hub_answer = ?3 WHERE idempotency_key = ?1",
+                    )?
+                    .execute(params![r.key, at, answer])?;
+                }
+                Outcome::Rejected => {
+                    tally.rejected += 1;
+                    tx.prepare_cached(
+                        "UPDATE outbox SET rejected_at = ?2, hub_answer = ?3 WHERE idempotency_key = ?1",
+                    )?
+                    .execute(params![r.key, at, answer])?;
+                    let subject = request_id.clone().unwrap_or_else(|| "outbox".into());
+                    let desk_state: String = match &request_id {
+                        Some(id) => tx
+                            .query_row("SELECT state FROM requests WHERE id = ?1", [id], |x| {
+                                x.get(0)
+                            })
+                            .optional()?
+                            .unwrap_or_else(|| "unknown".into()),
+                        None => "n/a".into(),
+                    };
+                    let reason = r.reason.clone().unwrap_or_default();
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO conflicts (request_id, idempotency_key, desk_state, hub_state, reason, detected_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![subject, r.key, desk_state, r.hub_state, reason, at])?;
+                    append_audit(
+                        &tx,
+                        now,
+                        "sync",
+                        "sync_conflict",
+                        &subject,
+                        &format!(
+                            "hub refused {}: desk {desk_state}, hub {}: {reason}",
+                            r.key,
+                            r.hub_state.as_deref().unwrap_or("-")
+                        ),
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// (pull cursor, trust list version) this desk holds.
+    pub fn pull_position(&self) -> Result<(i64, i64)> {
+        let get = |k| -> Result<i64> {
+            Ok(meta_get(&self.conn, k)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0))
+        };
+        Ok((get("pull_cursor")?, get("hub_trust_version")?))
+    }
+
+    /// Stores one pulled page and its cursor in one transaction: a crash
+    /// never skips or repeats a row.
+    pub fn apply_pull(&mut self, page: &PullResponse) -> Result<PullTally> {
+        let now = self.now();
+        let mut tally = PullTally::default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for pulled in &page.requests {
+            let hub = &pulled.request;
+            if hub.center != self.center {
+                continue; // never another center's data
+            }
+            let local = requests::find(&tx, &RequestRef::Id(hub.id.clone()))?;
+            let Some(local) = local else {
+                requests::insert(
+                    &tx,
+                    &NewRow {
+                        req: hub.clone(),
+                        frozen_content: None,
+                        seal_payload: None,
+                        stamp_signatures: Vec::new(),
+                    },
+                )?;
+                tally.new += 1;
+                continue;
+            };
+            if local.state == hub.state {
+                continue;
+            }
+            let queued: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM outbox WHERE request_id = ?1 AND synced_at IS NULL AND rejected_at IS NULL)",
+                )?
+                .query_row([&hub.id], |r| r.get(0))?;
+            let open_conflict: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM conflicts WHERE request_id = ?1 AND settled_at IS NULL)",
+                )?
+                .query_row([&hub.id], |r| r.get(0))?;
+            if queued || open_conflict {
+                if open_conflict {
+                    tx.prepare_cached(
+                        "UPDATE conflicts SET hub_state = ?2 WHERE request_id = ?1 AND settled_at IS NULL",
+                    )?
+                    .execute(params![hub.id, hub.state.as_str()])?;
+                }
+                tally.kept += 1;
+                continue;
+            }
+            // The hub moved on (the post delivered it, or it was cancelled
+            // centrally) and the desk has nothing of its own pending.
+            tx.prepare_cached(
+                "UPDATE requests SET state = ?2, reason = coalesce(?3, reason), updated_at = ?4 WHERE id = ?1",
+            )?
+            .execute(params![
+                hub.id,
+                hub.state.as_str(),
+                hub.reason,
+                now.timestamp()
+            ])?;
+            append_audit(
+                &tx,
+                now,
+                "sync",
+                "hub_state",
+                &hub.id,
+                &format!("{} -> {} (from the hub)", local.state, hub.state),
+            )?;
+            tally.updated += 1;
+        }
+        set_meta(&tx, "pull_cursor", &page.next_cursor.to_string())?;
+        if tally.new + tally.updated > 0 {
+            append_audit(
+                &tx,
+                now,
+                "sync",
+                "sync_pull",
+                "hub",
+                &format!(
+                    "{} new, {} updated, cursor {}",
+                    tally.new, tally.updated, page.next_cursor
+                ),
+            )?;
+        }
+        tx.commit()?;
+        if let Some(trust) = &page.trust {
+            // A trust list whose root this desk does not trust is refused
+            // (and reported); the version is not recorded, so it is offered
+            // again once an admin has imported that root.
+            self.import_trust_text("sync", &trust.document, None)?;
+            set_meta(&self.conn, "hub_trust_version", &trust.version.to_string())?;
+            tally.trust_updated = true;
+        }
+        Ok(tally)
+    }
+
+    /// Remembers how the last sync attempt went (for the outbox screen).
+    pub fn record_sync_attempt(&mut self, error: Option<&str>) -> Result<()> {
+        let now = rfc3339(self.now());
+        let tx = self.conn.transaction()?;
+        set_meta(&tx, "sync_last_attempt", &now)?;
+        match error {
+            None => {
+                set_meta(&tx, "sync_last_success", &now)?;
+                tx.execute("DELETE FROM meta WHERE key = 'sync_last_error'", [])?;
+                set_meta(&tx, "sync_online", "1")?;
+            }
+            Some(e) => {
+                set_meta(&tx, "sync_last_error", e)?;
+                set_meta(&tx, "sync_online", "0")?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(SyncStatus {
+            hub: meta_get(&self.conn, "hub_url")?,
+            queued: self.outbox_len()?,
+            synced: count("SELECT count(*) FROM outbox WHERE synced_at IS NOT NULL")?,
+            rejected: count("SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL")?,
+            open_conflicts: count("SELECT count(*) FROM conflicts WHERE settled_at IS NULL")?,
+            online: meta_get(&self.conn, "sync_online")?.as_deref() == Some("1"),
+            last_attempt: meta_get(&self.conn, "sync_last_attempt")?,
+            last_success: meta_get(&self.conn, "sync_last_success")?,
+            last_error: meta_get(&self.conn, "sync_last_error")?,
+        })
+    }
+
+    /// Conflicts (open ones, or all), newest first.
+    pub fn conflicts(&mut self, session: &Session, all: bool) -> Result<Vec<Conflict>> {
+        self.authorise(session, Action::Lookup, "conflicts")?;
+        let sql = format!(
+            "SELECT c.id, c.request_id, r.tracking_code, c.idempotency_key, c.desk_state, c.hub_state,
+                    c.reason, c.detected_at, c.settled_at, c.settled_by, c.settlement
+             FROM conflicts c LEFT JOIN requests r ON r.id = c.request_id
+             {} ORDER BY c.id DESC",
+            if all { "" } else { "WHERE c.settled_at IS NULL" }
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Conflict {
+                id: r.get(0)?,
+                request_id: r.get(1)?,
+                tracking_code: r.get(2)?,
+                idempotency_key: r.get(3)?,
+                desk_state: r.get(4)?,
+                hub_state: r.get(5)?,
+                reason: r.get(6)?,
+                detected_at: r.get(7)?,
+                settled_at: r.get(8)?,
+                settled_by: r.get(9)?,
+                settlement: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A supervisor settles a conflict by accepting the hub's state for the
+    /// request (say, recalling an envelope for a request cancelled
+    /// centrally), with a note saying what was done. Audited.
+    pub fn settle_conflict(&mut self, session: &Session, id: i64, note: &str) -> Result<Conflict> {
+        self.authorise(session, Action::Cancel, &format!("conflict {id}"))?;
+        if note.trim().is_empty() {
+            return Err(Error::ReasonRequired);
+        }
+        let open = self
+            .conflicts(session, false)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::BadInput(Message::new("err-no-conflict").arg("id", id)))?;
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(hub_state) = open.hub_state.as_deref().and_then(State::parse) {
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT state FROM requests WHERE id = ?1",
+                    [&open.request_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "UPDATE requests SET state = ?2, updated_at = ?3 WHERE id = ?1",
+                params![open.request_id, hub_state.as_str(), now.timestamp()],
+            )?;
+            append_audit(
+                &tx,
+                now,
+                session.name(),
+                "settle_conflict",
+                &open.request_id,
+                &format!(
+                    "{} -> {} (the hub's state): {}",
+                    before.as_deref().unwrap_or("?"),
+                    hub_state,
+                    note.trim()
+                ),
+            )?;
+        } else {
+            append_audit(
+                &tx,
+                now,
+                session.name(),
+                "settle_conflict",
+                &open.request_id,
+                note.trim(),
+            )?;
+        }
+        // Every open conflict of this request is settled by the same act.
+        tx.execute(
+            "UPDATE conflicts SET settled_at = ?2, settled_by = ?3, settlement = ?4
+             WHERE request_id = ?1 AND settled_at IS NULL",
+            params![open.request_id, rfc3339(now), session.name(), note.trim()],
+        )?;
+        tx.commit()?;
+        Ok(open)
+    }
+}

@@ -1,0 +1,85 @@
+//! The central hub (reference server): an HTTP server on top of a storage
+//! interface. `HubStore` is the embedded SQLite implementation.
+
+pub mod server;
+pub mod store;
+
+pub use server::{Faults, serve};
+pub use store::{HubStatus, HubStore};
+
+use crate::sync::protocol::*;
+
+/// An enrolled desk, as its token identifies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskAuth {
+    pub id: i64,
+    pub center: String,
+    pub desk: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum HubError {
+    /// 400: the body is not a valid request of this protocol version.
+    #[error("{1}")]
+    BadRequest(String, String),
+    /// 401: no token, an unknown token, or a bad enrolment code.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: a replayed key with different content, or a change the hub's
+    /// record does not allow.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 500: the hub's own storage failed; nothing was applied.
+    #[error("hub storage: {0}")]
+    Storage(String),
+}
+
+impl HubError {
+    pub fn status(&self) -> u16 {
+        match self {
+            HubError::BadRequest(..) => 400,
+            HubError::Unauthorized(_) => 401,
+            HubError::NotFound(_) => 404,
+            HubError::Conflict(_) => 409,
+            HubError::PayloadTooLarge(_) => 413,
+            HubError::Storage(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            HubError::BadRequest(code, _) => code,
+            HubError::Unauthorized(_) => "unauthorized",
+            HubError::NotFound(_) => "not_found",
+            HubError::Conflict(_) => "conflict",
+            HubError::PayloadTooLarge(_) => "payload_too_large",
+            HubError::Storage(_) => "storage",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// What the HTTP layer needs from a hub store. The SQLite store implements
+/// it; a PostgreSQL store for national scale would implement the same.
+pub trait HubStorage {
+    fn enroll(&mut self, req: &EnrollRequest) -> Result<EnrollResponse, HubError>;
+    /// The desk a bearer token belongs to; a missing or unknown token is
+    /// logged and refused.
+    fn authenticate(&mut self, token: Option<&str>, what: &str) -> Result<DeskAuth, HubError>;
+    /// Applies pushed changes in order, each exactly once (by key), with
+    /// their effects in one transaction.
+    fn push(&mut self, desk: &DeskAuth, req: &PushRequest) -> Result<PushResponse, HubError>;
+    /// The desk's center's requests changed after the cursor, in order.
+    fn pull(&mut self, desk: &DeskAuth, req: &PullRequest) -> Result<PullResponse, HubError>;
+    fn log(&mut self, event: &str, detail: &str) -> Result<(), HubError>;
+}
