@@ -39,6 +39,9 @@ pub struct PullTally {
     /// for them, or an open conflict.
     pub kept: usize,
     pub trust_updated: bool,
+    /// A trust list the hub offered that this desk could not take (its
+    /// root is not trusted here): the rows were still stored.
+    pub trust_refused: Option<String>,
 }
 
 /// What the desk shows about sync.
@@ -334,9 +337,23 @@ impl Store {
             // A trust list whose root this desk does not trust is refused
             // (and reported); the version is not recorded, so it is offered
             // again once an admin has imported that root.
-            self.import_trust_text("sync", &trust.document, None)?;
-            set_meta(&self.conn, "hub_trust_version", &trust.version.to_string())?;
-            tally.trust_updated = true;
+            match self.import_trust_text("sync", &trust.document, None) {
+                Ok(_) => {
+                    set_meta(&self.conn, "hub_trust_version", &trust.version.to_string())?;
+                    tally.trust_updated = true;
+                }
+                Err(Error::BadInput(msg)) => {
+                    let text = msg.text(crate::i18n::Lang::En);
+                    // Logged once per offered version, not at every pass.
+                    let version = trust.version.to_string();
+                    if meta_get(&self.conn, "hub_trust_refused")?.as_deref() != Some(&version) {
+                        self.audit_only(now, "sync", "trust_refused", "hub", &text)?;
+                        set_meta(&self.conn, "hub_trust_refused", &version)?;
+                    }
+                    tally.trust_refused = Some(text);
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(tally)
     }

@@ -117,7 +117,14 @@ impl HubClient {
     }
 }
 
-const TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one request to the hub may take, whole. Fifteen seconds, or
+/// `CITIZEN_DESK_SYNC_TIMEOUT_MS` (the fault tests shorten it).
+fn timeout() -> Duration {
+    std::env::var("CITIZEN_DESK_SYNC_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(15), Duration::from_millis)
+}
 
 /// `citizen-desk enroll`: trades a one-time code for this desk's token.
 pub fn enroll(
@@ -127,7 +134,7 @@ pub fn enroll(
     code: &str,
 ) -> Result<EnrollResponse> {
     store.check_may_enroll(session)?;
-    let client = HubClient::new(url, None, TIMEOUT);
+    let client = HubClient::new(url, None, timeout());
     let answer = client.enroll(code, store.desk()).map_err(Error::Sync)?;
     store.save_hub_link(session, url, &answer)?;
     Ok(answer)
@@ -156,7 +163,7 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
     let link = store
         .hub_link()?
         .ok_or(Error::Sync(SyncError::NotEnrolled))?;
-    let client = HubClient::new(&link.url, Some(link.token.clone()), TIMEOUT);
+    let client = HubClient::new(&link.url, Some(link.token.clone()), timeout());
     let mut report = SyncReport::default();
     loop {
         let batch = store.outbox_pending(PUSH_BATCH as u32)?;
@@ -204,6 +211,9 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
         report.pulled.updated += tally.updated;
         report.pulled.kept += tally.kept;
         report.pulled.trust_updated |= tally.trust_updated;
+        if tally.trust_refused.is_some() {
+            report.pulled.trust_refused = tally.trust_refused;
+        }
         if !page.more {
             break;
         }

@@ -143,3 +143,112 @@ pub fn say_loudly(line: &str) {
         Err(_) => eprintln!("{line}"),
     }
 }
+
+/// A real hub process (`citizen-desk hub serve`) on a loopback port, with
+/// its data directory; restartable with other injected faults.
+pub struct Hub {
+    pub dir: std::path::PathBuf,
+    pub url: String,
+    child: Option<std::process::Child>,
+    port: u16,
+}
+
+impl Hub {
+    /// Starts a hub on a free port (port 0 the first time, the same port
+    /// after a restart so desks keep their address).
+    pub fn start(dir: &Path, faults: &str) -> Hub {
+        let mut hub = Hub {
+            dir: dir.to_owned(),
+            url: String::new(),
+            child: None,
+            port: 0,
+        };
+        hub.spawn(faults);
+        hub
+    }
+
+    fn spawn(&mut self, faults: &str) {
+        use std::io::BufRead;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
+        cmd.args(["hub", "--data-dir"])
+            .arg(&self.dir)
+            .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .env_remove("CITIZEN_DESK_DATA_DIR")
+            .env("CITIZEN_DESK_HUB_FAULTS", faults)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        // The port of a killed hub can linger briefly: retry the bind.
+        for attempt in 0..50 {
+            let mut child = cmd.spawn().expect("start the hub");
+            let mut line = String::new();
+            let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+            let _ = reader.read_line(&mut line);
+            if let Some(url) = line.trim().strip_prefix("citizen-desk hub listening on ") {
+                self.url = url.to_owned();
+                self.port = url.rsplit(':').next().unwrap().parse().unwrap();
+                // Keep draining its output so it never blocks on a pipe.
+                std::thread::spawn(move || for _ in reader.lines() {});
+                self.child = Some(child);
+                return;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            std::thread::sleep(std::time::Duration::from_millis(20 * (attempt + 1)));
+        }
+        panic!("the hub did not start");
+    }
+
+    /// `kill -9`, as a crash or a pulled plug would.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn restart(&mut self, faults: &str) {
+        self.kill();
+        self.spawn(faults);
+    }
+
+    /// True if the process ended by itself (an injected crash).
+    pub fn has_died(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(c) => c.try_wait().map(|s| s.is_some()).unwrap_or(true),
+            None => false,
+        }
+    }
+
+    /// A hub command against this hub's data (status, demo, codes…).
+    pub fn command(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
+        cmd.args(["hub", "--data-dir"])
+            .arg(&self.dir)
+            .args(args)
+            .env_remove("CITIZEN_DESK_DATA_DIR")
+            .env_remove("CITIZEN_DESK_LANG");
+        cmd.output().unwrap()
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A real (non-demo) desk store: admin, one clerk, two supervisors.
+pub fn plain_desk(dir: &Path, center: &str, desk: &str) -> Store {
+    let mut store = Store::initialise(dir, center, desk, "admin", PIN).unwrap();
+    let admin = store.sign_in("admin", PIN).unwrap();
+    use citizen_desk::domain::Role;
+    for (name, role) in [
+        ("clerk1", Role::Clerk),
+        ("sup1", Role::Supervisor),
+        ("sup2", Role::Supervisor),
+    ] {
+        store.add_user(&admin, name, role, PIN).unwrap();
+    }
+    store
+}

@@ -1,0 +1,444 @@
+//! Sync against the real hub binary on loopback: enrolment, pull, offline
+//! work, push with exactly-once effect, post reports, conflicts, and the
+//! hub's answers to bad input.
+
+mod common;
+
+use std::time::Duration;
+
+use citizen_desk::Error;
+use citizen_desk::domain::State;
+use citizen_desk::store::{RequestRef, Store};
+use citizen_desk::sync::client::{HubClient, SyncError, enroll, sync_once};
+use citizen_desk::sync::protocol::*;
+use common::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn hub_status(hub: &Hub) -> Value {
+    let out = hub.command(&["--json", "status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn enroll_code(hub: &Hub, center: &str) -> String {
+    let out = hub.command(&["enroll-code", "--center", center]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).trim().to_owned()
+}
+
+fn seeded_hub(dir: &std::path::Path, n: u32) -> Hub {
+    let hub = Hub::start(dir, "");
+    let out = hub.command(&[
+        "demo",
+        &n.to_string(),
+        "--centers",
+        "TRT01,DMS01",
+        "--today",
+        "2026-11-28",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    hub
+}
+
+/// Takes a received request all the way to dispatched at this desk.
+fn work_through(store: &mut Store, tracking: &str) {
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let sup = store.sign_in("sup1", PIN).unwrap();
+    let sup2 = store.sign_in("sup2", PIN).unwrap();
+    let r = RequestRef::parse(tracking).unwrap();
+    store.verify(&clerk, &r).unwrap();
+    let mut req = store.stamp(&sup, &r, PIN).unwrap();
+    if req.state == State::Verified {
+        req = store.stamp(&sup2, &r, PIN).unwrap();
+    }
+    assert_eq!(req.state, State::Approved);
+    store
+        .print_document(&clerk, &r, None, Default::default(), |_| Ok(()))
+        .unwrap();
+    store
+        .envelope(
+            &clerk,
+            &r,
+            citizen_desk::documents::labels::LabelFormat::Dl,
+            |_| Ok(()),
+        )
+        .unwrap();
+    store.dispatch(&clerk, |_| Ok(())).unwrap();
+}
+
+fn paid_received(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .connection()
+        .prepare("SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_desk_enrols_pulls_works_offline_and_every_change_reaches_the_hub_once() {
+    let tmp = TempDir::new().unwrap();
+    let mut hub = seeded_hub(&tmp.path().join("hub"), 60);
+    let code = enroll_code(&hub, "TRT01");
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+
+    // Enrolment: a clerk may not; a used code is refused (401).
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    assert!(matches!(
+        enroll(&mut desk, &clerk, &hub.url, &code),
+        Err(Error::Forbidden { .. })
+    ));
+    let answer = enroll(&mut desk, &admin, &hub.url, &code).unwrap();
+    assert_eq!(answer.center, "TRT01");
+    let other = plain_desk(&tmp.path().join("desk2"), "TRT01", "D02");
+    let mut other = other;
+    let other_admin = other.sign_in("admin", PIN).unwrap();
+    match enroll(&mut other, &other_admin, &hub.url, &code) {
+        Err(Error::Sync(SyncError::Refused { status: 401, .. })) => {}
+        other => panic!("a used code must be refused: {other:?}"),
+    }
+    assert!(other.hub_link().unwrap().is_none());
+
+    // Pull: only this center's requests, all of them.
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(report.pulled.new, 30);
+    assert_eq!(
+        count(
+            &desk,
+            "SELECT count(*) FROM requests WHERE center <> 'TRT01'"
+        ),
+        0
+    );
+    assert_eq!(
+        sync_once(&mut desk).unwrap().pulled.new,
+        0,
+        "nothing pulled twice"
+    );
+
+    // The hub goes away; the desk keeps working and queues everything.
+    hub.kill();
+    let todo = paid_received(&desk);
+    work_through(&mut desk, &todo[0]);
+    let queued = desk.outbox_len().unwrap();
+    assert!(queued >= 6, "{queued} queued");
+    match sync_once(&mut desk) {
+        Err(Error::Sync(SyncError::Unreachable { .. })) => {}
+        other => panic!("expected unreachable: {other:?}"),
+    }
+    let status = desk.sync_status().unwrap();
+    assert!(!status.online);
+    assert!(status.last_error.is_some());
+    assert_eq!(status.queued, queued);
+
+    // Back online: everything applied once, in order.
+    hub.restart("");
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(report.pushed.applied as u64, queued);
+    assert_eq!(report.queued, 0);
+    assert!(desk.sync_status().unwrap().online);
+    let status = hub_status(&hub);
+    assert_eq!(status["effects_applied"], queued);
+    let dispatched = status["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["center"] == "TRT01" && r["state"] == "dispatched")
+        .unwrap();
+    assert_eq!(dispatched["count"], 1);
+    // The hub holds the desk's audit head as an anchor.
+    let head = desk.audit_anchor().unwrap().unwrap();
+    assert_eq!(status["desks"][0]["audit_hash"], head.hash.as_str());
+    assert_eq!(status["desks"][0]["anchor_broken"], false);
+
+    // A retry of the same push (a lost answer) has no second effect.
+    let link = desk.hub_link().unwrap().unwrap();
+    let client = HubClient::new(&link.url, Some(link.token.clone()), Duration::from_secs(10));
+    let rows: Vec<(String, String, Option<String>, String)> = {
+        let mut stmt = desk
+            .connection()
+            .prepare("SELECT idempotency_key, kind, request_id, payload FROM outbox ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let replay = PushRequest {
+        protocol: PROTOCOL_VERSION,
+        audit_head: Some(head.clone()),
+        changes: rows
+            .iter()
+            .map(|(k, kind, id, p)| PushChange {
+                key: k.clone(),
+                kind: kind.clone(),
+                request_id: id.clone(),
+                payload: serde_json::from_str(p).unwrap(),
+            })
+            .collect(),
+    };
+    let again = client.push(&replay).unwrap();
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Duplicate)
+    );
+    assert_eq!(hub_status(&hub)["effects_applied"], queued);
+
+    // The same key with different content is refused whole (409).
+    let mut forged = replay.clone();
+    forged.changes[0].payload["to"] = "cancelled".into();
+    match client.push(&forged) {
+        Err(SyncError::Refused { status: 409, .. }) => {}
+        other => panic!("expected 409: {other:?}"),
+    }
+    assert_eq!(hub_status(&hub)["effects_applied"], queued);
+
+    // A truncated audit log is noticed by the hub.
+    let mut old_head = replay.clone();
+    old_head.changes.clear();
+    old_head.audit_head = Some(AuditHead {
+        seq: head.seq - 3,
+        hash: "0".repeat(64),
+    });
+    client.push(&old_head).unwrap();
+    assert_eq!(hub_status(&hub)["desks"][0]["anchor_broken"], true);
+
+    // The post reports delivery to the hub; the desk pulls it.
+    let out = hub.command(&["post-report", &todo[0], "delivered"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(report.pulled.updated, 1);
+    assert_eq!(state_of(&desk, &todo[0]).0, State::Delivered);
+
+    // Cancelled centrally while the desk verified it offline: the hub
+    // refuses, the desk keeps its record and lists a conflict.
+    let victim = &todo[1];
+    let out = hub.command(&["cancel", victim, "--reason", "withdrawn online"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    desk.verify(&clerk, &RequestRef::parse(victim).unwrap())
+        .unwrap();
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(report.pushed.rejected, 1);
+    assert_eq!(
+        state_of(&desk, victim).0,
+        State::Verified,
+        "nothing overwritten silently"
+    );
+    let sup = desk.sign_in("sup1", PIN).unwrap();
+    let conflicts = desk.conflicts(&sup, false).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].hub_state.as_deref(), Some("cancelled"));
+    assert_eq!(conflicts[0].desk_state, "verified");
+    // A clerk may not settle; a supervisor does, with a note.
+    assert!(desk.settle_conflict(&clerk, conflicts[0].id, "x").is_err());
+    desk.settle_conflict(&sup, conflicts[0].id, "file set aside")
+        .unwrap();
+    assert_eq!(state_of(&desk, victim).0, State::Cancelled);
+    assert!(desk.conflicts(&sup, false).unwrap().is_empty());
+    assert_eq!(hub_status(&hub)["effects_rejected"], 1);
+    assert!(desk.verify_audit_chain().unwrap().first_broken.is_none());
+}
+
+#[test]
+fn the_hub_answers_bad_input_with_a_clear_4xx_and_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let hub = seeded_hub(&tmp.path().join("hub"), 10);
+    let code = enroll_code(&hub, "TRT01");
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &code).unwrap();
+    let token = desk.hub_link().unwrap().unwrap().token;
+    let before = hub_status(&hub);
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let send = |path: &str, auth: Option<&str>, body: Vec<u8>| -> (u16, Value) {
+        let mut req = agent
+            .post(&format!("{}{path}", hub.url))
+            .header("Content-Type", "application/json");
+        if let Some(t) = auth {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        match req.send(&body[..]) {
+            Ok(mut r) => {
+                let status = r.status().as_u16();
+                let text = r.body_mut().read_to_string().unwrap_or_default();
+                (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+            }
+            // The hub may close the connection on a body it will not read.
+            Err(e) => (0, Value::String(e.to_string())),
+        }
+    };
+    let push = |v: Value| serde_json::to_vec(&v).unwrap();
+    let good_push = json_push(1);
+
+    let (s, b) = send("/v1/push", None, push(good_push.clone()));
+    assert_eq!((s, b["error"].as_str()), (401, Some("unauthorized")));
+    let (s, _) = send("/v1/push", Some("not-a-token"), push(good_push.clone()));
+    assert_eq!(s, 401);
+    let (s, _) = send(
+        "/v1/pull",
+        Some("not-a-token"),
+        push(serde_json::json!({"protocol": 1, "cursor": 0, "limit": 10, "trust_version": 0})),
+    );
+    assert_eq!(s, 401);
+    let (s, b) = send("/v1/push", Some(&token), b"{ not json".to_vec());
+    assert_eq!((s, b["error"].as_str()), (400, Some("bad_json")));
+    let (s, b) = send("/v1/push", Some(&token), push(json_push(99)));
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (400, Some("unsupported_protocol"))
+    );
+    let (s, b) = send(
+        "/v1/push",
+        Some(&token),
+        push(serde_json::json!({"protocol": 1, "changes": "many"})),
+    );
+    assert_eq!((s, b["error"].as_str()), (400, Some("bad_request")));
+    let huge = vec![b' '; MAX_BODY_BYTES + 10];
+    let (s, _) = send("/v1/push", Some(&token), huge);
+    assert!(s == 413 || s == 0, "huge body: {s}");
+    let mut many = good_push.clone();
+    many["changes"] = Value::Array(
+        (0..PUSH_BATCH + 1)
+            .map(|i| serde_json::json!({"key": format!("k{i}"), "kind": "handover_batch", "request_id": null, "payload": {}}))
+            .collect(),
+    );
+    let (s, _) = send("/v1/push", Some(&token), push(many));
+    assert_eq!(s, 413);
+    let (s, _) = send("/v1/nowhere", Some(&token), push(good_push.clone()));
+    assert_eq!(s, 404);
+    let (s, b) = send(
+        "/v1/enroll",
+        None,
+        push(serde_json::json!({"protocol": 1, "code": "AAAA-BBBB-CCCC-DDDD", "desk": "D09"})),
+    );
+    assert_eq!((s, b["error"].as_str()), (401, Some("unauthorized")));
+
+    // Nothing changed, and the refusals were logged.
+    let after = hub_status(&hub);
+    assert_eq!(after["requests"], before["requests"]);
+    assert_eq!(after["effects_applied"], 0);
+    assert_eq!(after["effects_rejected"], 0);
+    assert!(after["unauthorised_attempts"].as_i64().unwrap() >= 4);
+}
+
+/// A well-formed push of one harmless change, at a protocol version.
+fn json_push(protocol: u32) -> Value {
+    serde_json::json!({
+        "protocol": protocol,
+        "audit_head": null,
+        "changes": [{"key": "TRT01-D01-test", "kind": "handover_batch", "request_id": null,
+                     "payload": {"batch": "B1", "tracking_codes": []}}],
+    })
+}
+
+#[test]
+fn the_trust_list_comes_down_with_the_pull() {
+    let tmp = TempDir::new().unwrap();
+    let hub = seeded_hub(&tmp.path().join("hub"), 4);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &enroll_code(&hub, "TRT01")).unwrap();
+    // This center's signed list, published at the hub.
+    let list = tmp.path().join("trust.json");
+    std::fs::write(&list, desk.trust_export(&admin).unwrap()).unwrap();
+    let out = hub.command(&["publish-trust", list.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = sync_once(&mut desk).unwrap();
+    assert!(report.pulled.trust_updated);
+    assert!(
+        !sync_once(&mut desk).unwrap().pulled.trust_updated,
+        "taken once"
+    );
+
+    // A desk that does not trust that root stores the requests but not
+    // the list, and says why.
+    let mut stranger = plain_desk(&tmp.path().join("other"), "TRT01", "D02");
+    let admin2 = stranger.sign_in("admin", PIN).unwrap();
+    enroll(
+        &mut stranger,
+        &admin2,
+        &hub.url,
+        &enroll_code(&hub, "TRT01"),
+    )
+    .unwrap();
+    let report = sync_once(&mut stranger).unwrap();
+    assert!(report.pulled.new > 0);
+    assert!(!report.pulled.trust_updated);
+    assert!(report.pulled.trust_refused.is_some());
+}
+
+#[test]
+fn the_cli_enrols_syncs_and_shows_the_outbox() {
+    let tmp = TempDir::new().unwrap();
+    let hub = seeded_hub(&tmp.path().join("hub"), 8);
+    let code = enroll_code(&hub, "TRT01");
+    let dir = tmp.path().join("desk");
+    drop(plain_desk(&dir, "TRT01", "D01"));
+    let out = cli(
+        &dir,
+        &[
+            "--user", "admin", "enroll", "--hub", &hub.url, "--code", &code,
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let out = cli(&dir, &["--json", "sync", "--once"], None, None);
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pulled"]["new"], 4);
+    let out = cli(&dir, &["--json", "outbox"], None, None);
+    let outbox: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(outbox["status"]["online"], true);
+    assert_eq!(outbox["status"]["queued"], 0);
+    // A demo store cannot enrol.
+    let demo = tmp.path().join("demo");
+    let out = cli(&demo, &["demo", "--requests", "3"], None, None);
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let out = cli(
+        &demo,
+        &[
+            "--user",
+            "admin",
+            "enroll",
+            "--hub",
+            &hub.url,
+            "--code",
+            &enroll_code(&hub, "TRT01"),
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_ne!(code_of(&out), 0);
+    assert!(
+        stderr(&out).contains("demo store cannot enrol"),
+        "{}",
+        stderr(&out)
+    );
+    // Hub unreachable: a clear bilingual error, exit 1.
+    let mut hub = hub;
+    hub.kill();
+    let out = cli(&dir, &["sync", "--once"], None, None);
+    assert_eq!(code_of(&out), 1);
+    assert!(
+        stderr(&out).contains("cannot be reached"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("لا يمكن الوصول"), "{}", stderr(&out));
+}
+
+fn code_of(o: &std::process::Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
