@@ -96,6 +96,15 @@ pub fn serve(
     on_ready(addr);
     let server = Arc::new(server);
     let dir: PathBuf = dir.to_owned();
+    // Without a fixed seed, each start of the hub rolls differently (a
+    // restarted hub must not replay the same faults in the same order).
+    let seed = if faults.seed != 0 {
+        faults.seed
+    } else {
+        let mut b = [0u8; 8];
+        getrandom::fill(&mut b).map_err(|e| HubError::Storage(e.to_string()))?;
+        u64::from_le_bytes(b) | 1
+    };
     let mut handles = Vec::new();
     for worker in 0..WORKERS {
         let server = Arc::clone(&server);
@@ -104,7 +113,7 @@ pub fn serve(
         handles.push(std::thread::spawn(move || -> Result<(), HubError> {
             let mut store = HubStore::open(&dir)?;
             let mut dice =
-                Dice((faults.seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(worker as u64 * 7919 + 1));
+                Dice((seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(worker as u64 * 7919 + 1));
             loop {
                 let request = match server.recv() {
                     Ok(r) => r,
