@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use citizen_desk::domain::Role;
 use citizen_desk::store::Store;
 use citizen_desk::sync::client::{enroll, sync_once};
-use citizen_desk::sync::hub::{Faults, HubStore, serve};
+use citizen_desk::sync::hub::{Faults, HubBackend, HubStorage, HubStore, serve};
 
 const ENVELOPES: u64 = 10_000;
 const RUNS: usize = 3;
@@ -34,9 +34,14 @@ fn hub_with_printed(dir: &std::path::Path, n: u64) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     let dir = dir.to_owned();
     std::thread::spawn(move || {
-        serve("127.0.0.1:0", &dir, Faults::default(), |addr| {
-            tx.send(addr).unwrap();
-        })
+        serve(
+            "127.0.0.1:0",
+            &HubBackend::Sqlite(dir),
+            Faults::default(),
+            |addr| {
+                tx.send(addr).unwrap();
+            },
+        )
         .unwrap();
     });
     format!("http://{}", rx.recv().unwrap())

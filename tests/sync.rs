@@ -28,7 +28,11 @@ fn enroll_code(hub: &Hub, center: &str) -> String {
 }
 
 fn seeded_hub(dir: &std::path::Path, n: u32) -> Hub {
-    let hub = Hub::start(dir, "");
+    seeded_hub_on(dir, n, Backend::Sqlite).unwrap()
+}
+
+fn seeded_hub_on(dir: &std::path::Path, n: u32, backend: Backend) -> Option<Hub> {
+    let hub = Hub::start_with(dir, "", backend)?;
     let out = hub.command(&[
         "demo",
         &n.to_string(),
@@ -38,7 +42,7 @@ fn seeded_hub(dir: &std::path::Path, n: u32) -> Hub {
         "2026-11-28",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    hub
+    Some(hub)
 }
 
 /// Takes a received request all the way to dispatched at this desk.
@@ -80,8 +84,19 @@ fn paid_received(store: &Store) -> Vec<String> {
 
 #[test]
 fn a_desk_enrols_pulls_works_offline_and_every_change_reaches_the_hub_once() {
+    enrol_pull_offline_push(Backend::Sqlite);
+}
+
+#[test]
+fn the_same_on_a_postgresql_hub() {
+    enrol_pull_offline_push(Backend::Postgres);
+}
+
+fn enrol_pull_offline_push(backend: Backend) {
     let tmp = TempDir::new().unwrap();
-    let mut hub = seeded_hub(&tmp.path().join("hub"), 60);
+    let Some(mut hub) = seeded_hub_on(&tmp.path().join("hub"), 60, backend) else {
+        return;
+    };
     let code = enroll_code(&hub, "TRT01");
     let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
     let admin = desk.sign_in("admin", PIN).unwrap();
@@ -247,8 +262,19 @@ fn a_desk_enrols_pulls_works_offline_and_every_change_reaches_the_hub_once() {
 
 #[test]
 fn the_hub_answers_bad_input_with_a_clear_4xx_and_changes_nothing() {
+    bad_input(Backend::Sqlite);
+}
+
+#[test]
+fn a_postgresql_hub_answers_bad_input_the_same_way() {
+    bad_input(Backend::Postgres);
+}
+
+fn bad_input(backend: Backend) {
     let tmp = TempDir::new().unwrap();
-    let hub = seeded_hub(&tmp.path().join("hub"), 10);
+    let Some(hub) = seeded_hub_on(&tmp.path().join("hub"), 10, backend) else {
+        return;
+    };
     let code = enroll_code(&hub, "TRT01");
     let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
     let admin = desk.sign_in("admin", PIN).unwrap();

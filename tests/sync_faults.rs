@@ -140,12 +140,81 @@ fn desk_work(store: &mut Store, rng: &mut Rng) {
     }
 }
 
+/// Reads the hub's tables directly, whichever database holds them.
+enum HubDb {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl HubDb {
+    fn open(hub: &Hub) -> HubDb {
+        match &hub.database {
+            None => HubDb::Sqlite(rusqlite::Connection::open(hub.dir.join("hub.sqlite")).unwrap()),
+            Some(url) => HubDb::Postgres(postgres::Client::connect(url, postgres::NoTls).unwrap()),
+        }
+    }
+
+    fn count(&mut self, sql: &str) -> i64 {
+        match self {
+            HubDb::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).unwrap(),
+            HubDb::Postgres(c) => c.query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+
+    fn strings(&mut self, sql: &str) -> BTreeSet<String> {
+        match self {
+            HubDb::Sqlite(c) => {
+                let mut stmt = c.prepare(sql).unwrap();
+                stmt.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            HubDb::Postgres(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+
+    fn pairs(&mut self, sql: &str) -> BTreeMap<String, String> {
+        match self {
+            HubDb::Sqlite(c) => {
+                let mut stmt = c.prepare(sql).unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            HubDb::Postgres(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        }
+    }
+}
+
 #[test]
 fn every_change_reaches_the_hub_exactly_once_through_hundreds_of_faults() {
+    exactly_once_under_faults(Backend::Sqlite);
+}
+
+#[test]
+fn every_change_reaches_a_postgresql_hub_exactly_once_through_hundreds_of_faults() {
+    exactly_once_under_faults(Backend::Postgres);
+}
+
+fn exactly_once_under_faults(backend: Backend) {
     let tmp = TempDir::new().unwrap();
     let hub_dir = tmp.path().join("hub");
     let desk_dir = tmp.path().join("desk");
-    let mut hub = Hub::start(&hub_dir, "");
+    let Some(mut hub) = Hub::start_with(&hub_dir, "", backend) else {
+        return;
+    };
     let out = hub.command(&["demo", "400", "--centers", "TRT01", "--today", "2026-11-28"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let code = stdout(&hub.command(&["enroll-code", "--center", "TRT01"]))
@@ -268,33 +337,17 @@ fn every_change_reaches_the_hub_exactly_once_through_hundreds_of_faults() {
         ),
         0
     );
-    let hub_db = rusqlite::Connection::open(hub_dir.join("hub.sqlite")).unwrap();
-    let hub_keys: BTreeSet<String> = {
-        let mut stmt = hub_db.prepare("SELECT key FROM effects").unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let mut hub_db = HubDb::open(&hub);
+    let hub_keys = hub_db.strings("SELECT key FROM effects");
     assert_eq!(
         desk_keys, hub_keys,
         "the hub's effects are the desk's changes"
     );
     // Each applied state change moved the hub's record exactly once.
-    let applied_changes: i64 = hub_db
-        .query_row(
-            "SELECT count(*) FROM effects WHERE outcome = 'applied' AND kind IN ('state_change', 'copy_printed')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let desk_moves: i64 = hub_db
-        .query_row(
-            "SELECT count(*) FROM history WHERE source = 'desk'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let applied_changes = hub_db.count(
+        "SELECT count(*) FROM effects WHERE outcome = 'applied' AND kind IN ('state_change', 'copy_printed')",
+    );
+    let desk_moves = hub_db.count("SELECT count(*) FROM history WHERE source = 'desk'");
     assert_eq!(applied_changes, desk_moves);
     let desk_changes = count(
         &desk,
@@ -303,15 +356,8 @@ fn every_change_reaches_the_hub_exactly_once_through_hundreds_of_faults() {
     assert_eq!(applied_changes, desk_changes);
 
     // Desk and hub agree on every request's state.
-    let hub_states: BTreeMap<String, String> = {
-        let mut stmt = hub_db
-            .prepare("SELECT tracking_code, state FROM requests WHERE center = 'TRT01'")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let hub_states =
+        hub_db.pairs("SELECT tracking_code, state FROM requests WHERE center = 'TRT01'");
     let desk_states: BTreeMap<String, String> = {
         let mut stmt = desk
             .connection()
@@ -331,7 +377,7 @@ fn every_change_reaches_the_hub_exactly_once_through_hundreds_of_faults() {
     assert!(desk.verify_audit_chain().unwrap().first_broken.is_none());
 
     say_loudly(&format!(
-        "sync fault injection: {} faults in {round} rounds ({:.0} s): {tally:?}; {} changes, each applied once",
+        "sync fault injection ({backend:?} hub): {} faults in {round} rounds ({:.0} s): {tally:?}; {} changes, each applied once",
         tally.faults(),
         started.elapsed().as_secs_f64(),
         desk_keys.len()

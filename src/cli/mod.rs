@@ -217,6 +217,9 @@ enum Command {
     /// The central hub, run by its operator (its own data directory: a
     /// `citizen-desk-hub` folder beside the desk's, or --data-dir DIR).
     Hub {
+        /// Keep the hub's data in PostgreSQL instead of the SQLite file.
+        #[arg(long, env = "CITIZEN_DESK_HUB_DATABASE", value_name = "postgres://…")]
+        database: Option<String>,
         #[command(subcommand)]
         command: HubCommand,
     },
@@ -576,12 +579,15 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             out.seal_report(&report, &catalog, trust_set.root_kid.as_deref());
             Ok(if report.valid { 0 } else { 1 })
         }
-        Command::Hub { command } => {
-            let hub_dir = match &cli.data_dir {
-                Some(d) => d.clone(),
-                None => store::default_data_dir()?.with_file_name("citizen-desk-hub"),
+        Command::Hub { database, command } => {
+            let backend = match database {
+                Some(url) => crate::sync::hub::HubBackend::Postgres(url),
+                None => crate::sync::hub::HubBackend::Sqlite(match &cli.data_dir {
+                    Some(d) => d.clone(),
+                    None => store::default_data_dir()?.with_file_name("citizen-desk-hub"),
+                }),
             };
-            hub_command(command, &hub_dir, out)
+            hub_command(command, &backend, out)
         }
         Command::Restore { file } => {
             let target = Store::path_in(&dir);
@@ -604,8 +610,12 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
 }
 
 /// The hub's commands: operator tools, in English, or `--json`.
-fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
-    use crate::sync::hub::{Faults, HubStore, serve};
+fn hub_command(
+    command: HubCommand,
+    backend: &crate::sync::hub::HubBackend,
+    out: &Out,
+) -> Result<u8> {
+    use crate::sync::hub::{Faults, serve};
     let hub_err = |e: crate::sync::hub::HubError| {
         Error::BadInput(Message::new("err-hub").arg("detail", e.to_string()))
     };
@@ -616,14 +626,14 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
                     .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?,
                 Err(_) => Faults::default(),
             };
-            serve(&listen, dir, faults.clone(), |addr| {
+            serve(&listen, backend, faults.clone(), |addr| {
                 // Tests and scripts read this line for the bound port.
                 let mut stdout = std::io::stdout();
                 let _ = writeln!(stdout, "citizen-desk hub listening on http://{addr}");
                 if !faults.is_empty() {
                     let _ = writeln!(stdout, "injecting faults: {faults:?}");
                 }
-                let _ = writeln!(stdout, "data: {}", dir.display());
+                let _ = writeln!(stdout, "data: {}", backend.describe());
                 let _ = stdout.flush();
             })
             .map_err(hub_err)?;
@@ -644,7 +654,7 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
                 return Err(Error::bad_input("err-bad-code"));
             }
             let today = today.unwrap_or_else(|| damascus_date(chrono::Utc::now()));
-            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             let n = hub
                 .seed_demo(requests, &centers, seed, today)
                 .map_err(hub_err)?;
@@ -652,7 +662,7 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
             Ok(0)
         }
         HubCommand::EnrollCode { center } => {
-            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             let code = hub.new_enroll_code(&center).map_err(hub_err)?;
             if out.json {
                 out.hub_json(serde_json::json!({ "center": center, "code": code }));
@@ -662,7 +672,7 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
             Ok(0)
         }
         HubCommand::Status => {
-            let hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             out.hub_status(&hub.status().map_err(hub_err)?);
             Ok(0)
         }
@@ -671,7 +681,7 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
             outcome,
         } => {
             let outcome = parse_state(&outcome)?;
-            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             let req = hub.post_report(&tracking_code, outcome).map_err(hub_err)?;
             out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
             Ok(0)
@@ -680,14 +690,14 @@ fn hub_command(command: HubCommand, dir: &Path, out: &Out) -> Result<u8> {
             tracking_code,
             reason,
         } => {
-            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             let req = hub.cancel(&tracking_code, &reason).map_err(hub_err)?;
             out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
             Ok(0)
         }
         HubCommand::PublishTrust { file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-            let mut hub = HubStore::open(dir).map_err(hub_err)?;
+            let mut hub = backend.open().map_err(hub_err)?;
             let version = hub.publish_trust(&text).map_err(hub_err)?;
             out.hub_line(&format!("trust list version {version} published"));
             Ok(0)

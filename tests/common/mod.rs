@@ -148,17 +148,74 @@ pub fn say_loudly(line: &str) {
 /// its data directory; restartable with other injected faults.
 pub struct Hub {
     pub dir: std::path::PathBuf,
+    /// The PostgreSQL database behind this hub, or None for SQLite in `dir`.
+    pub database: Option<String>,
     pub url: String,
     child: Option<std::process::Child>,
     port: u16,
+}
+
+/// Which storage the hub under test uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty PostgreSQL database for one hub, from the server named
+/// by `CITIZEN_DESK_TEST_POSTGRES` (an admin URL; `.ci/run` starts the
+/// server and sets it). Without it: a failure under CI, a loud skip
+/// elsewhere.
+pub fn fresh_postgres_database() -> Option<String> {
+    let Ok(admin_url) = std::env::var("CITIZEN_DESK_TEST_POSTGRES") else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CITIZEN_DESK_TEST_POSTGRES is not set: .ci/run must start PostgreSQL");
+        }
+        say_skipped(
+            "PostgreSQL hub test: set CITIZEN_DESK_TEST_POSTGRES=postgres://user:pass@host/db",
+        );
+        return None;
+    };
+    let mut client = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap_or_else(|e| {
+        panic!("cannot reach the test PostgreSQL at CITIZEN_DESK_TEST_POSTGRES: {e}")
+    });
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).unwrap();
+    let name = format!("hub_test_{}", hex::encode(bytes));
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    // Same server and credentials, the new database.
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(admin_url);
+    Some(format!("{base}/{name}"))
 }
 
 impl Hub {
     /// Starts a hub on a free port (port 0 the first time, the same port
     /// after a restart so desks keep their address).
     pub fn start(dir: &Path, faults: &str) -> Hub {
+        Hub::start_on(dir, faults, None)
+    }
+
+    /// A hub on the given backend; None when PostgreSQL is not available
+    /// here (and this is not CI).
+    pub fn start_with(dir: &Path, faults: &str, backend: Backend) -> Option<Hub> {
+        match backend {
+            Backend::Sqlite => Some(Hub::start_on(dir, faults, None)),
+            Backend::Postgres => {
+                let db = fresh_postgres_database()?;
+                Some(Hub::start_on(dir, faults, Some(db)))
+            }
+        }
+    }
+
+    pub fn start_on(dir: &Path, faults: &str, database: Option<String>) -> Hub {
         let mut hub = Hub {
             dir: dir.to_owned(),
+            database,
             url: String::new(),
             child: None,
             port: 0,
@@ -170,10 +227,13 @@ impl Hub {
     fn spawn(&mut self, faults: &str) {
         use std::io::BufRead;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
-        cmd.args(["hub", "--data-dir"])
-            .arg(&self.dir)
-            .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+        cmd.args(["hub", "--data-dir"]).arg(&self.dir);
+        if let Some(db) = &self.database {
+            cmd.args(["--database", db]);
+        }
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
             .env_remove("CITIZEN_DESK_DATA_DIR")
+            .env_remove("CITIZEN_DESK_HUB_DATABASE")
             .env("CITIZEN_DESK_HUB_FAULTS", faults)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -223,10 +283,13 @@ impl Hub {
     /// A hub command against this hub's data (status, demo, codes…).
     pub fn command(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
-        cmd.args(["hub", "--data-dir"])
-            .arg(&self.dir)
-            .args(args)
+        cmd.args(["hub", "--data-dir"]).arg(&self.dir);
+        if let Some(db) = &self.database {
+            cmd.args(["--database", db]);
+        }
+        cmd.args(args)
             .env_remove("CITIZEN_DESK_DATA_DIR")
+            .env_remove("CITIZEN_DESK_HUB_DATABASE")
             .env_remove("CITIZEN_DESK_LANG");
         cmd.output().unwrap()
     }
@@ -235,6 +298,13 @@ impl Hub {
 impl Drop for Hub {
     fn drop(&mut self) {
         self.kill();
+        // A test's PostgreSQL database goes with it (best effort).
+        if let (Some(db), Ok(admin)) = (&self.database, std::env::var("CITIZEN_DESK_TEST_POSTGRES"))
+            && let Some((_, name)) = db.rsplit_once('/')
+            && let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls)
+        {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
     }
 }
 

@@ -1,11 +1,15 @@
 //! The central hub (reference server): an HTTP server on top of a storage
 //! interface. `HubStore` is the embedded SQLite implementation.
 
+pub mod postgres;
+pub(crate) mod rules;
 pub mod server;
 pub mod store;
 
+pub use postgres::PgHubStore;
+pub use rules::{CenterStates, DeskStatus, HubStatus};
 pub use server::{Faults, serve};
-pub use store::{HubStatus, HubStore};
+pub use store::HubStore;
 
 use crate::sync::protocol::*;
 
@@ -82,4 +86,66 @@ pub trait HubStorage {
     /// The desk's center's requests changed after the cursor, in order.
     fn pull(&mut self, desk: &DeskAuth, req: &PullRequest) -> Result<PullResponse, HubError>;
     fn log(&mut self, event: &str, detail: &str) -> Result<(), HubError>;
+
+    // The operator's side.
+
+    /// A one-time enrolment code for a desk of `center`; only its hash is
+    /// kept.
+    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError>;
+    /// Seeds `n` new requests spread over `centers`, as citizens would
+    /// submit them online.
+    fn seed_demo(
+        &mut self,
+        n: u64,
+        centers: &[String],
+        seed: u64,
+        today: chrono::NaiveDate,
+    ) -> Result<u64, HubError>;
+    /// The post's report for a dispatched request: delivered or returned.
+    fn post_report(
+        &mut self,
+        tracking_code: &str,
+        outcome: crate::domain::State,
+    ) -> Result<crate::domain::Request, HubError>;
+    /// A cancellation decided centrally (say the citizen withdrew online).
+    fn cancel(
+        &mut self,
+        tracking_code: &str,
+        reason: &str,
+    ) -> Result<crate::domain::Request, HubError>;
+    /// Publishes a signed trust list for desks to pull; returns its version.
+    fn publish_trust(&mut self, document: &str) -> Result<i64, HubError>;
+    fn status(&mut self) -> Result<HubStatus, HubError>;
+}
+
+/// Where a hub keeps its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubBackend {
+    /// The embedded SQLite file in this directory.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database (`postgres://user:password@host/db`).
+    Postgres(String),
+}
+
+impl HubBackend {
+    pub fn open(&self) -> Result<Box<dyn HubStorage + Send>, HubError> {
+        Ok(match self {
+            HubBackend::Sqlite(dir) => Box::new(HubStore::open(dir)?),
+            HubBackend::Postgres(url) => Box::new(PgHubStore::connect(url)?),
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            HubBackend::Sqlite(dir) => format!("SQLite in {}", dir.display()),
+            // Never print the password.
+            HubBackend::Postgres(url) => {
+                let shown = match (url.find("://"), url.rfind('@')) {
+                    (Some(a), Some(b)) if b > a => format!("{}://…@{}", &url[..a], &url[b + 1..]),
+                    _ => url.clone(),
+                };
+                format!("PostgreSQL at {shown}")
+            }
+        }
+    }
 }

@@ -9,14 +9,13 @@
 //! Every refusal is a 4xx with an [`ErrorBody`] and changes nothing.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use super::{HubError, HubStorage, HubStore};
+use super::{HubBackend, HubError, HubStorage};
 use crate::sync::protocol::*;
 
 /// Faults the hub injects into its own work, for the fault-injection
@@ -81,12 +80,13 @@ const WORKERS: usize = 4;
 /// address (useful with port 0).
 pub fn serve(
     listen: &str,
-    dir: &Path,
+    backend: &HubBackend,
     faults: Faults,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), HubError> {
-    // Open once here so a bad directory is reported before listening.
-    drop(HubStore::open(dir)?);
+    // Open once here so a bad directory or database is reported before
+    // listening (and the schema is in place).
+    drop(backend.open()?);
     let server = Server::http(listen)
         .map_err(|e| HubError::Storage(format!("cannot listen on {listen}: {e}")))?;
     let addr = server
@@ -95,7 +95,6 @@ pub fn serve(
         .ok_or_else(|| HubError::Storage("not an IP listener".into()))?;
     on_ready(addr);
     let server = Arc::new(server);
-    let dir: PathBuf = dir.to_owned();
     // Without a fixed seed, each start of the hub rolls differently (a
     // restarted hub must not replay the same faults in the same order).
     let seed = if faults.seed != 0 {
@@ -108,10 +107,10 @@ pub fn serve(
     let mut handles = Vec::new();
     for worker in 0..WORKERS {
         let server = Arc::clone(&server);
-        let dir = dir.clone();
+        let backend = backend.clone();
         let faults = faults.clone();
         handles.push(std::thread::spawn(move || -> Result<(), HubError> {
-            let mut store = HubStore::open(&dir)?;
+            let mut store = backend.open()?;
             let mut dice =
                 Dice((seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(worker as u64 * 7919 + 1));
             loop {
@@ -119,7 +118,7 @@ pub fn serve(
                     Ok(r) => r,
                     Err(_) => continue,
                 };
-                handle(&mut store, request, &faults, &mut dice);
+                handle(store.as_mut(), request, &faults, &mut dice);
             }
         }));
     }
@@ -198,7 +197,7 @@ fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, HubError> 
     })
 }
 
-fn handle(store: &mut HubStore, mut request: Request, faults: &Faults, dice: &mut Dice) {
+fn handle(store: &mut dyn HubStorage, mut request: Request, faults: &Faults, dice: &mut Dice) {
     let path = request.url().split('?').next().unwrap_or("").to_owned();
     let method = request.method().clone();
     let syncing = path == "/v1/push" || path == "/v1/pull";

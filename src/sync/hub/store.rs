@@ -8,13 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
+use super::rules::*;
 use super::{DeskAuth, HubError, HubStorage};
-use crate::domain::{Action, Request, Stamp, State, next_state, post_outcome_allowed};
+use crate::domain::{Request, State};
 use crate::sync::protocol::*;
 
 const HUB_FILE: &str = "hub.sqlite";
@@ -97,61 +96,10 @@ pub struct HubStore {
     path: PathBuf,
 }
 
-/// What the hub recorded for a key: content hash, desk, outcome, hub
-/// state, reason.
-type EarlierEffect = (String, i64, String, Option<String>, Option<String>);
-
-fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-fn storage(e: impl std::fmt::Display) -> HubError {
-    HubError::Storage(e.to_string())
-}
-
 impl From<rusqlite::Error> for HubError {
     fn from(e: rusqlite::Error) -> HubError {
         HubError::Storage(e.to_string())
     }
-}
-
-/// Requests per center and state, what each desk last told the hub, and
-/// what the hub did with pushed changes.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct HubStatus {
-    pub requests: Vec<CenterStates>,
-    pub effects_applied: i64,
-    pub effects_rejected: i64,
-    pub unauthorised_attempts: i64,
-    pub desks: Vec<DeskStatus>,
-    pub batches: i64,
-    pub trust_version: i64,
-}
-
-#[derive(Debug, Serialize, PartialEq)]
-pub struct CenterStates {
-    pub center: String,
-    pub state: String,
-    pub count: i64,
-}
-
-#[derive(Debug, Serialize, PartialEq)]
-pub struct DeskStatus {
-    pub id: i64,
-    pub center: String,
-    pub desk: String,
-    pub last_seen: Option<String>,
-    pub audit_seq: Option<i64>,
-    pub audit_hash: Option<String>,
-    /// The desk once reported an audit head behind or beside one it had
-    /// reported before: its log was truncated or rewritten.
-    pub anchor_broken: bool,
-}
-
-fn rfc3339(t: i64) -> String {
-    DateTime::<Utc>::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn next_seq(tx: &Transaction<'_>) -> Result<i64, HubError> {
@@ -218,115 +166,6 @@ fn log_event(conn: &Connection, now: i64, event: &str, detail: &str) -> Result<(
     Ok(())
 }
 
-/// What one pushed change does to the hub's record: the result, and the
-/// request to save when it was applied.
-fn judge(
-    desk: &DeskAuth,
-    change: &PushChange,
-    req: Option<Request>,
-) -> (ChangeResult, Option<(Request, State)>) {
-    let result = |outcome, hub_state: Option<State>, reason: Option<String>| ChangeResult {
-        key: change.key.clone(),
-        outcome,
-        hub_state: hub_state.map(|s| s.as_str().to_owned()),
-        reason,
-    };
-    let reject = |hub_state: Option<State>, why: String| {
-        (result(Outcome::Rejected, hub_state, Some(why)), None)
-    };
-    if change.kind == "handover_batch" {
-        return (result(Outcome::Applied, None, None), None);
-    }
-    let Some(mut req) = req.filter(|r| r.center == desk.center) else {
-        return reject(
-            None,
-            format!(
-                "the hub has no request {} for center {}",
-                change.request_id.as_deref().unwrap_or("?"),
-                desk.center
-            ),
-        );
-    };
-    let hub_state = req.state;
-    let p = &change.payload;
-    let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    match change.kind.as_str() {
-        "copy_printed" => {
-            if matches!(
-                hub_state,
-                State::Printed
-                    | State::Enveloped
-                    | State::Dispatched
-                    | State::Delivered
-                    | State::Returned
-            ) {
-                req.printed_count += 1;
-                (
-                    result(Outcome::Applied, Some(hub_state), None),
-                    Some((req, hub_state)),
-                )
-            } else {
-                reject(
-                    Some(hub_state),
-                    format!("a copy of a request that is {hub_state}"),
-                )
-            }
-        }
-        "state_change" => {
-            let (Some(action), Some(from), Some(to)) = (
-                text("action").as_deref().and_then(Action::parse),
-                text("from").as_deref().and_then(State::parse),
-                text("to").as_deref().and_then(State::parse),
-            ) else {
-                return reject(
-                    Some(hub_state),
-                    "a state change needs action, from and to".into(),
-                );
-            };
-            if from != hub_state {
-                return reject(
-                    Some(hub_state),
-                    format!("stale: the desk saw {from}, the hub holds {hub_state}"),
-                );
-            }
-            let legal = next_state(from, action) == Some(to)
-                || (action == Action::Stamp && from == State::Verified && to == State::Approved);
-            if !legal {
-                return reject(
-                    Some(hub_state),
-                    format!("{action} cannot take {from} to {to}"),
-                );
-            }
-            let at = text("at")
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(Utc::now);
-            req.state = to;
-            req.updated_at = at;
-            match action {
-                Action::Verify => {
-                    req.document_number = text("document_number");
-                    req.content_digest = text("content_digest");
-                    req.verified_by = text("actor");
-                    req.verified_at = Some(at);
-                }
-                Action::Stamp => req.stamps.push(Stamp {
-                    supervisor: text("actor").unwrap_or_default(),
-                    stamped_at: at,
-                }),
-                Action::Print => req.printed_count += 1,
-                Action::Reject | Action::Cancel => req.reason = text("reason"),
-                _ => {}
-            }
-            (
-                result(Outcome::Applied, Some(to), None),
-                Some((req, hub_state)),
-            )
-        }
-        other => reject(Some(hub_state), format!("unknown change kind {other:?}")),
-    }
-}
-
 impl HubStore {
     pub fn path_in(dir: &Path) -> PathBuf {
         dir.join(HUB_FILE)
@@ -386,83 +225,6 @@ impl HubStore {
         &self.conn
     }
 
-    /// A one-time enrolment code for a desk of `center` (the operator hands
-    /// it to the center's admin). Only its hash is stored.
-    pub fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError> {
-        if !crate::store::valid_code(center) {
-            return Err(HubError::BadRequest(
-                "bad_center".into(),
-                format!("not a center code: {center:?}"),
-            ));
-        }
-        let mut bytes = [0u8; 10];
-        getrandom::fill(&mut bytes).map_err(storage)?;
-        // Crockford-style groups, easy to read aloud over the phone.
-        const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        let chars: String = bytes
-            .iter()
-            .flat_map(|b| [b >> 3, b & 7])
-            .take(16)
-            .map(|v| ALPHABET[v as usize % 32] as char)
-            .collect();
-        let code = format!(
-            "{}-{}-{}-{}",
-            &chars[0..4],
-            &chars[4..8],
-            &chars[8..12],
-            &chars[12..16]
-        );
-        let now = Utc::now().timestamp();
-        self.conn.execute(
-            "INSERT INTO enroll_codes (code_hash, center, created_at) VALUES (?1, ?2, ?3)",
-            params![sha256_hex(code.as_bytes()), center, now],
-        )?;
-        log_event(&self.conn, now, "enroll_code", center)?;
-        Ok(code)
-    }
-
-    /// Seeds `n` new requests spread over `centers`, as citizens would
-    /// submit them online.
-    pub fn seed_demo(
-        &mut self,
-        n: u64,
-        centers: &[String],
-        seed: u64,
-        today: chrono::NaiveDate,
-    ) -> Result<u64, HubError> {
-        let catalog = crate::domain::Catalog::builtin().map_err(storage)?;
-        let calendar = crate::domain::WorkCalendar::builtin().map_err(storage)?;
-        let midnight = crate::demo::damascus_midnight(today);
-        let base: u64 = self
-            .conn
-            .query_row("SELECT count(*) FROM requests", [], |r| r.get::<_, i64>(0))?
-            as u64;
-        let now = Utc::now().timestamp();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for i in 0..n {
-            let center = &centers[(i % centers.len() as u64) as usize];
-            let g = crate::demo::GenCtx {
-                catalog: &catalog,
-                calendar: &calendar,
-                center,
-                midnight,
-            };
-            // Indices continue after what is there, so codes stay unique.
-            let req = crate::demo::incoming_request(seed, 20_000_000 + base + i, n.max(4), &g);
-            save_request(&tx, &req, None, "submitted", None, now)?;
-        }
-        log_event(
-            &tx,
-            now,
-            "demo",
-            &format!("{n} requests for {}", centers.join(",")),
-        )?;
-        tx.commit()?;
-        Ok(n)
-    }
-
     /// Takes one request through `f` and saves it as a hub-side change
     /// (post reports, central cancellations).
     fn central_change(
@@ -500,42 +262,76 @@ impl HubStore {
         Ok(req)
     }
 
-    /// The post's report for a dispatched request: delivered or returned.
-    pub fn post_report(
+    pub fn request_state(&self, tracking_code: &str) -> Result<Option<State>, HubError> {
+        let s: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT state FROM requests WHERE tracking_code = ?1",
+                [tracking_code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(s.as_deref().and_then(State::parse))
+    }
+}
+
+impl HubStorage for HubStore {
+    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError> {
+        if !crate::store::valid_code(center) {
+            return Err(HubError::BadRequest(
+                "bad_center".into(),
+                format!("not a center code: {center:?}"),
+            ));
+        }
+        let code = new_code_text()?;
+        let now = Utc::now().timestamp();
+        self.conn.execute(
+            "INSERT INTO enroll_codes (code_hash, center, created_at) VALUES (?1, ?2, ?3)",
+            params![code_hash(&code), center, now],
+        )?;
+        log_event(&self.conn, now, "enroll_code", center)?;
+        Ok(code)
+    }
+
+    fn seed_demo(
         &mut self,
-        tracking_code: &str,
-        outcome: State,
-    ) -> Result<Request, HubError> {
-        self.central_change(tracking_code, "post", |req| {
-            if !post_outcome_allowed(req.state, outcome) {
-                return Err(HubError::Conflict(format!(
-                    "the post can report delivered or returned only for a dispatched request; this one is {}",
-                    req.state
-                )));
-            }
-            req.state = outcome;
-            Ok(())
-        })
+        n: u64,
+        centers: &[String],
+        seed: u64,
+        today: chrono::NaiveDate,
+    ) -> Result<u64, HubError> {
+        let existing: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))?;
+        let requests = demo_requests(n, centers, seed, today, existing as u64)?;
+        let now = Utc::now().timestamp();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for req in &requests {
+            save_request(&tx, req, None, "submitted", None, now)?;
+        }
+        log_event(
+            &tx,
+            now,
+            "demo",
+            &format!("{n} requests for {}", centers.join(",")),
+        )?;
+        tx.commit()?;
+        Ok(n)
     }
 
-    /// A cancellation decided centrally (say the citizen withdrew online).
-    pub fn cancel(&mut self, tracking_code: &str, reason: &str) -> Result<Request, HubError> {
+    fn post_report(&mut self, tracking_code: &str, outcome: State) -> Result<Request, HubError> {
+        self.central_change(tracking_code, "post", |req| apply_post_report(req, outcome))
+    }
+
+    fn cancel(&mut self, tracking_code: &str, reason: &str) -> Result<Request, HubError> {
         self.central_change(tracking_code, "central_cancel", |req| {
-            if !req.state.is_open() {
-                return Err(HubError::Conflict(format!(
-                    "the request is already {}",
-                    req.state
-                )));
-            }
-            req.state = State::Cancelled;
-            req.reason = Some(reason.to_owned());
-            Ok(())
+            apply_cancel(req, reason)
         })
     }
 
-    /// Publishes a signed trust list (the export document of a center's
-    /// root) for desks to pull.
-    pub fn publish_trust(&mut self, document: &str) -> Result<i64, HubError> {
+    fn publish_trust(&mut self, document: &str) -> Result<i64, HubError> {
         crate::seal::trust::open_file(document)
             .map_err(|e| HubError::BadRequest("bad_trust_list".into(), e.to_string()))?;
         let now = Utc::now().timestamp();
@@ -554,19 +350,7 @@ impl HubStore {
         Ok(version)
     }
 
-    pub fn request_state(&self, tracking_code: &str) -> Result<Option<State>, HubError> {
-        let s: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT state FROM requests WHERE tracking_code = ?1",
-                [tracking_code],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(s.as_deref().and_then(State::parse))
-    }
-
-    pub fn status(&self) -> Result<HubStatus, HubError> {
+    fn status(&mut self) -> Result<HubStatus, HubError> {
         let c = &self.conn;
         let mut stmt = c.prepare(
             "SELECT center, state, count(*) FROM requests GROUP BY center, state ORDER BY center, state",
@@ -607,9 +391,6 @@ impl HubStore {
             trust_version: count("SELECT coalesce(max(version), 0) FROM trust")?,
         })
     }
-}
-
-impl HubStorage for HubStore {
     fn enroll(&mut self, req: &EnrollRequest) -> Result<EnrollResponse, HubError> {
         if !crate::store::valid_code(&req.desk) {
             return Err(HubError::BadRequest(
@@ -621,7 +402,7 @@ impl HubStorage for HubStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let code_hash = sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes());
+        let code_hash = code_hash(&req.code);
         let center: Option<String> = tx
             .query_row(
                 "SELECT center FROM enroll_codes WHERE code_hash = ?1 AND used_at IS NULL",
