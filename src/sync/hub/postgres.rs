@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS effects (
     outcome      TEXT NOT NULL,
     hub_state    TEXT,
     reason       TEXT,
+    payload      TEXT NOT NULL,
     at           BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS history (
@@ -387,8 +388,8 @@ impl HubStorage for PgHubStore {
                 _ => "applied",
             };
             tx.execute(
-                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome, hub_state, reason, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome, hub_state, reason, payload, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[
                     &change.key,
                     &desk.id,
@@ -398,6 +399,7 @@ impl HubStorage for PgHubStore {
                     &outcome,
                     &result.hub_state,
                     &result.reason,
+                    &change.payload.to_string(),
                     &now,
                 ],
             )?;

@@ -50,6 +50,8 @@ CREATE TABLE desks (
     audit_hash    TEXT,
     anchor_broken INTEGER NOT NULL DEFAULT 0
 );
+-- Each pushed change with its payload: the hub's record of what desks
+-- did (sealed documents: number and seal hash; envelopes; hand-overs).
 CREATE TABLE effects (
     key          TEXT PRIMARY KEY,
     desk_id      INTEGER NOT NULL,
@@ -59,6 +61,7 @@ CREATE TABLE effects (
     outcome      TEXT NOT NULL,
     hub_state    TEXT,
     reason       TEXT,
+    payload      TEXT NOT NULL,
     at           INTEGER NOT NULL
 );
 CREATE TABLE history (
@@ -558,8 +561,8 @@ impl HubStorage for HubStore {
                 _ => "applied",
             };
             tx.prepare_cached(
-                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome, hub_state, reason, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome, hub_state, reason, payload, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 change.key,
@@ -570,6 +573,7 @@ impl HubStorage for HubStore {
                 outcome,
                 result.hub_state,
                 result.reason,
+                change.payload.to_string(),
                 now
             ])?;
             if result.outcome == Outcome::Rejected {

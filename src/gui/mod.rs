@@ -1,0 +1,665 @@
+//! The desk app: an Arabic-first iced GUI over the core library. One state
+//! struct, one message enum, a free function per page (Sniffnet's shape).
+//! Every rule — roles, the two-person rule, the lifecycle, the audit log —
+//! lives in the library; this only calls it and shows the answer.
+
+mod pages;
+mod rtl;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use iced::widget::{button, column, container, scrollable, text};
+use iced::{Color, Element, Font, Length, Subscription, Task};
+
+use citizen_desk::domain::{Request, State};
+use citizen_desk::i18n::{Lang, Message as Text, tr};
+use citizen_desk::seal::SealReport;
+use citizen_desk::store::{OutboxEntry, RequestRef, Session, Store, SyncStatus};
+
+/// Signed-in staff are signed out after this long without input.
+pub const IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
+
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub demo: bool,
+    pub lang: Lang,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// No store yet: set up a center, or open a demo.
+    FirstRun,
+    SignIn,
+    Home,
+    Request,
+    Outbox,
+    Verify,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flash {
+    Ok(String),
+    Err(String),
+}
+
+/// The verification checklist the clerk confirms before `verify`.
+pub const CHECKS: [&str; 4] = [
+    "gui-check-identity",
+    "gui-check-document",
+    "gui-check-data",
+    "gui-check-payment",
+];
+
+pub struct App {
+    pub store: Option<Store>,
+    pub data_dir: PathBuf,
+    pub lang: Lang,
+    pub page: Page,
+    pub session: Option<Session>,
+    pub demo: bool,
+    pub flash: Option<Flash>,
+    pub last_activity: Instant,
+    // First run.
+    pub init_center: String,
+    pub init_desk: String,
+    pub init_admin: String,
+    pub init_pin: String,
+    // Sign-in.
+    pub user: String,
+    pub pin: String,
+    // Lookup.
+    pub query: String,
+    pub results: Vec<Request>,
+    pub summary: Vec<(State, u64)>,
+    // The open request.
+    pub current: Option<Request>,
+    pub checks: [bool; 4],
+    pub reason: String,
+    pub sup_name: String,
+    pub sup_pin: String,
+    pub preview: Option<iced::widget::image::Handle>,
+    pub last_file: Option<PathBuf>,
+    // Outbox.
+    pub sync_status: Option<SyncStatus>,
+    pub pending: Vec<OutboxEntry>,
+    pub syncing: bool,
+    // Seal check.
+    pub seal_text: String,
+    pub seal_report: Option<SealReport>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    InitCenter(String),
+    InitDesk(String),
+    InitAdmin(String),
+    InitPin(String),
+    CreateStore,
+    OpenDemo,
+    UserChanged(String),
+    PinChanged(String),
+    PickUser(String),
+    SignIn,
+    SignOut,
+    ToggleLang,
+    Go(Page),
+    QueryChanged(String),
+    Search,
+    Open(String),
+    Check(usize, bool),
+    Verify,
+    ReasonChanged(String),
+    Reject,
+    SupNameChanged(String),
+    SupPinChanged(String),
+    Stamp,
+    Print,
+    Envelope,
+    SyncNow,
+    Synced(Result<String, String>),
+    SealTextChanged(String),
+    CheckSeal,
+    Tick(Instant),
+}
+
+impl App {
+    pub fn new(options: Options) -> Result<App, citizen_desk::Error> {
+        let store = match Store::open(&options.data_dir) {
+            Ok(store) => Some(store),
+            Err(citizen_desk::Error::NotInitialised(_)) if options.demo => {
+                Some(create_demo(&options.data_dir)?)
+            }
+            Err(citizen_desk::Error::NotInitialised(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let demo = match &store {
+            Some(s) => s.is_demo()?,
+            None => false,
+        };
+        Ok(App {
+            page: if store.is_some() {
+                Page::SignIn
+            } else {
+                Page::FirstRun
+            },
+            store,
+            data_dir: options.data_dir,
+            lang: options.lang,
+            session: None,
+            demo,
+            flash: None,
+            last_activity: Instant::now(),
+            init_center: String::new(),
+            init_desk: String::new(),
+            init_admin: "admin".into(),
+            init_pin: String::new(),
+            user: String::new(),
+            pin: String::new(),
+            query: String::new(),
+            results: Vec::new(),
+            summary: Vec::new(),
+            current: None,
+            checks: [false; 4],
+            reason: String::new(),
+            sup_name: String::new(),
+            sup_pin: String::new(),
+            preview: None,
+            last_file: None,
+            sync_status: None,
+            pending: Vec::new(),
+            syncing: false,
+            seal_text: String::new(),
+            seal_report: None,
+        })
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        tr(self.lang, id, &[])
+    }
+
+    fn fail(&mut self, err: citizen_desk::Error) {
+        self.flash = Some(Flash::Err(err.message().text(self.lang)));
+    }
+
+    fn ok(&mut self, message: Text) {
+        self.flash = Some(Flash::Ok(message.text(self.lang)));
+    }
+
+    pub fn title(&self) -> String {
+        self.t("gui-title")
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        if self.session.is_some() {
+            iced::time::every(Duration::from_secs(15)).map(Message::Tick)
+        } else {
+            Subscription::none()
+        }
+    }
+
+    /// Reloads the open request and the home lists after a change.
+    fn refresh(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        if let Some(current) = &self.current {
+            match store.show(session, &RequestRef::Id(current.id.clone())) {
+                Ok(r) => self.current = Some(r),
+                Err(e) => {
+                    self.flash = Some(Flash::Err(e.message().text(self.lang)));
+                }
+            }
+        }
+        self.summary = store.count_by_state().unwrap_or_default();
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        if !matches!(message, Message::Tick(_) | Message::Synced(_)) {
+            self.last_activity = Instant::now();
+        }
+        match message {
+            Message::InitCenter(v) => self.init_center = v.trim().to_ascii_uppercase(),
+            Message::InitDesk(v) => self.init_desk = v.trim().to_ascii_uppercase(),
+            Message::InitAdmin(v) => self.init_admin = v,
+            Message::InitPin(v) => self.init_pin = digits_only(&v),
+            Message::CreateStore => {
+                match Store::initialise(
+                    &self.data_dir,
+                    &self.init_center,
+                    &self.init_desk,
+                    &self.init_admin,
+                    &self.init_pin,
+                ) {
+                    Ok(store) => {
+                        self.store = Some(store);
+                        self.user = self.init_admin.clone();
+                        self.init_pin.clear();
+                        self.page = Page::SignIn;
+                        self.ok(Text::new("gui-store-created"));
+                    }
+                    Err(e) => self.fail(e),
+                }
+            }
+            Message::OpenDemo => match create_demo(&self.data_dir) {
+                Ok(store) => {
+                    self.store = Some(store);
+                    self.demo = true;
+                    self.page = Page::SignIn;
+                    self.flash = None;
+                }
+                Err(e) => self.fail(e),
+            },
+            Message::UserChanged(v) => self.user = v.trim().to_owned(),
+            Message::PinChanged(v) => self.pin = digits_only(&v),
+            Message::PickUser(name) => {
+                self.user = name;
+                return iced::widget::operation::focus(pages::sign_in::PIN_ID);
+            }
+            Message::SignIn => {
+                let Some(store) = self.store.as_mut() else {
+                    return Task::none();
+                };
+                let pin = std::mem::take(&mut self.pin);
+                match store.sign_in(&self.user, &pin) {
+                    Ok(session) => {
+                        self.session = Some(session);
+                        self.flash = None;
+                        self.page = Page::Home;
+                        self.refresh();
+                        return iced::widget::operation::focus(pages::home::QUERY_ID);
+                    }
+                    Err(e) => self.fail(e),
+                }
+            }
+            Message::SignOut => self.sign_out(None),
+            Message::ToggleLang => {
+                self.lang = if self.lang == Lang::Ar {
+                    Lang::En
+                } else {
+                    Lang::Ar
+                };
+            }
+            Message::Go(page) => {
+                self.flash = None;
+                self.page = page;
+                match page {
+                    Page::Outbox => self.load_outbox(),
+                    Page::Home => {
+                        self.current = None;
+                        self.refresh();
+                        return iced::widget::operation::focus(pages::home::QUERY_ID);
+                    }
+                    _ => {}
+                }
+            }
+            Message::QueryChanged(v) => self.query = v,
+            Message::Search => self.search(),
+            Message::Open(id) => {
+                let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref())
+                else {
+                    return Task::none();
+                };
+                match store.show(session, &RequestRef::Id(id)) {
+                    Ok(r) => {
+                        self.current = Some(r);
+                        self.checks = [false; 4];
+                        self.reason.clear();
+                        self.sup_name.clear();
+                        self.sup_pin.clear();
+                        self.preview = None;
+                        self.last_file = None;
+                        self.flash = None;
+                        self.page = Page::Request;
+                    }
+                    Err(e) => self.fail(e),
+                }
+            }
+            Message::Check(i, v) => {
+                if let Some(c) = self.checks.get_mut(i) {
+                    *c = v;
+                }
+            }
+            Message::Verify => self
+                .act(|store, session, r, _| store.verify(session, r).map(|_| "gui-done-verified")),
+            Message::ReasonChanged(v) => self.reason = v,
+            Message::Reject => {
+                let reason = self.reason.clone();
+                self.act(move |store, session, r, _| {
+                    store
+                        .reject(session, r, &reason)
+                        .map(|_| "gui-done-rejected")
+                });
+            }
+            Message::SupNameChanged(v) => self.sup_name = v.trim().to_owned(),
+            Message::SupPinChanged(v) => self.sup_pin = digits_only(&v),
+            Message::Stamp => self.stamp(),
+            Message::Print => self.print(),
+            Message::Envelope => self.envelope(),
+            Message::SyncNow => {
+                self.syncing = true;
+                let dir = self.data_dir.clone();
+                let lang = self.lang;
+                // A second connection, off the UI thread: the clerk keeps
+                // working while the hub answers (or does not).
+                return Task::perform(
+                    async move {
+                        let mut store = Store::open(&dir).map_err(|e| e.message().text(lang))?;
+                        citizen_desk::sync::client::sync_once(&mut store)
+                            .map(|r| {
+                                Text::new("done-synced")
+                                    .arg("applied", r.pushed.applied)
+                                    .arg("duplicate", r.pushed.duplicate)
+                                    .arg("rejected", r.pushed.rejected)
+                                    .arg("new", r.pulled.new)
+                                    .arg("updated", r.pulled.updated)
+                                    .arg("queued", r.queued)
+                                    .text(lang)
+                            })
+                            .map_err(|e| e.message().text(lang))
+                    },
+                    Message::Synced,
+                );
+            }
+            Message::Synced(result) => {
+                self.syncing = false;
+                self.flash = Some(match result {
+                    Ok(m) => Flash::Ok(m),
+                    Err(m) => Flash::Err(m),
+                });
+                self.load_outbox();
+            }
+            Message::SealTextChanged(v) => self.seal_text = v,
+            Message::CheckSeal => {
+                if let Some(store) = &self.store {
+                    let trust = store.trust_set();
+                    self.seal_report = trust.ok().map(|trust| {
+                        citizen_desk::seal::verify_seal(
+                            self.seal_text.trim(),
+                            &trust,
+                            store.catalog(),
+                            chrono::Utc::now().timestamp(),
+                            30 * 86_400,
+                        )
+                    });
+                }
+            }
+            Message::Tick(now) => {
+                if self.session.is_some() && now.duration_since(self.last_activity) > IDLE_LOCK {
+                    self.sign_out(Some("gui-locked-idle"));
+                }
+            }
+        }
+        Task::none()
+    }
+
+    fn sign_out(&mut self, why: Option<&str>) {
+        self.session = None;
+        self.current = None;
+        self.results.clear();
+        self.query.clear();
+        self.pin.clear();
+        self.sup_pin.clear();
+        self.preview = None;
+        self.page = if self.store.is_some() {
+            Page::SignIn
+        } else {
+            Page::FirstRun
+        };
+        self.flash = why.map(|id| Flash::Ok(self.t(id)));
+    }
+
+    fn search(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let q = self.query.trim();
+        if q.is_empty() {
+            return;
+        }
+        // A tracking code (RR…SY) or a national ID, in any digits.
+        let found = if q.chars().any(|c| c.is_ascii_alphabetic()) {
+            RequestRef::parse(q)
+                .and_then(|r| store.show(session, &r))
+                .map(|r| vec![r])
+        } else {
+            citizen_desk::domain::NationalId::parse(q)
+                .map_err(citizen_desk::Error::from)
+                .and_then(|id| store.lookup(session, &id))
+        };
+        match found {
+            Ok(list) => {
+                self.flash = None;
+                self.results = list;
+            }
+            Err(e) => {
+                self.results.clear();
+                self.fail(e);
+            }
+        }
+    }
+
+    /// Runs one action on the open request and shows its outcome.
+    fn act(
+        &mut self,
+        f: impl FnOnce(
+            &mut Store,
+            &Session,
+            &RequestRef,
+            &PathBuf,
+        ) -> citizen_desk::Result<&'static str>,
+    ) {
+        let (Some(store), Some(session), Some(current)) = (
+            self.store.as_mut(),
+            self.session.as_ref(),
+            self.current.as_ref(),
+        ) else {
+            return;
+        };
+        let reference = RequestRef::Id(current.id.clone());
+        match f(store, session, &reference, &self.data_dir) {
+            Ok(done) => {
+                self.flash = Some(Flash::Ok(self.t(done)));
+                self.refresh();
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn stamp(&mut self) {
+        let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+        self.act(move |store, _clerk, r, _| {
+            // The supervisor approves at this desk with their own PIN.
+            let supervisor = store.sign_in(&name, &pin)?;
+            let req = store.stamp(&supervisor, r, &pin)?;
+            Ok(if req.state == State::Approved {
+                "gui-done-approved"
+            } else {
+                "gui-done-stamped"
+            })
+        });
+    }
+
+    fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
+    }
+
+    fn print(&mut self) {
+        let dir = self.documents_dir();
+        let mut preview = None;
+        let mut written = None;
+        self.act(|store, session, r, _| {
+            std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
+            let doc = store.print_document(session, r, None, Default::default(), |pdf| {
+                let path = dir.join(format!("{}.pdf", r.as_str()));
+                std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
+                written = Some(path);
+                Ok(())
+            })?;
+            preview = doc.pages.first().map(preview_handle);
+            Ok("gui-done-printed")
+        });
+        if written.is_some() {
+            self.preview = preview;
+            self.last_file = written;
+        }
+    }
+
+    fn envelope(&mut self) {
+        let dir = self.documents_dir();
+        let mut written = None;
+        self.act(|store, session, r, _| {
+            std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
+            store.envelope(
+                session,
+                r,
+                citizen_desk::documents::labels::LabelFormat::Dl,
+                |pdf| {
+                    let path = dir.join(format!("{}-label.pdf", r.as_str()));
+                    std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
+                    written = Some(path);
+                    Ok(())
+                },
+            )?;
+            Ok("gui-done-enveloped")
+        });
+        if written.is_some() {
+            self.last_file = written;
+        }
+    }
+
+    fn load_outbox(&mut self) {
+        if let Some(store) = &self.store {
+            self.sync_status = store.sync_status().ok();
+            self.pending = store.outbox_pending(50).unwrap_or_default();
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let page: Element<'_, Message> = match self.page {
+            Page::FirstRun => pages::first_run::view(self),
+            Page::SignIn => pages::sign_in::view(self),
+            Page::Home => pages::home::view(self),
+            Page::Request => pages::request::view(self),
+            Page::Outbox => pages::outbox::view(self),
+            Page::Verify => pages::verify::view(self),
+        };
+        let mut body = column![].spacing(14).padding(20);
+        if self.session.is_some() {
+            body = body.push(pages::top_bar(self));
+        } else {
+            body = body.push(
+                rtl::row(
+                    self.lang,
+                    vec![
+                        rtl::line(self.lang, self.t("gui-title"), 22.0),
+                        button(text(self.t("gui-switch-language")))
+                            .on_press(Message::ToggleLang)
+                            .into(),
+                    ],
+                )
+                .align_y(iced::Alignment::Center),
+            );
+        }
+        if let Some(flash) = &self.flash {
+            let (msg, color) = match flash {
+                Flash::Ok(m) => (m.as_str(), Color::from_rgb8(0x1b, 0x6e, 0x3a)),
+                Flash::Err(m) => (m.as_str(), Color::from_rgb8(0xb0, 0x1c, 0x1c)),
+            };
+            let t = text(msg).size(16).color(color);
+            body = body.push(if self.lang == Lang::Ar {
+                container(t).align_right(Length::Fill)
+            } else {
+                container(t).align_left(Length::Fill)
+            });
+        }
+        body = body.push(page);
+        scrollable(body).into()
+    }
+}
+
+fn digits_only(v: &str) -> String {
+    // Arabic-Indic digits count too: a PIN typed on an Arabic keyboard.
+    v.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '٠'..='٩' => char::from_u32(c as u32 - 0x0660 + '0' as u32),
+            '۰'..='۹' => char::from_u32(c as u32 - 0x06F0 + '0' as u32),
+            _ => None,
+        })
+        .take(12)
+        .collect()
+}
+
+/// A demo store of 2,000 requests, made for today.
+fn create_demo(dir: &std::path::Path) -> citizen_desk::Result<Store> {
+    let today = citizen_desk::domain::calendar::damascus_date(chrono::Utc::now());
+    let (store, _) = citizen_desk::demo::create_demo(
+        dir,
+        &citizen_desk::demo::DemoOptions {
+            requests: 2_000,
+            seed: 1,
+            today,
+        },
+    )?;
+    Ok(store)
+}
+
+/// The page drawn as the PDF will print, small enough for the screen.
+fn preview_handle(page: &citizen_desk::documents::layout::Page) -> iced::widget::image::Handle {
+    let pixmap = citizen_desk::documents::preview::rasterize(page, 72.0);
+    iced::widget::image::Handle::from_rgba(pixmap.width(), pixmap.height(), pixmap.take())
+}
+
+/// The fonts the app draws with, bundled: Amiri covers Arabic and Latin;
+/// Noto Sans fills in what it lacks.
+const FONTS: [&[u8]; 4] = [
+    include_bytes!("../../fonts/Amiri-Regular.ttf"),
+    include_bytes!("../../fonts/Amiri-Bold.ttf"),
+    include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+];
+
+/// True when there is a screen to open a window on.
+pub fn has_display() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Opens the desk app; returns when its window closes.
+pub fn run(options: Options) -> Result<(), String> {
+    let lang = options.lang;
+    let app = App::new(options).map_err(|e| e.message().bilingual())?;
+    // iced boots the app from a shared closure; the app made above (so its
+    // errors are reported before any window opens) is handed over once.
+    let cell = std::sync::Mutex::new(Some(app));
+    let mut application = iced::application(
+        move || {
+            let app = cell
+                .lock()
+                .ok()
+                .and_then(|mut c| c.take())
+                .expect("the desk app boots once");
+            (app, Task::none())
+        },
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .default_font(Font::with_name("Amiri"))
+    .window_size((1100.0, 780.0));
+    for font in FONTS {
+        application = application.font(font);
+    }
+    application.run().map_err(|e| {
+        let m = tr(lang, "gui-window-failed", &[("detail", &e.to_string())]);
+        format!("{m}\n{e}")
+    })
+}

@@ -1,0 +1,110 @@
+//! Lookup: one field for a national ID (any digits, or a barcode scanner
+//! that types and presses Enter) or a tracking code; the results with
+//! service, state, payment, the SLA clock and the delivery place; and a
+//! small summary of the day.
+
+use chrono::Utc;
+use iced::widget::{Column, Id, button, column, container, text, text_input};
+use iced::{Color, Element, Length};
+
+use crate::gui::{App, Message, rtl};
+use citizen_desk::domain::{DeliveryPlace, Request};
+use citizen_desk::i18n::{Lang, tr};
+
+pub const QUERY_ID: &str = "lookup-query";
+
+fn service_name(app: &App, code: &str) -> String {
+    let store = app.store.as_ref();
+    match store.and_then(|s| s.catalog().service(code)) {
+        Some(s) if app.lang == Lang::Ar => s.name_ar.clone(),
+        Some(s) => s.name_en.clone(),
+        None => code.to_owned(),
+    }
+}
+
+fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
+    let now = Utc::now();
+    let due = r
+        .due_at
+        .with_timezone(&chrono_tz::Asia::Damascus)
+        .format("%d/%m/%Y %H:%M")
+        .to_string();
+    let overdue = r.is_overdue(now);
+    let due_text = text(if overdue {
+        format!("{} {due} — {}", app.t("gui-due"), app.t("gui-overdue"))
+    } else {
+        format!("{} {due}", app.t("gui-due"))
+    })
+    .size(15)
+    .color(if overdue {
+        Color::from_rgb8(0xb0, 0x1c, 0x1c)
+    } else {
+        Color::from_rgb8(0x33, 0x33, 0x33)
+    });
+    let place = match &r.delivery.place {
+        DeliveryPlace::Address { address } => address.clone(),
+        DeliveryPlace::Center { center } => center.clone(),
+    };
+    let paid = app.t(if r.payment.paid {
+        "gui-paid"
+    } else {
+        "gui-unpaid"
+    });
+    let line = rtl::row(
+        app.lang,
+        vec![
+            // Codes read left to right in both languages.
+            text(r.tracking_code.as_str()).size(16).into(),
+            text(service_name(app, &r.service)).size(16).into(),
+            text(tr(app.lang, r.state.label_id(), &[])).size(16).into(),
+            text(paid).size(15).into(),
+            due_text.into(),
+        ],
+    );
+    let detail = rtl::line(app.lang, format!("{} — {place}", r.name.full()), 14.0);
+    button(column![line, detail].spacing(4))
+        .width(Length::Fill)
+        .style(button::secondary)
+        .on_press(Message::Open(r.id.clone()))
+        .into()
+}
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let search = rtl::row(
+        app.lang,
+        vec![
+            text_input(&app.t("gui-lookup-placeholder"), &app.query)
+                .id(Id::new(QUERY_ID))
+                .on_input(Message::QueryChanged)
+                .on_submit(Message::Search)
+                .width(Length::Fixed(360.0))
+                .padding(8)
+                .into(),
+            button(text(app.t("gui-search")))
+                .on_press(Message::Search)
+                .into(),
+        ],
+    );
+    let mut list = Column::new().spacing(8);
+    for r in &app.results {
+        list = list.push(result_row(app, r));
+    }
+    if app.results.is_empty() && !app.query.trim().is_empty() {
+        list = list.push(rtl::line(app.lang, app.t("gui-no-results"), 16.0));
+    }
+    let summary: String = app
+        .summary
+        .iter()
+        .map(|(s, n)| format!("{}: {n}", tr(app.lang, s.label_id(), &[])))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    column![
+        rtl::line(app.lang, app.t("gui-lookup-title"), 20.0),
+        search,
+        container(list).width(Length::Fill),
+        rtl::line(app.lang, app.t("gui-today"), 16.0),
+        rtl::line(app.lang, summary, 14.0),
+    ]
+    .spacing(12)
+    .into()
+}

@@ -1,0 +1,179 @@
+//! One request: the citizen's data beside the document's, the clerk's
+//! verification checklist, reject with a reason, the supervisor's stamp
+//! (their own PIN, at this desk), print to PDF with the preview, and the
+//! envelope.
+
+use iced::widget::{Column, Id, button, checkbox, column, container, image, text, text_input};
+use iced::{Element, Length};
+
+use super::field;
+use crate::gui::{App, CHECKS, Message, Page, rtl};
+use citizen_desk::domain::{DeliveryPlace, State};
+use citizen_desk::i18n::{Lang, tr};
+
+pub const SUPERVISOR_ID: &str = "stamp-supervisor";
+pub const SUPERVISOR_PIN_ID: &str = "stamp-pin";
+pub const REASON_ID: &str = "reject-reason";
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let Some(r) = &app.current else {
+        return text("").into();
+    };
+    let lang = app.lang;
+    let catalog = app.store.as_ref().map(|s| s.catalog());
+    let service = catalog.and_then(|c| c.service(&r.service));
+    let service_name = match service {
+        Some(s) if lang == Lang::Ar => s.name_ar.clone(),
+        Some(s) => s.name_en.clone(),
+        None => r.service.clone(),
+    };
+    let place = match &r.delivery.place {
+        DeliveryPlace::Address { address } => address.clone(),
+        DeliveryPlace::Center { center } => center.clone(),
+    };
+
+    let mut citizen = Column::new().spacing(6).width(Length::FillPortion(1));
+    citizen = citizen
+        .push(rtl::line(lang, app.t("gui-citizen"), 18.0))
+        .push(field(app, app.t("gui-name"), r.name.full()))
+        .push(field(app, app.t("gui-mother"), r.name.mother.clone()))
+        .push(field(
+            app,
+            app.t("gui-national-id"),
+            r.national_id.as_str().to_owned(),
+        ))
+        .push(field(app, app.t("gui-phone"), r.delivery.phone.clone()))
+        .push(field(app, app.t("gui-delivery"), place));
+    let mut document = Column::new().spacing(6).width(Length::FillPortion(1));
+    document = document.push(rtl::line(lang, app.t("gui-document"), 18.0));
+    if let Some(s) = service {
+        for f in &s.fields {
+            let label = if lang == Lang::Ar {
+                f.label_ar.clone()
+            } else {
+                f.label_en.clone()
+            };
+            let value = r
+                .document
+                .get(&f.key)
+                .cloned()
+                .unwrap_or_else(|| "—".into());
+            document = document.push(field(app, label, value));
+        }
+    }
+
+    let header = rtl::line(
+        lang,
+        format!(
+            "{} — {} — {} ({}/{})",
+            r.tracking_code,
+            service_name,
+            tr(lang, r.state.label_id(), &[]),
+            r.stamps.len(),
+            r.stamps_required
+        ),
+        20.0,
+    );
+    let mut page = column![
+        button(text(format!(
+            "{} {}",
+            rtl::back_arrow(lang),
+            app.t("gui-back")
+        )))
+        .style(button::secondary)
+        .on_press(Message::Go(Page::Home)),
+        header,
+        rtl::row(lang, vec![citizen.into(), document.into()]),
+    ]
+    .spacing(14);
+
+    match r.state {
+        State::Received => {
+            page = page.push(rtl::line(lang, app.t("gui-checklist"), 18.0));
+            for (i, id) in CHECKS.iter().enumerate() {
+                page = page.push(rtl::side(
+                    lang,
+                    checkbox(app.checks[i])
+                        .label(app.t(id))
+                        .on_toggle(move |v| Message::Check(i, v)),
+                ));
+            }
+            let ready = app.checks.iter().all(|c| *c);
+            page = page.push(
+                button(text(app.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
+            );
+        }
+        State::Verified => {
+            page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
+            page = page.push(rtl::side(
+                lang,
+                text_input(&app.t("gui-supervisor"), &app.sup_name)
+                    .id(Id::new(SUPERVISOR_ID))
+                    .on_input(Message::SupNameChanged)
+                    .width(Length::Fixed(320.0))
+                    .padding(8),
+            ));
+            page = page.push(rtl::side(
+                lang,
+                text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+                    .id(Id::new(SUPERVISOR_PIN_ID))
+                    .secure(true)
+                    .on_input(Message::SupPinChanged)
+                    .on_submit(Message::Stamp)
+                    .width(Length::Fixed(320.0))
+                    .padding(8),
+            ));
+            page = page.push(rtl::side(
+                lang,
+                button(text(app.t("gui-stamp"))).on_press(Message::Stamp),
+            ));
+        }
+        State::Approved => {
+            page = page.push(rtl::side(
+                lang,
+                button(text(app.t("gui-print-pdf"))).on_press(Message::Print),
+            ));
+        }
+        State::Printed => {
+            page = page.push(rtl::side(
+                lang,
+                button(text(app.t("gui-envelope"))).on_press(Message::Envelope),
+            ));
+        }
+        _ => {}
+    }
+    if r.state.is_open() {
+        page = page.push(rtl::row(
+            lang,
+            vec![
+                text_input(&app.t("gui-reason"), &app.reason)
+                    .id(Id::new(REASON_ID))
+                    .on_input(Message::ReasonChanged)
+                    .width(Length::Fixed(420.0))
+                    .padding(8)
+                    .into(),
+                button(text(app.t("gui-reject")))
+                    .style(button::danger)
+                    .on_press_maybe((!app.reason.trim().is_empty()).then_some(Message::Reject))
+                    .into(),
+            ],
+        ));
+    }
+    if let Some(path) = &app.last_file {
+        page = page.push(rtl::line(
+            lang,
+            tr(
+                lang,
+                "gui-written-to",
+                &[("path", &path.display().to_string())],
+            ),
+            14.0,
+        ));
+    }
+    if let Some(handle) = &app.preview {
+        page = page.push(
+            container(image(handle.clone()).width(Length::Fixed(595.0))).center_x(Length::Fill),
+        );
+    }
+    page.into()
+}

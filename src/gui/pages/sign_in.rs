@@ -1,0 +1,59 @@
+//! Sign-in: user and PIN. A demo store shows its users and their PIN.
+
+use iced::widget::{Id, button, column, text, text_input};
+use iced::{Element, Length};
+
+use crate::gui::{App, Message, rtl};
+use citizen_desk::demo::{DEMO_PIN, DEMO_USERS};
+use citizen_desk::i18n::tr;
+
+pub const USER_ID: &str = "sign-in-user";
+pub const PIN_ID: &str = "sign-in-pin";
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let mut page = column![
+        rtl::line(app.lang, app.t("gui-sign-in-title"), 20.0),
+        rtl::side(
+            app.lang,
+            text_input(&app.t("gui-user"), &app.user)
+                .id(Id::new(USER_ID))
+                .on_input(Message::UserChanged)
+                .on_submit(Message::SignIn)
+                .width(Length::Fixed(320.0))
+                .padding(8)
+        ),
+        rtl::side(
+            app.lang,
+            text_input(&app.t("gui-pin"), &app.pin)
+                .id(Id::new(PIN_ID))
+                .secure(true)
+                .on_input(Message::PinChanged)
+                .on_submit(Message::SignIn)
+                .width(Length::Fixed(320.0))
+                .padding(8)
+        ),
+        rtl::side(
+            app.lang,
+            button(text(app.t("gui-sign-in"))).on_press(Message::SignIn)
+        ),
+    ]
+    .spacing(10);
+    if app.demo {
+        page = page.push(rtl::line(
+            app.lang,
+            tr(app.lang, "gui-demo-users", &[("pin", DEMO_PIN)]),
+            16.0,
+        ));
+        for (name, role) in DEMO_USERS {
+            page = page.push(
+                button(text(format!(
+                    "{name} — {}",
+                    tr(app.lang, role.label_id(), &[])
+                )))
+                .style(button::secondary)
+                .on_press(Message::PickUser(name.to_owned())),
+            );
+        }
+    }
+    page.into()
+}

@@ -1,0 +1,320 @@
+//! The desk app driven headless with iced_test on a real demo store:
+//! sign in → lookup (Arabic-Indic digits, Enter like a barcode scanner) →
+//! verify with the checklist → a supervisor's stamp with their own PIN →
+//! print to PDF → envelope → the outbox shows it; and the refusals.
+
+use std::borrow::Cow;
+
+use iced::keyboard::{Key, key::Named};
+use iced_test::{Simulator, selector};
+
+use super::*;
+use citizen_desk::store::RequestRef;
+
+fn settings() -> iced::Settings {
+    iced::Settings {
+        fonts: FONTS.iter().map(|f| Cow::Borrowed(*f)).collect(),
+        default_font: Font::with_name("Amiri"),
+        ..iced::Settings::default()
+    }
+}
+
+fn demo_app(lang: Lang) -> (tempfile::TempDir, App) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let app = App::new(Options {
+        data_dir: dir.path().to_owned(),
+        demo: true,
+        lang,
+    })
+    .unwrap();
+    (dir, app)
+}
+
+/// Renders the app, lets `act` use it like a person would, then feeds the
+/// messages that produced back to the app.
+fn interact(app: &mut App, act: impl FnOnce(&mut Simulator<'_, Message>)) {
+    let messages: Vec<Message> = {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+        act(&mut ui);
+        ui.into_messages().collect()
+    };
+    for m in messages {
+        let _ = app.update(m);
+    }
+}
+
+/// Types into a field one key at a time, the app updating after each key
+/// as it does on screen (a simulator shows the value it was built with).
+fn type_into(app: &mut App, id: &'static str, text: &str) {
+    for c in text.chars() {
+        interact(app, |ui| {
+            ui.click(selector::id(id)).expect("the field is on screen");
+            let _ = ui.typewrite(&c.to_string());
+        });
+    }
+}
+
+fn press_enter(app: &mut App, id: &'static str) {
+    interact(app, |ui| {
+        ui.click(selector::id(id)).expect("the field is on screen");
+        let _ = ui.tap_key(Key::Named(Named::Enter));
+    });
+}
+
+fn sign_in(app: &mut App, user: &'static str, pin: &'static str) {
+    app.user.clear();
+    type_into(app, pages::sign_in::USER_ID, user);
+    type_into(app, pages::sign_in::PIN_ID, pin);
+    press_enter(app, pages::sign_in::PIN_ID);
+}
+
+fn query_one(app: &App, sql: &str) -> String {
+    app.store
+        .as_ref()
+        .unwrap()
+        .connection()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+fn state_of(app: &App, tracking: &str) -> State {
+    let s: String = app
+        .store
+        .as_ref()
+        .unwrap()
+        .connection()
+        .query_row(
+            "SELECT state FROM requests WHERE tracking_code = ?1",
+            [tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    State::parse(&s).unwrap()
+}
+
+fn flash_text(app: &App) -> String {
+    match &app.flash {
+        Some(Flash::Ok(m)) | Some(Flash::Err(m)) => m.clone(),
+        None => String::new(),
+    }
+}
+
+fn to_arabic_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| char::from_u32(0x0660 + d))
+                .unwrap_or(c)
+        })
+        .collect()
+}
+
+#[test]
+fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    assert_eq!(app.page, Page::SignIn);
+
+    // A wrong PIN is refused, in words.
+    sign_in(&mut app, "clerk1", "000000");
+    assert!(app.session.is_none());
+    assert!(
+        flash_text(&app).contains("Wrong PIN"),
+        "{}",
+        flash_text(&app)
+    );
+    sign_in(&mut app, "clerk1", "123456");
+    assert_eq!(app.page, Page::Home);
+    assert!(app.session.is_some());
+
+    // Lookup with Arabic-Indic digits and Enter, as a scanner would.
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let nid = query_one(
+        &app,
+        &format!("SELECT national_id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    type_into(&mut app, pages::home::QUERY_ID, &to_arabic_digits(&nid));
+    press_enter(&mut app, pages::home::QUERY_ID);
+    assert!(app.results.iter().any(|r| r.tracking_code == tracking));
+    interact(&mut app, |ui| {
+        ui.click(tracking.as_str()).expect("the request is listed");
+    });
+    assert_eq!(app.page, Page::Request);
+
+    // Verify needs the whole checklist.
+    interact(&mut app, |ui| {
+        let _ = ui.click("Verify");
+    });
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Received,
+        "not before the checklist"
+    );
+    interact(&mut app, |ui| {
+        for id in CHECKS {
+            ui.click(tr(Lang::En, id, &[]).as_str()).unwrap();
+        }
+    });
+    interact(&mut app, |ui| {
+        ui.click("Verify").unwrap();
+    });
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+
+    // The supervisor stamps at this desk with their own PIN; a wrong PIN
+    // is refused.
+    let stamp = |app: &mut App, name: &'static str, pin: &'static str| {
+        type_into(app, pages::request::SUPERVISOR_ID, name);
+        type_into(app, pages::request::SUPERVISOR_PIN_ID, pin);
+        interact(app, |ui| {
+            ui.click("Approve with my stamp").unwrap();
+        });
+    };
+    stamp(&mut app, "supervisor1", "999999");
+    assert!(
+        flash_text(&app).contains("Wrong PIN"),
+        "{}",
+        flash_text(&app)
+    );
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+    app.sup_name.clear();
+    stamp(&mut app, "supervisor1", "123456");
+    if state_of(&app, &tracking) == State::Verified {
+        app.sup_name.clear();
+        stamp(&mut app, "supervisor2", "123456");
+    }
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Approved,
+        "{}",
+        flash_text(&app)
+    );
+
+    // Print to PDF: the file, the preview, the state.
+    interact(&mut app, |ui| {
+        ui.click("Print the sealed original to PDF").unwrap();
+    });
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Printed,
+        "{}",
+        flash_text(&app)
+    );
+    let pdf = app.last_file.clone().expect("a PDF was written");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    assert!(app.preview.is_some());
+
+    interact(&mut app, |ui| {
+        ui.click("Put in the envelope (print the label)").unwrap();
+    });
+    assert_eq!(state_of(&app, &tracking), State::Enveloped);
+
+    // The outbox lists what this desk did, waiting for the hub.
+    interact(&mut app, |ui| {
+        ui.click("Outbox").unwrap();
+    });
+    assert_eq!(app.page, Page::Outbox);
+    let status = app.sync_status.clone().unwrap();
+    assert!(status.queued >= 4, "{status:?}");
+    let id = app.current.as_ref().map(|r| r.id.clone());
+    assert!(id.is_none() || app.pending.iter().any(|e| e.request_id == id));
+    let first = &app.pending[0];
+    let shown = format!(
+        "#{}  {}  {}  {}",
+        first.seq,
+        first.created_at,
+        first.kind,
+        first.request_id.as_deref().unwrap_or("")
+    );
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(ui.find(shown.as_str()).is_ok(), "the outbox lists {shown}");
+}
+
+#[test]
+fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "supervisor1", "123456");
+    assert!(app.session.is_some());
+
+    // An unpaid approved request cannot be printed.
+    let unpaid = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 0 ORDER BY tracking_code LIMIT 1",
+    );
+    let nid = query_one(
+        &app,
+        &format!("SELECT national_id FROM requests WHERE tracking_code = '{unpaid}'"),
+    );
+    type_into(&mut app, pages::home::QUERY_ID, &nid);
+    press_enter(&mut app, pages::home::QUERY_ID);
+    interact(&mut app, |ui| {
+        ui.click(unpaid.as_str()).unwrap();
+    });
+    interact(&mut app, |ui| {
+        ui.click("Print the sealed original to PDF").unwrap();
+    });
+    assert_eq!(state_of(&app, &unpaid), State::Approved);
+    assert!(
+        flash_text(&app).contains("not paid"),
+        "{}",
+        flash_text(&app)
+    );
+
+    // A supervisor who verified a request cannot also stamp it.
+    let received = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let store = app.store.as_mut().unwrap();
+    let session = app.session.clone().unwrap();
+    store
+        .verify(&session, &RequestRef::parse(&received).unwrap())
+        .unwrap();
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{received}'"),
+    );
+    let _ = app.update(Message::Open(id));
+    app.sup_name = "supervisor1".into();
+    app.sup_pin = "123456".into();
+    interact(&mut app, |ui| {
+        ui.click("Approve with my stamp").unwrap();
+    });
+    assert_eq!(state_of(&app, &received), State::Verified);
+    assert!(
+        flash_text(&app).contains("Two-person rule"),
+        "{}",
+        flash_text(&app)
+    );
+}
+
+#[test]
+fn the_app_switches_language_at_runtime_and_locks_when_idle() {
+    let (_dir, mut app) = demo_app(Lang::Ar);
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 1400.0), app.view());
+        assert!(ui.find("تسجيل الدخول").is_ok(), "Arabic first");
+        // The demo sign-in screen shows the demo users.
+        assert!(ui.find("clerk1 — موظف الواجهة").is_ok());
+    }
+    interact(&mut app, |ui| {
+        ui.click("English").unwrap();
+    });
+    assert_eq!(app.lang, Lang::En);
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 1400.0), app.view());
+        assert!(ui.find("Sign in").is_ok());
+    }
+    // Picking a demo user fills the name.
+    interact(&mut app, |ui| {
+        ui.click("clerk1 — clerk").unwrap();
+    });
+    assert_eq!(app.user, "clerk1");
+    sign_in(&mut app, "clerk1", "123456");
+    assert!(app.session.is_some());
+    let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+    let _ = app.update(Message::Tick(later));
+    assert!(app.session.is_none());
+    assert_eq!(app.page, Page::SignIn);
+}
