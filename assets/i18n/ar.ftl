@@ -259,3 +259,4 @@ gui-sync-now = زامِن الآن
 gui-syncing = جارٍ المزامنة…
 gui-verify-title = التحقق من ختم وثيقة
 gui-check-seal = تحقّق
+gui-worklist = طلبات جديدة تنتظر، الأكثر إلحاحاً أولاً

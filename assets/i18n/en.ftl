@@ -260,3 +260,4 @@ gui-sync-now = Sync now
 gui-syncing = Syncing…
 gui-verify-title = Check a document's seal
 gui-check-seal = Check
+gui-worklist = New requests waiting, most urgent first

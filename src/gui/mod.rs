@@ -100,6 +100,8 @@ pub enum Message {
     CreateStore,
     OpenDemo,
     UserChanged(String),
+    /// Enter in the user field: on to the PIN.
+    UserEntered,
     PinChanged(String),
     PickUser(String),
     SignIn,
@@ -193,10 +195,14 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
+        let keys = iced::keyboard::listen().filter_map(shortcut);
         if self.session.is_some() {
-            iced::time::every(Duration::from_secs(15)).map(Message::Tick)
+            Subscription::batch([
+                iced::time::every(Duration::from_secs(15)).map(Message::Tick),
+                keys,
+            ])
         } else {
-            Subscription::none()
+            keys
         }
     }
 
@@ -253,6 +259,9 @@ impl App {
                 Err(e) => self.fail(e),
             },
             Message::UserChanged(v) => self.user = v.trim().to_owned(),
+            Message::UserEntered => {
+                return iced::widget::operation::focus(pages::sign_in::PIN_ID);
+            }
             Message::PinChanged(v) => self.pin = digits_only(&v),
             Message::PickUser(name) => {
                 self.user = name;
@@ -269,12 +278,16 @@ impl App {
                         self.flash = None;
                         self.page = Page::Home;
                         self.refresh();
+                        self.load_worklist();
                         return iced::widget::operation::focus(pages::home::QUERY_ID);
                     }
                     Err(e) => self.fail(e),
                 }
             }
-            Message::SignOut => self.sign_out(None),
+            Message::SignOut => {
+                self.sign_out(None);
+                return iced::widget::operation::focus(pages::sign_in::USER_ID);
+            }
             Message::ToggleLang => {
                 self.lang = if self.lang == Lang::Ar {
                     Lang::En
@@ -283,6 +296,9 @@ impl App {
                 };
             }
             Message::Go(page) => {
+                if self.session.is_none() {
+                    return Task::none();
+                }
                 self.flash = None;
                 self.page = page;
                 match page {
@@ -290,6 +306,9 @@ impl App {
                     Page::Home => {
                         self.current = None;
                         self.refresh();
+                        if self.query.trim().is_empty() {
+                            self.load_worklist();
+                        }
                         return iced::widget::operation::focus(pages::home::QUERY_ID);
                     }
                     _ => {}
@@ -411,6 +430,22 @@ impl App {
         self.flash = why.map(|id| Flash::Ok(self.t(id)));
     }
 
+    /// New requests waiting at the desk, most urgent first (before any
+    /// search).
+    fn load_worklist(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let filter = citizen_desk::store::RequestFilter {
+            state: Some(State::Received),
+            overdue: false,
+            limit: 12,
+        };
+        if let Ok(list) = store.list(session, &filter) {
+            self.results = list;
+        }
+    }
+
     fn search(&mut self) {
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
             return;
@@ -429,7 +464,14 @@ impl App {
                 .map_err(citizen_desk::Error::from)
                 .and_then(|id| store.lookup(session, &id))
         };
+        let by_code = q.chars().any(|c| c.is_ascii_alphabetic());
         match found {
+            Ok(list) if by_code && list.len() == 1 => {
+                // A scanned envelope or receipt code goes straight to it.
+                self.results = list;
+                let id = self.results[0].id.clone();
+                let _ = self.update(Message::Open(id));
+            }
             Ok(list) => {
                 self.flash = None;
                 self.results = list;
@@ -580,6 +622,26 @@ impl App {
     }
 }
 
+/// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F9 language,
+/// Escape back to the lookup (keys a text field did not take).
+fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
+    use iced::keyboard::{Event, Key, key::Named};
+    let Event::KeyPressed {
+        key: Key::Named(named),
+        ..
+    } = event
+    else {
+        return None;
+    };
+    match named {
+        Named::F2 | Named::Escape => Some(Message::Go(Page::Home)),
+        Named::F3 => Some(Message::Go(Page::Outbox)),
+        Named::F4 => Some(Message::Go(Page::Verify)),
+        Named::F9 => Some(Message::ToggleLang),
+        _ => None,
+    }
+}
+
 fn digits_only(v: &str) -> String {
     // Arabic-Indic digits count too: a PIN typed on an Arabic keyboard.
     v.chars()
@@ -646,7 +708,8 @@ pub fn run(options: Options) -> Result<(), String> {
                 .ok()
                 .and_then(|mut c| c.take())
                 .expect("the desk app boots once");
-            (app, Task::none())
+            // Keyboard-first: the user field has the focus at start.
+            (app, iced::widget::operation::focus(pages::sign_in::USER_ID))
         },
         App::update,
         App::view,

@@ -24,7 +24,12 @@ pub fn line<'a>(
     content: impl text::IntoFragment<'a>,
     size: f32,
 ) -> Element<'a, Message> {
-    let t = text(content).size(size);
+    // Amiri's marks reach far above and below the line: a tall line box
+    // keeps them inside what the renderer redraws (else stray marks stay
+    // on screen after the page changes).
+    let t = text(content)
+        .size(size)
+        .line_height(text::LineHeight::Relative(1.9));
     if lang == Lang::Ar {
         container(t).align_right(Length::Fill).into()
     } else {

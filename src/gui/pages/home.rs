@@ -62,7 +62,7 @@ fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
         ],
     );
     let detail = rtl::line(app.lang, format!("{} — {place}", r.name.full()), 14.0);
-    button(column![line, detail].spacing(4))
+    button(column![rtl::side(app.lang, line), detail].spacing(4))
         .width(Length::Fill)
         .style(button::secondary)
         .on_press(Message::Open(r.id.clone()))
@@ -89,6 +89,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
     for r in &app.results {
         list = list.push(result_row(app, r));
     }
+    if app.query.trim().is_empty() && !app.results.is_empty() {
+        list = Column::new()
+            .spacing(8)
+            .push(rtl::line(app.lang, app.t("gui-worklist"), 17.0))
+            .extend(app.results.iter().map(|r| result_row(app, r)));
+    }
     if app.results.is_empty() && !app.query.trim().is_empty() {
         list = list.push(rtl::line(app.lang, app.t("gui-no-results"), 16.0));
     }
@@ -100,7 +106,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .join(" · ");
     column![
         rtl::line(app.lang, app.t("gui-lookup-title"), 20.0),
-        search,
+        rtl::side(app.lang, search),
         container(list).width(Length::Fill),
         rtl::line(app.lang, app.t("gui-today"), 16.0),
         rtl::line(app.lang, summary, 14.0),

@@ -53,11 +53,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
             } else {
                 f.label_en.clone()
             };
-            let value = r
-                .document
-                .get(&f.key)
-                .cloned()
-                .unwrap_or_else(|| "—".into());
+            // ISO dates are shown dd/MM/yyyy, as on the printed document.
+            let value = match r.document.get(&f.key) {
+                Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_else(|_| v.clone()),
+                None => "—".into(),
+            };
             document = document.push(field(app, label, value));
         }
     }
@@ -75,13 +77,16 @@ pub fn view(app: &App) -> Element<'_, Message> {
         20.0,
     );
     let mut page = column![
-        button(text(format!(
-            "{} {}",
-            rtl::back_arrow(lang),
-            app.t("gui-back")
-        )))
-        .style(button::secondary)
-        .on_press(Message::Go(Page::Home)),
+        rtl::side(
+            lang,
+            button(text(format!(
+                "{} {}",
+                rtl::back_arrow(lang),
+                app.t("gui-back")
+            )))
+            .style(button::secondary)
+            .on_press(Message::Go(Page::Home))
+        ),
         header,
         rtl::row(lang, vec![citizen.into(), document.into()]),
     ]
@@ -99,9 +104,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 ));
             }
             let ready = app.checks.iter().all(|c| *c);
-            page = page.push(
+            page = page.push(rtl::side(
+                lang,
                 button(text(app.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
-            );
+            ));
         }
         State::Verified => {
             page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
@@ -143,20 +149,23 @@ pub fn view(app: &App) -> Element<'_, Message> {
         _ => {}
     }
     if r.state.is_open() {
-        page = page.push(rtl::row(
+        page = page.push(rtl::side(
             lang,
-            vec![
-                text_input(&app.t("gui-reason"), &app.reason)
-                    .id(Id::new(REASON_ID))
-                    .on_input(Message::ReasonChanged)
-                    .width(Length::Fixed(420.0))
-                    .padding(8)
-                    .into(),
-                button(text(app.t("gui-reject")))
-                    .style(button::danger)
-                    .on_press_maybe((!app.reason.trim().is_empty()).then_some(Message::Reject))
-                    .into(),
-            ],
+            rtl::row(
+                lang,
+                vec![
+                    text_input(&app.t("gui-reason"), &app.reason)
+                        .id(Id::new(REASON_ID))
+                        .on_input(Message::ReasonChanged)
+                        .width(Length::Fixed(420.0))
+                        .padding(8)
+                        .into(),
+                    button(text(app.t("gui-reject")))
+                        .style(button::danger)
+                        .on_press_maybe((!app.reason.trim().is_empty()).then_some(Message::Reject))
+                        .into(),
+                ],
+            ),
         ));
     }
     if let Some(path) = &app.last_file {

@@ -18,7 +18,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             text_input(&app.t("gui-user"), &app.user)
                 .id(Id::new(USER_ID))
                 .on_input(Message::UserChanged)
-                .on_submit(Message::SignIn)
+                .on_submit(Message::UserEntered)
                 .width(Length::Fixed(320.0))
                 .padding(8)
         ),
@@ -45,14 +45,15 @@ pub fn view(app: &App) -> Element<'_, Message> {
             16.0,
         ));
         for (name, role) in DEMO_USERS {
-            page = page.push(
+            page = page.push(rtl::side(
+                app.lang,
                 button(text(format!(
                     "{name} — {}",
                     tr(app.lang, role.label_id(), &[])
                 )))
                 .style(button::secondary)
                 .on_press(Message::PickUser(name.to_owned())),
-            );
+            ));
         }
     }
     page.into()
