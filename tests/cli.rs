@@ -478,3 +478,32 @@ fn a_killed_demo_leaves_a_consistent_store() {
     let out = cli(dir.path(), &["audit", "verify"], None, None);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
+
+#[test]
+fn the_desk_app_without_a_screen_says_so_and_exits_3() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
+    cmd.arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("CITIZEN_DESK_DATA_DIR");
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("no screen to open the desk window"), "{err}");
+    assert!(err.contains("لا توجد شاشة"), "{err}");
+    // A display that cannot be opened is a sentence too, never a panic.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("DISPLAY", ":4242")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("CITIZEN_DESK_DATA_DIR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("could not be opened"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

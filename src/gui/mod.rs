@@ -696,7 +696,6 @@ pub fn has_display() -> bool {
 
 /// Opens the desk app; returns when its window closes.
 pub fn run(options: Options) -> Result<(), String> {
-    let lang = options.lang;
     let app = App::new(options).map_err(|e| e.message().bilingual())?;
     // iced boots the app from a shared closure; the app made above (so its
     // errors are reported before any window opens) is handed over once.
@@ -721,8 +720,24 @@ pub fn run(options: Options) -> Result<(), String> {
     for font in FONTS {
         application = application.font(font);
     }
-    application.run().map_err(|e| {
-        let m = tr(lang, "gui-window-failed", &[("detail", &e.to_string())]);
-        format!("{m}\n{e}")
-    })
+    // winit panics when the display named in DISPLAY cannot be opened:
+    // staff get a sentence, not a backtrace.
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| application.run()));
+    std::panic::set_hook(quiet);
+    let detail = match outcome {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown failure".into()),
+    };
+    Err(format!(
+        "{}\n{}",
+        tr(Lang::Ar, "gui-window-failed", &[("detail", &detail)]),
+        tr(Lang::En, "gui-window-failed", &[("detail", &detail)])
+    ))
 }
