@@ -166,9 +166,49 @@ fn shape_run(text: &str, rtl: bool, font: FontId, size: f32, out: &mut Vec<Glyph
     }
 }
 
+type ShapeKey = (String, u32, bool, bool);
+
+/// Shaped lines by (text, size, bold, base direction). Most of a document
+/// is the same from one citizen to the next (captions, the certifying
+/// sentence, the verify hint, and every candidate line wrapping tries), so
+/// a batch of documents shapes each of those once.
+fn shape_cache() -> &'static std::sync::Mutex<std::collections::HashMap<ShapeKey, ShapedLine>> {
+    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<ShapeKey, ShapedLine>>> =
+        OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+const SHAPE_CACHE_LIMIT: usize = 20_000;
+
+/// Forgets every shaped line (benchmarks measure from a cold cache).
+pub fn clear_shape_cache() {
+    if let Ok(mut cache) = shape_cache().lock() {
+        cache.clear();
+    }
+}
+
 /// Shapes one line of a paragraph whose base direction is right-to-left
 /// (`rtl_base`) or left-to-right.
 pub fn shape_line(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLine {
+    let key = (text.to_owned(), size.to_bits(), bold, rtl_base);
+    if let Ok(cache) = shape_cache().lock()
+        && let Some(line) = cache.get(&key)
+    {
+        return line.clone();
+    }
+    let line = shape_line_uncached(text, size, bold, rtl_base);
+    if let Ok(mut cache) = shape_cache().lock() {
+        // Bounded: names and numbers differ per document; start afresh
+        // rather than grow without end.
+        if cache.len() >= SHAPE_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, line.clone());
+    }
+    line
+}
+
+fn shape_line_uncached(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLine {
     let font = if bold {
         FontId::ArabicBold
     } else {
@@ -275,6 +315,20 @@ mod tests {
         assert!(visual.contains("TRT01-D01-0000042"), "{visual}");
         // The Latin part comes first (leftmost) on a right-to-left line.
         assert!(visual.starts_with("TRT01"), "{visual}");
+    }
+
+    #[test]
+    fn a_cached_line_is_the_line_shaped_afresh() {
+        let text = "تشهد مديرية الشؤون المدنية بأن المواطن Ahmad 123";
+        let first = shape_line(text, 11.0, true, true);
+        let again = shape_line(text, 11.0, true, true);
+        assert_eq!(first, again);
+        assert_eq!(first, shape_line_uncached(text, 11.0, true, true));
+        assert_ne!(
+            first,
+            shape_line(text, 12.0, true, true),
+            "the size is part of the key"
+        );
     }
 
     #[test]
