@@ -37,6 +37,7 @@ pub enum Page {
     Request,
     Outbox,
     Verify,
+    Settings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +87,8 @@ pub struct App {
     pub sync_status: Option<SyncStatus>,
     pub pending: Vec<OutboxEntry>,
     pub syncing: bool,
+    /// Digits on printed documents (a setting).
+    pub arabic_digits: bool,
     // Seal check.
     pub seal_text: String,
     pub seal_report: Option<SealReport>,
@@ -124,6 +127,8 @@ pub enum Message {
     Synced(Result<String, String>),
     SealTextChanged(String),
     CheckSeal,
+    ArabicDigits(bool),
+    BackupNow,
     Tick(Instant),
 }
 
@@ -173,6 +178,7 @@ impl App {
             sync_status: None,
             pending: Vec::new(),
             syncing: false,
+            arabic_digits: false,
             seal_text: String::new(),
             seal_report: None,
         })
@@ -390,6 +396,8 @@ impl App {
                 });
                 self.load_outbox();
             }
+            Message::ArabicDigits(v) => self.arabic_digits = v,
+            Message::BackupNow => self.backup_now(),
             Message::SealTextChanged(v) => self.seal_text = v,
             Message::CheckSeal => {
                 if let Some(store) = &self.store {
@@ -530,11 +538,16 @@ impl App {
 
     fn print(&mut self) {
         let dir = self.documents_dir();
+        let digits = if self.arabic_digits {
+            citizen_desk::documents::render::Digits::ArabicIndic
+        } else {
+            citizen_desk::documents::render::Digits::Latin
+        };
         let mut preview = None;
         let mut written = None;
         self.act(|store, session, r, _| {
             std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
-            let doc = store.print_document(session, r, None, Default::default(), |pdf| {
+            let doc = store.print_document(session, r, None, digits, |pdf| {
                 let path = dir.join(format!("{}.pdf", r.as_str()));
                 std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
                 written = Some(path);
@@ -572,6 +585,30 @@ impl App {
         }
     }
 
+    /// An online backup into `backups/` beside the store (the library
+    /// allows it to admins only, and says so to anyone else).
+    fn backup_now(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let dir = self.data_dir.join("backups");
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let path = dir.join(format!("desk-{stamp}.sqlite3"));
+        let result = std::fs::create_dir_all(&dir)
+            .map_err(|e| citizen_desk::Error::io(&dir, e))
+            .and_then(|_| store.backup_to(session, &path));
+        match result {
+            Ok(()) => {
+                self.flash = Some(Flash::Ok(tr(
+                    self.lang,
+                    "done-backup",
+                    &[("path", &path.display().to_string())],
+                )))
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
     fn load_outbox(&mut self) {
         if let Some(store) = &self.store {
             self.sync_status = store.sync_status().ok();
@@ -587,6 +624,7 @@ impl App {
             Page::Request => pages::request::view(self),
             Page::Outbox => pages::outbox::view(self),
             Page::Verify => pages::verify::view(self),
+            Page::Settings => pages::settings::view(self),
         };
         let mut body = column![].spacing(14).padding(20);
         if self.session.is_some() {
@@ -622,7 +660,8 @@ impl App {
     }
 }
 
-/// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F9 language,
+/// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,
+/// F9 language,
 /// Escape back to the lookup (keys a text field did not take).
 fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     use iced::keyboard::{Event, Key, key::Named};
@@ -637,6 +676,7 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F2 | Named::Escape => Some(Message::Go(Page::Home)),
         Named::F3 => Some(Message::Go(Page::Outbox)),
         Named::F4 => Some(Message::Go(Page::Verify)),
+        Named::F5 => Some(Message::Go(Page::Settings)),
         Named::F9 => Some(Message::ToggleLang),
         _ => None,
     }

@@ -318,3 +318,35 @@ fn the_app_switches_language_at_runtime_and_locks_when_idle() {
     assert!(app.session.is_none());
     assert_eq!(app.page, Page::SignIn);
 }
+
+#[test]
+fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
+    let (dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    interact(&mut app, |ui| {
+        ui.click("Settings").unwrap();
+    });
+    assert_eq!(app.page, Page::Settings);
+    interact(&mut app, |ui| {
+        ui.click("Back up now").unwrap();
+    });
+    assert!(flash_text(&app).contains("may not"), "{}", flash_text(&app));
+    interact(&mut app, |ui| {
+        ui.click("Sign out").unwrap();
+    });
+    sign_in(&mut app, "admin", "123456");
+    let _ = app.update(Message::Go(Page::Settings));
+    interact(&mut app, |ui| {
+        ui.click("Back up now").unwrap();
+    });
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .collect();
+    assert_eq!(backups.len(), 1, "{}", flash_text(&app));
+    // The digits setting is switched from the page (print uses it).
+    interact(&mut app, |ui| {
+        ui.click("Print documents with Arabic-Indic digits (٠-٩)")
+            .unwrap();
+    });
+    assert!(app.arabic_digits);
+}

@@ -4,6 +4,7 @@ pub mod first_run;
 pub mod home;
 pub mod outbox;
 pub mod request;
+pub mod settings;
 pub mod sign_in;
 pub mod verify;
 
@@ -35,6 +36,7 @@ pub fn top_bar(app: &App) -> Element<'_, Message> {
             nav("gui-nav-lookup", Page::Home).into(),
             nav("gui-nav-outbox", Page::Outbox).into(),
             nav("gui-nav-verify", Page::Verify).into(),
+            nav("gui-nav-settings", Page::Settings).into(),
             button(text(app.t("gui-switch-language")))
                 .on_press(Message::ToggleLang)
                 .into(),

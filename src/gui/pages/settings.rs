@@ -1,0 +1,47 @@
+//! Settings: language, the digits printed on documents, where the data
+//! lives, the hub this desk syncs with, and a backup now (admins).
+
+use iced::Element;
+use iced::widget::{button, checkbox, column, text};
+
+use crate::gui::{App, Message, rtl};
+use citizen_desk::i18n::tr;
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let lang = app.lang;
+    let hub = app
+        .store
+        .as_ref()
+        .and_then(|s| s.hub_link().ok().flatten())
+        .map(|l| l.url)
+        .unwrap_or_else(|| app.t("label-not-enrolled"));
+    column![
+        rtl::line(lang, app.t("gui-settings-title"), 20.0),
+        rtl::side(
+            lang,
+            button(text(app.t("gui-switch-language"))).on_press(Message::ToggleLang)
+        ),
+        rtl::side(
+            lang,
+            checkbox(app.arabic_digits)
+                .label(app.t("gui-arabic-digits"))
+                .on_toggle(Message::ArabicDigits)
+        ),
+        rtl::line(
+            lang,
+            tr(
+                lang,
+                "gui-data-location",
+                &[("path", &app.data_dir.display().to_string())]
+            ),
+            16.0
+        ),
+        rtl::line(lang, tr(lang, "gui-hub-address", &[("hub", &hub)]), 16.0),
+        rtl::side(
+            lang,
+            button(text(app.t("gui-backup-now"))).on_press(Message::BackupNow)
+        ),
+    ]
+    .spacing(12)
+    .into()
+}
