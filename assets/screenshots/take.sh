@@ -55,6 +55,8 @@ for lang in ar en; do
   shot "$lang-5-outbox"
   xdotool key F4
   shot "$lang-6-check-seal"
+  xdotool key F5
+  shot "$lang-7-settings"
   kill "$app"; wait "$app" 2>/dev/null || true
   app=
 done
