@@ -218,7 +218,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
     // The preview the desk shows is the same page: its QR reads back the
     // same seal, and it matches poppler's rendering of the PDF pixel for
     // pixel, but for anti-aliasing at glyph edges.
-    let preview = preview_png(&pages, 150.0);
+    let preview = preview_png(&pages, 150.0).unwrap();
     assert_eq!(qr::decode_image(&preview).unwrap(), vec![seal.text.clone()]);
     let poppler = image::load_from_memory(&png).unwrap().to_luma8();
     let share = raster_difference(&preview, &poppler);
@@ -244,7 +244,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         digits: Digits::ArabicIndic,
     })
     .unwrap();
-    let other = raster_difference(&preview_png(&draft, 150.0), &poppler);
+    let other = raster_difference(&preview_png(&draft, 150.0).unwrap(), &poppler);
     assert!(
         other > 0.05,
         "a different page measured {:.2}%",

@@ -266,3 +266,4 @@ gui-arabic-digits = اطبع الوثائق بالأرقام العربية ال
 gui-data-location = بيانات المكتب: { $path }
 gui-hub-address = المخدّم المركزي: { $hub } (يسجّل المدير المكتب بالأمر "citizen-desk enroll")
 gui-backup-now = انسخ احتياطياً الآن
+err-preview = كُتبت الوثيقة، لكن تعذّر رسم معاينتها: { $detail }

@@ -267,3 +267,4 @@ gui-arabic-digits = Print documents with Arabic-Indic digits (٠-٩)
 gui-data-location = The desk's data: { $path }
 gui-hub-address = Hub: { $hub } (an admin enrols the desk with "citizen-desk enroll")
 gui-backup-now = Back up now
+err-preview = The document was written, but its preview could not be drawn: { $detail }

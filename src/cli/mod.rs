@@ -941,7 +941,10 @@ fn with_store(
             let doc = store.render_document(&session, &reference, digits)?;
             write_file(&file, &doc.pdf)?;
             if let Some(png) = preview {
-                let image = crate::documents::preview::preview_png(&doc.pages, 150.0);
+                let image =
+                    crate::documents::preview::preview_png(&doc.pages, 150.0).map_err(|e| {
+                        Error::BadInput(Message::new("err-preview").arg("detail", e.to_string()))
+                    })?;
                 write_file(&png, &image)?;
             }
             out.done(

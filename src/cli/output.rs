@@ -629,17 +629,7 @@ impl Out {
             print_json(serde_json::to_value(report).unwrap_or_default());
             return;
         }
-        say!(
-            "{}",
-            Message::new("done-synced")
-                .arg("applied", report.pushed.applied)
-                .arg("duplicate", report.pushed.duplicate)
-                .arg("rejected", report.pushed.rejected)
-                .arg("new", report.pulled.new)
-                .arg("updated", report.pulled.updated)
-                .arg("queued", report.queued)
-                .text(self.lang)
-        );
+        say!("{}", report.message().text(self.lang));
     }
 
     pub fn sync_event(&self, event: &crate::sync::client::SyncEvent) {

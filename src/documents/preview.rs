@@ -54,13 +54,22 @@ fn grey_paint(level: f32) -> Paint<'static> {
     paint
 }
 
+/// The preview could not be made: the page at that resolution is larger
+/// than an image can be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the preview would be {width}×{height} pixels, too large to draw")]
+pub struct PreviewTooLarge {
+    pub width: u32,
+    pub height: u32,
+}
+
 /// Draws one page at `dpi` dots per inch on white.
-pub fn rasterize(page: &Page, dpi: f32) -> Pixmap {
+pub fn rasterize(page: &Page, dpi: f32) -> Result<Pixmap, PreviewTooLarge> {
     let px_per_mm = dpi / MM_PER_INCH;
     let px_per_pt = px_per_mm / PT_PER_MM;
     let width = (page.width * px_per_mm).round().max(1.0) as u32;
     let height = (page.height * px_per_mm).round().max(1.0) as u32;
-    let mut pixmap = Pixmap::new(width, height).expect("a page has a size");
+    let mut pixmap = Pixmap::new(width, height).ok_or(PreviewTooLarge { width, height })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     // Everything is laid out in millimetres; one transform maps to pixels.
     let page_tf = Transform::from_scale(px_per_mm, px_per_mm);
@@ -165,18 +174,22 @@ pub fn rasterize(page: &Page, dpi: f32) -> Pixmap {
             }
         }
     }
-    pixmap
+    Ok(pixmap)
 }
 
 /// Pages one under the other, with a grey gap between them, as a PNG: what
 /// `render --preview` writes.
-pub fn preview_png(pages: &[Page], dpi: f32) -> Vec<u8> {
-    let rendered: Vec<Pixmap> = pages.iter().map(|p| rasterize(p, dpi)).collect();
+pub fn preview_png(pages: &[Page], dpi: f32) -> Result<Vec<u8>, PreviewTooLarge> {
+    let rendered: Vec<Pixmap> = pages
+        .iter()
+        .map(|p| rasterize(p, dpi))
+        .collect::<Result<_, _>>()?;
     let gap = (dpi / 10.0).round() as u32;
     let width = rendered.iter().map(Pixmap::width).max().unwrap_or(1);
     let height =
         rendered.iter().map(Pixmap::height).sum::<u32>() + gap * (rendered.len().max(1) as u32 - 1);
-    let mut sheet = Pixmap::new(width, height.max(1)).expect("non-empty preview");
+    let height = height.max(1);
+    let mut sheet = Pixmap::new(width, height).ok_or(PreviewTooLarge { width, height })?;
     sheet.fill(tiny_skia::Color::from_rgba8(160, 160, 160, 255));
     let mut top = 0;
     for page in &rendered {
@@ -190,7 +203,7 @@ pub fn preview_png(pages: &[Page], dpi: f32) -> Vec<u8> {
         );
         top += page.height() + gap;
     }
-    encode_png(&sheet)
+    Ok(encode_png(&sheet))
 }
 
 /// The pixmap as an opaque greyscale PNG (documents are black on white).

@@ -373,16 +373,7 @@ impl App {
                     async move {
                         let mut store = Store::open(&dir).map_err(|e| e.message().text(lang))?;
                         citizen_desk::sync::client::sync_once(&mut store)
-                            .map(|r| {
-                                Text::new("done-synced")
-                                    .arg("applied", r.pushed.applied)
-                                    .arg("duplicate", r.pushed.duplicate)
-                                    .arg("rejected", r.pushed.rejected)
-                                    .arg("new", r.pulled.new)
-                                    .arg("updated", r.pulled.updated)
-                                    .arg("queued", r.queued)
-                                    .text(lang)
-                            })
+                            .map(|r| r.message().text(lang))
                             .map_err(|e| e.message().text(lang))
                     },
                     Message::Synced,
@@ -553,7 +544,7 @@ impl App {
                 written = Some(path);
                 Ok(())
             })?;
-            preview = doc.pages.first().map(preview_handle);
+            preview = doc.pages.first().and_then(preview_handle);
             Ok("gui-done-printed")
         });
         if written.is_some() {
@@ -710,9 +701,15 @@ fn create_demo(dir: &std::path::Path) -> citizen_desk::Result<Store> {
 }
 
 /// The page drawn as the PDF will print, small enough for the screen.
-fn preview_handle(page: &citizen_desk::documents::layout::Page) -> iced::widget::image::Handle {
-    let pixmap = citizen_desk::documents::preview::rasterize(page, 72.0);
-    iced::widget::image::Handle::from_rgba(pixmap.width(), pixmap.height(), pixmap.take())
+fn preview_handle(
+    page: &citizen_desk::documents::layout::Page,
+) -> Option<iced::widget::image::Handle> {
+    let pixmap = citizen_desk::documents::preview::rasterize(page, 72.0).ok()?;
+    Some(iced::widget::image::Handle::from_rgba(
+        pixmap.width(),
+        pixmap.height(),
+        pixmap.take(),
+    ))
 }
 
 /// The fonts the app draws with, bundled: Amiri covers Arabic and Latin;

@@ -176,16 +176,10 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The hash of the newest row (what a push to the hub carries).
+    /// The hash of the newest row (the genesis hash for an empty log).
     pub fn audit_head(&self) -> Result<String> {
         Ok(self
-            .conn
-            .query_row(
-                "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| GENESIS_HASH.to_owned()))
+            .audit_anchor()?
+            .map_or_else(|| GENESIS_HASH.to_owned(), |head| head.hash))
     }
 }

@@ -147,6 +147,19 @@ pub struct SyncReport {
     pub queued: u64,
 }
 
+impl SyncReport {
+    /// What a pass did, in words (the command line and the desk app).
+    pub fn message(&self) -> crate::i18n::Message {
+        crate::i18n::Message::new("done-synced")
+            .arg("applied", self.pushed.applied)
+            .arg("duplicate", self.pushed.duplicate)
+            .arg("rejected", self.pushed.rejected)
+            .arg("new", self.pulled.new)
+            .arg("updated", self.pulled.updated)
+            .arg("queued", self.queued)
+    }
+}
+
 /// One full pass: push everything queued, then pull every new page.
 /// The outcome is recorded for the outbox screen either way.
 pub fn sync_once(store: &mut Store) -> Result<SyncReport> {

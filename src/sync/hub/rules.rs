@@ -230,6 +230,12 @@ pub(crate) fn demo_requests(
     today: chrono::NaiveDate,
     existing: u64,
 ) -> Result<Vec<Request>, HubError> {
+    if centers.is_empty() {
+        return Err(HubError::BadRequest(
+            "bad_center".into(),
+            "name at least one center".into(),
+        ));
+    }
     let catalog = crate::domain::Catalog::builtin().map_err(storage)?;
     let calendar = crate::domain::WorkCalendar::builtin().map_err(storage)?;
     let midnight = crate::demo::damascus_midnight(today);

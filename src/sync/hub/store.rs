@@ -264,18 +264,6 @@ impl HubStore {
         tx.commit()?;
         Ok(req)
     }
-
-    pub fn request_state(&self, tracking_code: &str) -> Result<Option<State>, HubError> {
-        let s: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT state FROM requests WHERE tracking_code = ?1",
-                [tracking_code],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(s.as_deref().and_then(State::parse))
-    }
 }
 
 impl HubStorage for HubStore {
