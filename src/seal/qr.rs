@@ -73,49 +73,22 @@ const MASKS: [MaskPattern; 8] = [
 ];
 
 /// The ISO 18004 (7.8.3) mask penalty: runs of five or more, 2x2 blocks,
-/// finder-like 1:1:3:1:1 patterns, and the dark/light balance.
+/// finder-like 1:1:3:1:1 patterns, and the dark/light balance. Evaluated
+/// for all eight masks of every seal, so it is on the printing hot path:
+/// rows and columns are scanned as contiguous lines, and the finder-like
+/// pattern with a sliding bit window instead of comparing module by module.
 fn penalty(dark: &[bool], n: usize) -> u32 {
-    let at = |x: usize, y: usize, by_column: bool| {
-        if by_column {
-            dark[x * n + y]
-        } else {
-            dark[y * n + x]
-        }
-    };
-    let mut score = 0u32;
-    for by_column in [false, true] {
-        for y in 0..n {
-            // Rule 1: runs of the same colour.
-            let mut run = 1;
-            for x in 1..n {
-                if at(x, y, by_column) == at(x - 1, y, by_column) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score += 3 + (run - 5);
-                    }
-                    run = 1;
-                }
-            }
-            if run >= 5 {
-                score += 3 + (run - 5);
-            }
-            // Rule 3: dark-light-dark-dark-dark-light-dark with four light
-            // modules on one side (off the symbol counts as light).
-            let light = |x: isize| x < 0 || x >= n as isize || !at(x as usize, y, by_column);
-            for x in 0..n as isize - 6 {
-                let core = [true, false, true, true, true, false, true];
-                if core
-                    .iter()
-                    .enumerate()
-                    .all(|(i, &d)| d != light(x + i as isize))
-                    && ((1..=4).all(|k| light(x - k)) || (7..=10).all(|k| light(x + k)))
-                {
-                    score += 40;
-                }
-            }
+    let mut columns = vec![false; n * n];
+    for y in 0..n {
+        for x in 0..n {
+            columns[x * n + y] = dark[y * n + x];
         }
     }
+    let mut score: u32 = [dark, &columns[..]]
+        .iter()
+        .flat_map(|grid| grid.chunks_exact(n))
+        .map(line_penalty)
+        .sum();
     // Rule 2: 2x2 blocks of one colour.
     for y in 0..n - 1 {
         for x in 0..n - 1 {
@@ -132,6 +105,44 @@ fn penalty(dark: &[bool], n: usize) -> u32 {
     let dark_count = dark.iter().filter(|&&d| d).count();
     let percent = dark_count * 100 / (n * n);
     score + 10 * (percent.abs_diff(50) / 5) as u32
+}
+
+/// Rules 1 and 3 along one row or column.
+fn line_penalty(line: &[bool]) -> u32 {
+    let n = line.len();
+    let mut score: u32 = 0;
+    // Rule 1: runs of five or more of the same colour score 3 + (run - 5).
+    let mut run: u32 = 1;
+    for i in 1..n {
+        if line[i] == line[i - 1] {
+            run += 1;
+        } else {
+            if run >= 5 {
+                score += run - 2;
+            }
+            run = 1;
+        }
+    }
+    if run >= 5 {
+        score += run - 2;
+    }
+    // Rule 3: dark-light-dark-dark-dark-light-dark with four light modules
+    // on at least one side; off the symbol counts as light. The line is
+    // padded with four light modules at each end and read through a 15-bit
+    // window holding modules x-4 ..= x+10 for a pattern starting at x.
+    const CORE: u32 = 0b101_1101;
+    let mut window: u32 = 0;
+    for p in 0..n + 8 {
+        let bit = (4..n + 4).contains(&p) && line[p - 4];
+        window = ((window << 1) | bit as u32) & 0x7FFF;
+        if p >= 14
+            && (window >> 4) & 0x7F == CORE
+            && ((window >> 11) & 0xF == 0 || window & 0xF == 0)
+        {
+            score += 40;
+        }
+    }
+    score
 }
 
 /// The symbol as a PNG, `module_px` pixels per module and the standard
@@ -231,6 +242,99 @@ mod tests {
             masks_seen.len() > 1,
             "one mask for every text: {masks_seen:?}"
         );
+    }
+
+    /// The penalty written straight from the standard's wording, module by
+    /// module: the fast scan must give the same score on any grid.
+    fn reference_penalty(dark: &[bool], n: usize) -> u32 {
+        let at = |x: usize, y: usize, by_column: bool| {
+            if by_column {
+                dark[x * n + y]
+            } else {
+                dark[y * n + x]
+            }
+        };
+        let mut score = 0u32;
+        for by_column in [false, true] {
+            for y in 0..n {
+                let mut run = 1;
+                for x in 1..n {
+                    if at(x, y, by_column) == at(x - 1, y, by_column) {
+                        run += 1;
+                    } else {
+                        if run >= 5 {
+                            score += 3 + (run - 5);
+                        }
+                        run = 1;
+                    }
+                }
+                if run >= 5 {
+                    score += 3 + (run - 5);
+                }
+                let light = |x: isize| x < 0 || x >= n as isize || !at(x as usize, y, by_column);
+                for x in 0..n as isize - 6 {
+                    let core = [true, false, true, true, true, false, true];
+                    if core
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &d)| d != light(x + i as isize))
+                        && ((1..=4).all(|k| light(x - k)) || (7..=10).all(|k| light(x + k)))
+                    {
+                        score += 40;
+                    }
+                }
+            }
+        }
+        for y in 0..n - 1 {
+            for x in 0..n - 1 {
+                let c = dark[y * n + x];
+                if dark[y * n + x + 1] == c
+                    && dark[(y + 1) * n + x] == c
+                    && dark[(y + 1) * n + x + 1] == c
+                {
+                    score += 3;
+                }
+            }
+        }
+        let dark_count = dark.iter().filter(|&&d| d).count();
+        score + 10 * ((dark_count * 100 / (n * n)).abs_diff(50) / 5) as u32
+    }
+
+    #[test]
+    fn fast_penalty_equals_the_reference_on_random_and_real_grids() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..300 {
+            let n = 7 + round % 60;
+            // Sparse grids make long light runs and finder-like patterns
+            // likely, dense ones make long dark runs.
+            let density = [2, 4, 8][round % 3];
+            let grid: Vec<bool> = (0..n * n).map(|_| next() % density == 0).collect();
+            let fast = penalty(&grid, n);
+            assert_eq!(fast, reference_penalty(&grid, n), "grid {round}, side {n}");
+        }
+        // Real symbols: their three finder patterns always score rule 3.
+        for text in [
+            "SY1:ABC",
+            "SY1:0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:",
+        ] {
+            let code =
+                qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).unwrap();
+            let dark: Vec<bool> = code
+                .to_colors()
+                .iter()
+                .map(|c| *c == qrcode::Color::Dark)
+                .collect();
+            assert_eq!(
+                penalty(&dark, code.width()),
+                reference_penalty(&dark, code.width())
+            );
+        }
     }
 
     #[test]
