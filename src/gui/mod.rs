@@ -5,6 +5,8 @@
 
 mod pages;
 mod rtl;
+mod rtl_edit;
+mod rtl_input;
 #[cfg(test)]
 mod tests;
 

@@ -350,3 +350,68 @@ fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
     });
     assert!(app.arabic_digits);
 }
+
+/// The reject reason is Arabic free text in the right-to-left field: the
+/// arrows move the way they point on screen, a letter goes in where the
+/// caret shows, and the request is rejected with exactly that text.
+#[test]
+fn the_reason_field_edits_arabic_right_to_left() {
+    let (_dir, mut app) = demo_app(Lang::Ar);
+    sign_in(&mut app, "clerk1", "123456");
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'received' ORDER BY tracking_code LIMIT 1",
+    );
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    let _ = app.update(Message::Open(id));
+    assert_eq!(app.page, Page::Request);
+
+    // All in one sitting, as a clerk types: "الصورة غير واضحة" ("the
+    // photo is unclear"), then Right three times moves the caret back
+    // over "حة" and the "ض" (towards the start of the text, which is on
+    // the right), and "ـ" goes in before "ض"; Left once moves forward
+    // over the inserted letter's neighbour and Backspace removes "ض".
+    interact(&mut app, |ui| {
+        ui.click(selector::id(pages::request::REASON_ID))
+            .expect("the reason field is on screen");
+        let _ = ui.typewrite("الصورة غير واضحة");
+        for _ in 0..3 {
+            let _ = ui.tap_key(Key::Named(Named::ArrowRight));
+        }
+        let _ = ui.typewrite("ـ");
+        let _ = ui.tap_key(Key::Named(Named::ArrowLeft));
+        let _ = ui.tap_key(Key::Named(Named::Backspace));
+        // Home goes to the start of the text (its right end): a word typed
+        // there comes first.
+        let _ = ui.tap_key(Key::Named(Named::Home));
+        let _ = ui.typewrite("ملاحظة: ");
+    });
+    assert_eq!(app.reason, "ملاحظة: الصورة غير واـحة");
+
+    // A leading Latin word stays where it was typed (the first word, at
+    // the right end of the line) and the text is kept exactly.
+    interact(&mut app, |ui| {
+        ui.click(selector::id(pages::request::REASON_ID)).unwrap();
+        let _ = ui.tap_key(Key::Named(Named::Home));
+        let _ = ui.typewrite("QR ");
+    });
+    assert_eq!(app.reason, "QR ملاحظة: الصورة غير واـحة");
+
+    interact(&mut app, |ui| {
+        ui.click(tr(Lang::Ar, "gui-reject", &[]).as_str()).unwrap();
+    });
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Rejected,
+        "{}",
+        flash_text(&app)
+    );
+    let stored = query_one(
+        &app,
+        &format!("SELECT reason FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    assert_eq!(stored, "QR ملاحظة: الصورة غير واـحة");
+}

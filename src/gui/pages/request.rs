@@ -3,6 +3,7 @@
 //! (their own PIN, at this desk), print to PDF with the preview, and the
 //! envelope.
 
+use crate::gui::rtl_input::rtl_input;
 use iced::widget::{Column, Id, button, checkbox, column, container, image, text, text_input};
 use iced::{Element, Length};
 
@@ -154,11 +155,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
             rtl::row(
                 lang,
                 vec![
-                    text_input(&app.t("gui-reason"), &app.reason)
+                    // Arabic free text: the right-to-left field.
+                    rtl_input(&app.t("gui-reason"), &app.reason, Message::ReasonChanged)
                         .id(Id::new(REASON_ID))
-                        .on_input(Message::ReasonChanged)
                         .width(Length::Fixed(420.0))
-                        .padding(8)
                         .into(),
                     button(text(app.t("gui-reject")))
                         .style(button::danger)
