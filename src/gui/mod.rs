@@ -40,6 +40,7 @@ pub enum Page {
     Outbox,
     Verify,
     Settings,
+    Admin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +95,13 @@ pub struct App {
     // Seal check.
     pub seal_text: String,
     pub seal_report: Option<SealReport>,
+    // Admin.
+    pub admin_users: Vec<citizen_desk::store::UserInfo>,
+    pub admin_keys: Vec<citizen_desk::seal::TrustedKey>,
+    pub new_user: String,
+    pub new_role: citizen_desk::domain::Role,
+    pub new_pin: String,
+    pub reset_pin: String,
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +139,14 @@ pub enum Message {
     CheckSeal,
     ArabicDigits(bool),
     BackupNow,
+    AdminNewUser(String),
+    AdminNewRole(citizen_desk::domain::Role),
+    AdminNewPin(String),
+    AddUser,
+    AdminResetPinChanged(String),
+    AdminResetPin(String),
+    AdminUnlock(String),
+    AdminDeactivate(String),
     Tick(Instant),
 }
 
@@ -183,6 +199,12 @@ impl App {
             arabic_digits: false,
             seal_text: String::new(),
             seal_report: None,
+            admin_users: Vec::new(),
+            admin_keys: Vec::new(),
+            new_user: String::new(),
+            new_role: citizen_desk::domain::Role::Clerk,
+            new_pin: String::new(),
+            reset_pin: String::new(),
         })
     }
 
@@ -311,6 +333,7 @@ impl App {
                 self.page = page;
                 match page {
                     Page::Outbox => self.load_outbox(),
+                    Page::Admin => self.load_admin(),
                     Page::Home => {
                         self.current = None;
                         self.refresh();
@@ -405,6 +428,45 @@ impl App {
                         )
                     });
                 }
+            }
+            Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
+            Message::AdminNewRole(role) => self.new_role = role,
+            Message::AdminNewPin(v) => self.new_pin = digits_only(&v),
+            Message::AdminResetPinChanged(v) => self.reset_pin = digits_only(&v),
+            Message::AddUser => {
+                let (name, role, pin) = (
+                    self.new_user.clone(),
+                    self.new_role,
+                    std::mem::take(&mut self.new_pin),
+                );
+                let done = self.admin(|store, session| {
+                    store.add_user(session, &name, role, &pin)?;
+                    Ok(Text::new("done-user-added")
+                        .arg("user", name.as_str())
+                        .arg_tr("role", role.label_id()))
+                });
+                if done {
+                    self.new_user.clear();
+                }
+            }
+            Message::AdminResetPin(name) => {
+                let pin = std::mem::take(&mut self.reset_pin);
+                self.admin(|store, session| {
+                    store.reset_pin(session, &name, &pin)?;
+                    Ok(Text::new("done-pin-reset").arg("user", name.as_str()))
+                });
+            }
+            Message::AdminUnlock(name) => {
+                self.admin(|store, session| {
+                    store.unlock_user(session, &name)?;
+                    Ok(Text::new("done-user-unlocked").arg("user", name.as_str()))
+                });
+            }
+            Message::AdminDeactivate(name) => {
+                self.admin(|store, session| {
+                    store.deactivate_user(session, &name)?;
+                    Ok(Text::new("done-user-deactivated").arg("user", name.as_str()))
+                });
             }
             Message::Tick(now) => {
                 if self.session.is_some() && now.duration_since(self.last_activity) > IDLE_LOCK {
@@ -602,6 +664,50 @@ impl App {
         }
     }
 
+    /// Staff accounts and the trust list, for admins; anyone else is
+    /// refused by the library (and the refusal is audited).
+    fn load_admin(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let loaded = store
+            .list_users(session)
+            .and_then(|users| Ok((users, store.trust_list(session)?)));
+        match loaded {
+            Ok((users, keys)) => {
+                self.admin_users = users;
+                self.admin_keys = keys;
+            }
+            Err(e) => {
+                self.admin_users.clear();
+                self.admin_keys.clear();
+                self.fail(e);
+            }
+        }
+    }
+
+    /// Runs one admin action, shows its outcome and reloads the lists;
+    /// true when it was done.
+    fn admin(
+        &mut self,
+        f: impl FnOnce(&mut Store, &Session) -> citizen_desk::Result<Text>,
+    ) -> bool {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return false;
+        };
+        match f(store, session) {
+            Ok(done) => {
+                self.load_admin();
+                self.ok(done);
+                true
+            }
+            Err(e) => {
+                self.fail(e);
+                false
+            }
+        }
+    }
+
     fn load_outbox(&mut self) {
         if let Some(store) = &self.store {
             self.sync_status = store.sync_status().ok();
@@ -618,6 +724,7 @@ impl App {
             Page::Outbox => pages::outbox::view(self),
             Page::Verify => pages::verify::view(self),
             Page::Settings => pages::settings::view(self),
+            Page::Admin => pages::admin::view(self),
         };
         let mut body = column![].spacing(14).padding(20);
         if self.session.is_some() {
@@ -654,7 +761,7 @@ impl App {
 }
 
 /// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,
-/// F9 language,
+/// F6 admin, F9 language,
 /// Escape back to the lookup (keys a text field did not take).
 fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     use iced::keyboard::{Event, Key, key::Named};
@@ -670,6 +777,7 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F3 => Some(Message::Go(Page::Outbox)),
         Named::F4 => Some(Message::Go(Page::Verify)),
         Named::F5 => Some(Message::Go(Page::Settings)),
+        Named::F6 => Some(Message::Go(Page::Admin)),
         Named::F9 => Some(Message::ToggleLang),
         _ => None,
     }

@@ -415,3 +415,66 @@ fn the_reason_field_edits_arabic_right_to_left() {
     );
     assert_eq!(stored, "QR ملاحظة: الصورة غير واـحة");
 }
+
+/// The admin page: a clerk is refused by the library; an admin adds a
+/// supervisor who can then sign in, resets a PIN, deactivates an account,
+/// and sees the trust list with the demo keys.
+#[test]
+fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let _ = app.update(Message::Go(Page::Admin));
+    assert!(
+        flash_text(&app).contains("Not allowed"),
+        "{}",
+        flash_text(&app)
+    );
+    assert!(app.admin_users.is_empty() && app.admin_keys.is_empty());
+    let _ = app.update(Message::SignOut);
+
+    sign_in(&mut app, "admin", "123456");
+    interact(&mut app, |ui| {
+        ui.click("Admin").expect("the admin page is in the top bar");
+    });
+    assert_eq!(app.page, Page::Admin);
+    assert!(app.admin_users.iter().any(|u| u.name == "clerk1"));
+    assert!(
+        app.admin_keys.iter().any(|k| k.demo),
+        "the demo's keys are listed"
+    );
+
+    // Add a supervisor: name, role, PIN, Enter.
+    type_into(&mut app, pages::admin::NEW_USER_ID, "sup9");
+    interact(&mut app, |ui| {
+        ui.click("supervisor").unwrap();
+    });
+    type_into(&mut app, pages::admin::NEW_PIN_ID, "246802");
+    press_enter(&mut app, pages::admin::NEW_PIN_ID);
+    assert!(flash_text(&app).contains("sup9"), "{}", flash_text(&app));
+    assert!(
+        app.admin_users
+            .iter()
+            .any(|u| u.name == "sup9" && u.role == citizen_desk::domain::Role::Supervisor)
+    );
+
+    // Reset clerk1's PIN from the row.
+    type_into(&mut app, pages::admin::RESET_PIN_ID, "135791");
+    let _ = app.update(Message::AdminResetPin("clerk1".into()));
+    assert!(flash_text(&app).contains("clerk1"), "{}", flash_text(&app));
+
+    // Deactivate sup9; the new account and the new PIN behave accordingly.
+    let _ = app.update(Message::AdminDeactivate("sup9".into()));
+    assert!(
+        app.admin_users
+            .iter()
+            .any(|u| u.name == "sup9" && !u.active)
+    );
+    let _ = app.update(Message::SignOut);
+    sign_in(&mut app, "sup9", "246802");
+    assert!(
+        app.session.is_none(),
+        "a deactivated account cannot sign in"
+    );
+    sign_in(&mut app, "clerk1", "135791");
+    assert!(app.session.is_some(), "{}", flash_text(&app));
+}

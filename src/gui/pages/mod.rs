@@ -1,5 +1,6 @@
 //! One free function per page.
 
+pub mod admin;
 pub mod first_run;
 pub mod home;
 pub mod outbox;
@@ -37,6 +38,7 @@ pub fn top_bar(app: &App) -> Element<'_, Message> {
             nav("gui-nav-outbox", Page::Outbox).into(),
             nav("gui-nav-verify", Page::Verify).into(),
             nav("gui-nav-settings", Page::Settings).into(),
+            nav("gui-nav-admin", Page::Admin).into(),
             button(text(app.t("gui-switch-language")))
                 .on_press(Message::ToggleLang)
                 .into(),
