@@ -95,6 +95,9 @@ pub struct App {
     // Seal check.
     pub seal_text: String,
     pub seal_report: Option<SealReport>,
+    // Paper: the CUPS queues found, and the one this desk uses.
+    pub printers: Vec<citizen_desk::documents::paper::Printer>,
+    pub printer: Option<String>,
     // Admin.
     pub admin_users: Vec<citizen_desk::store::UserInfo>,
     pub admin_keys: Vec<citizen_desk::seal::TrustedKey>,
@@ -139,6 +142,10 @@ pub enum Message {
     CheckSeal,
     ArabicDigits(bool),
     BackupNow,
+    FindPrinters,
+    ChoosePrinter(String),
+    PrintPaper,
+    Dispatch,
     AdminNewUser(String),
     AdminNewRole(citizen_desk::domain::Role),
     AdminNewPin(String),
@@ -199,6 +206,8 @@ impl App {
             arabic_digits: false,
             seal_text: String::new(),
             seal_report: None,
+            printers: Vec::new(),
+            printer: None,
             admin_users: Vec::new(),
             admin_keys: Vec::new(),
             new_user: String::new(),
@@ -332,8 +341,17 @@ impl App {
                 self.flash = None;
                 self.page = page;
                 match page {
-                    Page::Outbox => self.load_outbox(),
+                    Page::Outbox => {
+                        self.last_file = None;
+                        self.load_outbox();
+                    }
                     Page::Admin => self.load_admin(),
+                    Page::Settings | Page::Request => {
+                        self.printer = self
+                            .store
+                            .as_ref()
+                            .and_then(|s| s.chosen_printer().ok().flatten());
+                    }
                     Page::Home => {
                         self.current = None;
                         self.refresh();
@@ -429,6 +447,34 @@ impl App {
                     });
                 }
             }
+            Message::FindPrinters => match citizen_desk::documents::paper::list_printers() {
+                Ok(list) => {
+                    self.flash = None;
+                    self.printers = list;
+                    if self.printers.is_empty() {
+                        self.flash = Some(Flash::Err(self.t("gui-no-printers")));
+                    }
+                }
+                Err(e) => {
+                    self.printers.clear();
+                    self.fail(e.into());
+                }
+            },
+            Message::ChoosePrinter(name) => {
+                let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref())
+                else {
+                    return Task::none();
+                };
+                match store.choose_printer(session, &name) {
+                    Ok(()) => {
+                        self.printer = Some(name.clone());
+                        self.ok(Text::new("done-printer-chosen").arg("printer", name));
+                    }
+                    Err(e) => self.fail(e),
+                }
+            }
+            Message::PrintPaper => self.print_paper(),
+            Message::Dispatch => self.dispatch(),
             Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
             Message::AdminNewRole(role) => self.new_role = role,
             Message::AdminNewPin(v) => self.new_pin = digits_only(&v),
@@ -593,11 +639,7 @@ impl App {
 
     fn print(&mut self) {
         let dir = self.documents_dir();
-        let digits = if self.arabic_digits {
-            citizen_desk::documents::render::Digits::ArabicIndic
-        } else {
-            citizen_desk::documents::render::Digits::Latin
-        };
+        let digits = self.digits();
         let mut preview = None;
         let mut written = None;
         self.act(|store, session, r, _| {
@@ -614,6 +656,90 @@ impl App {
         if written.is_some() {
             self.preview = preview;
             self.last_file = written;
+        }
+    }
+
+    /// The sealed original (or a copy) on paper, through the printer
+    /// this desk chose in Settings; the flash says what CUPS did with it.
+    fn print_paper(&mut self) {
+        let digits = self.digits();
+        let (Some(store), Some(session), Some(current)) = (
+            self.store.as_mut(),
+            self.session.as_ref(),
+            self.current.as_ref(),
+        ) else {
+            return;
+        };
+        let printer = match store.chosen_printer() {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                self.flash = Some(Flash::Err(self.t("gui-no-printer")));
+                return;
+            }
+            Err(e) => return self.fail(e),
+        };
+        let reference = RequestRef::Id(current.id.clone());
+        let tracking = current.tracking_code.clone();
+        let mut job = String::new();
+        let result = store.print_document(session, &reference, None, digits, |bytes| {
+            job = citizen_desk::documents::paper::submit(&printer, bytes, &tracking)?;
+            Ok(())
+        });
+        match result {
+            Ok(doc) => {
+                let state = citizen_desk::documents::paper::job_state(&printer, &job)
+                    .unwrap_or(citizen_desk::documents::paper::JobState::Unknown);
+                let state = serde_json::to_value(state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                self.preview = doc.pages.first().and_then(preview_handle);
+                self.ok(Text::new("done-printed-paper")
+                    .arg("tracking", tracking)
+                    .arg("mark", doc.mark)
+                    .arg("printer", printer)
+                    .arg("job", job)
+                    .arg("state", state));
+                self.refresh();
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Every envelope waiting → one hand-over batch to the post, with its
+    /// manifest (counts, tracking codes, signature lines) as a PDF.
+    fn dispatch(&mut self) {
+        let dir = self.documents_dir();
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let path = dir.join(format!("manifest-{stamp}.pdf"));
+        let result = std::fs::create_dir_all(&dir)
+            .map_err(|e| citizen_desk::Error::io(&dir, e))
+            .and_then(|_| {
+                store.dispatch(session, |pdf| {
+                    std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))
+                })
+            });
+        match result {
+            Ok(report) => {
+                self.last_file = Some(path.clone());
+                self.ok(Text::new("done-dispatched")
+                    .arg("batch", report.batch)
+                    .arg("count", report.count)
+                    .arg("path", path.display()));
+                self.load_outbox();
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn digits(&self) -> citizen_desk::documents::render::Digits {
+        if self.arabic_digits {
+            citizen_desk::documents::render::Digits::ArabicIndic
+        } else {
+            citizen_desk::documents::render::Digits::Latin
         }
     }
 
@@ -710,6 +836,7 @@ impl App {
 
     fn load_outbox(&mut self) {
         if let Some(store) = &self.store {
+            self.summary = store.count_by_state().unwrap_or_default();
             self.sync_status = store.sync_status().ok();
             self.pending = store.outbox_pending(50).unwrap_or_default();
         }

@@ -478,3 +478,54 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
     sign_in(&mut app, "clerk1", "135791");
     assert!(app.session.is_some(), "{}", flash_text(&app));
 }
+
+/// The outbox hands every waiting envelope to the post in one batch and
+/// writes its manifest.
+#[test]
+fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let waiting: i64 = app
+        .store
+        .as_ref()
+        .unwrap()
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(waiting > 0, "the demo has envelopes waiting");
+    let _ = app.update(Message::Go(Page::Outbox));
+    interact(&mut app, |ui| {
+        ui.find(format!("Envelopes waiting for the post: {waiting}").as_str())
+            .expect("the count is shown");
+        ui.click("Hand over to the post (print the manifest)")
+            .expect("the hand-over button");
+    });
+    assert!(
+        flash_text(&app).contains(&format!("{waiting} envelopes")),
+        "{}",
+        flash_text(&app)
+    );
+    let manifest = app.last_file.clone().expect("the manifest's path");
+    assert!(std::fs::read(&manifest).unwrap().starts_with(b"%PDF"));
+    let left: i64 = app
+        .store
+        .as_ref()
+        .unwrap()
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    // Nothing left: the button is off, and the count says so.
+    interact(&mut app, |ui| {
+        ui.find("Envelopes waiting for the post: 0")
+            .expect("zero now");
+    });
+}

@@ -1,11 +1,13 @@
 //! The outbox: what is queued for the hub, what synced, the sync state and
-//! the last error; "sync now" runs in the background.
+//! the last error; "sync now" runs in the background; and the hand-over
+//! of the waiting envelopes to the post, with its manifest.
 
 use iced::Element;
 use iced::widget::{Column, button, column, text};
 
 use crate::gui::{App, Message, rtl};
-use citizen_desk::i18n::Message as Text;
+use citizen_desk::domain::State;
+use citizen_desk::i18n::{Message as Text, tr};
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
@@ -56,6 +58,39 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_press_maybe((!app.syncing).then_some(Message::SyncNow)),
             );
         }
+    }
+    // The hand-over to the post: every envelope waiting, one batch, its
+    // manifest printed for the clerk's and the postal agent's signatures.
+    let waiting = app
+        .summary
+        .iter()
+        .find(|(state, _)| *state == State::Enveloped)
+        .map(|(_, n)| *n)
+        .unwrap_or(0);
+    page = page.push(rtl::line(
+        lang,
+        tr(
+            lang,
+            "gui-enveloped-waiting",
+            &[("count", &waiting.to_string())],
+        ),
+        16.0,
+    ));
+    page = page.push(rtl::side(
+        lang,
+        button(text(app.t("gui-dispatch")))
+            .on_press_maybe((waiting > 0).then_some(Message::Dispatch)),
+    ));
+    if let Some(path) = &app.last_file {
+        page = page.push(rtl::line(
+            lang,
+            tr(
+                lang,
+                "gui-written-to",
+                &[("path", &path.display().to_string())],
+            ),
+            14.0,
+        ));
     }
     let mut rows = Column::new().spacing(4);
     for e in &app.pending {

@@ -9,6 +9,8 @@ use iced::{Element, Length};
 
 use super::field;
 use crate::gui::{App, CHECKS, Message, Page, rtl};
+use citizen_desk::documents::labels::delivery_conditions;
+use citizen_desk::documents::render::Templates;
 use citizen_desk::domain::{DeliveryPlace, State};
 use citizen_desk::i18n::{Lang, tr};
 
@@ -136,12 +138,38 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ));
         }
         State::Approved => {
+            let paper = match &app.printer {
+                Some(p) => tr(lang, "gui-print-paper", &[("printer", p)]),
+                None => app.t("gui-no-printer"),
+            };
             page = page.push(rtl::side(
                 lang,
-                button(text(app.t("gui-print-pdf"))).on_press(Message::Print),
+                rtl::row(
+                    lang,
+                    vec![
+                        button(text(app.t("gui-print-pdf")))
+                            .on_press(Message::Print)
+                            .into(),
+                        button(text(paper))
+                            .on_press_maybe(app.printer.is_some().then_some(Message::PrintPaper))
+                            .into(),
+                    ],
+                ),
             ));
         }
         State::Printed => {
+            // What the label will say, before it is printed.
+            if let Some(store) = &app.store
+                && let Ok(templates) = Templates::builtin(store.catalog())
+            {
+                let (conditions, place) = delivery_conditions(r, &templates);
+                page = page.push(field(
+                    app,
+                    app.t("gui-label-conditions"),
+                    conditions.to_owned(),
+                ));
+                page = page.push(field(app, app.t("gui-label-place"), place));
+            }
             page = page.push(rtl::side(
                 lang,
                 button(text(app.t("gui-envelope"))).on_press(Message::Envelope),

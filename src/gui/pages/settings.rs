@@ -1,5 +1,6 @@
 //! Settings: language, the digits printed on documents, where the data
-//! lives, the hub this desk syncs with, and a backup now (admins).
+//! lives, the hub this desk syncs with, a backup now (admins), and the
+//! paper printer.
 
 use iced::Element;
 use iced::widget::{button, checkbox, column, text};
@@ -12,6 +13,41 @@ use citizen_desk::i18n::tr;
 /// known, cosmetic.)
 fn ltr(s: &str) -> String {
     format!("\u{200E}{s}\u{200E}")
+}
+
+/// The paper printer: the one this desk uses, and the CUPS queues to
+/// choose from (found on request: asking CUPS can take a moment).
+fn printers(app: &App) -> Element<'_, Message> {
+    let lang = app.lang;
+    let current = app
+        .printer
+        .clone()
+        .unwrap_or_else(|| app.t("gui-no-printer"));
+    let mut section = column![
+        rtl::line(
+            lang,
+            tr(lang, "gui-printer-current", &[("printer", &current)]),
+            16.0
+        ),
+        rtl::side(
+            lang,
+            button(text(app.t("gui-find-printers"))).on_press(Message::FindPrinters)
+        ),
+    ]
+    .spacing(8);
+    for p in &app.printers {
+        let chosen = app.printer.as_deref() == Some(p.name.as_str());
+        section = section.push(rtl::row(
+            lang,
+            vec![
+                rtl::line(lang, format!("{} — {}", p.name, p.state), 15.0),
+                button(text(app.t("gui-use-printer")))
+                    .on_press_maybe((!chosen).then(|| Message::ChoosePrinter(p.name.clone())))
+                    .into(),
+            ],
+        ));
+    }
+    section.into()
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
@@ -52,6 +88,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             lang,
             button(text(app.t("gui-backup-now"))).on_press(Message::BackupNow)
         ),
+        printers(app),
     ]
     .spacing(12)
     .into()
