@@ -292,3 +292,7 @@ gui-label-conditions = شروط التسليم (على اللصاقة)
 gui-label-place = مكان التسليم
 gui-enveloped-waiting = مغلفات بانتظار البريد: { $count }
 gui-dispatch = التسليم إلى البريد (طباعة البيان)
+gui-printer-none = لم تُختر بعد
+gui-seal-file = أو ملف: صورة أو مسح لرمز الختم (PNG أو JPEG) أو ملف PDF (مساره)
+gui-open-seal-file = فتح وتحقق
+gui-no-seal-in-file = لم يوجد ختم في هذا الملف (لا رمز QR مقروء، أو PDF بلا ختم).

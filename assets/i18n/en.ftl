@@ -293,3 +293,7 @@ gui-label-conditions = Delivery conditions (on the label)
 gui-label-place = Delivery place
 gui-enveloped-waiting = Envelopes waiting for the post: { $count }
 gui-dispatch = Hand over to the post (print the manifest)
+gui-printer-none = none chosen yet
+gui-seal-file = Or a file: a scan or photo of the QR (PNG, JPEG) or the PDF (its path)
+gui-open-seal-file = Open and check
+gui-no-seal-in-file = No seal was found in this file (no readable QR code, or a PDF without a seal).

@@ -57,6 +57,26 @@ for lang in ar en; do
   shot "$lang-6-check-seal"
   xdotool key F5
   shot "$lang-7-settings"
+  # The admin page, as the demo's admin.
+  xdotool key Escape
+  xdotool mousemove 5 5
+  kill "$app"; wait "$app" 2>/dev/null || true
+  "$bin" --data-dir "$data" --lang "$lang" &
+  app=$!
+  for _ in $(seq 1 50); do
+    win=$(xdotool search --name citizen-desk 2>/dev/null | head -1 || true)
+    [ -n "$win" ] && break
+    sleep 0.2
+  done
+  xdotool windowfocus --sync "$win"
+  sleep 1
+  xdotool type --delay 20 admin
+  xdotool key Return
+  xdotool type --delay 20 123456
+  xdotool key Return
+  sleep 1
+  xdotool key F6
+  shot "$lang-8-admin"
   kill "$app"; wait "$app" 2>/dev/null || true
   app=
 done

@@ -95,6 +95,8 @@ pub struct App {
     // Seal check.
     pub seal_text: String,
     pub seal_report: Option<SealReport>,
+    /// A scan (PNG/JPEG) or a PDF to read a seal from.
+    pub seal_file: String,
     // Paper: the CUPS queues found, and the one this desk uses.
     pub printers: Vec<citizen_desk::documents::paper::Printer>,
     pub printer: Option<String>,
@@ -140,6 +142,8 @@ pub enum Message {
     Synced(Result<String, String>),
     SealTextChanged(String),
     CheckSeal,
+    SealFileChanged(String),
+    OpenSealFile,
     ArabicDigits(bool),
     BackupNow,
     FindPrinters,
@@ -206,6 +210,7 @@ impl App {
             arabic_digits: false,
             seal_text: String::new(),
             seal_report: None,
+            seal_file: String::new(),
             printers: Vec::new(),
             printer: None,
             admin_users: Vec::new(),
@@ -433,6 +438,27 @@ impl App {
             Message::ArabicDigits(v) => self.arabic_digits = v,
             Message::BackupNow => self.backup_now(),
             Message::SealTextChanged(v) => self.seal_text = v,
+            Message::SealFileChanged(v) => self.seal_file = v,
+            Message::OpenSealFile => {
+                let path = PathBuf::from(self.seal_file.trim());
+                match std::fs::read(&path) {
+                    Ok(bytes) => match seal_in_file(&bytes) {
+                        Some(found) => {
+                            self.flash = None;
+                            self.seal_text = found;
+                            return self.update(Message::CheckSeal);
+                        }
+                        None => {
+                            self.seal_report = None;
+                            self.flash = Some(Flash::Err(self.t("gui-no-seal-in-file")));
+                        }
+                    },
+                    Err(e) => {
+                        self.seal_report = None;
+                        self.fail(citizen_desk::Error::io(&path, e));
+                    }
+                }
+            }
             Message::CheckSeal => {
                 if let Some(store) = &self.store {
                     let trust = store.trust_set();
@@ -908,6 +934,20 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F9 => Some(Message::ToggleLang),
         _ => None,
     }
+}
+
+/// The seal in a file: a PDF's metadata (what citizen-desk writes), else
+/// the QR codes in a scanned image, ours first.
+fn seal_in_file(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(b"%PDF") {
+        return citizen_desk::seal::seal_from_pdf(bytes);
+    }
+    let texts = citizen_desk::seal::qr::decode_image(bytes).ok()?;
+    texts
+        .iter()
+        .find(|t| t.starts_with(citizen_desk::seal::PREFIX))
+        .cloned()
+        .or_else(|| texts.into_iter().next())
 }
 
 fn digits_only(v: &str) -> String {

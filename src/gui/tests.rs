@@ -529,3 +529,52 @@ fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
             .expect("zero now");
     });
 }
+
+/// A seal is checked from the PDF file itself (its metadata), and a file
+/// with no seal says so.
+#[test]
+fn a_seal_is_checked_from_a_pdf_file() {
+    let (dir, mut app) = demo_app(Lang::En);
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let pdf = dir.path().join("printed.pdf");
+    {
+        let store = app.store.as_mut().unwrap();
+        let clerk = store.sign_in("clerk1", "123456").unwrap();
+        store
+            .print_document(
+                &clerk,
+                &RequestRef::parse(&tracking).unwrap(),
+                None,
+                citizen_desk::documents::render::Digits::Latin,
+                |bytes| {
+                    std::fs::write(&pdf, bytes).unwrap();
+                    Ok(())
+                },
+            )
+            .unwrap();
+    }
+    sign_in(&mut app, "clerk1", "123456");
+    let _ = app.update(Message::Go(Page::Verify));
+    type_into(&mut app, pages::verify::SEAL_FILE_ID, pdf.to_str().unwrap());
+    press_enter(&mut app, pages::verify::SEAL_FILE_ID);
+    let report = app.seal_report.as_ref().expect("a report");
+    assert!(report.valid, "{:?}", report.invalid);
+    assert!(app.seal_text.starts_with(citizen_desk::seal::PREFIX));
+    interact(&mut app, |ui| {
+        ui.find("VALID").expect("the verdict is shown");
+    });
+
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, "not a seal").unwrap();
+    app.seal_file = junk.display().to_string();
+    let _ = app.update(Message::OpenSealFile);
+    assert!(app.seal_report.is_none());
+    assert!(
+        flash_text(&app).contains("No seal was found"),
+        "{}",
+        flash_text(&app)
+    );
+}

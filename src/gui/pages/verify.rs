@@ -1,10 +1,12 @@
-//! Check a seal: paste (or scan) the QR text; a big VALID or INVALID with
-//! the reason and the decoded fields.
+//! Check a seal: paste (or scan) the QR text, or open a scan of the QR or
+//! the PDF; a big VALID or INVALID with the reason and the decoded fields.
 
-use iced::widget::{button, column, text, text_input};
+use iced::widget::{Id, button, column, text, text_input};
 use iced::{Color, Element, Length};
 
 use crate::gui::{App, Message, rtl};
+
+pub const SEAL_FILE_ID: &str = "seal-file";
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
@@ -18,6 +20,22 @@ pub fn view(app: &App) -> Element<'_, Message> {
         rtl::side(
             lang,
             button(text(app.t("gui-check-seal"))).on_press(Message::CheckSeal)
+        ),
+        // Or a file: a photo or scan of the QR, or the PDF itself.
+        rtl::row(
+            lang,
+            vec![
+                text_input(&app.t("gui-seal-file"), &app.seal_file)
+                    .id(Id::new(SEAL_FILE_ID))
+                    .on_input(Message::SealFileChanged)
+                    .on_submit(Message::OpenSealFile)
+                    .width(Length::Fill)
+                    .padding(8)
+                    .into(),
+                button(text(app.t("gui-open-seal-file")))
+                    .on_press(Message::OpenSealFile)
+                    .into(),
+            ]
         ),
     ]
     .spacing(12);
