@@ -2,8 +2,7 @@
 //! deterministic for a given seed and "today". Demo rows are local only:
 //! they never enter the outbox, so a demo store cannot leak into a hub.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Asia::Damascus;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::catalog::FieldKind;
@@ -592,14 +591,7 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
 }
 
 /// Midnight (Damascus) at the start of `today`, in UTC.
-pub fn damascus_midnight(today: NaiveDate) -> DateTime<Utc> {
-    let naive = today.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Damascus
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
-}
+pub use crate::domain::calendar::damascus_midnight;
 
 /// Creates the demo store in an empty data directory.
 pub fn create_demo(

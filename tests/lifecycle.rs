@@ -353,3 +353,86 @@ fn listing_filters_by_state_and_overdue() {
     // Sorted most urgent first.
     assert!(overdue.windows(2).all(|w| w[0].due_at <= w[1].due_at));
 }
+
+/// The desk's daily summary by service agrees with counts taken straight
+/// from the file, and a print today moves the service's "finished today".
+#[test]
+fn the_daily_summary_by_service_agrees_with_the_file() {
+    let (_dir, mut store) = demo_store(600);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let day = citizen_desk::domain::calendar::damascus_date(store.now());
+    let summary = store.daily_summary(&clerk, day).unwrap();
+    let start = citizen_desk::domain::calendar::damascus_midnight(day).timestamp();
+    let now = store.now().timestamp();
+    assert_eq!(
+        summary
+            .services
+            .iter()
+            .map(|s| s.by_state.iter().map(|(_, n)| n).sum::<u64>())
+            .sum::<u64>() as i64,
+        count(&store, "SELECT count(*) FROM requests")
+    );
+    for s in &summary.services {
+        let where_service = format!("service = '{}'", s.service);
+        assert_eq!(
+            s.open as i64,
+            count(
+                &store,
+                &format!(
+                    "SELECT count(*) FROM requests WHERE {where_service} AND state IN ('received', 'verified', 'approved')"
+                )
+            )
+        );
+        assert_eq!(
+            s.overdue as i64,
+            count(
+                &store,
+                &format!(
+                    "SELECT count(*) FROM requests WHERE {where_service} AND state IN ('received', 'verified', 'approved') AND due_at < {now}"
+                )
+            )
+        );
+        assert_eq!(
+            s.submitted_today as i64,
+            count(
+                &store,
+                &format!(
+                    "SELECT count(*) FROM requests WHERE {where_service} AND submitted_at >= {start} AND submitted_at < {}",
+                    start + 86_400
+                )
+            )
+        );
+    }
+    assert!(summary.overdue() > 0, "the demo has overdue requests");
+
+    // Printing an approved request today counts for its service.
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let service: String = store
+        .connection()
+        .query_row(
+            "SELECT service FROM requests WHERE tracking_code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let finished = |summary: &citizen_desk::store::DailySummary| {
+        summary
+            .services
+            .iter()
+            .find(|s| s.service == service)
+            .map(|s| s.finished_today)
+            .unwrap()
+    };
+    let before = finished(&summary);
+    store
+        .print_document(
+            &clerk,
+            &r(&code),
+            None,
+            citizen_desk::documents::render::Digits::Latin,
+            |_| Ok(()),
+        )
+        .unwrap();
+    let after = store.daily_summary(&clerk, day).unwrap();
+    assert_eq!(finished(&after), before + 1);
+}

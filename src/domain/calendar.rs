@@ -101,6 +101,16 @@ fn damascus_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// Midnight (Damascus) at the start of `day`, in UTC.
+pub fn damascus_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Damascus
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
+
 /// The calendar date in Damascus of an instant.
 pub fn damascus_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&Damascus).date_naive()

@@ -41,6 +41,7 @@ pub enum Page {
     Verify,
     Settings,
     Admin,
+    Conflicts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +79,7 @@ pub struct App {
     pub query: String,
     pub results: Vec<Request>,
     pub summary: Vec<(State, u64)>,
+    pub daily: Option<citizen_desk::store::DailySummary>,
     // The open request.
     pub current: Option<Request>,
     pub checks: [bool; 4],
@@ -100,6 +102,12 @@ pub struct App {
     // Paper: the CUPS queues found, and the one this desk uses.
     pub printers: Vec<citizen_desk::documents::paper::Printer>,
     pub printer: Option<String>,
+    // Conflicts the hub reported, and the settling note.
+    pub conflicts: Vec<citizen_desk::store::Conflict>,
+    pub settle_note: String,
+    // Enrolment with the hub (settings, admin).
+    pub hub_url: String,
+    pub enroll_code: String,
     // Admin.
     pub admin_users: Vec<citizen_desk::store::UserInfo>,
     pub admin_keys: Vec<citizen_desk::seal::TrustedKey>,
@@ -137,6 +145,7 @@ pub enum Message {
     SupPinChanged(String),
     Stamp,
     Print,
+    PrintCopy,
     Envelope,
     SyncNow,
     Synced(Result<String, String>),
@@ -150,6 +159,11 @@ pub enum Message {
     ChoosePrinter(String),
     PrintPaper,
     Dispatch,
+    SettleNoteChanged(String),
+    Settle(i64),
+    HubUrlChanged(String),
+    EnrollCodeChanged(String),
+    Enroll,
     AdminNewUser(String),
     AdminNewRole(citizen_desk::domain::Role),
     AdminNewPin(String),
@@ -197,6 +211,7 @@ impl App {
             query: String::new(),
             results: Vec::new(),
             summary: Vec::new(),
+            daily: None,
             current: None,
             checks: [false; 4],
             reason: String::new(),
@@ -213,6 +228,10 @@ impl App {
             seal_file: String::new(),
             printers: Vec::new(),
             printer: None,
+            conflicts: Vec::new(),
+            settle_note: String::new(),
+            hub_url: String::new(),
+            enroll_code: String::new(),
             admin_users: Vec::new(),
             admin_keys: Vec::new(),
             new_user: String::new(),
@@ -264,6 +283,8 @@ impl App {
             }
         }
         self.summary = store.count_by_state().unwrap_or_default();
+        let today = citizen_desk::domain::calendar::damascus_date(store.now());
+        self.daily = store.daily_summary(session, today).ok();
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -351,6 +372,7 @@ impl App {
                         self.load_outbox();
                     }
                     Page::Admin => self.load_admin(),
+                    Page::Conflicts => self.load_conflicts(),
                     Page::Settings | Page::Request => {
                         self.printer = self
                             .store
@@ -410,6 +432,7 @@ impl App {
             Message::SupPinChanged(v) => self.sup_pin = digits_only(&v),
             Message::Stamp => self.stamp(),
             Message::Print => self.print(),
+            Message::PrintCopy => self.print_copy(),
             Message::Envelope => self.envelope(),
             Message::SyncNow => {
                 self.syncing = true;
@@ -500,6 +523,11 @@ impl App {
                 }
             }
             Message::PrintPaper => self.print_paper(),
+            Message::SettleNoteChanged(v) => self.settle_note = v,
+            Message::Settle(id) => self.settle(id),
+            Message::HubUrlChanged(v) => self.hub_url = v.trim().to_owned(),
+            Message::EnrollCodeChanged(v) => self.enroll_code = v.trim().to_owned(),
+            Message::Enroll => self.enroll(),
             Message::Dispatch => self.dispatch(),
             Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
             Message::AdminNewRole(role) => self.new_role = role,
@@ -685,6 +713,33 @@ impl App {
         }
     }
 
+    /// A copy of a printed document, authorised by a supervisor at this
+    /// desk with their own PIN: the library marks it COPY and logs it.
+    fn print_copy(&mut self) {
+        let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+        let dir = self.documents_dir();
+        let digits = self.digits();
+        let mut preview = None;
+        let mut written = None;
+        self.act(|store, session, r, _| {
+            let supervisor = store.sign_in(&name, &pin)?;
+            std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
+            let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+            let doc = store.print_document(session, r, Some(&supervisor), digits, |pdf| {
+                let path = dir.join(format!("{}-copy-{stamp}.pdf", r.as_str()));
+                std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
+                written = Some(path);
+                Ok(())
+            })?;
+            preview = doc.pages.first().and_then(preview_handle);
+            Ok("gui-done-copy")
+        });
+        if written.is_some() {
+            self.preview = preview;
+            self.last_file = written;
+        }
+    }
+
     /// The sealed original (or a copy) on paper, through the printer
     /// this desk chose in Settings; the flash says what CUPS did with it.
     fn print_paper(&mut self) {
@@ -757,6 +812,62 @@ impl App {
                     .arg("path", path.display()));
                 self.load_outbox();
             }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn load_conflicts(&mut self) {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        match store.conflicts(session, false) {
+            Ok(list) => self.conflicts = list,
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Settles a conflict with the note: by the supervisor named in the
+    /// supervisor fields (their own PIN), or by whoever is signed in; the
+    /// library allows supervisors only.
+    fn settle(&mut self, id: i64) {
+        let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+        let note = self.settle_note.clone();
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        let result = if name.is_empty() {
+            store.settle_conflict(session, id, &note)
+        } else {
+            store
+                .sign_in(&name, &pin)
+                .and_then(|supervisor| store.settle_conflict(&supervisor, id, &note))
+        };
+        match result {
+            Ok(c) => {
+                self.settle_note.clear();
+                self.ok(Text::new("done-conflict-settled")
+                    .arg("id", id)
+                    .arg("state", c.hub_state.as_deref().unwrap_or("-")));
+                self.load_conflicts();
+                self.refresh();
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Enrols this desk with the hub (admins; the library checks) with the
+    /// operator's one-time code. A single short request: the app waits
+    /// for it (at most the sync timeout).
+    fn enroll(&mut self) {
+        let (url, code) = (self.hub_url.clone(), std::mem::take(&mut self.enroll_code));
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return;
+        };
+        match citizen_desk::sync::client::enroll(store, session, &url, &code) {
+            Ok(answer) => self.ok(Text::new("done-enrolled")
+                .arg("hub", url)
+                .arg("center", answer.center)
+                .arg("id", answer.desk_id)),
             Err(e) => self.fail(e),
         }
     }
@@ -878,6 +989,7 @@ impl App {
             Page::Verify => pages::verify::view(self),
             Page::Settings => pages::settings::view(self),
             Page::Admin => pages::admin::view(self),
+            Page::Conflicts => pages::conflicts::view(self),
         };
         let mut body = column![].spacing(14).padding(20);
         if self.session.is_some() {
@@ -914,7 +1026,7 @@ impl App {
 }
 
 /// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,
-/// F6 admin, F9 language,
+/// F6 admin, F7 conflicts, F9 language,
 /// Escape back to the lookup (keys a text field did not take).
 fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     use iced::keyboard::{Event, Key, key::Named};
@@ -931,6 +1043,7 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F4 => Some(Message::Go(Page::Verify)),
         Named::F5 => Some(Message::Go(Page::Settings)),
         Named::F6 => Some(Message::Go(Page::Admin)),
+        Named::F7 => Some(Message::Go(Page::Conflicts)),
         Named::F9 => Some(Message::ToggleLang),
         _ => None,
     }

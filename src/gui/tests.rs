@@ -49,6 +49,8 @@ fn type_into(app: &mut App, id: &'static str, text: &str) {
     for c in text.chars() {
         interact(app, |ui| {
             ui.click(selector::id(id)).expect("the field is on screen");
+            // A click lands in the middle of a long value: type at its end.
+            let _ = ui.tap_key(Key::Named(Named::End));
             let _ = ui.typewrite(&c.to_string());
         });
     }
@@ -577,4 +579,185 @@ fn a_seal_is_checked_from_a_pdf_file() {
         "{}",
         flash_text(&app)
     );
+}
+
+/// A real hub on loopback (in this process): a fresh desk is set up in
+/// the app, its admin adds staff and enrols it from Settings; a request
+/// cancelled centrally while the desk verified it comes back as a
+/// conflict; a supervisor settles it in the app with an Arabic note and
+/// their own PIN.
+#[test]
+fn a_conflict_from_the_hub_is_settled_in_the_app() {
+    use citizen_desk::sync::hub::HubBackend;
+    use citizen_desk::sync::hub::server::{Faults, serve};
+
+    let hub_dir = tempfile::TempDir::new().unwrap();
+    let backend = HubBackend::Sqlite(hub_dir.path().to_owned());
+    let today = citizen_desk::domain::calendar::damascus_date(chrono::Utc::now());
+    let code = {
+        let mut hub = backend.open().unwrap();
+        hub.seed_demo(12, &["TRT01".to_owned()], 5, today).unwrap();
+        hub.new_enroll_code("TRT01").unwrap()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let serving = backend.clone();
+    std::thread::spawn(move || {
+        let _ = serve("127.0.0.1:0", &serving, Faults::default(), |addr| {
+            let _ = tx.send(addr);
+        });
+    });
+    let addr = rx.recv().unwrap();
+
+    // First run: set up the center in the app.
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut app = App::new(Options {
+        data_dir: dir.path().to_owned(),
+        demo: false,
+        lang: Lang::Ar,
+    })
+    .unwrap();
+    assert_eq!(app.page, Page::FirstRun);
+    for m in [
+        Message::InitCenter("TRT01".into()),
+        Message::InitDesk("D01".into()),
+        Message::InitAdmin("admin".into()),
+        Message::InitPin("112233".into()),
+        Message::CreateStore,
+    ] {
+        let _ = app.update(m);
+    }
+    assert_eq!(app.page, Page::SignIn, "{}", flash_text(&app));
+    sign_in(&mut app, "admin", "112233");
+    let _ = app.update(Message::Go(Page::Admin));
+    for (name, role) in [
+        ("clerk1", citizen_desk::domain::Role::Clerk),
+        ("sup1", citizen_desk::domain::Role::Supervisor),
+    ] {
+        let _ = app.update(Message::AdminNewUser(name.into()));
+        let _ = app.update(Message::AdminNewRole(role));
+        let _ = app.update(Message::AdminNewPin("445566".into()));
+        let _ = app.update(Message::AddUser);
+    }
+    assert_eq!(app.admin_users.len(), 3, "{}", flash_text(&app));
+
+    // Enrol from Settings with the operator's code.
+    let _ = app.update(Message::Go(Page::Settings));
+    type_into(
+        &mut app,
+        pages::settings::HUB_URL_ID,
+        &format!("http://{addr}"),
+    );
+    type_into(&mut app, pages::settings::ENROLL_CODE_ID, &code);
+    assert_eq!(
+        (app.hub_url.as_str(), app.enroll_code.as_str()),
+        (format!("http://{addr}").as_str(), code.as_str())
+    );
+    press_enter(&mut app, pages::settings::ENROLL_CODE_ID);
+    assert!(
+        app.store.as_ref().unwrap().hub_link().unwrap().is_some(),
+        "{}",
+        flash_text(&app)
+    );
+    citizen_desk::sync::client::sync_once(app.store.as_mut().unwrap()).unwrap();
+
+    // Cancelled centrally; verified at the desk meanwhile.
+    let victim = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    backend
+        .open()
+        .unwrap()
+        .cancel(&victim, "withdrawn online")
+        .unwrap();
+    {
+        let store = app.store.as_mut().unwrap();
+        let clerk = store.sign_in("clerk1", "445566").unwrap();
+        store
+            .verify(&clerk, &RequestRef::parse(&victim).unwrap())
+            .unwrap();
+        let report = citizen_desk::sync::client::sync_once(store).unwrap();
+        assert_eq!(report.pushed.rejected, 1);
+    }
+
+    // The clerk's desk: the outbox points to the conflict; the
+    // supervisor settles it here with a note and their PIN.
+    let _ = app.update(Message::SignOut);
+    sign_in(&mut app, "clerk1", "445566");
+    let _ = app.update(Message::Go(Page::Outbox));
+    interact(&mut app, |ui| {
+        ui.click(tr(Lang::Ar, "gui-open-conflicts", &[]).as_str())
+            .expect("the outbox points to the conflicts");
+    });
+    assert_eq!(app.page, Page::Conflicts);
+    assert_eq!(app.conflicts.len(), 1);
+    assert_eq!(app.conflicts[0].hub_state.as_deref(), Some("cancelled"));
+    interact(&mut app, |ui| {
+        ui.click(selector::id(pages::conflicts::NOTE_ID)).unwrap();
+        let _ = ui.typewrite("سحب الطلب عبر الإنترنت");
+    });
+    // The clerk alone may not settle.
+    let id = app.conflicts[0].id;
+    let _ = app.update(Message::Settle(id));
+    assert_eq!(app.conflicts.len(), 1, "a clerk may not settle");
+    type_into(&mut app, pages::conflicts::SUPERVISOR_ID, "sup1");
+    type_into(&mut app, pages::conflicts::SUPERVISOR_PIN_ID, "445566");
+    interact(&mut app, |ui| {
+        ui.click(tr(Lang::Ar, "gui-settle", &[]).as_str()).unwrap();
+    });
+    assert!(app.conflicts.is_empty(), "{}", flash_text(&app));
+    assert_eq!(state_of(&app, &victim), State::Cancelled);
+    let note = query_one(&app, "SELECT settlement FROM conflicts LIMIT 1");
+    assert!(note.contains("سحب الطلب عبر الإنترنت"), "{note}");
+}
+
+/// After the first print, a copy needs a supervisor's PIN at the desk;
+/// it is written marked as a copy and logged.
+#[test]
+fn a_copy_needs_a_supervisor_and_is_logged() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'printed' ORDER BY tracking_code LIMIT 1",
+    );
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    let _ = app.update(Message::Open(id));
+    let copies = |app: &App| -> i64 {
+        app.store
+            .as_ref()
+            .unwrap()
+            .connection()
+            .query_row(
+                "SELECT printed_count FROM requests WHERE tracking_code = ?1",
+                [&tracking],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = copies(&app);
+    // A wrong PIN: nothing printed.
+    type_into(&mut app, pages::request::SUPERVISOR_ID, "supervisor1");
+    type_into(&mut app, pages::request::SUPERVISOR_PIN_ID, "000000");
+    interact(&mut app, |ui| {
+        ui.click("Print a copy to PDF").unwrap();
+    });
+    assert!(
+        flash_text(&app).contains("Wrong PIN"),
+        "{}",
+        flash_text(&app)
+    );
+    assert_eq!(copies(&app), before);
+    type_into(&mut app, pages::request::SUPERVISOR_PIN_ID, "123456");
+    interact(&mut app, |ui| {
+        ui.click("Print a copy to PDF").unwrap();
+    });
+    assert_eq!(copies(&app), before + 1, "{}", flash_text(&app));
+    let file = app.last_file.clone().expect("the copy's file");
+    assert!(file.to_string_lossy().contains("-copy-"));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+    assert!(app.preview.is_some());
 }

@@ -18,6 +18,29 @@ use crate::domain::{Action, NationalId, Request, State};
 use crate::error::{Error, Result};
 use crate::seal::crypto::SigningKey;
 
+/// One service's day at the desk (see [`Store::daily_summary`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ServiceDay {
+    pub service: String,
+    pub by_state: Vec<(State, u64)>,
+    pub submitted_today: u64,
+    pub open: u64,
+    pub overdue: u64,
+    pub finished_today: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DailySummary {
+    pub day: chrono::NaiveDate,
+    pub services: Vec<ServiceDay>,
+}
+
+impl DailySummary {
+    pub fn overdue(&self) -> u64 {
+        self.services.iter().map(|s| s.overdue).sum()
+    }
+}
+
 /// Which requests `requests` lists.
 #[derive(Clone, Debug, Default)]
 pub struct RequestFilter {
@@ -106,6 +129,65 @@ impl Store {
         );
         self.audit_only(now, session.name(), "list", "requests", &detail)?;
         Ok(found)
+    }
+
+    /// The desk's day by service: requests submitted today, open now,
+    /// overdue now, and finished today (printed or further), with the
+    /// counts by state. Counts only, no personal data: not audited.
+    pub fn daily_summary(
+        &mut self,
+        session: &Session,
+        day: chrono::NaiveDate,
+    ) -> Result<DailySummary> {
+        self.authorise(session, Action::Lookup, "summary")?;
+        let start = crate::domain::calendar::damascus_midnight(day).timestamp();
+        let end =
+            crate::domain::calendar::damascus_midnight(day + chrono::Days::new(1)).timestamp();
+        let now = self.now().timestamp();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT service, state, count(*),
+                    sum(submitted_at >= ?1 AND submitted_at < ?2),
+                    sum(state IN ('received', 'verified', 'approved') AND due_at < ?3),
+                    sum(updated_at >= ?1 AND updated_at < ?2
+                        AND state IN ('printed', 'enveloped', 'dispatched', 'delivered'))
+             FROM requests GROUP BY service, state ORDER BY service",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![start, end, now], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)? as u64,
+                r.get::<_, i64>(3)? as u64,
+                r.get::<_, i64>(4)? as u64,
+                r.get::<_, i64>(5)? as u64,
+            ))
+        })?;
+        let mut summary = DailySummary {
+            day,
+            services: Vec::new(),
+        };
+        for row in rows {
+            let (service, state, count, submitted, overdue, finished) = row?;
+            let Some(state) = State::parse(&state) else {
+                continue;
+            };
+            if summary.services.last().is_none_or(|s| s.service != service) {
+                summary.services.push(ServiceDay {
+                    service,
+                    ..ServiceDay::default()
+                });
+            }
+            if let Some(s) = summary.services.last_mut() {
+                s.by_state.push((state, count));
+                s.submitted_today += submitted;
+                s.overdue += overdue;
+                s.finished_today += finished;
+                if matches!(state, State::Received | State::Verified | State::Approved) {
+                    s.open += count;
+                }
+            }
+        }
+        Ok(summary)
     }
 
     /// Counts by state (no personal data, so not audited).

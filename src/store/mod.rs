@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use actions::RequestFilter;
+pub use actions::{DailySummary, RequestFilter, ServiceDay};
 pub use audit::{AuditEntry, ChainReport};
 pub use backup::{RestoreReport, check_store_file, restore};
 pub use documents::{DispatchReport, RenderedDocument};

@@ -104,13 +104,57 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .map(|(s, n)| format!("{}: {n}", tr(app.lang, s.label_id(), &[])))
         .collect::<Vec<_>>()
         .join(" · ");
-    column![
+    let mut page = column![
         rtl::line(app.lang, app.t("gui-lookup-title"), 20.0),
         rtl::side(app.lang, search),
         container(list).width(Length::Fill),
-        rtl::line(app.lang, app.t("gui-today"), 16.0),
-        rtl::line(app.lang, summary, 14.0),
     ]
-    .spacing(12)
-    .into()
+    .spacing(12);
+    if let Some(day) = &app.daily {
+        page = page.push(rtl::line(
+            app.lang,
+            tr(
+                app.lang,
+                "gui-today",
+                &[("date", &day.day.format("%d/%m/%Y").to_string())],
+            ),
+            17.0,
+        ));
+        let overdue = day.overdue();
+        let total = text(tr(
+            app.lang,
+            "gui-summary-overdue",
+            &[("count", &overdue.to_string())],
+        ))
+        .size(16)
+        .color(if overdue > 0 {
+            Color::from_rgb8(0xb0, 0x1c, 0x1c)
+        } else {
+            Color::from_rgb8(0x1b, 0x6e, 0x3a)
+        });
+        page = page.push(rtl::side(app.lang, total));
+        for s in &day.services {
+            let line = text(tr(
+                app.lang,
+                "gui-summary-line",
+                &[
+                    ("service", &service_name(app, &s.service)),
+                    ("new", &s.submitted_today.to_string()),
+                    ("open", &s.open.to_string()),
+                    ("overdue", &s.overdue.to_string()),
+                    ("finished", &s.finished_today.to_string()),
+                ],
+            ))
+            .size(15)
+            .line_height(text::LineHeight::Relative(1.9));
+            let line = if s.overdue > 0 {
+                line.color(Color::from_rgb8(0xb0, 0x1c, 0x1c))
+            } else {
+                line
+            };
+            page = page.push(rtl::side(app.lang, line));
+        }
+    }
+    page = page.push(rtl::line(app.lang, app.t("gui-all-by-state"), 15.0));
+    page.push(rtl::line(app.lang, summary, 14.0)).into()
 }

@@ -1,6 +1,7 @@
 //! One free function per page.
 
 pub mod admin;
+pub mod conflicts;
 pub mod first_run;
 pub mod home;
 pub mod outbox;

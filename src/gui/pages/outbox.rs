@@ -48,6 +48,14 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .text(lang),
                 16.0,
             ));
+        if s.open_conflicts > 0 {
+            page = page.push(rtl::side(
+                lang,
+                button(text(app.t("gui-open-conflicts")))
+                    .style(button::danger)
+                    .on_press(Message::Go(crate::gui::Page::Conflicts)),
+            ));
+        }
         if s.hub.is_some() {
             page = page.push(
                 button(text(app.t(if app.syncing {

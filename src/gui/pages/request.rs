@@ -177,6 +177,39 @@ pub fn view(app: &App) -> Element<'_, Message> {
         }
         _ => {}
     }
+    // After the first print, every print is a copy, marked and logged, and
+    // needs a supervisor's say-so at this desk (their own PIN).
+    if matches!(
+        r.state,
+        State::Printed | State::Enveloped | State::Dispatched | State::Delivered | State::Returned
+    ) {
+        page = page.push(rtl::line(lang, app.t("gui-copy-title"), 17.0));
+        page = page.push(rtl::side(
+            lang,
+            rtl::row(
+                lang,
+                vec![
+                    text_input(&app.t("gui-supervisor"), &app.sup_name)
+                        .id(Id::new(SUPERVISOR_ID))
+                        .on_input(Message::SupNameChanged)
+                        .width(Length::Fixed(240.0))
+                        .padding(8)
+                        .into(),
+                    text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+                        .id(Id::new(SUPERVISOR_PIN_ID))
+                        .secure(true)
+                        .on_input(Message::SupPinChanged)
+                        .on_submit(Message::PrintCopy)
+                        .width(Length::Fixed(200.0))
+                        .padding(8)
+                        .into(),
+                    button(text(app.t("gui-print-copy")))
+                        .on_press(Message::PrintCopy)
+                        .into(),
+                ],
+            ),
+        ));
+    }
     if r.state.is_open() {
         page = page.push(rtl::side(
             lang,

@@ -3,16 +3,58 @@
 //! paper printer.
 
 use iced::Element;
-use iced::widget::{button, checkbox, column, text};
+use iced::Length;
+use iced::widget::{Id, button, checkbox, column, text, text_input};
 
 use crate::gui::{App, Message, rtl};
 use citizen_desk::i18n::tr;
+
+pub const HUB_URL_ID: &str = "hub-url";
+pub const ENROLL_CODE_ID: &str = "enroll-code";
 
 /// A path or address marked left-to-right inside Arabic text. (iced 0.14
 /// still shows a path's leading slash at the left end of an Arabic line:
 /// known, cosmetic.)
 fn ltr(s: &str) -> String {
     format!("\u{200E}{s}\u{200E}")
+}
+
+/// Enrolment with the hub (admins): its address and the operator's
+/// one-time code. Addresses and codes read left to right.
+fn enrolment(app: &App) -> Element<'_, Message> {
+    let lang = app.lang;
+    column![
+        rtl::line(lang, app.t("gui-enroll-title"), 16.0),
+        rtl::side(
+            lang,
+            rtl::row(
+                lang,
+                vec![
+                    text_input(&app.t("gui-hub-url"), &app.hub_url)
+                        .id(Id::new(HUB_URL_ID))
+                        .on_input(Message::HubUrlChanged)
+                        .width(Length::Fixed(320.0))
+                        .padding(8)
+                        .into(),
+                    text_input(&app.t("gui-enroll-code"), &app.enroll_code)
+                        .id(Id::new(ENROLL_CODE_ID))
+                        .on_input(Message::EnrollCodeChanged)
+                        .on_submit(Message::Enroll)
+                        .width(Length::Fixed(220.0))
+                        .padding(8)
+                        .into(),
+                    button(text(app.t("gui-enroll")))
+                        .on_press_maybe(
+                            (!app.hub_url.is_empty() && !app.enroll_code.is_empty())
+                                .then_some(Message::Enroll)
+                        )
+                        .into(),
+                ]
+            )
+        ),
+    ]
+    .spacing(8)
+    .into()
 }
 
 /// The paper printer: the one this desk uses, and the CUPS queues to
@@ -88,6 +130,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             lang,
             button(text(app.t("gui-backup-now"))).on_press(Message::BackupNow)
         ),
+        enrolment(app),
         printers(app),
     ]
     .spacing(12)

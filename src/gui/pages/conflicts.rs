@@ -1,0 +1,82 @@
+//! Conflicts: changes the hub refused (say a request cancelled centrally
+//! while this desk printed it offline). The desk kept its own record; a
+//! supervisor settles each with a note (Arabic free text, in the
+//! right-to-left field), accepting the hub's state. Settling is the
+//! library's supervisor-only action; a supervisor may do it at a clerk's
+//! desk with their own PIN.
+
+use iced::widget::{Id, button, column, text_input};
+use iced::{Element, Length};
+
+use crate::gui::rtl_input::rtl_input;
+use crate::gui::{App, Message, rtl};
+use citizen_desk::i18n::{Message as Text, tr};
+
+pub const NOTE_ID: &str = "conflict-note";
+pub const SUPERVISOR_ID: &str = "conflict-supervisor";
+pub const SUPERVISOR_PIN_ID: &str = "conflict-supervisor-pin";
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let lang = app.lang;
+    let mut page = column![rtl::line(lang, app.t("gui-conflicts-title"), 20.0)].spacing(10);
+    if app.conflicts.is_empty() {
+        return page
+            .push(rtl::line(lang, app.t("conflicts-none"), 16.0))
+            .into();
+    }
+    page = page.push(rtl::side(
+        lang,
+        rtl::row(
+            lang,
+            vec![
+                text_input(&app.t("gui-supervisor"), &app.sup_name)
+                    .id(Id::new(SUPERVISOR_ID))
+                    .on_input(Message::SupNameChanged)
+                    .width(Length::Fixed(240.0))
+                    .padding(8)
+                    .into(),
+                text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+                    .id(Id::new(SUPERVISOR_PIN_ID))
+                    .secure(true)
+                    .on_input(Message::SupPinChanged)
+                    .width(Length::Fixed(200.0))
+                    .padding(8)
+                    .into(),
+            ],
+        ),
+    ));
+    page = page.push(rtl::side(
+        lang,
+        rtl_input(
+            &app.t("gui-settle-note"),
+            &app.settle_note,
+            Message::SettleNoteChanged,
+        )
+        .id(Id::new(NOTE_ID))
+        .width(Length::Fixed(560.0)),
+    ));
+    for c in &app.conflicts {
+        let line = Text::new("conflict-line")
+            .arg("id", c.id)
+            .arg(
+                "tracking",
+                c.tracking_code.as_deref().unwrap_or(&c.request_id),
+            )
+            .arg("desk", &c.desk_state)
+            .arg("hub", c.hub_state.as_deref().unwrap_or("-"))
+            .arg("reason", &c.reason)
+            .text(lang);
+        page = page.push(rtl::row(
+            lang,
+            vec![
+                rtl::line(lang, line, 16.0),
+                button(iced::widget::text(tr(lang, "gui-settle", &[])))
+                    .on_press_maybe(
+                        (!app.settle_note.trim().is_empty()).then_some(Message::Settle(c.id)),
+                    )
+                    .into(),
+            ],
+        ));
+    }
+    page.into()
+}
