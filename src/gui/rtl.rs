@@ -51,3 +51,9 @@ pub fn side<'a>(lang: Lang, element: impl Into<Element<'a, Message>>) -> Element
         c.align_left(Length::Fill).into()
     }
 }
+
+/// The line height of text fields: tall enough that Amiri's marks (drawn
+/// above and below the line box) stay inside what the software renderer
+/// redraws; with the default, marks of a placeholder stayed on screen
+/// after the value replaced it.
+pub const INPUT_LINE: text::LineHeight = text::LineHeight::Relative(1.7);

@@ -761,3 +761,90 @@ fn a_copy_needs_a_supervisor_and_is_logged() {
     assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
     assert!(app.preview.is_some());
 }
+
+/// The CUPS queue `.ci/run` makes (cups-pdf), or a loud skip outside CI.
+fn test_printer() -> Option<(String, std::path::PathBuf)> {
+    let printer = std::env::var("CITIZEN_DESK_TEST_PRINTER").ok();
+    let out = std::env::var("CITIZEN_DESK_TEST_PRINTER_OUT").ok();
+    match (printer, out) {
+        (Some(p), Some(o)) => Some((p, o.into())),
+        _ => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "CITIZEN_DESK_TEST_PRINTER(_OUT) must be set under CI=true: .ci/run sets up the cups-pdf queue"
+            );
+            use std::io::Write as _;
+            let line = "\n*** SKIPPED: paper printing from the app: no CUPS test queue (set CITIZEN_DESK_TEST_PRINTER and CITIZEN_DESK_TEST_PRINTER_OUT) ***\n";
+            match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+                Ok(mut tty) => {
+                    let _ = tty.write_all(line.as_bytes());
+                }
+                Err(_) => eprintln!("{line}"),
+            }
+            None
+        }
+    }
+}
+
+/// Paper from the app: find the CUPS queues in Settings, choose one, print
+/// the sealed original on it; the job is reported and the page comes out
+/// of the queue (cups-pdf writes it as a file).
+#[test]
+fn paper_is_printed_from_the_app_through_a_real_cups_queue() {
+    let Some((printer, out_dir)) = test_printer() else {
+        return;
+    };
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let _ = app.update(Message::Go(Page::Settings));
+    interact(&mut app, |ui| {
+        ui.click("Find printers").unwrap();
+    });
+    assert!(
+        app.printers.iter().any(|p| p.name == printer),
+        "{:?} {}",
+        app.printers,
+        flash_text(&app)
+    );
+    let _ = app.update(Message::ChoosePrinter(printer.clone()));
+    assert_eq!(
+        app.printer.as_deref(),
+        Some(printer.as_str()),
+        "{}",
+        flash_text(&app)
+    );
+
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    let before: Vec<_> = std::fs::read_dir(&out_dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let _ = app.update(Message::Open(id));
+    let _ = app.update(Message::Go(Page::Request));
+    interact(&mut app, |ui| {
+        ui.click(format!("Print the sealed original on {printer}").as_str())
+            .unwrap();
+    });
+    assert!(flash_text(&app).contains("job"), "{}", flash_text(&app));
+    assert_eq!(state_of(&app, &tracking), State::Printed);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now: Vec<_> = std::fs::read_dir(&out_dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if now
+            .iter()
+            .any(|p| !before.contains(p) && p.to_string_lossy().contains(&tracking))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no page came out of {printer}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}

@@ -49,6 +49,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_input(Message::AdminNewUser)
                 .width(Length::Fixed(200.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
                 .into(),
             role_button(Role::Clerk).into(),
             role_button(Role::Supervisor).into(),
@@ -60,6 +61,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_submit(Message::AddUser)
                 .width(Length::Fixed(200.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
                 .into(),
             button(text(app.t("gui-admin-add")))
                 .on_press(Message::AddUser)
@@ -77,6 +79,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_input(Message::AdminResetPinChanged)
                 .width(Length::Fixed(200.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
                 .into(),
         ],
     ));

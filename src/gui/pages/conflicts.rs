@@ -34,6 +34,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_input(Message::SupNameChanged)
                     .width(Length::Fixed(240.0))
                     .padding(8)
+                    .line_height(rtl::INPUT_LINE)
                     .into(),
                 text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
                     .id(Id::new(SUPERVISOR_PIN_ID))
@@ -41,6 +42,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_input(Message::SupPinChanged)
                     .width(Length::Fixed(200.0))
                     .padding(8)
+                    .line_height(rtl::INPUT_LINE)
                     .into(),
             ],
         ),

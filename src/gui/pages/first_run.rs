@@ -13,7 +13,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_input(on)
                 .secure(secure)
                 .width(Length::Fixed(320.0))
-                .padding(8),
+                .padding(8)
+                .line_height(rtl::INPUT_LINE),
         )
     };
     column![

@@ -79,6 +79,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_submit(Message::Search)
                 .width(Length::Fixed(360.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
                 .into(),
             button(text(app.t("gui-search")))
                 .on_press(Message::Search)

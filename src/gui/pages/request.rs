@@ -120,7 +120,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .id(Id::new(SUPERVISOR_ID))
                     .on_input(Message::SupNameChanged)
                     .width(Length::Fixed(320.0))
-                    .padding(8),
+                    .padding(8)
+                    .line_height(rtl::INPUT_LINE),
             ));
             page = page.push(rtl::side(
                 lang,
@@ -130,7 +131,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_input(Message::SupPinChanged)
                     .on_submit(Message::Stamp)
                     .width(Length::Fixed(320.0))
-                    .padding(8),
+                    .padding(8)
+                    .line_height(rtl::INPUT_LINE),
             ));
             page = page.push(rtl::side(
                 lang,
@@ -194,6 +196,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                         .on_input(Message::SupNameChanged)
                         .width(Length::Fixed(240.0))
                         .padding(8)
+                        .line_height(rtl::INPUT_LINE)
                         .into(),
                     text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
                         .id(Id::new(SUPERVISOR_PIN_ID))
@@ -202,6 +205,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                         .on_submit(Message::PrintCopy)
                         .width(Length::Fixed(200.0))
                         .padding(8)
+                        .line_height(rtl::INPUT_LINE)
                         .into(),
                     button(text(app.t("gui-print-copy")))
                         .on_press(Message::PrintCopy)

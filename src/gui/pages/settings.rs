@@ -35,6 +35,7 @@ fn enrolment(app: &App) -> Element<'_, Message> {
                         .on_input(Message::HubUrlChanged)
                         .width(Length::Fixed(320.0))
                         .padding(8)
+                        .line_height(rtl::INPUT_LINE)
                         .into(),
                     text_input(&app.t("gui-enroll-code"), &app.enroll_code)
                         .id(Id::new(ENROLL_CODE_ID))
@@ -42,6 +43,7 @@ fn enrolment(app: &App) -> Element<'_, Message> {
                         .on_submit(Message::Enroll)
                         .width(Length::Fixed(220.0))
                         .padding(8)
+                        .line_height(rtl::INPUT_LINE)
                         .into(),
                     button(text(app.t("gui-enroll")))
                         .on_press_maybe(
@@ -64,7 +66,7 @@ fn printers(app: &App) -> Element<'_, Message> {
     let current = app
         .printer
         .clone()
-        .unwrap_or_else(|| app.t("gui-no-printer"));
+        .unwrap_or_else(|| app.t("gui-printer-none"));
     let mut section = column![
         rtl::line(
             lang,

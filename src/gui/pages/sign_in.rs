@@ -21,6 +21,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_submit(Message::UserEntered)
                 .width(Length::Fixed(320.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
         ),
         rtl::side(
             app.lang,
@@ -31,6 +32,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .on_submit(Message::SignIn)
                 .width(Length::Fixed(320.0))
                 .padding(8)
+                .line_height(rtl::INPUT_LINE)
         ),
         rtl::side(
             app.lang,

@@ -16,7 +16,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .on_input(Message::SealTextChanged)
             .on_submit(Message::CheckSeal)
             .width(Length::Fill)
-            .padding(8),
+            .padding(8)
+            .line_height(rtl::INPUT_LINE),
         rtl::side(
             lang,
             button(text(app.t("gui-check-seal"))).on_press(Message::CheckSeal)
@@ -31,6 +32,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     .on_submit(Message::OpenSealFile)
                     .width(Length::Fill)
                     .padding(8)
+                    .line_height(rtl::INPUT_LINE)
                     .into(),
                 button(text(app.t("gui-open-seal-file")))
                     .on_press(Message::OpenSealFile)
