@@ -74,10 +74,77 @@ const MASKS: [MaskPattern; 8] = [
 
 /// The ISO 18004 (7.8.3) mask penalty: runs of five or more, 2x2 blocks,
 /// finder-like 1:1:3:1:1 patterns, and the dark/light balance. Evaluated
-/// for all eight masks of every seal, so it is on the printing hot path:
-/// rows and columns are scanned as contiguous lines, and the finder-like
-/// pattern with a sliding bit window instead of comparing module by module.
+/// for all eight masks of every seal, so it is on the printing hot path.
+/// Symbols up to 128 modules wide (version 30; every seal we print) are
+/// scored with each row and column as one 128-bit word; wider ones module
+/// by module.
 fn penalty(dark: &[bool], n: usize) -> u32 {
+    if n <= 128 {
+        penalty_words(dark, n)
+    } else {
+        penalty_modules(dark, n)
+    }
+}
+
+/// Bits 0..k set.
+fn low_bits(k: usize) -> u128 {
+    if k >= 128 { !0 } else { (1u128 << k) - 1 }
+}
+
+/// The penalty with rows and columns as words (bit i = module i), all
+/// positions of a line tested at once with shifts.
+fn penalty_words(dark: &[bool], n: usize) -> u32 {
+    let mut rows = vec![0u128; n];
+    let mut cols = vec![0u128; n];
+    for (y, row) in dark.chunks_exact(n).enumerate() {
+        for (x, &d) in row.iter().enumerate() {
+            if d {
+                rows[y] |= 1 << x;
+                cols[x] |= 1 << y;
+            }
+        }
+    }
+    let pairs = low_bits(n.saturating_sub(1));
+    let starts = low_bits(n.saturating_sub(6));
+    let mut score = 0u32;
+    for &line in rows.iter().chain(&cols) {
+        // Rule 1. E: module i equals module i+1. A: modules i..=i+4 equal,
+        // a window of five inside a run; a run of L >= 5 holds L-4 windows
+        // and one first window, and scores 3 + (L-5) = (L-4) + 2.
+        let same = !(line ^ (line >> 1)) & pairs;
+        let windows = same & (same >> 1) & (same >> 2) & (same >> 3);
+        let first = windows & !(same << 1);
+        score += windows.count_ones() + 2 * first.count_ones();
+        // Rule 3: 1011101 starting at i, with modules i-4..i-1 or
+        // i+7..i+10 light (off the symbol is light, and shifts bring in 0).
+        let core = line
+            & !(line >> 1)
+            & (line >> 2)
+            & (line >> 3)
+            & (line >> 4)
+            & !(line >> 5)
+            & (line >> 6)
+            & starts;
+        let light_before = !((line << 1) | (line << 2) | (line << 3) | (line << 4));
+        let light_after = !((line >> 7) | (line >> 8) | (line >> 9) | (line >> 10));
+        score += 40 * (core & (light_before | light_after)).count_ones();
+    }
+    // Rule 2: 2x2 blocks of one colour.
+    for pair in rows.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let blocks = !(a ^ (a >> 1)) & !(b ^ (b >> 1)) & !(a ^ b) & pairs;
+        score += 3 * blocks.count_ones();
+    }
+    // Rule 4: balance of dark modules.
+    let dark_count: usize = rows.iter().map(|r| r.count_ones() as usize).sum();
+    let percent = dark_count * 100 / (n * n);
+    score + 10 * (percent.abs_diff(50) / 5) as u32
+}
+
+/// The penalty module by module, for symbols wider than a word: rows and
+/// columns as contiguous lines, the finder-like pattern through a sliding
+/// bit window.
+fn penalty_modules(dark: &[bool], n: usize) -> u32 {
     let mut columns = vec![false; n * n];
     for y in 0..n {
         for x in 0..n {
@@ -309,8 +376,9 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for round in 0..300 {
-            let n = 7 + round % 60;
+        for round in 0..420 {
+            // Both ways of scoring: words up to 128 modules, modules above.
+            let n = 7 + round % 140;
             // Sparse grids make long light runs and finder-like patterns
             // likely, dense ones make long dark runs.
             let density = [2, 4, 8][round % 3];
