@@ -13,7 +13,8 @@ Xvfb "$DISPLAY" -screen 0 1100x780x24 >/dev/null 2>&1 &
 xvfb=$!
 data=$(mktemp -d)
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
-sleep 1
+for _ in $(seq 1 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+xdotool getdisplaygeometry >/dev/null || { echo "Xvfb did not start on $DISPLAY" >&2; exit 1; }
 "$bin" --data-dir "$data" demo --requests 2000 --seed 1 >/dev/null
 for i in 1 2 3 4 5 6; do
   t0=$(date +%s%N)
