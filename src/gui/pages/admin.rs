@@ -32,14 +32,15 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let mut page = column![rtl::line(lang, app.t("gui-admin-users"), 20.0)].spacing(10);
 
     // Add a user: name, role, PIN.
+    // The chosen role is the highlighted one.
     let role_button = |role: Role| {
-        let b = button(text(tr(lang, role.label_id(), &[])));
-        if app.new_role == role {
-            b
-        } else {
-            b.style(button::secondary)
-                .on_press(Message::AdminNewRole(role))
-        }
+        button(text(tr(lang, role.label_id(), &[])))
+            .style(if app.new_role == role {
+                button::primary
+            } else {
+                button::secondary
+            })
+            .on_press(Message::AdminNewRole(role))
     };
     page = page.push(rtl::row(
         lang,
