@@ -48,7 +48,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             text_input(&app.t("gui-user"), &app.new_user)
                 .id(Id::new(NEW_USER_ID))
                 .on_input(Message::AdminNewUser)
-                .width(Length::Fixed(200.0))
+                .width(Length::Fixed(230.0))
                 .padding(8)
                 .line_height(rtl::INPUT_LINE)
                 .into(),
@@ -60,7 +60,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .secure(true)
                 .on_input(Message::AdminNewPin)
                 .on_submit(Message::AddUser)
-                .width(Length::Fixed(200.0))
+                .width(Length::Fixed(230.0))
                 .padding(8)
                 .line_height(rtl::INPUT_LINE)
                 .into(),
@@ -78,7 +78,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .id(Id::new(RESET_PIN_ID))
                 .secure(true)
                 .on_input(Message::AdminResetPinChanged)
-                .width(Length::Fixed(200.0))
+                .width(Length::Fixed(230.0))
                 .padding(8)
                 .line_height(rtl::INPUT_LINE)
                 .into(),
