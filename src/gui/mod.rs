@@ -417,8 +417,20 @@ impl App {
                     *c = v;
                 }
             }
-            Message::Verify => self
-                .act(|store, session, r, _| store.verify(session, r).map(|_| "gui-done-verified")),
+            Message::Verify => {
+                // The checklist the clerk ticked goes into the audit entry.
+                let confirmed: Vec<&str> = CHECKS
+                    .iter()
+                    .zip(self.checks)
+                    .filter(|(_, ticked)| *ticked)
+                    .map(|(id, _)| id.trim_start_matches("gui-check-"))
+                    .collect();
+                self.act(|store, session, r, _| {
+                    store
+                        .verify_confirming(session, r, &confirmed)
+                        .map(|_| "gui-done-verified")
+                })
+            }
             Message::ReasonChanged(v) => self.reason = v,
             Message::Reject => {
                 let reason = self.reason.clone();

@@ -163,6 +163,14 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         ui.click("Verify").unwrap();
     });
     assert_eq!(state_of(&app, &tracking), State::Verified);
+    let detail = query_one(
+        &app,
+        "SELECT detail FROM audit WHERE action = 'verify' ORDER BY seq DESC LIMIT 1",
+    );
+    assert!(
+        detail.ends_with("confirmed: identity,document,data,payment"),
+        "the checklist is in the audit log: {detail}"
+    );
 
     // The supervisor stamps at this desk with their own PIN; a wrong PIN
     // is refused.

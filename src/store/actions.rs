@@ -353,7 +353,25 @@ impl Store {
     /// Clerk confirms the document matches the request and the person.
     /// Assigns the document number and freezes the document content.
     pub fn verify(&mut self, session: &Session, reference: &RequestRef) -> Result<Request> {
+        self.verify_confirming(session, reference, &[])
+    }
+
+    /// Verify, writing into the audit entry what the clerk confirmed
+    /// against the person and the papers (the desk app's checklist:
+    /// identity, document, data, payment).
+    pub fn verify_confirming(
+        &mut self,
+        session: &Session,
+        reference: &RequestRef,
+        confirmed: &[&str],
+    ) -> Result<Request> {
+        let note = if confirmed.is_empty() {
+            String::new()
+        } else {
+            format!(" confirmed: {}", confirmed.join(","))
+        };
         self.change(session, reference, Action::Verify, None, |req, change| {
+            change.detail.push_str(&note);
             let number = format!(
                 "{}-{}-{:07}",
                 change.center, change.desk, change.next_document_seq
