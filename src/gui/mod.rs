@@ -704,47 +704,44 @@ impl App {
     }
 
     fn print(&mut self) {
-        let dir = self.documents_dir();
-        let digits = self.digits();
-        let mut preview = None;
-        let mut written = None;
-        self.act(|store, session, r, _| {
-            std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
-            let doc = store.print_document(session, r, None, digits, |pdf| {
-                let path = dir.join(format!("{}.pdf", r.as_str()));
-                std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
-                written = Some(path);
-                Ok(())
-            })?;
-            preview = doc.pages.first().and_then(preview_handle);
-            Ok("gui-done-printed")
-        });
-        if written.is_some() {
-            self.preview = preview;
-            self.last_file = written;
-        }
+        self.print_to_file(None, "gui-done-printed");
     }
 
     /// A copy of a printed document, authorised by a supervisor at this
     /// desk with their own PIN: the library marks it COPY and logs it.
     fn print_copy(&mut self) {
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+        self.print_to_file(Some((name, pin)), "gui-done-copy");
+    }
+
+    /// Prints the open request to a PDF under `documents/` and shows its
+    /// preview: the original, or with a supervisor's name and PIN a copy.
+    fn print_to_file(&mut self, authoriser: Option<(String, String)>, done: &'static str) {
         let dir = self.documents_dir();
         let digits = self.digits();
         let mut preview = None;
         let mut written = None;
         self.act(|store, session, r, _| {
-            let supervisor = store.sign_in(&name, &pin)?;
+            let supervisor = match &authoriser {
+                Some((name, pin)) => Some(store.sign_in(name, pin)?),
+                None => None,
+            };
             std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
-            let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-            let doc = store.print_document(session, r, Some(&supervisor), digits, |pdf| {
-                let path = dir.join(format!("{}-copy-{stamp}.pdf", r.as_str()));
+            let name = match &supervisor {
+                Some(_) => {
+                    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+                    format!("{}-copy-{stamp}.pdf", r.as_str())
+                }
+                None => format!("{}.pdf", r.as_str()),
+            };
+            let doc = store.print_document(session, r, supervisor.as_ref(), digits, |pdf| {
+                let path = dir.join(&name);
                 std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
                 written = Some(path);
                 Ok(())
             })?;
             preview = doc.pages.first().and_then(preview_handle);
-            Ok("gui-done-copy")
+            Ok(done)
         });
         if written.is_some() {
             self.preview = preview;

@@ -5,9 +5,10 @@
 //! library's supervisor-only action; a supervisor may do it at a clerk's
 //! desk with their own PIN.
 
-use iced::widget::{Id, button, column, text_input};
+use iced::widget::{Id, button, column};
 use iced::{Element, Length};
 
+use super::supervisor_fields;
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::{App, Message, rtl};
 use citizen_desk::i18n::{Message as Text, tr};
@@ -24,28 +25,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .push(rtl::line(lang, app.t("conflicts-none"), 16.0))
             .into();
     }
-    page = page.push(rtl::side(
-        lang,
-        rtl::row(
-            lang,
-            vec![
-                text_input(&app.t("gui-supervisor"), &app.sup_name)
-                    .id(Id::new(SUPERVISOR_ID))
-                    .on_input(Message::SupNameChanged)
-                    .width(Length::Fixed(240.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE)
-                    .into(),
-                text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
-                    .id(Id::new(SUPERVISOR_PIN_ID))
-                    .secure(true)
-                    .on_input(Message::SupPinChanged)
-                    .width(Length::Fixed(200.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE)
-                    .into(),
-            ],
-        ),
+    page = page.push(supervisor_fields(
+        app,
+        (SUPERVISOR_ID, SUPERVISOR_PIN_ID),
+        None,
+        Vec::new(),
     ));
     page = page.push(rtl::side(
         lang,

@@ -10,8 +10,8 @@ pub mod settings;
 pub mod sign_in;
 pub mod verify;
 
-use iced::widget::{button, text};
-use iced::{Alignment, Element};
+use iced::widget::{Id, button, text, text_input};
+use iced::{Alignment, Element, Length};
 
 use super::{App, Message, Page, rtl};
 use citizen_desk::i18n::tr;
@@ -56,4 +56,35 @@ pub fn top_bar(app: &App) -> Element<'_, Message> {
 /// "label: value" in reading order.
 pub fn field<'a>(app: &App, label: String, value: String) -> Element<'a, Message> {
     rtl::line(app.lang, format!("{label}: {value}"), 16.0)
+}
+
+/// A supervisor's name and own PIN typed at this desk (manager-override
+/// style), the PIN field submitting `on_submit`; `extra` follows them in
+/// the row (e.g. the button they authorise).
+pub fn supervisor_fields<'a>(
+    app: &'a App,
+    ids: (&'static str, &'static str),
+    on_submit: Option<Message>,
+    extra: Vec<Element<'a, Message>>,
+) -> Element<'a, Message> {
+    let mut cells: Vec<Element<'a, Message>> = vec![
+        text_input(&app.t("gui-supervisor"), &app.sup_name)
+            .id(Id::new(ids.0))
+            .on_input(Message::SupNameChanged)
+            .width(Length::Fixed(240.0))
+            .padding(8)
+            .line_height(rtl::INPUT_LINE)
+            .into(),
+        text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+            .id(Id::new(ids.1))
+            .secure(true)
+            .on_input(Message::SupPinChanged)
+            .on_submit_maybe(on_submit)
+            .width(Length::Fixed(200.0))
+            .padding(8)
+            .line_height(rtl::INPUT_LINE)
+            .into(),
+    ];
+    cells.extend(extra);
+    rtl::side(app.lang, rtl::row(app.lang, cells))
 }

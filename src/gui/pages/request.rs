@@ -7,7 +7,7 @@ use crate::gui::rtl_input::rtl_input;
 use iced::widget::{Column, Id, button, checkbox, column, container, image, text, text_input};
 use iced::{Element, Length};
 
-use super::field;
+use super::{field, supervisor_fields};
 use crate::gui::{App, CHECKS, Message, Page, rtl};
 use citizen_desk::documents::labels::delivery_conditions;
 use citizen_desk::documents::render::Templates;
@@ -186,32 +186,15 @@ pub fn view(app: &App) -> Element<'_, Message> {
         State::Printed | State::Enveloped | State::Dispatched | State::Delivered | State::Returned
     ) {
         page = page.push(rtl::line(lang, app.t("gui-copy-title"), 17.0));
-        page = page.push(rtl::side(
-            lang,
-            rtl::row(
-                lang,
-                vec![
-                    text_input(&app.t("gui-supervisor"), &app.sup_name)
-                        .id(Id::new(SUPERVISOR_ID))
-                        .on_input(Message::SupNameChanged)
-                        .width(Length::Fixed(240.0))
-                        .padding(8)
-                        .line_height(rtl::INPUT_LINE)
-                        .into(),
-                    text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
-                        .id(Id::new(SUPERVISOR_PIN_ID))
-                        .secure(true)
-                        .on_input(Message::SupPinChanged)
-                        .on_submit(Message::PrintCopy)
-                        .width(Length::Fixed(200.0))
-                        .padding(8)
-                        .line_height(rtl::INPUT_LINE)
-                        .into(),
-                    button(text(app.t("gui-print-copy")))
-                        .on_press(Message::PrintCopy)
-                        .into(),
-                ],
-            ),
+        page = page.push(supervisor_fields(
+            app,
+            (SUPERVISOR_ID, SUPERVISOR_PIN_ID),
+            Some(Message::PrintCopy),
+            vec![
+                button(text(app.t("gui-print-copy")))
+                    .on_press(Message::PrintCopy)
+                    .into(),
+            ],
         ));
     }
     if r.state.is_open() {
