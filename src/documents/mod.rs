@@ -7,4 +7,5 @@ pub mod paper;
 pub mod pdf;
 pub mod preview;
 pub mod render;
+pub mod subset;
 pub mod text;

@@ -12,19 +12,79 @@ use printpdf::{
 };
 
 use super::layout::{Item, PT_PER_MM, Page};
+use super::subset;
 use super::text::FontId;
 
-fn parsed_fonts() -> &'static Vec<ParsedFont> {
-    static FONTS: OnceLock<Vec<ParsedFont>> = OnceLock::new();
-    // Parsed once per process: font parsing is the slow part of a PDF.
+/// What printpdf is given for each face: a stand-in with the face's names
+/// and metrics and no glyphs (it writes the descriptor from them), and the
+/// stand-in's bytes, to recognise it in the written file. The real program,
+/// cut to one document's glyphs, replaces it there (`subset_fonts`).
+fn stand_ins() -> &'static Vec<(Vec<u8>, ParsedFont)> {
+    static FONTS: OnceLock<Vec<(Vec<u8>, ParsedFont)>> = OnceLock::new();
+    // Made and parsed once per process: font parsing is slow.
     FONTS.get_or_init(|| {
         FontId::ALL
             .iter()
             .map(|f| {
-                ParsedFont::from_bytes(f.bytes(), 0, &mut Vec::new()).expect("bundled font parses")
+                let bytes = subset::stand_in(f.bytes()).expect("bundled font is TrueType");
+                let parsed =
+                    ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).expect("stand-in parses");
+                (bytes, parsed)
             })
             .collect()
     })
+}
+
+/// A document's fonts: the code its content uses for each face's glyphs
+/// (1, 2, … in glyph order; 0 stays `.notdef`), which are the glyph ids
+/// of the font programs cut to its glyphs, and those programs' widths.
+struct DocumentFonts {
+    code: std::collections::HashMap<(FontId, u16), u16>,
+    subsets: BTreeMap<FontId, subset::Subset>,
+}
+
+impl DocumentFonts {
+    fn of(pages: &[Page]) -> DocumentFonts {
+        let mut glyphs: BTreeMap<FontId, std::collections::BTreeSet<u16>> = BTreeMap::new();
+        for page in pages {
+            for item in &page.items {
+                if let Item::Text { line, .. } = item {
+                    for g in line.glyphs.iter().filter(|g| g.id != 0) {
+                        glyphs.entry(g.font).or_default().insert(g.id);
+                    }
+                }
+            }
+        }
+        let mut code = std::collections::HashMap::new();
+        let subsets = glyphs
+            .into_iter()
+            .map(|(font, set)| {
+                for (i, &gid) in set.iter().enumerate() {
+                    code.insert((font, gid), i as u16 + 1);
+                }
+                let used: Vec<u16> = set.into_iter().collect();
+                // Our own fonts, compiled in and tested, and glyph ids the
+                // shaper took from them: this cannot fail short of a build
+                // defect, and a page that draws nothing must not be written.
+                let subset = subset::subset(font.bytes(), &used).expect("bundled font subsets");
+                (font, subset)
+            })
+            .collect();
+        DocumentFonts { code, subsets }
+    }
+
+    fn code(&self, font: FontId, gid: u16) -> u16 {
+        self.code.get(&(font, gid)).copied().unwrap_or(0)
+    }
+
+    /// The advance of a code, in 1/1000 em, as the PDF's `/W` gives it.
+    fn width(&self, font: FontId, code: u16) -> f32 {
+        self.subsets
+            .get(&font)
+            .and_then(|s| s.widths.get(code as usize))
+            .copied()
+            .unwrap_or(0) as f32
+    }
 }
 
 fn grey(level: f32) -> Color {
@@ -47,7 +107,8 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
         doc.metadata.info.subject = seal.to_owned();
         doc.metadata.info.keywords = vec![seal.to_owned()];
     }
-    let fonts = parsed_fonts();
+    let stand_ins = stand_ins();
+    let mut fonts = DocumentFonts::of(pages);
     let mut ids: BTreeMap<FontId, printpdf::FontId> = BTreeMap::new();
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
@@ -67,21 +128,12 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                     ops.push(Op::StartTextSection);
                     let (x0, y0) = (x * PT_PER_MM, h - baseline * PT_PER_MM);
                     let (sin, cos) = angle.to_radians().sin_cos();
-                    let mut current = None;
-                    for g in &line.glyphs {
-                        if current != Some(g.font) {
-                            let id = ids
-                                .entry(g.font)
-                                .or_insert_with(|| doc.add_font(&fonts[g.font as usize]))
-                                .clone();
-                            ops.push(Op::SetFont {
-                                font: PdfFontHandle::External(id),
-                                size: Pt(line.size),
-                            });
-                            current = Some(g.font);
-                        }
-                        let (gx, gy) = (g.x, g.y_offset);
-                        let matrix = if *angle == 0.0 {
+                    // One text matrix and one TJ per run of glyphs on the
+                    // same font and baseline: after each glyph the reader
+                    // advances by its /W width, and the number after it in
+                    // the TJ array moves the pen on to the next glyph's x.
+                    let at = |gx: f32, gy: f32| {
+                        if *angle == 0.0 {
                             TextMatrix::Translate(Pt(x0 + gx), Pt(y0 + gy))
                         } else {
                             TextMatrix::Raw([
@@ -92,14 +144,54 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                                 x0 + gx * cos - gy * sin,
                                 y0 + gx * sin + gy * cos,
                             ])
-                        };
-                        ops.push(Op::SetTextMatrix { matrix });
+                        }
+                    };
+                    let em = line.size / 1000.0;
+                    let mut run: Vec<printpdf::Codepoint> = Vec::new();
+                    let mut current = None;
+                    let mut pen = 0.0f32;
+                    let mut rise = 0.0f32;
+                    for g in &line.glyphs {
+                        let new_font = current != Some(g.font);
+                        if new_font || g.y_offset != rise || run.is_empty() {
+                            if !run.is_empty() {
+                                ops.push(Op::ShowText {
+                                    items: vec![TextItem::GlyphIds(std::mem::take(&mut run))],
+                                });
+                            }
+                            if new_font {
+                                let id = ids
+                                    .entry(g.font)
+                                    .or_insert_with(|| doc.add_font(&stand_ins[g.font as usize].1))
+                                    .clone();
+                                ops.push(Op::SetFont {
+                                    font: PdfFontHandle::External(id),
+                                    size: Pt(line.size),
+                                });
+                                current = Some(g.font);
+                            }
+                            ops.push(Op::SetTextMatrix {
+                                matrix: at(g.x, g.y_offset),
+                            });
+                            pen = g.x;
+                            rise = g.y_offset;
+                        } else if let Some(last) = run.last_mut() {
+                            // Whole thousandths of an em: a hundredth of a
+                            // point at 10 pt. The pen follows the rounded
+                            // value, so the error never adds up.
+                            let kern = ((pen - g.x) / em).round();
+                            if kern != 0.0 {
+                                last.offset = kern;
+                                pen -= kern * em;
+                            }
+                        }
+                        let code = fonts.code(g.font, g.id);
+                        run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
+                        pen += fonts.width(g.font, code) * em;
+                    }
+                    if !run.is_empty() {
                         ops.push(Op::ShowText {
-                            items: vec![TextItem::GlyphIds(vec![printpdf::Codepoint::with_cid(
-                                g.id,
-                                0.0,
-                                g.text.clone(),
-                            )])],
+                            items: vec![TextItem::GlyphIds(run)],
                         });
                     }
                     ops.push(Op::EndTextSection);
@@ -200,11 +292,16 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
     // printpdf (through lopdf) compresses every stream at level 9, which
     // was the largest single cost of a document; level 6 gives nearly the
     // same size in a fraction of the time.
+    // printpdf's own subsetting re-parses and re-serialises every table of
+    // each face for each document; it writes the stand-ins whole instead,
+    // and they are replaced by programs cut to this document's glyphs.
     let options = PdfSaveOptions {
         optimize: false,
+        subset_fonts: false,
         ..PdfSaveOptions::default()
     };
     let mut lo = doc.to_lopdf_document(&options, &mut Vec::new());
+    embed_subsets(&mut lo, &mut fonts);
     compress_streams(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)
@@ -264,6 +361,96 @@ fn qr_form(dark: &[bool], modules: usize) -> ExternalXObject {
         height: None,
         dpi: None,
     }
+}
+
+/// Replaces each stand-in printpdf embedded by the glyphs this document
+/// draws, with their widths, named as a subset (`ABCDEF+Name`, ISO
+/// 32000-1, 9.6.4).
+fn embed_subsets(doc: &mut lopdf::Document, fonts: &mut DocumentFonts) {
+    use lopdf::Object;
+    // Type0 font → its descendant's descriptor → the font program.
+    let mut found = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0".as_slice()) {
+            continue;
+        }
+        let descriptor = dict
+            .get(b"DescendantFonts")
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|fonts| fonts.first())
+            .and_then(|font| font.as_dict().ok())
+            .and_then(|font| font.get(b"FontDescriptor").ok())
+            .and_then(|d| d.as_reference().ok());
+        let program = descriptor
+            .and_then(|d| doc.objects.get(&d))
+            .and_then(|d| d.as_dict().ok())
+            .and_then(|d| d.get(b"FontFile2").ok())
+            .and_then(|p| p.as_reference().ok());
+        if let (Some(descriptor), Some(program)) = (descriptor, program) {
+            found.push((id, descriptor, program));
+        }
+    }
+    for (font_id, descriptor_id, program_id) in found {
+        let Some(Object::Stream(program)) = doc.objects.get_mut(&program_id) else {
+            continue;
+        };
+        let Some(face) = FontId::ALL
+            .into_iter()
+            .find(|f| stand_ins()[*f as usize].0 == program.content)
+        else {
+            continue;
+        };
+        let Some(subset) = fonts.subsets.remove(&face) else {
+            continue;
+        };
+        let tag = subset_tag(face, &subset);
+        program.dict.set("Length1", subset.program.len() as i64);
+        program.set_content(subset.program);
+        let rename = |dict: &mut lopdf::Dictionary, key: &[u8]| {
+            if let Ok(Object::Name(name)) = dict.get_mut(key) {
+                let mut tagged = tag.to_vec();
+                tagged.push(b'+');
+                tagged.extend_from_slice(name);
+                *name = tagged;
+            }
+        };
+        if let Some(Ok(descriptor)) = doc.objects.get_mut(&descriptor_id).map(Object::as_dict_mut) {
+            rename(descriptor, b"FontName");
+        }
+        if let Some(Ok(font)) = doc.objects.get_mut(&font_id).map(Object::as_dict_mut) {
+            rename(font, b"BaseFont");
+            if let Ok(Object::Array(descendants)) = font.get_mut(b"DescendantFonts")
+                && let Some(Object::Dictionary(descendant)) = descendants.first_mut()
+            {
+                rename(descendant, b"BaseFont");
+                // Codes 0..=n, widths in order (printpdf measured the
+                // stand-in, which has no glyphs).
+                let widths = subset.widths.into_iter().map(Object::Integer).collect();
+                descendant.set("W", vec![Object::Integer(0), Object::Array(widths)]);
+            }
+        }
+    }
+}
+
+/// Six capital letters that name a subset by its face and glyphs.
+fn subset_tag(face: FontId, subset: &subset::Subset) -> [u8; 6] {
+    // FNV-1a over the face, the program's size and the glyphs' widths:
+    // the same glyphs of the same face give the same name.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let words = [face as i64, subset.program.len() as i64];
+    for word in words.iter().chain(&subset.widths) {
+        for byte in word.to_le_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let mut tag = [b'A'; 6];
+    for letter in &mut tag {
+        *letter = b'A' + (hash % 26) as u8;
+        hash /= 26;
+    }
+    tag
 }
 
 fn compress_streams(doc: &mut lopdf::Document) {

@@ -1113,7 +1113,7 @@ fn preview_handle(
 
 /// The fonts the app draws with, bundled: Amiri covers Arabic and Latin;
 /// Noto Sans fills in what it lacks.
-const FONTS: [&[u8]; 4] = [
+pub(crate) const FONTS: [&[u8]; 4] = [
     include_bytes!("../../fonts/Amiri-Regular.ttf"),
     include_bytes!("../../fonts/Amiri-Bold.ttf"),
     include_bytes!("../../fonts/NotoSans-Regular.ttf"),

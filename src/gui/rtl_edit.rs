@@ -12,7 +12,6 @@
 //! screen); arrow keys move to the next caret place to the left or right
 //! on screen, whatever the logical order.
 
-use citizen_desk::documents::text::FontId;
 use rustybuzz::{Direction, UnicodeBuffer};
 use unicode_bidi::{BidiInfo, Level};
 use unicode_segmentation::UnicodeSegmentation;
@@ -40,6 +39,16 @@ pub struct Stop {
     pub after: bool,
 }
 
+/// The face the screen draws with (the app's default font, Amiri): caret
+/// places must come from the same outlines the user sees. (Printed
+/// documents use their own face, Noto Naskh Arabic.)
+fn screen_face() -> &'static rustybuzz::Face<'static> {
+    static FACE: std::sync::OnceLock<rustybuzz::Face<'static>> = std::sync::OnceLock::new();
+    FACE.get_or_init(|| {
+        rustybuzz::Face::from_slice(super::FONTS[0], 0).expect("bundled font parses")
+    })
+}
+
 /// A line laid out right-to-left.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineLayout {
@@ -50,7 +59,7 @@ pub struct LineLayout {
 
 impl LineLayout {
     pub fn new(text: &str, size: f32) -> LineLayout {
-        let face = FontId::Arabic.face();
+        let face = screen_face();
         let scale = size / face.units_per_em() as f32;
         let bidi = BidiInfo::new(text, Some(Level::rtl()));
         let mut cells = Vec::new();

@@ -1,0 +1,485 @@
+//! A TrueType subsetter made for one job: the font program a PDF embeds
+//! for one document, done in microseconds.
+//!
+//! The caller gives the glyphs a document draws, in the order of the codes
+//! its page content uses: glyph `used[i]` becomes glyph `i + 1` (glyph 0
+//! stays `.notdef`), and the parts of composite glyphs follow, with the
+//! composites pointing at their new numbers. Only the tables a PDF reader
+//! needs for a CIDFontType2 program are written (ISO 32000-1, 9.9: `head`,
+//! `hhea`, `maxp`, `loca`, `glyf`, `hmtx`, and the hinting tables `cvt `,
+//! `fpgm`, `prep` when the font has them): layout tables, names and the
+//! character map stay behind, since the page holds shaped glyphs and its
+//! text comes from the ToUnicode map.
+//!
+//! This replaced a general subsetter (allsorts, through printpdf) that
+//! parsed and re-serialised every table for each document, and re-parsed
+//! its own result: a millisecond of each sealed page.
+
+/// A font that is not a TrueType (`glyf`) font this subsetter can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubsetError(pub &'static str);
+
+impl std::fmt::Display for SubsetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot subset this font: {}", self.0)
+    }
+}
+
+impl std::error::Error for SubsetError {}
+
+/// The tables of a document's font program, in the (sorted) order the
+/// table directory lists them.
+const PROGRAM: &[&[u8; 4]] = &[
+    b"cvt ", b"fpgm", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp", b"prep",
+];
+
+/// The tables of a font's stand-in (see [`stand_in`]): the outline tables
+/// and the names and metrics a PDF's font descriptor is made from.
+const STAND_IN: &[&[u8; 4]] = &[
+    b"OS/2", b"cmap", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp", b"name",
+];
+
+/// A character map that maps nothing (one format 4 subtable, Windows
+/// Unicode, holding only the closing segment): the stand-in's, since the
+/// PDF library wants one and no text is ever looked up in it.
+const EMPTY_CMAP: [u8; 36] = [
+    0, 0, 0, 1, // version, one subtable
+    0, 3, 0, 1, 0, 0, 0, 12, // Windows, Unicode BMP, at offset 12
+    0, 4, 0, 24, 0, 0, // format 4, length, language
+    0, 2, 0, 2, 0, 0, 0, 0, // segCountX2, searchRange, entrySelector, rangeShift
+    0xFF, 0xFF, 0, 0, 0xFF, 0xFF, // endCode, pad, startCode
+    0, 1, 0, 0, // idDelta, idRangeOffset
+];
+
+fn u16_at(data: &[u8], at: usize) -> Result<u16, SubsetError> {
+    data.get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+        .ok_or(SubsetError("a table is shorter than its fields"))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Result<u32, SubsetError> {
+    data.get(at..at + 4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or(SubsetError("a table is shorter than its fields"))
+}
+
+/// The tables of a single-face sfnt, by tag.
+struct Tables<'a> {
+    font: &'a [u8],
+    records: Vec<([u8; 4], usize, usize)>,
+}
+
+impl<'a> Tables<'a> {
+    fn read(font: &'a [u8]) -> Result<Tables<'a>, SubsetError> {
+        if u32_at(font, 0)? != 0x0001_0000 {
+            return Err(SubsetError("not a TrueType font (version 1.0 sfnt)"));
+        }
+        let count = u16_at(font, 4)? as usize;
+        let mut records = Vec::with_capacity(count);
+        for i in 0..count {
+            let at = 12 + 16 * i;
+            let tag: [u8; 4] = font
+                .get(at..at + 4)
+                .and_then(|t| t.try_into().ok())
+                .ok_or(SubsetError("truncated table directory"))?;
+            let offset = u32_at(font, at + 8)? as usize;
+            let length = u32_at(font, at + 12)? as usize;
+            if offset
+                .checked_add(length)
+                .is_none_or(|end| end > font.len())
+            {
+                return Err(SubsetError("a table lies outside the file"));
+            }
+            records.push((tag, offset, length));
+        }
+        Ok(Tables { font, records })
+    }
+
+    fn get(&self, tag: &[u8; 4]) -> Option<&'a [u8]> {
+        self.records
+            .iter()
+            .find(|(t, _, _)| t == tag)
+            .map(|&(_, offset, length)| &self.font[offset..offset + length])
+    }
+
+    fn require(&self, tag: &'static [u8; 4]) -> Result<&'a [u8], SubsetError> {
+        self.get(tag)
+            .ok_or(SubsetError("a required table is missing"))
+    }
+}
+
+/// Where each glyph's outline lies in `glyf`.
+struct Outlines<'a> {
+    glyf: &'a [u8],
+    loca: &'a [u8],
+    long: bool,
+    count: u16,
+}
+
+impl<'a> Outlines<'a> {
+    fn get(&self, gid: u16) -> Result<&'a [u8], SubsetError> {
+        if gid >= self.count {
+            return Err(SubsetError("a glyph id beyond the font's glyphs"));
+        }
+        let i = gid as usize;
+        let (start, end) = if self.long {
+            (
+                u32_at(self.loca, 4 * i)? as usize,
+                u32_at(self.loca, 4 * i + 4)? as usize,
+            )
+        } else {
+            (
+                2 * u16_at(self.loca, 2 * i)? as usize,
+                2 * u16_at(self.loca, 2 * i + 2)? as usize,
+            )
+        };
+        self.glyf
+            .get(start..end)
+            .ok_or(SubsetError("a glyph lies outside the glyph table"))
+    }
+}
+
+/// The byte offsets of the glyph ids in a composite glyph's components
+/// (none for a simple glyph).
+fn component_ids(glyph: &[u8]) -> Result<Vec<usize>, SubsetError> {
+    const ARG_1_AND_2_ARE_WORDS: u16 = 0x0001;
+    const WE_HAVE_A_SCALE: u16 = 0x0008;
+    const MORE_COMPONENTS: u16 = 0x0020;
+    const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
+    const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
+    let mut out = Vec::new();
+    if glyph.len() < 10 || (u16_at(glyph, 0)? as i16) >= 0 {
+        return Ok(out);
+    }
+    let mut at = 10;
+    loop {
+        let flags = u16_at(glyph, at)?;
+        u16_at(glyph, at + 2)?;
+        out.push(at + 2);
+        at += 4;
+        at += if flags & ARG_1_AND_2_ARE_WORDS != 0 {
+            4
+        } else {
+            2
+        };
+        at += if flags & WE_HAVE_A_SCALE != 0 {
+            2
+        } else if flags & WE_HAVE_AN_X_AND_Y_SCALE != 0 {
+            4
+        } else if flags & WE_HAVE_A_TWO_BY_TWO != 0 {
+            8
+        } else {
+            0
+        };
+        if flags & MORE_COMPONENTS == 0 {
+            return Ok(out);
+        }
+    }
+}
+
+/// A document's font program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subset {
+    /// The TrueType font.
+    pub program: Vec<u8>,
+    /// Advance widths of glyphs `0..=used.len()` (`.notdef`, then the
+    /// glyphs used), in 1/1000 em, the units of a PDF's `/W`.
+    pub widths: Vec<i64>,
+}
+
+/// The font program for the glyphs `used` of `font` (a TrueType font):
+/// `used[i]` becomes glyph `i + 1`. `used` must not repeat a glyph.
+pub fn subset(font: &[u8], used: &[u16]) -> Result<Subset, SubsetError> {
+    let (program, advances, units_per_em) = build(font, used, PROGRAM)?;
+    let scale = 1000.0 / f32::from(units_per_em.max(1));
+    Ok(Subset {
+        program,
+        widths: advances[..=used.len()]
+            .iter()
+            .map(|&a| (f32::from(a) * scale).round() as i64)
+            .collect(),
+    })
+}
+
+/// A stand-in for `font`: its names, metrics and `.notdef` only. The PDF
+/// library is given this in place of the whole face, so it does not copy
+/// half a megabyte per document only for the program to be replaced.
+pub fn stand_in(font: &[u8]) -> Result<Vec<u8>, SubsetError> {
+    build(font, &[], STAND_IN).map(|(program, _, _)| program)
+}
+
+/// The font with glyphs `.notdef` and `used` (renumbered), their parts,
+/// and the `tables` it has: its bytes, each new glyph's advance, and its
+/// units per em.
+fn build(
+    font: &[u8],
+    used: &[u16],
+    tables: &[&[u8; 4]],
+) -> Result<(Vec<u8>, Vec<u16>, u16), SubsetError> {
+    let source = Tables::read(font)?;
+    let head = source.require(b"head")?;
+    let maxp = source.require(b"maxp")?;
+    let hhea = source.require(b"hhea")?;
+    let hmtx = source.require(b"hmtx")?;
+    let outlines = Outlines {
+        glyf: source.require(b"glyf")?,
+        loca: source.require(b"loca")?,
+        long: u16_at(head, 50)? == 1,
+        count: u16_at(maxp, 4)?,
+    };
+    let units_per_em = u16_at(head, 18)?;
+
+    // New glyph i is old glyph order[i]; parts of composites are appended
+    // as they are found.
+    let mut order: Vec<u16> = Vec::with_capacity(used.len() + 1);
+    let mut new_id: std::collections::HashMap<u16, u16> =
+        std::collections::HashMap::with_capacity(used.len() + 1);
+    for &gid in std::iter::once(&0).chain(used) {
+        if new_id.insert(gid, order.len() as u16).is_some() {
+            return Err(SubsetError("a glyph is listed twice"));
+        }
+        order.push(gid);
+    }
+    let mut glyf = Vec::new();
+    let mut loca = Vec::with_capacity(4 * (order.len() + 1));
+    let mut i = 0;
+    while i < order.len() {
+        loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
+        let outline = outlines.get(order[i])?;
+        let start = glyf.len();
+        glyf.extend_from_slice(outline);
+        for at in component_ids(outline)? {
+            let part = u16_at(outline, at)?;
+            let id = match new_id.get(&part) {
+                Some(&id) => id,
+                None => {
+                    let id = order.len() as u16;
+                    new_id.insert(part, id);
+                    order.push(part);
+                    id
+                }
+            };
+            glyf[start + at..start + at + 2].copy_from_slice(&id.to_be_bytes());
+        }
+        // Each outline starts on a 4-byte boundary.
+        glyf.resize(glyf.len().next_multiple_of(4), 0);
+        i += 1;
+    }
+    loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
+    if order.len() > usize::from(u16::MAX) {
+        return Err(SubsetError("too many glyphs"));
+    }
+
+    // hmtx with a full metric (advance, left side bearing) for every glyph.
+    // Old glyphs past the font's `numberOfHMetrics` share its last advance.
+    let long_metrics = usize::from(u16_at(hhea, 34)?).max(1);
+    let mut new_hmtx = Vec::with_capacity(4 * order.len());
+    let mut advances = Vec::with_capacity(order.len());
+    for &gid in &order {
+        let gid = usize::from(gid);
+        let (advance, bearing) = if gid < long_metrics {
+            (u16_at(hmtx, 4 * gid)?, u16_at(hmtx, 4 * gid + 2)?)
+        } else {
+            (
+                u16_at(hmtx, 4 * (long_metrics - 1))?,
+                u16_at(hmtx, 4 * long_metrics + 2 * (gid - long_metrics))?,
+            )
+        };
+        advances.push(advance);
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
+    }
+
+    let count = (order.len() as u16).to_be_bytes();
+    let mut new_head = head.to_vec();
+    new_head[8..12].fill(0); // checkSumAdjustment, set when written
+    new_head[50..52].copy_from_slice(&1u16.to_be_bytes()); // long loca
+    let mut new_maxp = maxp.to_vec();
+    new_maxp[4..6].copy_from_slice(&count);
+    let mut new_hhea = hhea.to_vec();
+    new_hhea[34..36].copy_from_slice(&count);
+
+    let mut out: Vec<(&[u8; 4], std::borrow::Cow<'_, [u8]>)> = Vec::new();
+    for &tag in tables {
+        let data: std::borrow::Cow<'_, [u8]> = match tag {
+            b"glyf" => std::mem::take(&mut glyf).into(),
+            b"loca" => std::mem::take(&mut loca).into(),
+            b"hmtx" => std::mem::take(&mut new_hmtx).into(),
+            b"head" => std::mem::take(&mut new_head).into(),
+            b"maxp" => std::mem::take(&mut new_maxp).into(),
+            b"hhea" => std::mem::take(&mut new_hhea).into(),
+            b"cmap" => EMPTY_CMAP.as_slice().into(),
+            _ => match source.get(tag) {
+                Some(data) => data.into(),
+                None => continue,
+            },
+        };
+        out.push((tag, data));
+    }
+    Ok((write_sfnt(&out), advances, units_per_em))
+}
+
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4).fold(0u32, |sum, chunk| {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+/// An sfnt file of `tables` (sorted by tag), with checksums.
+fn write_sfnt(tables: &[(&[u8; 4], std::borrow::Cow<'_, [u8]>)]) -> Vec<u8> {
+    let count = tables.len() as u16;
+    let power = 1u16 << (15 - count.leading_zeros() as u16);
+    let search_range = power * 16;
+    let entry_selector = power.trailing_zeros() as u16;
+    let range_shift = count * 16 - search_range;
+    let mut out = Vec::with_capacity(
+        12 + 16 * tables.len() + tables.iter().map(|(_, d)| d.len() + 3).sum::<usize>(),
+    );
+    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
+    for field in [count, search_range, entry_selector, range_shift] {
+        out.extend_from_slice(&field.to_be_bytes());
+    }
+    let mut offset = 12 + 16 * tables.len();
+    let mut head_at = None;
+    for (tag, data) in tables {
+        out.extend_from_slice(&tag[..]);
+        out.extend_from_slice(&checksum(data).to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        if *tag == b"head" {
+            head_at = Some(offset);
+        }
+        offset += data.len().next_multiple_of(4);
+    }
+    for (_, data) in tables {
+        out.extend_from_slice(data);
+        out.resize(out.len().next_multiple_of(4), 0);
+    }
+    if let Some(at) = head_at {
+        let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        out[at + 8..at + 12].copy_from_slice(&adjustment.to_be_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::text::FontId;
+    use rustybuzz::ttf_parser::GlyphId;
+
+    fn used_by(face: &rustybuzz::Face<'_>, text: &str) -> Vec<u16> {
+        let mut used: Vec<u16> = text
+            .chars()
+            .filter_map(|c| face.glyph_index(c))
+            .map(|g| g.0)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        used.reverse(); // any order: the caller's
+        used
+    }
+
+    #[test]
+    fn used_glyphs_are_renumbered_in_order_with_their_outlines_and_widths() {
+        for font in FontId::ALL {
+            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+            let used = used_by(&full, "مركز خدمة المواطن Citizen 0123");
+            let sub = subset(font.bytes(), &used).unwrap();
+            assert!(
+                sub.program.len() * 10 < font.bytes().len(),
+                "{font:?} not reduced"
+            );
+            let face = rustybuzz::Face::from_slice(&sub.program, 0).expect("the subset parses");
+            assert!(usize::from(face.number_of_glyphs()) > used.len());
+            let scale = 1000.0 / full.units_per_em() as f32;
+            for (i, &gid) in used.iter().enumerate() {
+                let (old, new) = (GlyphId(gid), GlyphId(i as u16 + 1));
+                assert_eq!(face.glyph_hor_advance(new), full.glyph_hor_advance(old));
+                assert_eq!(
+                    face.glyph_bounding_box(new),
+                    full.glyph_bounding_box(old),
+                    "{font:?} glyph {gid}"
+                );
+                let advance = f32::from(full.glyph_hor_advance(old).unwrap());
+                assert_eq!(sub.widths[i + 1], (advance * scale).round() as i64);
+            }
+            assert_eq!(sub.widths.len(), used.len() + 1);
+        }
+    }
+
+    #[test]
+    fn composite_glyphs_bring_their_parts_renumbered() {
+        // A composite glyph of a bundled font, kept alone.
+        for font in FontId::ALL {
+            let full = Tables::read(font.bytes()).unwrap();
+            let outlines = Outlines {
+                glyf: full.get(b"glyf").unwrap(),
+                loca: full.get(b"loca").unwrap(),
+                long: u16_at(full.get(b"head").unwrap(), 50).unwrap() == 1,
+                count: u16_at(full.get(b"maxp").unwrap(), 4).unwrap(),
+            };
+            let Some(gid) = (0..outlines.count)
+                .find(|&g| !component_ids(outlines.get(g).unwrap()).unwrap().is_empty())
+            else {
+                continue;
+            };
+            let sub = subset(font.bytes(), &[gid]).unwrap();
+            let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
+            let original = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+            assert_eq!(
+                face.glyph_bounding_box(GlyphId(1)),
+                original.glyph_bounding_box(GlyphId(gid)),
+                "the composite draws the same"
+            );
+            assert!(face.number_of_glyphs() > 2, "its parts came along");
+            return;
+        }
+        panic!("no bundled font has a composite glyph to test with");
+    }
+
+    #[test]
+    fn checksums_are_right() {
+        let bytes = subset(FontId::Arabic.bytes(), &[300, 5]).unwrap().program;
+        let tables = Tables::read(&bytes).unwrap();
+        for (i, (tag, offset, length)) in tables.records.iter().enumerate() {
+            let stored = u32_at(&bytes, 12 + 16 * i + 4).unwrap();
+            let mut data = bytes[*offset..*offset + length].to_vec();
+            if tag == b"head" {
+                data[8..12].fill(0);
+            }
+            assert_eq!(stored, checksum(&data), "{}", String::from_utf8_lossy(tag));
+        }
+        assert_eq!(checksum(&bytes), 0xB1B0_AFBA, "whole-font checksum");
+    }
+
+    #[test]
+    fn a_stand_in_keeps_names_and_metrics_and_only_notdef() {
+        for font in FontId::ALL {
+            let bytes = stand_in(font.bytes()).unwrap();
+            let face = rustybuzz::Face::from_slice(&bytes, 0).unwrap();
+            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+            assert_eq!(face.number_of_glyphs(), 1);
+            assert_eq!(face.ascender(), full.ascender());
+            assert_eq!(face.capital_height(), full.capital_height());
+            assert_eq!(face.weight(), full.weight());
+            assert_eq!(face.names().len(), full.names().len());
+            assert!(bytes.len() * 50 < font.bytes().len(), "{}", bytes.len());
+        }
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        let font = FontId::Latin.bytes();
+        assert!(subset(b"OTTO\0\0\0\0", &[]).is_err());
+        assert!(subset(b"", &[]).is_err());
+        assert!(subset(font, &[7, 7]).is_err(), "a glyph twice");
+        assert!(subset(font, &[u16::MAX]).is_err(), "no such glyph");
+        let mut cut = font[..2000].to_vec();
+        assert!(subset(&cut, &[3]).is_err());
+        cut[4] = 0xFF;
+        assert!(subset(&cut, &[3]).is_err());
+    }
+}
