@@ -6,6 +6,7 @@ mod common;
 use std::process::Command;
 
 use chrono::Utc;
+use citizen_desk::documents::layout::{Item, Page};
 use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
 use citizen_desk::documents::preview::preview_png;
 use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
@@ -122,10 +123,33 @@ fn a_draft_pdf_is_well_formed_embeds_subset_fonts_and_gives_back_its_arabic() {
     );
 }
 
+/// Where the page's QR symbol lies, in pixels at `dpi`: left, top, the
+/// side of a module, and the number of modules a side.
+fn qr_in_pixels(pages: &[Page], dpi: f32) -> Option<(f32, f32, f32, usize)> {
+    let px = dpi / 25.4;
+    pages[0].items.iter().find_map(|item| match item {
+        Item::Qr {
+            x,
+            y,
+            side,
+            modules,
+            ..
+        } => Some((x * px, y * px, side * px / *modules as f32, *modules)),
+        _ => None,
+    })
+}
+
 /// The share of inked 4x4-pixel blocks whose mean grey differs by more
-/// than a quarter between our preview and poppler's raster: anti-aliasing
-/// and hinting at glyph edges do not count, text in the wrong place does.
-fn raster_difference(preview_png: &[u8], poppler: &image::GrayImage) -> f64 {
+/// than a quarter between our preview and poppler's raster (anti-aliasing
+/// and hinting at glyph edges do not count, text in the wrong place does),
+/// outside the QR symbol (`qr`, compared module by
+/// module in `qr_modules_differing`: a PDF reader and the preview round
+/// module edges to pixels each their own way).
+fn raster_difference(
+    preview_png: &[u8],
+    poppler: &image::GrayImage,
+    qr: Option<(f32, f32, f32, usize)>,
+) -> f64 {
     let ours = image::load_from_memory(preview_png).unwrap().to_luma8();
     assert!(ours.width().abs_diff(poppler.width()) <= 1);
     assert!(ours.height().abs_diff(poppler.height()) <= 1);
@@ -142,9 +166,19 @@ fn raster_difference(preview_png: &[u8], poppler: &image::GrayImage) -> f64 {
         }
         (sum / 16) as i32
     };
+    let in_qr = |bx: u32, by: u32| {
+        qr.is_some_and(|(left, top, module, n)| {
+            let side = module * n as f32;
+            let (x, y) = ((bx * 4) as f32, (by * 4) as f32);
+            x + 4.0 > left && x < left + side && y + 4.0 > top && y < top + side
+        })
+    };
     let (mut inked, mut differ) = (0u32, 0u32);
     for by in 0..h {
         for bx in 0..w {
+            if in_qr(bx, by) {
+                continue;
+            }
             let (a, b) = (mean(&ours, bx, by), mean(poppler, bx, by));
             if a < 200 || b < 200 {
                 inked += 1;
@@ -156,6 +190,25 @@ fn raster_difference(preview_png: &[u8], poppler: &image::GrayImage) -> f64 {
     }
     assert!(inked > 2_000, "the page has ink: {inked}");
     f64::from(differ) / f64::from(inked)
+}
+
+/// How many QR modules are dark in one image and light in the other,
+/// read at each module's centre.
+fn qr_modules_differing(
+    preview_png: &[u8],
+    poppler: &image::GrayImage,
+    (left, top, module, n): (f32, f32, f32, usize),
+) -> usize {
+    let ours = image::load_from_memory(preview_png).unwrap().to_luma8();
+    let dark = |img: &image::GrayImage, row: usize, col: usize| {
+        let x = (left + (col as f32 + 0.5) * module) as u32;
+        let y = (top + (row as f32 + 0.5) * module) as u32;
+        img.get_pixel(x, y)[0] < 128
+    };
+    (0..n)
+        .flat_map(|row| (0..n).map(move |col| (row, col)))
+        .filter(|&(row, col)| dark(&ours, row, col) != dark(poppler, row, col))
+        .count()
 }
 
 fn code_of(o: &std::process::Output) -> i32 {
@@ -221,7 +274,13 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
     let preview = preview_png(&pages, 150.0).unwrap();
     assert_eq!(qr::decode_image(&preview).unwrap(), vec![seal.text.clone()]);
     let poppler = image::load_from_memory(&png).unwrap().to_luma8();
-    let share = raster_difference(&preview, &poppler);
+    let qr = qr_in_pixels(&pages, 150.0).expect("a sealed page has its QR");
+    assert_eq!(
+        qr_modules_differing(&preview, &poppler, qr),
+        0,
+        "every module of the seal's QR is the same in the preview and the PDF"
+    );
+    let share = raster_difference(&preview, &poppler, Some(qr));
     say_loudly(&format!(
         "preview vs pdftoppm: {:.2}% of inked 4x4 blocks differ",
         share * 100.0
@@ -231,8 +290,14 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         "preview differs from the PDF: {:.2}%",
         share * 100.0
     );
-    // The measure can fail: the draft of the same request (watermark, no
-    // seal) is far from the printed copy.
+    // The measure can fail: the same page with its text moved by 1 mm, and
+    // the draft of the same request (watermark, no stamps), are far from it.
+    let mut moved = pages.clone();
+    for item in &mut moved[0].items {
+        if let Item::Text { x, .. } = item {
+            *x += 1.0;
+        }
+    }
     let draft = render_document(&RenderInput {
         request: &req,
         catalog: store.catalog(),
@@ -244,12 +309,14 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         digits: Digits::ArabicIndic,
     })
     .unwrap();
-    let other = raster_difference(&preview_png(&draft, 150.0).unwrap(), &poppler);
-    assert!(
-        other > 0.05,
-        "a different page measured {:.2}%",
-        other * 100.0
-    );
+    for other in [moved, draft] {
+        let share = raster_difference(&preview_png(&other, 150.0).unwrap(), &poppler, Some(qr));
+        assert!(
+            share > 0.02,
+            "a different page measured {:.2}%",
+            share * 100.0
+        );
+    }
     let report = verify_seal(
         &texts[0],
         &store.trust_set().unwrap(),

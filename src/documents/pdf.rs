@@ -260,17 +260,18 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                     modules,
                     dark,
                 } => {
-                    let m = side / *modules as f32 * PT_PER_MM;
-                    let symbol = doc.add_xobject(&qr_form(dark, *modules));
+                    let symbol = doc.add_xobject(&qr_mask(dark, *modules));
+                    let s = side * PT_PER_MM;
                     ops.push(Op::SaveGraphicsState);
-                    // The form is drawn in module units: scale a module to
-                    // its size and put the symbol's bottom-left in place.
+                    ops.push(Op::SetFillColor { col: grey(0.0) });
+                    // An image fills the unit square: scale it to the
+                    // symbol's side and put its bottom-left in place.
                     ops.push(Op::SetTransformationMatrix {
                         matrix: CurTransMat::Raw([
-                            m,
+                            s,
                             0.0,
                             0.0,
-                            m,
+                            s,
                             x * PT_PER_MM,
                             h - (y + side) * PT_PER_MM,
                         ]),
@@ -302,65 +303,12 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
     };
     let mut lo = doc.to_lopdf_document(&options, &mut Vec::new());
     embed_subsets(&mut lo, &mut fonts);
+    tidy_information(&mut lo);
     compress_streams(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .expect("writing a PDF into memory cannot fail");
     out
-}
-
-/// The QR symbol as a form XObject in module units (one unit per module,
-/// y up): a rectangle and a fill for each run of dark modules in a row.
-///
-/// A seal is ~1,500 runs. As page operators they were about 40 % of a
-/// sealed document's time (each an operator object, four floats to format)
-/// and a fifth of its size; written straight into the form's stream they
-/// are small integers. Each run keeps its own fill because poppler snaps a
-/// lone rectangle to the pixel grid: a 3-pixel module at 150 dpi scans that
-/// way, and one fill of all runs did not. (An image was tried too: poppler
-/// smooths an image scaled up less than 4x, and the QR blurred.)
-fn qr_form(dark: &[bool], modules: usize) -> ExternalXObject {
-    use std::fmt::Write;
-    let mut content = String::with_capacity(modules * modules);
-    for row in 0..modules {
-        let y = modules - 1 - row;
-        let mut col = 0;
-        while col < modules {
-            if !dark[row * modules + col] {
-                col += 1;
-                continue;
-            }
-            let start = col;
-            while col < modules && dark[row * modules + col] {
-                col += 1;
-            }
-            // Writing into a String does not fail.
-            let _ = writeln!(content, "{start} {y} {} 1 re f", col - start);
-        }
-    }
-    let side = DictItem::Int(modules as i64);
-    let dict = [
-        ("Type", DictItem::Name(b"XObject".to_vec())),
-        ("Subtype", DictItem::Name(b"Form".to_vec())),
-        (
-            "BBox",
-            DictItem::Array(vec![DictItem::Int(0), DictItem::Int(0), side.clone(), side]),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content: content.into_bytes(),
-            // Compressed with the other streams when the file is written.
-            compress: false,
-        },
-        width: None,
-        height: None,
-        dpi: None,
-    }
 }
 
 /// Replaces each stand-in printpdf embedded by the glyphs this document
@@ -451,6 +399,98 @@ fn subset_tag(face: FontId, subset: &subset::Subset) -> [u8; 6] {
         hash /= 26;
     }
     tag
+}
+
+/// The QR symbol as a stencil mask: one bit per module, 1 where dark,
+/// painted in the current fill colour. About 1.2 KB where the same symbol
+/// as ~1,500 filled rectangles took 7 KB (compressed) and formatting
+/// them took a tenth of a document's time. A mask is not smoothed when
+/// scaled up (poppler smooths a scaled-up image, not a mask): a 150 dpi
+/// raster keeps every module square, and the round-trip test reads it.
+fn qr_mask(dark: &[bool], modules: usize) -> ExternalXObject {
+    let row_bytes = modules.div_ceil(8);
+    let mut bits = vec![0u8; row_bytes * modules];
+    for row in 0..modules {
+        for col in 0..modules {
+            if dark[row * modules + col] {
+                bits[row * row_bytes + col / 8] |= 0x80 >> (col % 8);
+            }
+        }
+    }
+    let side = DictItem::Int(modules as i64);
+    let dict = [
+        ("Type", DictItem::Name(b"XObject".to_vec())),
+        ("Subtype", DictItem::Name(b"Image".to_vec())),
+        ("Width", side.clone()),
+        ("Height", side),
+        ("ImageMask", DictItem::Bool(true)),
+        ("BitsPerComponent", DictItem::Int(1)),
+        (
+            "Decode",
+            DictItem::Array(vec![DictItem::Int(1), DictItem::Int(0)]),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content: bits,
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    }
+}
+
+/// The document information as it should read: printpdf writes every
+/// string as UTF-16 in hex (four bytes a letter: the seal text, stored
+/// twice, was 5.6 KB of a 40 KB page), empty fields, and the dates of
+/// 1 January 1970. ASCII strings are written as they are, the seal once
+/// (Subject), and empty fields and those dates are left out.
+fn tidy_information(doc: &mut lopdf::Document) {
+    use lopdf::{Object, StringFormat};
+    let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) else {
+        return;
+    };
+    let Some(Ok(info)) = doc.objects.get_mut(&info).map(Object::as_dict_mut) else {
+        return;
+    };
+    info.remove(b"Keywords");
+    let mut empty = Vec::new();
+    for (key, value) in info.iter_mut() {
+        match value {
+            Object::String(bytes, format) => {
+                let text = match bytes.strip_prefix(&[0xFE, 0xFF]) {
+                    Some(utf16) => String::from_utf16(
+                        &utf16
+                            .chunks_exact(2)
+                            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                            .collect::<Vec<_>>(),
+                    )
+                    .ok(),
+                    None => String::from_utf8(bytes.clone()).ok(),
+                };
+                match text {
+                    Some(text) if text.is_empty() || text.starts_with("D:1970") => {
+                        empty.push(key.clone())
+                    }
+                    Some(text) if text.bytes().all(|b| (b' '..=b'~').contains(&b)) => {
+                        *bytes = text.into_bytes();
+                        *format = StringFormat::Literal;
+                    }
+                    _ => {}
+                }
+            }
+            Object::Name(name) if name.is_empty() => empty.push(key.clone()),
+            _ => {}
+        }
+    }
+    for key in empty {
+        info.remove(&key);
+    }
 }
 
 fn compress_streams(doc: &mut lopdf::Document) {
