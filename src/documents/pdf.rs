@@ -12,8 +12,8 @@ use printpdf::{
 };
 
 use super::layout::{Item, PT_PER_MM, Page};
-use super::subset;
-use super::text::FontId;
+use super::subset::{self, Wanted};
+use super::text::{FontId, Glyph, is_combining_mark};
 
 /// What printpdf is given for each face: a stand-in with the face's names
 /// and metrics and no glyphs (it writes the descriptor from them), and the
@@ -35,22 +35,58 @@ fn stand_ins() -> &'static Vec<(Vec<u8>, ParsedFont)> {
     })
 }
 
+/// Where a PDF draws glyph `k` of a line from, and as which glyph of the
+/// document's font program.
+///
+/// A mark is drawn in place, but from the origin of the letter it sits
+/// on when the font puts it right of that origin: as a moved copy of
+/// the mark (see `subset::Wanted`). PDF readers take a glyph's origin as
+/// the place of its text: in a right-to-left word the marks come just
+/// before their letter in visual order, and a mark whose origin is well
+/// inside its letter (Noto Naskh puts a shadda 0.11 em in) starts a word
+/// of its own for poppler, which then reads it out of order.
+fn placement(glyphs: &[Glyph], k: usize, size: f32) -> (Wanted, f32) {
+    let g = &glyphs[k];
+    let is_mark =
+        |g: &Glyph| g.advance == 0.0 && !g.text.is_empty() && g.text.chars().all(is_combining_mark);
+    if is_mark(g)
+        && let Some(letter) = glyphs[k + 1..].iter().find(|n| !is_mark(n))
+        && letter.font == g.font
+        && letter.advance > 0.0
+        && g.x > letter.x
+    {
+        let units_per_pt = g.font.face().units_per_em() as f32 / size;
+        let shift = ((g.x - letter.x) * units_per_pt).round();
+        if shift >= 1.0 && shift <= f32::from(i16::MAX) {
+            let wanted = Wanted {
+                gid: g.id,
+                shift: shift as i16,
+            };
+            return (wanted, g.x - shift / units_per_pt);
+        }
+    }
+    (Wanted::plain(g.id), g.x)
+}
+
 /// A document's fonts: the code its content uses for each face's glyphs
 /// (1, 2, … in glyph order; 0 stays `.notdef`), which are the glyph ids
 /// of the font programs cut to its glyphs, and those programs' widths.
 struct DocumentFonts {
-    code: std::collections::HashMap<(FontId, u16), u16>,
+    code: std::collections::HashMap<(FontId, Wanted), u16>,
     subsets: BTreeMap<FontId, subset::Subset>,
 }
 
 impl DocumentFonts {
     fn of(pages: &[Page]) -> DocumentFonts {
-        let mut glyphs: BTreeMap<FontId, std::collections::BTreeSet<u16>> = BTreeMap::new();
+        let mut glyphs: BTreeMap<FontId, std::collections::BTreeSet<Wanted>> = BTreeMap::new();
         for page in pages {
             for item in &page.items {
                 if let Item::Text { line, .. } = item {
-                    for g in line.glyphs.iter().filter(|g| g.id != 0) {
-                        glyphs.entry(g.font).or_default().insert(g.id);
+                    for (k, g) in line.glyphs.iter().enumerate() {
+                        if g.id != 0 {
+                            let (wanted, _) = placement(&line.glyphs, k, line.size);
+                            glyphs.entry(g.font).or_default().insert(wanted);
+                        }
                     }
                 }
             }
@@ -59,10 +95,10 @@ impl DocumentFonts {
         let subsets = glyphs
             .into_iter()
             .map(|(font, set)| {
-                for (i, &gid) in set.iter().enumerate() {
-                    code.insert((font, gid), i as u16 + 1);
+                for (i, &wanted) in set.iter().enumerate() {
+                    code.insert((font, wanted), i as u16 + 1);
                 }
-                let used: Vec<u16> = set.into_iter().collect();
+                let used: Vec<Wanted> = set.into_iter().collect();
                 // Our own fonts, compiled in and tested, and glyph ids the
                 // shaper took from them: this cannot fail short of a build
                 // defect, and a page that draws nothing must not be written.
@@ -73,8 +109,11 @@ impl DocumentFonts {
         DocumentFonts { code, subsets }
     }
 
-    fn code(&self, font: FontId, gid: u16) -> u16 {
-        self.code.get(&(font, gid)).copied().unwrap_or(0)
+    fn code(&self, font: FontId, wanted: Wanted) -> u16 {
+        if wanted.gid == 0 {
+            return 0;
+        }
+        self.code.get(&(font, wanted)).copied().unwrap_or(0)
     }
 
     /// The advance of a code, in 1/1000 em, as the PDF's `/W` gives it.
@@ -151,7 +190,8 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                     let mut current = None;
                     let mut pen = 0.0f32;
                     let mut rise = 0.0f32;
-                    for g in &line.glyphs {
+                    for (k, g) in line.glyphs.iter().enumerate() {
+                        let (wanted, gx) = placement(&line.glyphs, k, line.size);
                         let new_font = current != Some(g.font);
                         if new_font || g.y_offset != rise || run.is_empty() {
                             if !run.is_empty() {
@@ -171,21 +211,21 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                                 current = Some(g.font);
                             }
                             ops.push(Op::SetTextMatrix {
-                                matrix: at(g.x, g.y_offset),
+                                matrix: at(gx, g.y_offset),
                             });
-                            pen = g.x;
+                            pen = gx;
                             rise = g.y_offset;
                         } else if let Some(last) = run.last_mut() {
                             // Whole thousandths of an em: a hundredth of a
                             // point at 10 pt. The pen follows the rounded
                             // value, so the error never adds up.
-                            let kern = ((pen - g.x) / em).round();
+                            let kern = ((pen - gx) / em).round();
                             if kern != 0.0 {
                                 last.offset = kern;
                                 pen -= kern * em;
                             }
                         }
-                        let code = fonts.code(g.font, g.id);
+                        let code = fonts.code(g.font, wanted);
                         run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
                         pen += fonts.width(g.font, code) * em;
                     }

@@ -4,12 +4,17 @@
 //! The caller gives the glyphs a document draws, in the order of the codes
 //! its page content uses: glyph `used[i]` becomes glyph `i + 1` (glyph 0
 //! stays `.notdef`), and the parts of composite glyphs follow, with the
-//! composites pointing at their new numbers. Only the tables a PDF reader
-//! needs for a CIDFontType2 program are written (ISO 32000-1, 9.9: `head`,
-//! `hhea`, `maxp`, `loca`, `glyf`, `hmtx`, and the hinting tables `cvt `,
-//! `fpgm`, `prep` when the font has them): layout tables, names and the
-//! character map stay behind, since the page holds shaped glyphs and its
-//! text comes from the ToUnicode map.
+//! composites pointing at their new numbers. A wanted glyph can also be a
+//! copy of a font's glyph moved to the right of its origin (a composite
+//! of one part), for marks a PDF must draw from another origin (see
+//! `pdf::placement`). Only the tables a PDF reader needs for a
+//! CIDFontType2 program are written (ISO 32000-1, 9.9: `head`, `hhea`,
+//! `maxp`, `loca`, `glyf`, `hmtx`); layout tables, names and the character
+//! map stay behind, since the page holds shaped glyphs and its text comes
+//! from the ToUnicode map, and so do the hinting tables and each glyph's
+//! instructions: print resolution needs no grid-fitting (and the preview,
+//! drawn from the same outlines, uses none), and they were a third of a
+//! hinted face's subset.
 //!
 //! This replaced a general subsetter (allsorts, through printpdf) that
 //! parsed and re-serialised every table for each document, and re-parsed
@@ -29,9 +34,7 @@ impl std::error::Error for SubsetError {}
 
 /// The tables of a document's font program, in the (sorted) order the
 /// table directory lists them.
-const PROGRAM: &[&[u8; 4]] = &[
-    b"cvt ", b"fpgm", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp", b"prep",
-];
+const PROGRAM: &[&[u8; 4]] = &[b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp"];
 
 /// The tables of a font's stand-in (see [`stand_in`]): the outline tables
 /// and the names and metrics a PDF's font descriptor is made from.
@@ -139,23 +142,33 @@ impl<'a> Outlines<'a> {
     }
 }
 
-/// The byte offsets of the glyph ids in a composite glyph's components
-/// (none for a simple glyph).
-fn component_ids(glyph: &[u8]) -> Result<Vec<usize>, SubsetError> {
+const WE_HAVE_INSTRUCTIONS: u16 = 0x0100;
+
+/// A composite glyph's parts: where each part's glyph id is, where the
+/// flags of the last part are, and where the parts end.
+struct Parts {
+    ids: Vec<usize>,
+    last_flags: usize,
+    end: usize,
+}
+
+/// The parts of a composite glyph (`None` for a simple glyph).
+fn parts(glyph: &[u8]) -> Result<Option<Parts>, SubsetError> {
     const ARG_1_AND_2_ARE_WORDS: u16 = 0x0001;
     const WE_HAVE_A_SCALE: u16 = 0x0008;
     const MORE_COMPONENTS: u16 = 0x0020;
     const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
     const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
-    let mut out = Vec::new();
     if glyph.len() < 10 || (u16_at(glyph, 0)? as i16) >= 0 {
-        return Ok(out);
+        return Ok(None);
     }
+    let mut ids = Vec::new();
     let mut at = 10;
     loop {
         let flags = u16_at(glyph, at)?;
         u16_at(glyph, at + 2)?;
-        out.push(at + 2);
+        ids.push(at + 2);
+        let last_flags = at;
         at += 4;
         at += if flags & ARG_1_AND_2_ARE_WORDS != 0 {
             4
@@ -171,9 +184,62 @@ fn component_ids(glyph: &[u8]) -> Result<Vec<usize>, SubsetError> {
         } else {
             0
         };
-        if flags & MORE_COMPONENTS == 0 {
-            return Ok(out);
+        if at > glyph.len() {
+            return Err(SubsetError("a composite glyph is cut short"));
         }
+        if flags & MORE_COMPONENTS == 0 {
+            return Ok(Some(Parts {
+                ids,
+                last_flags,
+                end: at,
+            }));
+        }
+    }
+}
+
+/// A glyph's outline without its hinting instructions, and its parts.
+fn without_instructions(glyph: &[u8]) -> Result<(Vec<u8>, Option<Parts>), SubsetError> {
+    if glyph.len() < 10 {
+        return Ok((Vec::new(), None));
+    }
+    let contours = u16_at(glyph, 0)? as i16;
+    if contours >= 0 {
+        // Header, end points of contours, then the instructions' length
+        // and the instructions, then the points.
+        let lengths = 10 + 2 * contours as usize;
+        let instructions = u16_at(glyph, lengths)? as usize;
+        let points = lengths + 2 + instructions;
+        if points > glyph.len() {
+            return Err(SubsetError("a glyph is cut short"));
+        }
+        let mut out = Vec::with_capacity(glyph.len() - instructions);
+        out.extend_from_slice(&glyph[..lengths]);
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(&glyph[points..]);
+        return Ok((out, None));
+    }
+    let Some(parts) = parts(glyph)? else {
+        return Ok((glyph.to_vec(), None));
+    };
+    // Instructions of a composite follow its last part.
+    let mut out = glyph[..parts.end].to_vec();
+    let flags = u16_at(&out, parts.last_flags)? & !WE_HAVE_INSTRUCTIONS;
+    out[parts.last_flags..parts.last_flags + 2].copy_from_slice(&flags.to_be_bytes());
+    Ok((out, Some(parts)))
+}
+
+/// A glyph a document's program is to have: glyph `gid` of the font, its
+/// outline moved `shift` font units to the right of its origin (0: as
+/// it is; moved glyphs have no advance, being marks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Wanted {
+    pub gid: u16,
+    pub shift: i16,
+}
+
+impl Wanted {
+    pub fn plain(gid: u16) -> Wanted {
+        Wanted { gid, shift: 0 }
     }
 }
 
@@ -189,7 +255,7 @@ pub struct Subset {
 
 /// The font program for the glyphs `used` of `font` (a TrueType font):
 /// `used[i]` becomes glyph `i + 1`. `used` must not repeat a glyph.
-pub fn subset(font: &[u8], used: &[u16]) -> Result<Subset, SubsetError> {
+pub fn subset(font: &[u8], used: &[Wanted]) -> Result<Subset, SubsetError> {
     let (program, advances, units_per_em) = build(font, used, PROGRAM)?;
     let scale = 1000.0 / f32::from(units_per_em.max(1));
     Ok(Subset {
@@ -213,7 +279,7 @@ pub fn stand_in(font: &[u8]) -> Result<Vec<u8>, SubsetError> {
 /// units per em.
 fn build(
     font: &[u8],
-    used: &[u16],
+    used: &[Wanted],
     tables: &[&[u8; 4]],
 ) -> Result<(Vec<u8>, Vec<u16>, u16), SubsetError> {
     let source = Tables::read(font)?;
@@ -229,65 +295,86 @@ fn build(
     };
     let units_per_em = u16_at(head, 18)?;
 
-    // New glyph i is old glyph order[i]; parts of composites are appended
-    // as they are found.
-    let mut order: Vec<u16> = Vec::with_capacity(used.len() + 1);
-    let mut new_id: std::collections::HashMap<u16, u16> =
+    // New glyph i is order[i]; parts of composites are appended as they
+    // are found.
+    let mut order: Vec<Wanted> = Vec::with_capacity(used.len() + 1);
+    let mut new_id: std::collections::HashMap<Wanted, u16> =
         std::collections::HashMap::with_capacity(used.len() + 1);
-    for &gid in std::iter::once(&0).chain(used) {
-        if new_id.insert(gid, order.len() as u16).is_some() {
+    for &wanted in std::iter::once(&Wanted::plain(0)).chain(used) {
+        if new_id.insert(wanted, order.len() as u16).is_some() {
             return Err(SubsetError("a glyph is listed twice"));
         }
-        order.push(gid);
+        order.push(wanted);
     }
+    let mut id_of = |wanted: Wanted, order: &mut Vec<Wanted>| -> u16 {
+        *new_id.entry(wanted).or_insert_with(|| {
+            order.push(wanted);
+            order.len() as u16 - 1
+        })
+    };
+    let long_metrics = usize::from(u16_at(hhea, 34)?).max(1);
+    let metrics = |gid: u16| -> Result<(u16, i16), SubsetError> {
+        let gid = usize::from(gid);
+        Ok(if gid < long_metrics {
+            (u16_at(hmtx, 4 * gid)?, u16_at(hmtx, 4 * gid + 2)? as i16)
+        } else {
+            (
+                u16_at(hmtx, 4 * (long_metrics - 1))?,
+                u16_at(hmtx, 4 * long_metrics + 2 * (gid - long_metrics))? as i16,
+            )
+        })
+    };
     let mut glyf = Vec::new();
     let mut loca = Vec::with_capacity(4 * (order.len() + 1));
+    // hmtx with a full metric (advance, left side bearing) for every glyph.
+    let mut new_hmtx = Vec::with_capacity(4 * order.len());
+    let mut advances = Vec::with_capacity(order.len());
     let mut i = 0;
     while i < order.len() {
+        let Wanted { gid, shift } = order[i];
         loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
-        let outline = outlines.get(order[i])?;
-        let start = glyf.len();
-        glyf.extend_from_slice(outline);
-        for at in component_ids(outline)? {
-            let part = u16_at(outline, at)?;
-            let id = match new_id.get(&part) {
-                Some(&id) => id,
-                None => {
-                    let id = order.len() as u16;
-                    new_id.insert(part, id);
-                    order.push(part);
-                    id
-                }
+        let outline = outlines.get(gid)?;
+        let (mut advance, mut bearing) = metrics(gid)?;
+        if shift == 0 {
+            let (outline, parts) = without_instructions(outline)?;
+            let start = glyf.len();
+            glyf.extend_from_slice(&outline);
+            for at in parts.map(|p| p.ids).unwrap_or_default() {
+                let id = id_of(Wanted::plain(u16_at(&outline, at)?), &mut order);
+                glyf[start + at..start + at + 2].copy_from_slice(&id.to_be_bytes());
+            }
+        } else if outline.len() >= 10 {
+            // A composite of one part: the glyph, moved right by `shift`.
+            let moved = |at: usize| -> Result<[u8; 2], SubsetError> {
+                (u16_at(outline, at)? as i16)
+                    .checked_add(shift)
+                    .map(i16::to_be_bytes)
+                    .ok_or(SubsetError("a glyph moved out of range"))
             };
-            glyf[start + at..start + at + 2].copy_from_slice(&id.to_be_bytes());
+            let part = id_of(Wanted::plain(gid), &mut order);
+            glyf.extend_from_slice(&(-1i16).to_be_bytes());
+            glyf.extend_from_slice(&moved(2)?);
+            glyf.extend_from_slice(&outline[4..6]);
+            glyf.extend_from_slice(&moved(6)?);
+            glyf.extend_from_slice(&outline[8..10]);
+            // ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES: an offset in units.
+            glyf.extend_from_slice(&0x0003u16.to_be_bytes());
+            glyf.extend_from_slice(&part.to_be_bytes());
+            glyf.extend_from_slice(&shift.to_be_bytes());
+            glyf.extend_from_slice(&0i16.to_be_bytes());
+            advance = 0;
+            bearing = bearing.saturating_add(shift);
         }
         // Each outline starts on a 4-byte boundary.
         glyf.resize(glyf.len().next_multiple_of(4), 0);
+        advances.push(advance);
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
         i += 1;
     }
     loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
     if order.len() > usize::from(u16::MAX) {
         return Err(SubsetError("too many glyphs"));
-    }
-
-    // hmtx with a full metric (advance, left side bearing) for every glyph.
-    // Old glyphs past the font's `numberOfHMetrics` share its last advance.
-    let long_metrics = usize::from(u16_at(hhea, 34)?).max(1);
-    let mut new_hmtx = Vec::with_capacity(4 * order.len());
-    let mut advances = Vec::with_capacity(order.len());
-    for &gid in &order {
-        let gid = usize::from(gid);
-        let (advance, bearing) = if gid < long_metrics {
-            (u16_at(hmtx, 4 * gid)?, u16_at(hmtx, 4 * gid + 2)?)
-        } else {
-            (
-                u16_at(hmtx, 4 * (long_metrics - 1))?,
-                u16_at(hmtx, 4 * long_metrics + 2 * (gid - long_metrics))?,
-            )
-        };
-        advances.push(advance);
-        new_hmtx.extend_from_slice(&advance.to_be_bytes());
-        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
     }
 
     let count = (order.len() as u16).to_be_bytes();
@@ -370,7 +457,7 @@ mod tests {
     use crate::documents::text::FontId;
     use rustybuzz::ttf_parser::GlyphId;
 
-    fn used_by(face: &rustybuzz::Face<'_>, text: &str) -> Vec<u16> {
+    fn used_by(face: &rustybuzz::Face<'_>, text: &str) -> Vec<Wanted> {
         let mut used: Vec<u16> = text
             .chars()
             .filter_map(|c| face.glyph_index(c))
@@ -379,7 +466,7 @@ mod tests {
         used.sort_unstable();
         used.dedup();
         used.reverse(); // any order: the caller's
-        used
+        used.into_iter().map(Wanted::plain).collect()
     }
 
     #[test]
@@ -395,7 +482,8 @@ mod tests {
             let face = rustybuzz::Face::from_slice(&sub.program, 0).expect("the subset parses");
             assert!(usize::from(face.number_of_glyphs()) > used.len());
             let scale = 1000.0 / full.units_per_em() as f32;
-            for (i, &gid) in used.iter().enumerate() {
+            for (i, wanted) in used.iter().enumerate() {
+                let gid = wanted.gid;
                 let (old, new) = (GlyphId(gid), GlyphId(i as u16 + 1));
                 assert_eq!(face.glyph_hor_advance(new), full.glyph_hor_advance(old));
                 assert_eq!(
@@ -421,12 +509,12 @@ mod tests {
                 long: u16_at(full.get(b"head").unwrap(), 50).unwrap() == 1,
                 count: u16_at(full.get(b"maxp").unwrap(), 4).unwrap(),
             };
-            let Some(gid) = (0..outlines.count)
-                .find(|&g| !component_ids(outlines.get(g).unwrap()).unwrap().is_empty())
+            let Some(gid) =
+                (0..outlines.count).find(|&g| parts(outlines.get(g).unwrap()).unwrap().is_some())
             else {
                 continue;
             };
-            let sub = subset(font.bytes(), &[gid]).unwrap();
+            let sub = subset(font.bytes(), &[Wanted::plain(gid)]).unwrap();
             let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
             let original = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
             assert_eq!(
@@ -441,8 +529,71 @@ mod tests {
     }
 
     #[test]
+    fn a_moved_glyph_draws_the_same_outline_further_right_with_no_advance() {
+        let font = FontId::Arabic;
+        let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+        let shadda = full.glyph_index('\u{0651}').unwrap().0;
+        let used = [Wanted {
+            gid: shadda,
+            shift: 120,
+        }];
+        let sub = subset(font.bytes(), &used).unwrap();
+        let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
+        let original = full.glyph_bounding_box(GlyphId(shadda)).unwrap();
+        let moved = face.glyph_bounding_box(GlyphId(1)).unwrap();
+        assert_eq!(
+            (moved.x_min, moved.x_max, moved.y_min, moved.y_max),
+            (
+                original.x_min + 120,
+                original.x_max + 120,
+                original.y_min,
+                original.y_max
+            )
+        );
+        assert_eq!(face.glyph_hor_advance(GlyphId(1)), Some(0));
+        assert_eq!(sub.widths[1], 0);
+        // Its part, the glyph itself, came along unmoved.
+        assert_eq!(face.glyph_bounding_box(GlyphId(2)), Some(original));
+    }
+
+    #[test]
+    fn hinting_is_left_out() {
+        for font in FontId::ALL {
+            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+            let used = used_by(&full, "مركز Citizen");
+            let bytes = subset(font.bytes(), &used).unwrap().program;
+            let tables = Tables::read(&bytes).unwrap();
+            for tag in [b"fpgm", b"prep", b"cvt "] {
+                assert!(tables.get(tag).is_none());
+            }
+            let outlines = Outlines {
+                glyf: tables.get(b"glyf").unwrap(),
+                loca: tables.get(b"loca").unwrap(),
+                long: true,
+                count: used.len() as u16 + 1,
+            };
+            for gid in 1..outlines.count {
+                let glyph = outlines.get(gid).unwrap();
+                if glyph.is_empty() {
+                    continue; // a space
+                }
+                let contours = u16_at(glyph, 0).unwrap() as i16;
+                if contours > 0 {
+                    let lengths = 10 + 2 * contours as usize;
+                    assert_eq!(u16_at(glyph, lengths).unwrap(), 0, "{font:?} glyph {gid}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn checksums_are_right() {
-        let bytes = subset(FontId::Arabic.bytes(), &[300, 5]).unwrap().program;
+        let used = [
+            Wanted::plain(300),
+            Wanted::plain(5),
+            Wanted { gid: 7, shift: 9 },
+        ];
+        let bytes = subset(FontId::Arabic.bytes(), &used).unwrap().program;
         let tables = Tables::read(&bytes).unwrap();
         for (i, (tag, offset, length)) in tables.records.iter().enumerate() {
             let stored = u32_at(&bytes, 12 + 16 * i + 4).unwrap();
@@ -475,11 +626,20 @@ mod tests {
         let font = FontId::Latin.bytes();
         assert!(subset(b"OTTO\0\0\0\0", &[]).is_err());
         assert!(subset(b"", &[]).is_err());
-        assert!(subset(font, &[7, 7]).is_err(), "a glyph twice");
-        assert!(subset(font, &[u16::MAX]).is_err(), "no such glyph");
+        let twice = [Wanted::plain(7), Wanted::plain(7)];
+        assert!(subset(font, &twice).is_err(), "a glyph twice");
+        assert!(
+            subset(font, &[Wanted::plain(u16::MAX)]).is_err(),
+            "no such glyph"
+        );
+        let far = Wanted {
+            gid: 40,
+            shift: i16::MAX,
+        };
+        assert!(subset(font, &[far]).is_err(), "moved out of range");
         let mut cut = font[..2000].to_vec();
-        assert!(subset(&cut, &[3]).is_err());
+        assert!(subset(&cut, &[Wanted::plain(3)]).is_err());
         cut[4] = 0xFF;
-        assert!(subset(&cut, &[3]).is_err());
+        assert!(subset(&cut, &[Wanted::plain(3)]).is_err());
     }
 }

@@ -29,8 +29,8 @@ impl FontId {
 
     pub fn bytes(self) -> &'static [u8] {
         match self {
-            FontId::Arabic => include_bytes!("../../fonts/Amiri-Regular.ttf"),
-            FontId::ArabicBold => include_bytes!("../../fonts/Amiri-Bold.ttf"),
+            FontId::Arabic => include_bytes!("../../fonts/NotoNaskhArabic-Regular.ttf"),
+            FontId::ArabicBold => include_bytes!("../../fonts/NotoNaskhArabic-Bold.ttf"),
             FontId::Latin => include_bytes!("../../fonts/NotoSans-Regular.ttf"),
             FontId::LatinBold => include_bytes!("../../fonts/NotoSans-Bold.ttf"),
         }
@@ -55,6 +55,20 @@ impl FontId {
         });
         &faces[self as usize]
     }
+}
+
+/// Combining marks of Arabic (harakat, shadda, superscript alef, Quranic
+/// signs) and the general combining diacritics.
+pub fn is_combining_mark(ch: char) -> bool {
+    matches!(ch,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'..='\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}')
 }
 
 /// One glyph, placed. Units are points at the shaped size.
