@@ -53,19 +53,7 @@ fn corpus() -> Vec<String> {
     out
 }
 
-/// The documents' Arabic face as a file for hb-shape: the very bytes
-/// compiled into the library, so both shapers see the same font.
-fn arabic_face_file() -> &'static std::path::Path {
-    static FILE: std::sync::OnceLock<tempfile::TempPath> = std::sync::OnceLock::new();
-    FILE.get_or_init(|| {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, FontId::Arabic.bytes()).unwrap();
-        file.into_temp_path()
-    })
-}
-
-fn hb_shape(text: &str) -> Vec<(u32, u32, i32, i32, i32)> {
-    let font = arabic_face_file();
+fn hb_shape(font: &std::path::Path, text: &str) -> Vec<(u32, u32, i32, i32, i32)> {
     let out = Command::new("hb-shape")
         .args([
             "--no-glyph-names",
@@ -104,6 +92,10 @@ fn our_glyphs_and_advances_match_harfbuzz() {
         return;
     }
     let corpus = corpus();
+    // The documents' Arabic face as a file for hb-shape: the very bytes
+    // compiled into the library, so both shapers see the same font.
+    let mut face = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut face, FontId::Arabic.bytes()).unwrap();
     let mut differ = Vec::new();
     for text in &corpus {
         // hb-shape counts clusters in characters, rustybuzz in UTF-8 bytes.
@@ -111,7 +103,7 @@ fn our_glyphs_and_advances_match_harfbuzz() {
             .into_iter()
             .map(|(g, cl, ax, dx, dy)| (g, text[..cl as usize].chars().count() as u32, ax, dx, dy))
             .collect();
-        if ours != hb_shape(text) {
+        if ours != hb_shape(face.path(), text) {
             differ.push(text.clone());
         }
     }

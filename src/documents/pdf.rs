@@ -18,7 +18,7 @@ use super::text::{FontId, Glyph, is_combining_mark};
 /// What printpdf is given for each face: a stand-in with the face's names
 /// and metrics and no glyphs (it writes the descriptor from them), and the
 /// stand-in's bytes, to recognise it in the written file. The real program,
-/// cut to one document's glyphs, replaces it there (`subset_fonts`).
+/// cut to one document's glyphs, replaces it there (`embed_subsets`).
 fn stand_ins() -> &'static Vec<(Vec<u8>, ParsedFont)> {
     static FONTS: OnceLock<Vec<(Vec<u8>, ParsedFont)>> = OnceLock::new();
     // Made and parsed once per process: font parsing is slow.
@@ -55,9 +55,11 @@ fn placement(glyphs: &[Glyph], k: usize, size: f32) -> (Wanted, f32) {
         && letter.advance > 0.0
         && g.x > letter.x
     {
-        let units_per_pt = g.font.face().units_per_em() as f32 / size;
+        let units_per_em = g.font.face().units_per_em() as f32;
+        let units_per_pt = units_per_em / size;
         let shift = ((g.x - letter.x) * units_per_pt).round();
-        if shift >= 1.0 && shift <= f32::from(i16::MAX) {
+        // A mark sits on its letter: an em or more away, draw it plainly.
+        if shift >= 1.0 && shift < units_per_em {
             let wanted = Wanted {
                 gid: g.id,
                 shift: shift as i16,
@@ -330,12 +332,12 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
         pdf_pages.push(PdfPage::new(Mm(page.width), Mm(page.height), ops));
     }
     doc.with_pages(pdf_pages);
-    // printpdf (through lopdf) compresses every stream at level 9, which
-    // was the largest single cost of a document; level 6 gives nearly the
-    // same size in a fraction of the time.
     // printpdf's own subsetting re-parses and re-serialises every table of
     // each face for each document; it writes the stand-ins whole instead,
-    // and they are replaced by programs cut to this document's glyphs.
+    // and they are replaced by programs cut to this document's glyphs. Its
+    // optimisation would compress every stream at level 9 (the largest
+    // single cost of a document once); `compress_streams` uses level 6,
+    // nearly the same size in a fraction of the time.
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
