@@ -310,3 +310,4 @@ gui-enroll-title = تسجيل هذا المكتب لدى المخدّم المر
 gui-hub-url = عنوان المخدّم المركزي (http://…)
 gui-enroll-code = الرمز لمرة واحدة
 gui-enroll = تسجيل
+gui-enrolling = جارٍ التسجيل…

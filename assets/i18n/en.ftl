@@ -311,3 +311,4 @@ gui-enroll-title = Enrol this desk with the hub (admin): the hub's address and t
 gui-hub-url = Hub address (http://…)
 gui-enroll-code = One-time code
 gui-enroll = Enrol
+gui-enrolling = Enrolling…

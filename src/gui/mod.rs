@@ -108,6 +108,8 @@ pub struct App {
     // Enrolment with the hub (settings, admin).
     pub hub_url: String,
     pub enroll_code: String,
+    /// Waiting for the hub's answer to an enrolment.
+    pub enrolling: bool,
     // Admin.
     pub admin_users: Vec<citizen_desk::store::UserInfo>,
     pub admin_keys: Vec<citizen_desk::seal::TrustedKey>,
@@ -164,6 +166,12 @@ pub enum Message {
     HubUrlChanged(String),
     EnrollCodeChanged(String),
     Enroll,
+    /// The hub's answer to an enrolment: the hub's address, and the answer
+    /// or the error in words.
+    Enrolled(
+        String,
+        Result<citizen_desk::sync::protocol::EnrollResponse, String>,
+    ),
     AdminNewUser(String),
     AdminNewRole(citizen_desk::domain::Role),
     AdminNewPin(String),
@@ -232,6 +240,7 @@ impl App {
             settle_note: String::new(),
             hub_url: String::new(),
             enroll_code: String::new(),
+            enrolling: false,
             admin_users: Vec::new(),
             admin_keys: Vec::new(),
             new_user: String::new(),
@@ -539,7 +548,8 @@ impl App {
             Message::Settle(id) => self.settle(id),
             Message::HubUrlChanged(v) => self.hub_url = v.trim().to_owned(),
             Message::EnrollCodeChanged(v) => self.enroll_code = v.trim().to_owned(),
-            Message::Enroll => self.enroll(),
+            Message::Enroll => return self.enroll(),
+            Message::Enrolled(url, answer) => self.enrolled(url, answer),
             Message::Dispatch => self.dispatch(),
             Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
             Message::AdminNewRole(role) => self.new_role = role,
@@ -865,19 +875,49 @@ impl App {
     }
 
     /// Enrols this desk with the hub (admins; the library checks) with the
-    /// operator's one-time code. A single short request: the app waits
-    /// for it (at most the sync timeout).
-    fn enroll(&mut self) {
+    /// operator's one-time code. The request goes off the UI thread: with
+    /// the network down it can take the whole sync timeout.
+    fn enroll(&mut self) -> Task<Message> {
+        let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+            return Task::none();
+        };
+        if let Err(e) = store.check_may_enroll(session) {
+            self.fail(e);
+            return Task::none();
+        }
         let (url, code) = (self.hub_url.clone(), std::mem::take(&mut self.enroll_code));
+        let desk = store.desk().to_owned();
+        let lang = self.lang;
+        self.enrolling = true;
+        self.flash = None;
+        Task::perform(
+            async move {
+                let answer = citizen_desk::sync::client::ask_to_enroll(&url, &code, &desk)
+                    .map_err(|e| e.message().text(lang));
+                (url, answer)
+            },
+            |(url, answer)| Message::Enrolled(url, answer),
+        )
+    }
+
+    /// The hub answered an enrolment: keep the link (audited by the
+    /// library) or say why not.
+    fn enrolled(
+        &mut self,
+        url: String,
+        answer: Result<citizen_desk::sync::protocol::EnrollResponse, String>,
+    ) {
+        self.enrolling = false;
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
             return;
         };
-        match citizen_desk::sync::client::enroll(store, session, &url, &code) {
-            Ok(answer) => self.ok(Text::new("done-enrolled")
+        match answer.map(|answer| store.save_hub_link(session, &url, &answer).map(|_| answer)) {
+            Ok(Ok(answer)) => self.ok(Text::new("done-enrolled")
                 .arg("hub", url)
                 .arg("center", answer.center)
                 .arg("id", answer.desk_id)),
-            Err(e) => self.fail(e),
+            Ok(Err(e)) => self.fail(e),
+            Err(words) => self.flash = Some(Flash::Err(words)),
         }
     }
 

@@ -39,7 +39,28 @@ fn interact(app: &mut App, act: impl FnOnce(&mut Simulator<'_, Message>)) {
         ui.into_messages().collect()
     };
     for m in messages {
-        let _ = app.update(m);
+        update(app, m);
+    }
+}
+
+/// Updates the app with `message` and runs the task it returns.
+fn update(app: &mut App, message: Message) {
+    let task = app.update(message);
+    run_task(app, task);
+}
+
+/// Runs a task as iced's runtime would: work done off the UI thread (the
+/// hub's answer to an enrolment) comes back as messages, which are fed to
+/// the app in turn. (Widget operations such as focus have no message.)
+fn run_task(app: &mut App, task: Task<Message>) {
+    use iced_test::futures::futures::{StreamExt, executor::block_on};
+    let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+        return;
+    };
+    for action in block_on(stream.collect::<Vec<_>>()) {
+        if let iced_test::runtime::Action::Output(message) = action {
+            update(app, message);
+        }
     }
 }
 
@@ -589,6 +610,56 @@ fn a_seal_is_checked_from_a_pdf_file() {
     );
 }
 
+/// Enrolling while the hub cannot be reached: the app does not wait for
+/// the network (the request runs as a task, the button says so and cannot
+/// be pressed twice); the answer, when it comes, is an error in words and
+/// nothing is saved.
+#[test]
+fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut app = App::new(Options {
+        data_dir: dir.path().to_owned(),
+        demo: false,
+        lang: Lang::En,
+    })
+    .unwrap();
+    for m in [
+        Message::InitCenter("TRT01".into()),
+        Message::InitDesk("D01".into()),
+        Message::InitAdmin("admin".into()),
+        Message::InitPin("112233".into()),
+        Message::CreateStore,
+    ] {
+        let _ = app.update(m);
+    }
+    sign_in(&mut app, "admin", "112233");
+    let _ = app.update(Message::Go(Page::Settings));
+    // An address nothing listens on: taken, then given back.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let _ = app.update(Message::HubUrlChanged(format!("http://{addr}")));
+    let _ = app.update(Message::EnrollCodeChanged("ABCD-EFGH".into()));
+
+    let task = app.update(Message::Enroll);
+    assert!(app.enrolling, "{}", flash_text(&app));
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(
+        ui.find("Enrolling…").is_ok(),
+        "the button says it is waiting"
+    );
+    drop(ui);
+    run_task(&mut app, task);
+    assert!(!app.enrolling);
+    assert!(app.store.as_ref().unwrap().hub_link().unwrap().is_none());
+    assert!(
+        matches!(app.flash, Some(Flash::Err(_))),
+        "an error in words: {}",
+        flash_text(&app)
+    );
+}
+
 /// A real hub on loopback (in this process): a fresh desk is set up in
 /// the app, its admin adds staff and enrols it from Settings; a request
 /// cancelled centrally while the desk verified it comes back as a
@@ -661,6 +732,7 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         (format!("http://{addr}").as_str(), code.as_str())
     );
     press_enter(&mut app, pages::settings::ENROLL_CODE_ID);
+    assert!(!app.enrolling, "the hub's answer came back");
     assert!(
         app.store.as_ref().unwrap().hub_link().unwrap().is_some(),
         "{}",

@@ -134,10 +134,19 @@ pub fn enroll(
     code: &str,
 ) -> Result<EnrollResponse> {
     store.check_may_enroll(session)?;
-    let client = HubClient::new(url, None, timeout());
-    let answer = client.enroll(code, store.desk()).map_err(Error::Sync)?;
+    let answer = ask_to_enroll(url, code, store.desk())?;
     store.save_hub_link(session, url, &answer)?;
     Ok(answer)
+}
+
+/// The network half of [`enroll`]: asks the hub at `url` to enrol `desk`
+/// with the operator's one-time `code`. No store involved, so the desk app
+/// can wait for the answer off its UI thread (after
+/// `Store::check_may_enroll`) and save it with `Store::save_hub_link`.
+pub fn ask_to_enroll(url: &str, code: &str, desk: &str) -> Result<EnrollResponse> {
+    HubClient::new(url, None, timeout())
+        .enroll(code, desk)
+        .map_err(Error::Sync)
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -45,12 +45,16 @@ fn enrolment(app: &App) -> Element<'_, Message> {
                         .padding(8)
                         .line_height(rtl::INPUT_LINE)
                         .into(),
-                    button(text(app.t("gui-enroll")))
-                        .on_press_maybe(
-                            (!app.hub_url.is_empty() && !app.enroll_code.is_empty())
-                                .then_some(Message::Enroll)
-                        )
-                        .into(),
+                    button(text(app.t(if app.enrolling {
+                        "gui-enrolling"
+                    } else {
+                        "gui-enroll"
+                    })))
+                    .on_press_maybe(
+                        (!app.enrolling && !app.hub_url.is_empty() && !app.enroll_code.is_empty())
+                            .then_some(Message::Enroll)
+                    )
+                    .into(),
                 ]
             )
         ),
