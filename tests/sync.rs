@@ -250,6 +250,21 @@ fn enrol_pull_offline_push(backend: Backend) {
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].hub_state.as_deref(), Some("cancelled"));
     assert_eq!(conflicts[0].desk_state, "verified");
+    // Shown to staff with the states named in their language (the hub's
+    // own reason follows as the hub wrote it).
+    let ar = citizen_desk::i18n::Lang::Ar;
+    let words = conflicts[0].message().text(ar);
+    let name = |id: &str| citizen_desk::i18n::tr(ar, id, &[]);
+    assert!(
+        words.contains(&format!("المكتب {}", name("state-verified")))
+            && words.contains(&format!("المركزي {}", name("state-cancelled"))),
+        "{words:?}"
+    );
+    let words = conflicts[0].message().text(citizen_desk::i18n::Lang::En);
+    assert!(
+        words.contains("verified") && words.contains("cancelled"),
+        "{words}"
+    );
     // A clerk may not settle; a supervisor does, with a note.
     assert!(desk.settle_conflict(&clerk, conflicts[0].id, "x").is_err());
     desk.settle_conflict(&sup, conflicts[0].id, "file set aside")

@@ -1174,11 +1174,7 @@ fn with_store(
                 None => out.conflicts(&store.conflicts(&session, all)?),
                 Some(ConflictCommand::Settle { id, note }) => {
                     let c = store.settle_conflict(&session, id, &note)?;
-                    out.done(
-                        Message::new("done-conflict-settled")
-                            .arg("id", id)
-                            .arg("state", c.hub_state.as_deref().unwrap_or("-")),
-                    );
+                    out.done(c.settled_message());
                 }
             }
             Ok(0)

@@ -722,21 +722,7 @@ impl Out {
             say!("{}", self.t("conflicts-none"));
         }
         for c in conflicts {
-            say!(
-                "{}",
-                Message::new("conflict-line")
-                    .arg("id", c.id)
-                    .arg(
-                        "tracking",
-                        c.tracking_code
-                            .clone()
-                            .unwrap_or_else(|| c.request_id.clone())
-                    )
-                    .arg("desk", &c.desk_state)
-                    .arg("hub", c.hub_state.clone().unwrap_or_else(|| "-".into()))
-                    .arg("reason", &c.reason)
-                    .text(self.lang)
-            );
+            say!("{}", c.message().text(self.lang));
             if let Some(by) = &c.settled_by {
                 say!(
                     "    {}: {} — {}",

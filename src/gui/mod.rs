@@ -864,9 +864,7 @@ impl App {
         match result {
             Ok(c) => {
                 self.settle_note.clear();
-                self.ok(Text::new("done-conflict-settled")
-                    .arg("id", id)
-                    .arg("state", c.hub_state.as_deref().unwrap_or("-")));
+                self.ok(c.settled_message());
                 self.load_conflicts();
                 self.refresh();
             }

@@ -73,6 +73,36 @@ pub struct Conflict {
     pub settlement: Option<String>,
 }
 
+impl Conflict {
+    /// The conflict in words: the request, its state here and at the hub
+    /// (named in the reader's language), and the hub's reason.
+    pub fn message(&self) -> Message {
+        let m = Message::new("conflict-line").arg("id", self.id).arg(
+            "tracking",
+            self.tracking_code.as_deref().unwrap_or(&self.request_id),
+        );
+        let m = with_state(m, "desk", Some(&self.desk_state));
+        with_state(m, "hub", self.hub_state.as_deref()).arg("reason", &self.reason)
+    }
+
+    /// What settling it did: the request took the hub's state.
+    pub fn settled_message(&self) -> Message {
+        let m = Message::new("done-conflict-settled").arg("id", self.id);
+        with_state(m, "state", self.hub_state.as_deref())
+    }
+}
+
+/// `message` with argument `name` the state `code` names, in the reader's
+/// language ("-" when there is none; the code as it is when it is not a
+/// state this desk knows).
+fn with_state(message: Message, name: &'static str, code: Option<&str>) -> Message {
+    match code.map(|c| (c, State::parse(c))) {
+        Some((_, Some(state))) => message.arg_tr(name, state.label_id()),
+        Some((code, None)) => message.arg(name, code),
+        None => message.arg(name, "-"),
+    }
+}
+
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

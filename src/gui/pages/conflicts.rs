@@ -11,7 +11,7 @@ use iced::{Element, Length};
 use super::supervisor_fields;
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::{App, Message, rtl};
-use citizen_desk::i18n::{Message as Text, tr};
+use citizen_desk::i18n::tr;
 
 pub const NOTE_ID: &str = "conflict-note";
 pub const SUPERVISOR_ID: &str = "conflict-supervisor";
@@ -42,16 +42,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .width(Length::Fixed(560.0)),
     ));
     for c in &app.conflicts {
-        let line = Text::new("conflict-line")
-            .arg("id", c.id)
-            .arg(
-                "tracking",
-                c.tracking_code.as_deref().unwrap_or(&c.request_id),
-            )
-            .arg("desk", &c.desk_state)
-            .arg("hub", c.hub_state.as_deref().unwrap_or("-"))
-            .arg("reason", &c.reason)
-            .text(lang);
+        let line = c.message().text(lang);
         page = page.push(rtl::row(
             lang,
             vec![
