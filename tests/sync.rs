@@ -260,6 +260,22 @@ fn enrol_pull_offline_push(backend: Backend) {
             && words.contains(&format!("المركزي {}", name("state-cancelled"))),
         "{words:?}"
     );
+    // The hub's reason comes in Arabic, then English.
+    let stale = citizen_desk::i18n::tr(
+        ar,
+        "hub-reason-stale",
+        &[
+            ("from", &name("state-received")),
+            ("state", &name("state-cancelled")),
+        ],
+    );
+    assert!(
+        conflicts[0]
+            .reason
+            .starts_with(&format!("{stale} — stale: ")),
+        "{:?}",
+        conflicts[0].reason
+    );
     let words = conflicts[0].message().text(citizen_desk::i18n::Lang::En);
     assert!(
         words.contains("verified") && words.contains("cancelled"),

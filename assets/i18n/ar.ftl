@@ -189,6 +189,12 @@ label-online = متصل
 label-offline = غير متصل
 conflicts-none = لا توجد تعارضات مفتوحة.
 conflict-line = #{ $id } { $tracking }: حالته في المكتب { $desk }، وفي المخدّم المركزي { $hub }. { $reason }
+hub-reason-no-request = لا يحمل المخدّم المركزي الطلب { $request } للمركز { $center }
+hub-reason-copy = نسخة عن طلب حالته { $state }
+hub-reason-incomplete = تغيير حالة ينقصه الإجراء أو الحالة السابقة أو اللاحقة
+hub-reason-stale = تغيير قديم: رأى المكتب الحالة { $from } والمخدّم المركزي يحمل { $state }
+hub-reason-illegal = الإجراء «{ $action }» لا ينقل الطلب من { $from } إلى { $to }
+hub-reason-unknown-kind = نوع تغيير غير معروف: { $kind }
 done-conflict-settled = سُوّي التعارض #{ $id }؛ أصبحت حالة الطلب كما في المخدّم المركزي ({ $state }).
 err-hub = المخدّم المركزي: { $detail }
 

@@ -190,6 +190,12 @@ label-online = online
 label-offline = offline
 conflicts-none = No open conflicts.
 conflict-line = #{ $id } { $tracking }: desk says { $desk }, hub says { $hub }. { $reason }
+hub-reason-no-request = the hub has no request { $request } for center { $center }
+hub-reason-copy = a copy of a request that is { $state }
+hub-reason-incomplete = a state change needs action, from and to
+hub-reason-stale = stale: the desk saw { $from }, the hub holds { $state }
+hub-reason-illegal = { $action } cannot take { $from } to { $to }
+hub-reason-unknown-kind = unknown change kind { $kind }
 done-conflict-settled = Conflict #{ $id } settled; the request now has the hub's state ({ $state }).
 err-hub = Hub: { $detail }
 

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DeskAuth, HubError};
 use crate::domain::{Action, Request, Stamp, State, next_state, post_outcome_allowed};
+use crate::i18n::{Lang, Message};
 use crate::sync::protocol::*;
 
 /// What the hub recorded for a key: content hash, desk, outcome, hub
@@ -74,8 +75,11 @@ pub(crate) fn judge(
         hub_state: hub_state.map(|s| s.as_str().to_owned()),
         reason,
     };
-    let reject = |hub_state: Option<State>, why: String| {
-        (result(Outcome::Rejected, hub_state, Some(why)), None)
+    // The reason goes to the desk's supervisors as the hub wrote it: in
+    // Arabic, then English.
+    let reject = |hub_state: Option<State>, why: Message| {
+        let words = format!("{} — {}", why.text(Lang::Ar), why.text(Lang::En));
+        (result(Outcome::Rejected, hub_state, Some(words)), None)
     };
     if change.kind == "handover_batch" {
         return (result(Outcome::Applied, None, None), None);
@@ -83,11 +87,9 @@ pub(crate) fn judge(
     let Some(mut req) = req.filter(|r| r.center == desk.center) else {
         return reject(
             None,
-            format!(
-                "the hub has no request {} for center {}",
-                change.request_id.as_deref().unwrap_or("?"),
-                desk.center
-            ),
+            Message::new("hub-reason-no-request")
+                .arg("request", change.request_id.as_deref().unwrap_or("?"))
+                .arg("center", &desk.center),
         );
     };
     let hub_state = req.state;
@@ -111,7 +113,7 @@ pub(crate) fn judge(
             } else {
                 reject(
                     Some(hub_state),
-                    format!("a copy of a request that is {hub_state}"),
+                    Message::new("hub-reason-copy").arg_tr("state", hub_state.label_id()),
                 )
             }
         }
@@ -121,15 +123,14 @@ pub(crate) fn judge(
                 text("from").as_deref().and_then(State::parse),
                 text("to").as_deref().and_then(State::parse),
             ) else {
-                return reject(
-                    Some(hub_state),
-                    "a state change needs action, from and to".into(),
-                );
+                return reject(Some(hub_state), Message::new("hub-reason-incomplete"));
             };
             if from != hub_state {
                 return reject(
                     Some(hub_state),
-                    format!("stale: the desk saw {from}, the hub holds {hub_state}"),
+                    Message::new("hub-reason-stale")
+                        .arg_tr("from", from.label_id())
+                        .arg_tr("state", hub_state.label_id()),
                 );
             }
             let legal = next_state(from, action) == Some(to)
@@ -137,7 +138,10 @@ pub(crate) fn judge(
             if !legal {
                 return reject(
                     Some(hub_state),
-                    format!("{action} cannot take {from} to {to}"),
+                    Message::new("hub-reason-illegal")
+                        .arg_tr("action", action.label_id())
+                        .arg_tr("from", from.label_id())
+                        .arg_tr("to", to.label_id()),
                 );
             }
             let at = text("at")
@@ -166,7 +170,10 @@ pub(crate) fn judge(
                 Some((req, hub_state)),
             )
         }
-        other => reject(Some(hub_state), format!("unknown change kind {other:?}")),
+        other => reject(
+            Some(hub_state),
+            Message::new("hub-reason-unknown-kind").arg("kind", format!("{other:?}")),
+        ),
     }
 }
 
