@@ -610,19 +610,17 @@ fn a_seal_is_checked_from_a_pdf_file() {
     );
 }
 
-/// Enrolling while the hub cannot be reached: the app does not wait for
-/// the network (the request runs as a task, the button says so and cannot
-/// be pressed twice); the answer, when it comes, is an error in words and
-/// nothing is saved.
-#[test]
-fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
+/// A desk set up from the first-run screen (center TRT01, desk D01), its
+/// admin signed in.
+fn set_up_a_new_desk(lang: Lang) -> (tempfile::TempDir, App) {
     let dir = tempfile::TempDir::new().unwrap();
     let mut app = App::new(Options {
         data_dir: dir.path().to_owned(),
         demo: false,
-        lang: Lang::En,
+        lang,
     })
     .unwrap();
+    assert_eq!(app.page, Page::FirstRun);
     for m in [
         Message::InitCenter("TRT01".into()),
         Message::InitDesk("D01".into()),
@@ -632,7 +630,18 @@ fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
     ] {
         let _ = app.update(m);
     }
+    assert_eq!(app.page, Page::SignIn, "{}", flash_text(&app));
     sign_in(&mut app, "admin", "112233");
+    (dir, app)
+}
+
+/// Enrolling while the hub cannot be reached: the app does not wait for
+/// the network (the request runs as a task, the button says so and cannot
+/// be pressed twice); the answer, when it comes, is an error in words and
+/// nothing is saved.
+#[test]
+fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
+    let (_dir, mut app) = set_up_a_new_desk(Lang::En);
     let _ = app.update(Message::Go(Page::Settings));
     // An address nothing listens on: taken, then given back.
     let addr = std::net::TcpListener::bind("127.0.0.1:0")
@@ -687,26 +696,7 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
     });
     let addr = rx.recv().unwrap();
 
-    // First run: set up the center in the app.
-    let dir = tempfile::TempDir::new().unwrap();
-    let mut app = App::new(Options {
-        data_dir: dir.path().to_owned(),
-        demo: false,
-        lang: Lang::Ar,
-    })
-    .unwrap();
-    assert_eq!(app.page, Page::FirstRun);
-    for m in [
-        Message::InitCenter("TRT01".into()),
-        Message::InitDesk("D01".into()),
-        Message::InitAdmin("admin".into()),
-        Message::InitPin("112233".into()),
-        Message::CreateStore,
-    ] {
-        let _ = app.update(m);
-    }
-    assert_eq!(app.page, Page::SignIn, "{}", flash_text(&app));
-    sign_in(&mut app, "admin", "112233");
+    let (_dir, mut app) = set_up_a_new_desk(Lang::Ar);
     let _ = app.update(Message::Go(Page::Admin));
     for (name, role) in [
         ("clerk1", citizen_desk::domain::Role::Clerk),
