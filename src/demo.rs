@@ -587,6 +587,7 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
         frozen_content: frozen,
         seal_payload,
         stamp_signatures,
+        enveloped_at_desk: (state == State::Enveloped).then(|| DEMO_DESK.to_owned()),
     }
 }
 

@@ -561,7 +561,7 @@ fn envelopes_then_one_dispatch_batch_with_its_manifest() {
     );
     let manifest = dir.path().join("manifest.pdf");
     let report = store
-        .dispatch(&clerk, |pdf| {
+        .dispatch(&clerk, Default::default(), |pdf| {
             std::fs::write(&manifest, pdf).map_err(|e| citizen_desk::Error::io(&manifest, e))
         })
         .unwrap();
@@ -585,7 +585,7 @@ fn envelopes_then_one_dispatch_batch_with_its_manifest() {
     );
     assert_eq!(batches, 1);
     assert!(matches!(
-        store.dispatch(&clerk, |_| Ok(())),
+        store.dispatch(&clerk, Default::default(), |_| Ok(())),
         Err(citizen_desk::Error::NothingToDispatch)
     ));
 }

@@ -46,6 +46,13 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
         // The old data is all there and still works with today's code.
         assert_eq!(count(&store, "SELECT count(*) FROM requests"), 12);
         assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
+        // Envelopes made before v4 are the desk's own: still dispatchable.
+        let enveloped = count(
+            &store,
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'",
+        );
+        assert!(enveloped > 0, "the fixture has envelopes");
+        assert_eq!(store.envelopes_held().unwrap(), enveloped as u64);
         let clerk = store.sign_in("clerk1", PIN).unwrap();
         let nid: String = store
             .connection()

@@ -68,7 +68,9 @@ fn work_through(store: &mut Store, tracking: &str) {
             |_| Ok(()),
         )
         .unwrap();
-    store.dispatch(&clerk, |_| Ok(())).unwrap();
+    store
+        .dispatch(&clerk, Default::default(), |_| Ok(()))
+        .unwrap();
 }
 
 fn paid_received(store: &Store) -> Vec<String> {

@@ -136,7 +136,9 @@ fn desk_work(store: &mut Store, rng: &mut Rng) {
             .unwrap();
     }
     if rng.chance(15) && !codes_in(store, "state = 'enveloped'").is_empty() {
-        store.dispatch(&clerk, |_| Ok(())).unwrap();
+        store
+            .dispatch(&clerk, Default::default(), |_| Ok(()))
+            .unwrap();
     }
 }
 

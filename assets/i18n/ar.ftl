@@ -169,6 +169,18 @@ err-paper-failed = تعذّرت الطباعة: { $detail }
 err-no-printer-chosen = لم تُختر طابعة: أعطِ ‎--printer NAME‎ أو اختر طابعة بالأمر «citizen-desk printers --use NAME».
 done-printer-chosen = سيستخدم هذا المكتب الطابعة { $printer }.
 done-printed-paper = { $tracking }: أُرسلت { $mark } إلى الطابعة { $printer } (المهمة { $job }، { $state }).
+mark-draft = مسودة
+mark-original = النسخة الأصلية المختومة
+mark-copy = نسخة
+job-pending = في الانتظار
+job-held = معلّقة
+job-processing = قيد الطباعة
+job-stopped = متوقفة
+job-canceled = أُلغيت
+job-aborted = توقفت بخطأ ولم تُطبع
+job-completed = اكتملت
+job-ended = خرجت من الطابور
+job-unknown = حالتها غير معروفة
 
 # المزامنة مع المركز الرئيسي
 err-sync-not-enrolled = هذا المكتب غير مسجَّل لدى المخدّم المركزي. يسجّله المدير بالأمر "citizen-desk enroll --hub URL --code CODE" مع الرمز الذي يعطيه مشغّل المخدّم.

@@ -170,6 +170,18 @@ err-paper-failed = Printing failed: { $detail }
 err-no-printer-chosen = No printer chosen: give --printer NAME, or choose one with "citizen-desk printers --use NAME".
 done-printer-chosen = Printer { $printer } will be used by this desk.
 done-printed-paper = { $tracking }: { $mark } sent to { $printer } as job { $job } ({ $state }).
+mark-draft = draft
+mark-original = sealed original
+mark-copy = copy
+job-pending = pending
+job-held = held
+job-processing = printing
+job-stopped = stopped
+job-canceled = cancelled
+job-aborted = aborted, not printed
+job-completed = completed
+job-ended = no longer queued
+job-unknown = state unknown
 
 # Sync with the hub
 err-sync-not-enrolled = This desk is not enrolled with a hub. An admin runs "citizen-desk enroll --hub URL --code CODE" with the code from the hub's operator.

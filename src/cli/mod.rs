@@ -122,7 +122,8 @@ enum Command {
         /// Also draw the pages as a PNG (150 dpi), as the desk app shows them.
         #[arg(long, value_name = "FILE.png")]
         preview: Option<PathBuf>,
-        /// Arabic-Indic digits (٠-٩) instead of 0-9.
+        /// Arabic-Indic digits (٠-٩) instead of 0-9 (default: the desk's
+        /// setting, chosen in the app's Settings).
         #[arg(long)]
         arabic_digits: bool,
     },
@@ -145,6 +146,8 @@ enum Command {
         /// CITIZEN_DESK_SUPERVISOR_PIN or the next stdin line).
         #[arg(long, value_name = "NAME")]
         authorised_by: Option<String>,
+        /// Arabic-Indic digits (٠-٩) instead of 0-9 (default: the desk's
+        /// setting).
         #[arg(long)]
         arabic_digits: bool,
     },
@@ -167,6 +170,10 @@ enum Command {
     Dispatch {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+        /// Arabic-Indic digits (٠-٩) on the manifest (default: the desk's
+        /// setting).
+        #[arg(long)]
+        arabic_digits: bool,
     },
     /// The QR seal: verify one, or make one for an approved request.
     Seal {
@@ -451,6 +458,15 @@ fn data_dir(cli_dir: &Option<PathBuf>) -> Result<PathBuf> {
     match cli_dir {
         Some(d) => Ok(d.clone()),
         None => store::default_data_dir(),
+    }
+}
+
+/// `--arabic-digits`, or else the digits this desk chose in Settings.
+fn chosen_digits(store: &Store, arabic_digits: bool) -> Result<crate::documents::render::Digits> {
+    if arabic_digits {
+        Ok(crate::documents::render::Digits::ArabicIndic)
+    } else {
+        store.document_digits()
     }
 }
 
@@ -933,11 +949,7 @@ fn with_store(
         } => {
             let reference = RequestRef::parse(&request)?;
             let session = sign_in(store, user, secrets)?;
-            let digits = if arabic_digits {
-                crate::documents::render::Digits::ArabicIndic
-            } else {
-                crate::documents::render::Digits::Latin
-            };
+            let digits = chosen_digits(store, arabic_digits)?;
             let doc = store.render_document(&session, &reference, digits)?;
             write_file(&file, &doc.pdf)?;
             if let Some(png) = preview {
@@ -950,7 +962,7 @@ fn with_store(
             out.done(
                 Message::new("done-rendered")
                     .arg("path", file.display())
-                    .arg("mark", doc.mark),
+                    .arg_tr("mark", doc.mark_message_id()),
             );
             Ok(0)
         }
@@ -970,11 +982,7 @@ fn with_store(
                 }
                 None => None,
             };
-            let digits = if arabic_digits {
-                crate::documents::render::Digits::ArabicIndic
-            } else {
-                crate::documents::render::Digits::Latin
-            };
+            let digits = chosen_digits(store, arabic_digits)?;
             match (pdf, printer) {
                 (Some(pdf), _) => {
                     let doc = store.print_document(
@@ -987,7 +995,7 @@ fn with_store(
                     out.done(
                         Message::new("done-printed")
                             .arg("tracking", &request)
-                            .arg("mark", doc.mark)
+                            .arg_tr("mark", doc.mark_message_id())
                             .arg("path", pdf.display()),
                     );
                 }
@@ -1013,17 +1021,13 @@ fn with_store(
                     std::thread::sleep(std::time::Duration::from_millis(300));
                     let state = crate::documents::paper::job_state(&printer, &job)
                         .unwrap_or(crate::documents::paper::JobState::Unknown);
-                    let state = serde_json::to_value(state)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
                     out.done(
                         Message::new("done-printed-paper")
                             .arg("tracking", &request)
-                            .arg("mark", doc.mark)
+                            .arg_tr("mark", doc.mark_message_id())
                             .arg("printer", &printer)
                             .arg("job", &job)
-                            .arg("state", state),
+                            .arg_tr("state", state.message_id()),
                     );
                 }
             }
@@ -1061,9 +1065,13 @@ fn with_store(
             out.changed(store, &req);
             Ok(0)
         }
-        Command::Dispatch { out: file } => {
+        Command::Dispatch {
+            out: file,
+            arabic_digits,
+        } => {
             let session = sign_in(store, user, secrets)?;
-            let report = store.dispatch(&session, |bytes| write_file(&file, bytes))?;
+            let digits = chosen_digits(store, arabic_digits)?;
+            let report = store.dispatch(&session, digits, |bytes| write_file(&file, bytes))?;
             out.done(
                 Message::new("done-dispatched")
                     .arg("batch", &report.batch)

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::layout::{A4, Align, Item, Page};
-use super::render::{Templates, short_date};
+use super::render::{Digits, Templates, short_date};
 use crate::domain::{DeliveryPlace, Request};
 use crate::error::{Error, Result};
 
@@ -132,8 +132,10 @@ pub fn envelope_label(
 
 const ROWS_PER_PAGE: usize = 22;
 
-/// The hand-over manifest: every envelope of the batch, counts, and lines
-/// for the clerk's and the postal agent's signatures.
+/// The hand-over manifest: every envelope of the batch, counts (in all,
+/// to citizens' addresses, to delivery centers), and lines for the clerk's
+/// and the postal agent's signatures. Dates, counts and row numbers follow
+/// the digit setting; tracking codes and phones print as typed.
 pub fn manifest(
     batch: &str,
     sender: &str,
@@ -141,7 +143,21 @@ pub fn manifest(
     at: DateTime<Utc>,
     requests: &[Request],
     t: &Templates,
+    digits: Digits,
 ) -> Vec<Page> {
+    let dg = |n: usize| digits.apply(&n.to_string());
+    let to_centers = requests
+        .iter()
+        .filter(|r| matches!(r.delivery.place, DeliveryPlace::Center { .. }))
+        .count();
+    let count_line = t.fill(
+        "envelope_count",
+        &[
+            ("count", &dg(requests.len())),
+            ("home", &dg(requests.len() - to_centers)),
+            ("center", &dg(to_centers)),
+        ],
+    );
     let (w, h) = A4;
     let (right, left) = (w - 15.0, 15.0);
     let chunks: Vec<&[Request]> = if requests.is_empty() {
@@ -173,7 +189,7 @@ pub fn manifest(
         page.text(
             left,
             24.0,
-            &t.fill("date", &[("date", &short_date(at))]),
+            &t.fill("date", &[("date", &digits.apply(&short_date(at)))]),
             10.0,
             false,
             Align::Left,
@@ -181,25 +197,12 @@ pub fn manifest(
         page.text(
             left,
             30.0,
-            &t.fill(
-                "page_of",
-                &[
-                    ("page", &(n + 1).to_string()),
-                    ("pages", &pages.to_string()),
-                ],
-            ),
+            &t.fill("page_of", &[("page", &dg(n + 1)), ("pages", &dg(pages))]),
             10.0,
             false,
             Align::Left,
         );
-        page.text(
-            right,
-            36.0,
-            &t.fill("envelope_count", &[("count", &requests.len().to_string())]),
-            12.0,
-            true,
-            Align::Right,
-        );
+        page.text(right, 36.0, &count_line, 12.0, true, Align::Right);
         // Columns, right to left: #, tracking code, name, destination, phone.
         let cols = [right, right - 10.0, right - 48.0, right - 98.0, left + 28.0];
         let mut y = 46.0;
@@ -212,7 +215,7 @@ pub fn manifest(
             let (_, place) = delivery_conditions(req, t);
             let place: String = place.chars().take(30).collect();
             let cells = [
-                (n * ROWS_PER_PAGE + i + 1).to_string(),
+                dg(n * ROWS_PER_PAGE + i + 1),
                 req.tracking_code.clone(),
                 req.name.full(),
                 place,

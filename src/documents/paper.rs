@@ -29,13 +29,65 @@ pub enum PaperError {
     Failed(String),
 }
 
+/// A job's state as CUPS reports it (IPP `job-state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobState {
-    Queued,
+    Pending,
+    Held,
+    Processing,
+    Stopped,
+    Canceled,
+    Aborted,
     Completed,
+    /// Gone from the queue, but CUPS did not say how it ended (no ipptool).
+    Ended,
     Unknown,
 }
+
+impl JobState {
+    /// The message id that names the state to staff.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            JobState::Pending => "job-pending",
+            JobState::Held => "job-held",
+            JobState::Processing => "job-processing",
+            JobState::Stopped => "job-stopped",
+            JobState::Canceled => "job-canceled",
+            JobState::Aborted => "job-aborted",
+            JobState::Completed => "job-completed",
+            JobState::Ended => "job-ended",
+            JobState::Unknown => "job-unknown",
+        }
+    }
+
+    fn from_ipp(keyword: &str) -> JobState {
+        match keyword {
+            "pending" => JobState::Pending,
+            "pending-held" => JobState::Held,
+            "processing" => JobState::Processing,
+            "processing-stopped" => JobState::Stopped,
+            "canceled" => JobState::Canceled,
+            "aborted" => JobState::Aborted,
+            "completed" => JobState::Completed,
+            _ => JobState::Unknown,
+        }
+    }
+}
+
+/// An ipptool test asking the scheduler for one job's state.
+const GET_JOB_STATE: &str = r#"{
+  OPERATION Get-Job-Attributes
+  GROUP operation-attributes-tag
+  ATTR charset attributes-charset utf-8
+  ATTR naturalLanguage attributes-natural-language en
+  ATTR uri printer-uri $uri
+  ATTR integer job-id $job_id
+  ATTR name requesting-user-name $user
+  ATTR keyword requested-attributes job-state
+  DISPLAY job-state
+}
+"#;
 
 fn run(program: &str, args: &[&str]) -> Result<(bool, String, String), PaperError> {
     let out = Command::new(program)
@@ -132,21 +184,63 @@ pub fn submit(printer: &str, pdf: &[u8], title: &str) -> Result<String, PaperErr
         .ok_or_else(|| PaperError::Failed(format!("unexpected lp output: {}", stdout.trim())))
 }
 
-/// Where a job is now.
+/// Where a job is now: CUPS's own job state through `ipptool` (which tells
+/// a completed job from a cancelled or aborted one); without ipptool, only
+/// whether it is still queued.
 pub fn job_state(printer: &str, job: &str) -> Result<JobState, PaperError> {
+    // "CitizenDeskPDF-12" → 12
+    let id = job
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse::<u32>().ok())
+        .ok_or_else(|| PaperError::Failed(format!("not a CUPS job id: {job}")))?;
+    match ipp_job_state(printer, id) {
+        Err(PaperError::NotInstalled) => queued_or_ended(printer, job),
+        other => other,
+    }
+}
+
+fn ipp_job_state(printer: &str, id: u32) -> Result<JobState, PaperError> {
+    let mut name = [0u8; 8];
+    let _ = getrandom::fill(&mut name);
+    let test = std::env::temp_dir().join(format!("citizen-desk-job-{}.test", hex::encode(name)));
+    std::fs::write(&test, GET_JOB_STATE)
+        .map_err(|e| PaperError::Failed(format!("{}: {e}", test.display())))?;
+    let uri = format!("ipp://localhost/printers/{printer}");
+    let result = run(
+        "ipptool",
+        &[
+            "-c",
+            "-d",
+            &format!("job_id={id}"),
+            &uri,
+            &test.to_string_lossy(),
+        ],
+    );
+    let _ = std::fs::remove_file(&test);
+    let (_, stdout, _) = result?;
+    // CSV: a header line "job-state", then the value when the job exists.
+    Ok(stdout
+        .lines()
+        .nth(1)
+        .map(|v| JobState::from_ipp(v.trim()))
+        .unwrap_or(JobState::Unknown))
+}
+
+fn queued_or_ended(printer: &str, job: &str) -> Result<JobState, PaperError> {
     let (_, done, _) = run("lpstat", &["-W", "completed", "-o", printer])?;
     if done
         .lines()
         .any(|l| l.split_whitespace().next() == Some(job))
     {
-        return Ok(JobState::Completed);
+        return Ok(JobState::Ended);
     }
     let (_, queued, _) = run("lpstat", &["-o", printer])?;
     if queued
         .lines()
         .any(|l| l.split_whitespace().next() == Some(job))
     {
-        return Ok(JobState::Queued);
+        return Ok(JobState::Pending);
     }
     Ok(JobState::Unknown)
 }

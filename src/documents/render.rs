@@ -47,6 +47,7 @@ const CAPTIONS: &[&str] = &[
     "stamp_line",
     "stamps_count",
     "no_seal",
+    "no_seal_copy",
     "issued_on",
     "page_of",
     "draft",
@@ -135,6 +136,35 @@ pub enum Digits {
 }
 
 impl Digits {
+    /// A document setting kept by the store (`Store::document_digits`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Digits::Latin => "latin",
+            Digits::ArabicIndic => "arabic-indic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Digits> {
+        match s {
+            "latin" => Some(Digits::Latin),
+            "arabic-indic" => Some(Digits::ArabicIndic),
+            _ => None,
+        }
+    }
+
+    /// A value that may be a code: one with Latin letters in it (a
+    /// document number "TRT01-D01-0000042", a school code) keeps its
+    /// digits, because Arabic-Indic digits between Latin letters and
+    /// hyphens are reordered by the bidi rules and the code no longer
+    /// reads as typed. Dates, counts and plain numbers follow the setting.
+    pub fn apply_to_value(self, s: &str) -> String {
+        if s.chars().any(|c| c.is_ascii_alphabetic()) {
+            s.to_owned()
+        } else {
+            self.apply(s)
+        }
+    }
+
     pub fn apply(self, s: &str) -> String {
         match self {
             Digits::Latin => s.to_owned(),
@@ -171,9 +201,14 @@ pub fn short_date(t: DateTime<Utc>) -> String {
 }
 
 /// "28 تشرين الثاني 2026": the Levantine month names.
-pub fn long_date(t: DateTime<Utc>) -> String {
+pub fn long_date(t: DateTime<Utc>, digits: Digits) -> String {
     let d = t.with_timezone(&Damascus);
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    digits.apply(&format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[d.month0() as usize],
+        d.year()
+    ))
 }
 
 /// Field values that are ISO dates are printed dd/MM/yyyy.
@@ -242,7 +277,9 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let (w, h) = A4;
     let (right, left) = (w - MARGIN, MARGIN);
     let number = req.document_number.clone().unwrap_or_else(|| "—".into());
-    let number_line = t.fill("document_number", &[("number", &dg(&number))]);
+    // Codes (document number, tracking code) are printed as they are typed
+    // into systems, whatever the digit setting.
+    let number_line = t.fill("document_number", &[("number", &number)]);
 
     // Header: the state and the issuing authority on the right, the center
     // and the document's number and dates on the left.
@@ -329,16 +366,30 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             .get(&f.key)
             .map(|v| field_value(v))
             .unwrap_or_else(|| "—".into());
-        rows.push((f.label_ar.clone(), dg(&value)));
+        rows.push((f.label_ar.clone(), input.digits.apply_to_value(&value)));
     }
+    // A long value (a family's children, a full address) wraps within its
+    // column instead of running off the page.
+    const VALUE_LEADING: f32 = 6.5;
     flow.y += 4.0;
     for (label, value) in &rows {
-        flow.room(9.0, CONTENT_BOTTOM);
+        let lines = wrap(value, 12.0, false, true, (value_x - left) * PT_PER_MM);
+        let extra = VALUE_LEADING * lines.len().saturating_sub(1) as f32;
+        flow.room(9.0 + extra, CONTENT_BOTTOM);
         flow.y += 9.0;
         flow.page
             .text(right, flow.y, label, 12.0, true, Align::Right);
-        flow.page
-            .text(value_x, flow.y, value, 12.0, false, Align::Right);
+        for (i, line) in lines.into_iter().enumerate() {
+            let width = line.width / PT_PER_MM;
+            flow.page.items.push(Item::Text {
+                x: value_x - width,
+                baseline: flow.y + VALUE_LEADING * i as f32,
+                line,
+                gray: 0.0,
+                angle: 0.0,
+            });
+        }
+        flow.y += extra;
         flow.page.rule(left, flow.y + 2.8, right, 0.3);
     }
 
@@ -408,14 +459,21 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             dark: symbol.dark,
         });
     } else {
+        // A draft is never sealed; a copy is unsealed when it is only for
+        // reading (`render` after printing) or its stamps predate seals.
+        let why = if input.mark == Mark::Draft {
+            "no_seal"
+        } else {
+            "no_seal_copy"
+        };
         page.frame(qx, qy, SEAL_SIDE, SEAL_SIDE, 0.5);
-        page.text(
-            qx + SEAL_SIDE / 2.0,
+        page.paragraph(
+            qx + SEAL_SIDE - 4.0,
             qy + SEAL_SIDE / 2.0,
-            t.caption("no_seal"),
+            SEAL_SIDE - 8.0,
+            t.caption(why),
             11.0,
-            false,
-            Align::Center,
+            6.0,
         );
     }
     page.paragraph(
@@ -429,7 +487,10 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     page.text(
         right,
         h - 12.0,
-        &t.fill("issued_on", &[("date", &long_date(input.issued))]),
+        &t.fill(
+            "issued_on",
+            &[("date", &long_date(input.issued, input.digits))],
+        ),
         9.5,
         false,
         Align::Right,

@@ -102,6 +102,8 @@ pub struct App {
     // Paper: the CUPS queues found, and the one this desk uses.
     pub printers: Vec<citizen_desk::documents::paper::Printer>,
     pub printer: Option<String>,
+    /// Envelopes this desk holds for the post (the outbox's hand-over).
+    pub envelopes_held: u64,
     // Conflicts the hub reported, and the settling note.
     pub conflicts: Vec<citizen_desk::store::Conflict>,
     pub settle_note: String,
@@ -236,6 +238,7 @@ impl App {
             seal_file: String::new(),
             printers: Vec::new(),
             printer: None,
+            envelopes_held: 0,
             conflicts: Vec::new(),
             settle_note: String::new(),
             hub_url: String::new(),
@@ -292,6 +295,7 @@ impl App {
             }
         }
         self.summary = store.count_by_state().unwrap_or_default();
+        self.envelopes_held = store.envelopes_held().unwrap_or_default();
         let today = citizen_desk::domain::calendar::damascus_date(store.now());
         self.daily = store.daily_summary(session, today).ok();
     }
@@ -349,6 +353,8 @@ impl App {
                 match store.sign_in(&self.user, &pin) {
                     Ok(session) => {
                         self.session = Some(session);
+                        self.arabic_digits = store.document_digits().unwrap_or_default()
+                            == citizen_desk::documents::render::Digits::ArabicIndic;
                         self.flash = None;
                         self.page = Page::Home;
                         self.refresh();
@@ -479,7 +485,23 @@ impl App {
                 });
                 self.load_outbox();
             }
-            Message::ArabicDigits(v) => self.arabic_digits = v,
+            Message::ArabicDigits(v) => {
+                // A desk setting kept by the store, so the command line and
+                // the next session print the same digits.
+                let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref())
+                else {
+                    return Task::none();
+                };
+                let digits = if v {
+                    citizen_desk::documents::render::Digits::ArabicIndic
+                } else {
+                    citizen_desk::documents::render::Digits::Latin
+                };
+                match store.set_document_digits(session, digits) {
+                    Ok(()) => self.arabic_digits = v,
+                    Err(e) => self.fail(e),
+                }
+            }
             Message::BackupNow => self.backup_now(),
             Message::SealTextChanged(v) => self.seal_text = v,
             Message::SealFileChanged(v) => self.seal_file = v,
@@ -789,17 +811,13 @@ impl App {
             Ok(doc) => {
                 let state = citizen_desk::documents::paper::job_state(&printer, &job)
                     .unwrap_or(citizen_desk::documents::paper::JobState::Unknown);
-                let state = serde_json::to_value(state)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
                 self.preview = doc.pages.first().and_then(preview_handle);
                 self.ok(Text::new("done-printed-paper")
                     .arg("tracking", tracking)
-                    .arg("mark", doc.mark)
+                    .arg_tr("mark", doc.mark_message_id())
                     .arg("printer", printer)
                     .arg("job", job)
-                    .arg("state", state));
+                    .arg_tr("state", state.message_id()));
                 self.refresh();
             }
             Err(e) => self.fail(e),
@@ -810,6 +828,7 @@ impl App {
     /// manifest (counts, tracking codes, signature lines) as a PDF.
     fn dispatch(&mut self) {
         let dir = self.documents_dir();
+        let digits = self.digits();
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
             return;
         };
@@ -818,7 +837,7 @@ impl App {
         let result = std::fs::create_dir_all(&dir)
             .map_err(|e| citizen_desk::Error::io(&dir, e))
             .and_then(|_| {
-                store.dispatch(session, |pdf| {
+                store.dispatch(session, digits, |pdf| {
                     std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))
                 })
             });
@@ -1021,6 +1040,7 @@ impl App {
     fn load_outbox(&mut self) {
         if let Some(store) = &self.store {
             self.summary = store.count_by_state().unwrap_or_default();
+            self.envelopes_held = store.envelopes_held().unwrap_or_default();
             self.sync_status = store.sync_status().ok();
             self.pending = store.outbox_pending(50).unwrap_or_default();
         }

@@ -374,12 +374,35 @@ fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
         .unwrap()
         .collect();
     assert_eq!(backups.len(), 1, "{}", flash_text(&app));
-    // The digits setting is switched from the page (print uses it).
+    // The digits on documents are a desk setting for those who print: an
+    // admin is refused; a clerk's choice is kept by the store, so it holds
+    // in the next session (and for the command line).
+    let digits_box = "Print documents with Arabic-Indic digits (٠-٩)";
     interact(&mut app, |ui| {
-        ui.click("Print documents with Arabic-Indic digits (٠-٩)")
-            .unwrap();
+        ui.click(digits_box).unwrap();
     });
-    assert!(app.arabic_digits);
+    assert!(!app.arabic_digits);
+    assert!(flash_text(&app).contains("may not"), "{}", flash_text(&app));
+    interact(&mut app, |ui| {
+        ui.click("Sign out").unwrap();
+    });
+    sign_in(&mut app, "clerk1", "123456");
+    let _ = app.update(Message::Go(Page::Settings));
+    interact(&mut app, |ui| {
+        ui.click(digits_box).unwrap();
+    });
+    assert!(app.arabic_digits, "{}", flash_text(&app));
+    interact(&mut app, |ui| {
+        ui.click("Sign out").unwrap();
+    });
+    assert!(app.session.is_none());
+    app.arabic_digits = false;
+    sign_in(&mut app, "clerk1", "123456");
+    assert!(app.arabic_digits, "the setting came back from the store");
+    assert_eq!(
+        query_one(&app, "SELECT value FROM meta WHERE key = 'document_digits'"),
+        "arabic-indic"
+    );
 }
 
 /// The reject reason is Arabic free text in the right-to-left field: the

@@ -38,6 +38,17 @@ pub struct RenderedDocument {
     pub sealed: bool,
 }
 
+impl RenderedDocument {
+    /// The message id naming the mark (draft, sealed original, copy).
+    pub fn mark_message_id(&self) -> &'static str {
+        match self.mark {
+            "original" => "mark-original",
+            "copy" => "mark-copy",
+            _ => "mark-draft",
+        }
+    }
+}
+
 fn mark_label(mark: Mark) -> &'static str {
     match mark {
         Mark::Draft => "draft",
@@ -81,7 +92,10 @@ impl Store {
         Ok((pages, pdf))
     }
 
-    /// `citizen-desk render`: the document as a PDF file, nothing else.
+    /// `citizen-desk render`: the document as a PDF file, nothing else: a
+    /// draft before the original is printed, after it a copy for reading,
+    /// marked COPY and never sealed (a sealed copy is a print, which a
+    /// supervisor authorises).
     pub fn render_document(
         &mut self,
         session: &Session,
@@ -96,22 +110,15 @@ impl Store {
         } else {
             Mark::Draft
         };
-        // A copy carries a seal made now, when its stamps are signed
-        // (older demo rows are not: they render without one).
         let now = self.now();
-        let seal = if mark == Mark::Copy && req.payment.paid {
-            self.issue_seal(&req, now).ok().map(|s| s.text)
-        } else {
-            None
-        };
-        let (pages, pdf) = self.compose(&req, mark, seal.as_deref(), digits)?;
+        let (pages, pdf) = self.compose(&req, mark, None, digits)?;
         self.audit_only(now, session.name(), "render", &req.id, mark_label(mark))?;
         Ok(RenderedDocument {
             pdf,
             page_count: pages.len(),
             pages,
             mark: mark_label(mark),
-            sealed: seal.is_some(),
+            sealed: false,
         })
     }
 
@@ -286,8 +293,9 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE requests SET state = 'enveloped', updated_at = ?2 WHERE id = ?1 AND state = 'printed'",
-            rusqlite::params![req.id, now.timestamp()],
+            "UPDATE requests SET state = 'enveloped', updated_at = ?2, enveloped_at_desk = ?3
+             WHERE id = ?1 AND state = 'printed'",
+            rusqlite::params![req.id, now.timestamp(), self.desk],
         )?;
         if changed != 1 {
             return Err(Error::InvalidTransition {
@@ -316,20 +324,26 @@ impl Store {
         Ok(req)
     }
 
-    /// `citizen-desk dispatch`: every enveloped request of this desk goes to
-    /// the post in one hand-over batch (enveloped → dispatched), with its
-    /// manifest.
-    pub fn dispatch<D>(&mut self, session: &Session, deliver: D) -> Result<DispatchReport>
+    /// `citizen-desk dispatch`: every envelope this desk made and still
+    /// holds goes to the post in one hand-over batch (enveloped →
+    /// dispatched), with its manifest. Envelopes of other desks of the
+    /// center, which sync shows as enveloped here too, stay out of it.
+    pub fn dispatch<D>(
+        &mut self,
+        session: &Session,
+        digits: Digits,
+        deliver: D,
+    ) -> Result<DispatchReport>
     where
         D: FnOnce(&[u8]) -> Result<()>,
     {
         self.authorise(session, Action::Dispatch, "dispatch")?;
         let batch_requests: Vec<Request> = {
             let mut stmt = self.conn.prepare(&format!(
-                "{} WHERE r.state = 'enveloped' ORDER BY r.tracking_code",
+                "{} WHERE r.state = 'enveloped' AND r.enveloped_at_desk = ?1 ORDER BY r.tracking_code",
                 requests::SELECT
             ))?;
-            stmt.query_map([], requests::map_row)?
+            stmt.query_map([&self.desk], requests::map_row)?
                 .collect::<rusqlite::Result<_>>()?
         };
         if batch_requests.is_empty() {
@@ -356,6 +370,7 @@ impl Store {
             now,
             &batch_requests,
             &templates,
+            digits,
         );
         let pdf = write_pdf(
             &pages,
@@ -421,6 +436,47 @@ impl Store {
             count: batch_requests.len(),
             pages: pages.len(),
         })
+    }
+
+    /// How many envelopes this desk holds for the post (what `dispatch`
+    /// would hand over now).
+    pub fn envelopes_held(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM requests WHERE state = 'enveloped' AND enveloped_at_desk = ?1",
+            [&self.desk],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// The digits this desk prints on documents and manifests (Latin until
+    /// someone chooses otherwise).
+    pub fn document_digits(&self) -> Result<Digits> {
+        Ok(super::meta_get(&self.conn, "document_digits")?
+            .and_then(|d| Digits::parse(&d))
+            .unwrap_or_default())
+    }
+
+    /// Remembers the desk's digit setting (audited, like the printer).
+    pub fn set_document_digits(&mut self, session: &Session, digits: Digits) -> Result<()> {
+        self.authorise(session, Action::Print, digits.as_str())?;
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('document_digits', ?1)",
+            [digits.as_str()],
+        )?;
+        append_audit(
+            &tx,
+            now,
+            session.name(),
+            "digits_chosen",
+            digits.as_str(),
+            "",
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The printer this desk remembered, if any.

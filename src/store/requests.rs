@@ -168,6 +168,9 @@ pub(crate) struct NewRow {
     pub seal_payload: Option<Vec<u8>>,
     /// (kid hex, protected header, signature), one per entry of `req.stamps`.
     pub stamp_signatures: Vec<(String, Vec<u8>, Vec<u8>)>,
+    /// The desk holding the envelope, for an enveloped request made here
+    /// (None for rows that sync brought from the hub).
+    pub enveloped_at_desk: Option<String>,
 }
 
 pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
@@ -180,9 +183,10 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
         "INSERT INTO requests (id, tracking_code, center, national_id, first_name, father_name, mother_name,
             family_name, governorate, service, submitted_at, channel, paid, bank, fee_syp, delivery_kind,
             delivery_place, phone, document, state, stamps_required, document_number, verified_by, verified_at,
-            frozen_content, content_digest, reason, printed_count, due_at, updated_at, seal_payload)
+            frozen_content, content_digest, reason, printed_count, due_at, updated_at, seal_payload,
+            enveloped_at_desk)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     )?
     .execute(rusqlite::params![
         req.id,
@@ -216,6 +220,7 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
         req.due_at.timestamp(),
         req.updated_at.timestamp(),
         row.seal_payload,
+        row.enveloped_at_desk,
     ])?;
     let mut stamp = conn.prepare_cached(
         "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)

@@ -139,6 +139,15 @@ CREATE TABLE conflicts (
 );
 CREATE INDEX conflicts_open ON conflicts (request_id) WHERE settled_at IS NULL;
 "#,
+    // v4: an envelope belongs to the desk that made it. Sync brings the
+    // envelopes other desks of the center made in as 'enveloped' too; only
+    // this desk's own go into its hand-over batch. Envelopes already in a
+    // store were made before sync could bring any in: they are this desk's.
+    r#"
+ALTER TABLE requests ADD COLUMN enveloped_at_desk TEXT;
+UPDATE requests SET enveloped_at_desk = (SELECT value FROM meta WHERE key = 'desk')
+ WHERE state = 'enveloped';
+"#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -299,6 +299,8 @@ impl Store {
                         frozen_content: None,
                         seal_payload: None,
                         stamp_signatures: Vec::new(),
+                        // Another desk's envelope is not in this desk's tray.
+                        enveloped_at_desk: None,
                     },
                 )?;
                 tally.new += 1;

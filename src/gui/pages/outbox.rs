@@ -6,7 +6,6 @@ use iced::Element;
 use iced::widget::{Column, button, column, text};
 
 use crate::gui::{App, Message, rtl};
-use citizen_desk::domain::State;
 use citizen_desk::i18n::{Message as Text, tr};
 
 pub fn view(app: &App) -> Element<'_, Message> {
@@ -69,12 +68,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     }
     // The hand-over to the post: every envelope waiting, one batch, its
     // manifest printed for the clerk's and the postal agent's signatures.
-    let waiting = app
-        .summary
-        .iter()
-        .find(|(state, _)| *state == State::Enveloped)
-        .map(|(_, n)| *n)
-        .unwrap_or(0);
+    let waiting = app.envelopes_held;
     page = page.push(rtl::line(
         lang,
         tr(

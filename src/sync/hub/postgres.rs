@@ -166,6 +166,27 @@ impl PgHubStore {
     pub fn connect(url: &str) -> Result<PgHubStore, HubError> {
         let mut client = Client::connect(url, NoTls)
             .map_err(|e| HubError::Storage(format!("cannot connect to PostgreSQL: {e}")))?;
+        // Every connection of every hub process comes through here. When the
+        // schema is already current, touch no DDL: even `CREATE INDEX IF NOT
+        // EXISTS` takes a share lock on its table, which deadlocks against
+        // another connection's open write transaction (seen with `hub serve`
+        // and `hub demo` on one database).
+        let has_meta: bool = client
+            .query_one("SELECT to_regclass('hub_meta') IS NOT NULL", &[])?
+            .get(0);
+        let installed: Option<String> = if has_meta {
+            client
+                .query_opt(
+                    "SELECT value FROM hub_meta WHERE key = 'schema_version'",
+                    &[],
+                )?
+                .map(|r| r.get(0))
+        } else {
+            None
+        };
+        if installed.and_then(|v| v.parse::<i64>().ok()) == Some(SCHEMA_VERSION) {
+            return Ok(PgHubStore { client });
+        }
         let mut tx = client.transaction()?;
         // One hub at a time creates the tables.
         tx.execute("SELECT pg_advisory_xact_lock(4344483101)", &[])?;
