@@ -698,3 +698,328 @@ fn a_long_document_flows_onto_more_pages_with_the_seal_on_the_last() {
         }
     }
 }
+
+/// The Levantine month names, written out here (not taken from the code
+/// under test).
+const LEVANTINE_MONTHS: [&str; 12] = [
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
+];
+
+fn arabic_indic(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0660 + d).unwrap(),
+            None => c,
+        })
+        .collect()
+}
+
+/// The command line's whole document path on one request: a draft (no
+/// seal), the sealed original to a file (`print --pdf`), then `render`
+/// again, which gives a copy for reading: marked COPY, unsealed, no state
+/// change, with Arabic-Indic digits on request and its PNG preview. The
+/// original's seal is read from its metadata and verifies; one changed
+/// character in it and `seal verify --pdf` refuses the file.
+#[test]
+fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (dir, store) = demo_store(300);
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    drop(store);
+    let d = dir.path();
+    let file = |name: &str| d.join(name).to_str().unwrap().to_owned();
+    let run_cli = |args: &[&str]| {
+        let out = cli(d, args, Some(PIN), None);
+        assert_eq!(code_of(&out), 0, "{args:?}: {}", stderr(&out));
+        out
+    };
+    let text_of = |name: &str| run(&pdftotext, &[&file(name), "-"]);
+
+    run_cli(&[
+        "--user",
+        "clerk1",
+        "render",
+        &code,
+        "--out",
+        &file("draft.pdf"),
+    ]);
+    let draft = std::fs::read(d.join("draft.pdf")).unwrap();
+    assert!(citizen_desk::seal::seal_from_pdf(&draft).is_none());
+    assert!(squeeze(&text_of("draft.pdf")).contains("DRAFT"));
+
+    let out = run_cli(&[
+        "--lang",
+        "en",
+        "--user",
+        "clerk1",
+        "print",
+        &code,
+        "--pdf",
+        &file("original.pdf"),
+    ]);
+    assert!(stdout(&out).contains("sealed original"), "{}", stdout(&out));
+    let original = std::fs::read(d.join("original.pdf")).unwrap();
+    let seal = citizen_desk::seal::seal_from_pdf(&original).expect("the original is sealed");
+    let text = squeeze(&text_of("original.pdf"));
+    assert!(!text.contains("COPY") && !text.contains("DRAFT"), "{text}");
+
+    let (store, req) = {
+        let mut store = Store::open(d).unwrap();
+        let req = read_request(&mut store, &code);
+        (store, req)
+    };
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Printed
+    );
+    // The written-out date of issue, with its Levantine month.
+    let issued = req
+        .verified_at
+        .unwrap()
+        .with_timezone(&chrono_tz::Asia::Damascus);
+    use chrono::Datelike as _;
+    let long = format!(
+        "{} {} {}",
+        issued.day(),
+        LEVANTINE_MONTHS[issued.month0() as usize],
+        issued.year()
+    );
+    assert!(text.contains(&squeeze(&long)), "{long}: {text}");
+    drop(store);
+
+    run_cli(&[
+        "--user",
+        "clerk1",
+        "render",
+        &code,
+        "--out",
+        &file("copy.pdf"),
+        "--preview",
+        &file("copy.png"),
+        "--arabic-digits",
+    ]);
+    let copy = std::fs::read(d.join("copy.pdf")).unwrap();
+    assert!(
+        citizen_desk::seal::seal_from_pdf(&copy).is_none(),
+        "a rendered copy is never sealed"
+    );
+    let text = squeeze(&text_of("copy.pdf"));
+    assert!(text.contains("COPY") && text.contains("نسخة"), "{text}");
+    // Dates in Arabic-Indic digits; codes as typed.
+    let short = issued.format("%d/%m/%Y").to_string();
+    assert!(text.contains(&arabic_indic(&short)), "{short}: {text}");
+    assert!(
+        text.contains(&squeeze(&arabic_indic(&long))),
+        "{long}: {text}"
+    );
+    assert!(
+        text.contains(req.document_number.as_deref().unwrap()),
+        "{text}"
+    );
+    assert!(
+        text.contains(&arabic_indic(req.national_id.as_str())),
+        "{text}"
+    );
+    assert!(
+        std::fs::read(d.join("copy.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
+    let store = Store::open(d).unwrap();
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Printed
+    );
+    let printed: i64 = store
+        .connection()
+        .query_row(
+            "SELECT printed_count FROM requests WHERE tracking_code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(printed, 1, "a render is not a print");
+    let tail = store.audit_tail(1).unwrap();
+    assert_eq!(
+        (tail[0].action.as_str(), tail[0].detail.as_str()),
+        ("render", "copy")
+    );
+    drop(store);
+
+    // The seal in the metadata verifies; one character changed, it does not.
+    let verify = |name: &str| cli(d, &["seal", "verify", "--pdf", &file(name)], None, None);
+    assert_eq!(code_of(&verify("original.pdf")), 0);
+    let at = original
+        .windows(seal.len())
+        .position(|w| w == seal.as_bytes())
+        .expect("the seal text is in the file as written");
+    let k = at + seal.len() / 2;
+    let mut tampered = original.clone();
+    tampered[k] = if tampered[k] == b'A' { b'B' } else { b'A' };
+    std::fs::write(d.join("tampered.pdf"), &tampered).unwrap();
+    let out = verify("tampered.pdf");
+    assert_ne!(code_of(&out), 0, "{}", stdout(&out));
+}
+
+/// Sync shows the envelopes other desks of the center made as enveloped
+/// here too; the hand-over batch takes only this desk's own. The manifest
+/// counts them by delivery place, in the digits asked for.
+#[test]
+fn dispatch_hands_over_only_this_desks_envelopes() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (dir, store) = demo_store(300);
+    let d = dir.path();
+    let ours = find(&store, "state = 'printed'");
+    let theirs = find(
+        &store,
+        &format!("state = 'printed' AND tracking_code <> '{ours}'"),
+    );
+    // As a pull from the hub leaves another desk's envelope.
+    store
+        .connection()
+        .execute(
+            "UPDATE requests SET state = 'enveloped', enveloped_at_desk = NULL WHERE tracking_code = ?1",
+            [&theirs],
+        )
+        .unwrap();
+    let held_before = store.envelopes_held().unwrap();
+    drop(store);
+    let label = d.join("label.pdf");
+    let out = cli(
+        d,
+        &[
+            "--user",
+            "clerk1",
+            "envelope",
+            &ours,
+            "--out",
+            label.to_str().unwrap(),
+            "--a4",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let text = squeeze(&run(&pdftotext, &[label.to_str().unwrap(), "-"]));
+    assert!(text.contains(&ours), "A4 label: {text}");
+    let store = Store::open(d).unwrap();
+    assert_eq!(store.envelopes_held().unwrap(), held_before + 1);
+    let (to_centers, to_homes): (i64, i64) = store
+        .connection()
+        .query_row(
+            "SELECT sum(delivery_kind = 'center'), sum(delivery_kind <> 'center') FROM requests
+             WHERE state = 'enveloped' AND enveloped_at_desk IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(store);
+
+    let manifest = d.join("manifest.pdf");
+    let out = cli(
+        d,
+        &[
+            "--user",
+            "clerk1",
+            "dispatch",
+            "--out",
+            manifest.to_str().unwrap(),
+            "--arabic-digits",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    let store = Store::open(d).unwrap();
+    assert_eq!(
+        state_of(&store, &ours).0,
+        citizen_desk::domain::State::Dispatched
+    );
+    assert_eq!(
+        state_of(&store, &theirs).0,
+        citizen_desk::domain::State::Enveloped,
+        "another desk's envelope stays out of this batch"
+    );
+    assert_eq!(store.envelopes_held().unwrap(), 0);
+    let text = squeeze(&run(&pdftotext, &[manifest.to_str().unwrap(), "-"]));
+    assert!(text.contains(&ours) && !text.contains(&theirs), "{text}");
+    let n = |v: i64| arabic_indic(&v.to_string());
+    let counts = format!(
+        "عدد المغلفات: {} (إلى عناوين المواطنين: {}، إلى مراكز التسليم: {})",
+        n(to_centers + to_homes),
+        n(to_homes),
+        n(to_centers)
+    );
+    // Poppler moves brackets and commas around numbers: compare the rest.
+    let plain = |t: &str| {
+        squeeze(t)
+            .chars()
+            .filter(|c| !matches!(c, '(' | ')' | '،' | ':'))
+            .collect::<String>()
+    };
+    assert!(plain(&text).contains(&plain(&counts)), "{counts}\n{text}");
+}
+
+/// A value longer than its column (a family's children) wraps inside the
+/// page's margins instead of running off the left edge.
+#[test]
+fn long_field_values_wrap_inside_the_margins() {
+    let (_dir, mut store) = demo_store(300);
+    let code = find(&store, "service = 'civil_extract_family'");
+    let mut req = read_request(&mut store, &code);
+    let children = "سامر (مواليد 2010)، ريم (مواليد 2012)، خالد (مواليد 2015)، ليلى (مواليد 2018)، يوسف (مواليد 2020)، نور (مواليد 2023)، سلمى (مواليد 2025)";
+    req.document.insert("children".into(), children.into());
+    let templates = Templates::builtin(store.catalog()).unwrap();
+    let pages = render_document(&RenderInput {
+        request: &req,
+        catalog: store.catalog(),
+        templates: &templates,
+        center_name: "TRT01",
+        mark: Mark::Draft,
+        seal: None,
+        issued: Utc::now(),
+        digits: Digits::Latin,
+    })
+    .unwrap();
+    let page_width = pages[0].width;
+    let mut value_lines = 0;
+    for item in &pages[0].items {
+        if let Item::Text { x, line, angle, .. } = item {
+            if *angle != 0.0 {
+                continue; // the watermark
+            }
+            let right = x + line.width / citizen_desk::documents::layout::PT_PER_MM;
+            assert!(
+                *x >= 15.0 && right <= page_width - 15.0,
+                "text from {x:.1} to {right:.1} mm leaves the page's margins"
+            );
+            // Glyphs are in visual order; the years read left to right.
+            let text: String = line.glyphs.iter().map(|g| g.text.as_str()).collect();
+            if ["2010", "2015", "2020", "2025"]
+                .iter()
+                .any(|y| text.contains(y))
+            {
+                value_lines += 1;
+            }
+        }
+    }
+    assert!(
+        value_lines >= 2,
+        "the value wrapped onto {value_lines} lines"
+    );
+}

@@ -133,3 +133,59 @@ fn an_original_goes_through_cups_and_comes_out_as_a_file() {
         .unwrap();
     assert_eq!(state, "approved");
 }
+
+/// The job states staff are told come from CUPS itself: a job held in the
+/// queue is "held", and once cancelled (with CUPS's own `cancel`) it is
+/// "cancelled", not "completed"; one that went through is "completed".
+#[test]
+fn job_states_are_what_cups_says() {
+    use citizen_desk::documents::paper::{JobState, job_state, submit};
+    let Some((printer, _)) = test_printer() else {
+        return;
+    };
+    let (Some(lp), Some(cancel)) = (tool("lp"), tool("cancel")) else {
+        return;
+    };
+    let dir = tempfile::TempDir::new().unwrap();
+    let pdf = dir.path().join("held.pdf");
+    let page = citizen_desk::documents::layout::Page::new(210.0, 297.0);
+    let bytes = citizen_desk::documents::pdf::write_pdf(
+        &[page],
+        &citizen_desk::documents::pdf::PdfInfo {
+            title: "held",
+            seal: None,
+        },
+    );
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new(&lp)
+        .args(["-d", &printer, "-H", "hold", pdf.to_str().unwrap()])
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // "request id is CitizenDeskPDF-12 (1 file(s))"
+    let job = stdout(&out).split_whitespace().nth(3).unwrap().to_owned();
+    assert_eq!(job_state(&printer, &job).unwrap(), JobState::Held);
+    let out = std::process::Command::new(&cancel)
+        .arg(&job)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while job_state(&printer, &job).unwrap() != JobState::Canceled {
+        assert!(Instant::now() < deadline, "the cancelled job never said so");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let job = submit(&printer, &bytes, "completes").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match job_state(&printer, &job).unwrap() {
+            JobState::Completed => break,
+            JobState::Pending | JobState::Processing => {}
+            other => panic!("job {job}: {other:?}"),
+        }
+        assert!(Instant::now() < deadline, "job {job} never completed");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}

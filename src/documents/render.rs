@@ -467,10 +467,13 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             "no_seal_copy"
         };
         page.frame(qx, qy, SEAL_SIDE, SEAL_SIDE, 0.5);
+        // Centred in the box, line by line.
+        let width = SEAL_SIDE - 8.0;
+        let lines = wrap(t.caption(why), 11.0, false, true, width * PT_PER_MM).len();
         page.paragraph(
             qx + SEAL_SIDE - 4.0,
-            qy + SEAL_SIDE / 2.0,
-            SEAL_SIDE - 8.0,
+            qy + SEAL_SIDE / 2.0 + 1.5 - 3.0 * lines.saturating_sub(1) as f32,
+            width,
             t.caption(why),
             11.0,
             6.0,

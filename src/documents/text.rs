@@ -347,10 +347,30 @@ mod tests {
 
     #[test]
     fn missing_glyphs_fall_back_to_the_latin_face() {
-        // Amiri has no glyph for this Greek letter; Noto Sans has.
+        // Noto Naskh Arabic has no glyph for this Greek letter; Noto Sans has.
         let line = shape_line("Ω", 12.0, false, true);
         assert_eq!(line.glyphs[0].font, FontId::Latin);
         assert_ne!(line.glyphs[0].id, 0);
+    }
+
+    #[test]
+    fn brackets_are_mirrored_in_right_to_left_text_and_copy_as_written() {
+        // "(تابع)": on a right-to-left line the opening bracket is the
+        // rightmost glyph and must look like ")"; the text it stands for
+        // stays "(" so copy and search give back what was written.
+        let line = shape_line("(تابع)", 12.0, false, true);
+        // (Noto Naskh Arabic has no brackets: they come from the fallback.)
+        let (first, last) = (&line.glyphs[0], line.glyphs.last().unwrap());
+        let gid = |c: char| first.font.face().glyph_index(c).unwrap().0;
+        assert_eq!((first.id, first.text.as_str()), (gid('('), ")"));
+        assert_eq!((last.id, last.text.as_str()), (gid(')'), "("));
+        // In a left-to-right run nothing is mirrored.
+        let latin = shape_line("(ABC)", 12.0, false, false);
+        assert_eq!(latin.glyphs[0].text, "(");
+        assert_eq!(
+            latin.glyphs[0].id,
+            latin.glyphs[0].font.face().glyph_index('(').unwrap().0
+        );
     }
 
     #[test]

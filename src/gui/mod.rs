@@ -86,7 +86,9 @@ pub struct App {
     pub reason: String,
     pub sup_name: String,
     pub sup_pin: String,
-    pub preview: Option<iced::widget::image::Handle>,
+    /// The pages of the document last previewed or printed, drawn from the
+    /// same layout as the PDF.
+    pub preview: Vec<iced::widget::image::Handle>,
     pub last_file: Option<PathBuf>,
     // Outbox.
     pub sync_status: Option<SyncStatus>,
@@ -150,6 +152,9 @@ pub enum Message {
     Stamp,
     Print,
     PrintCopy,
+    /// Draws the document as it would print now (a draft before the
+    /// original, a copy after), with no state change.
+    Preview,
     Envelope,
     SyncNow,
     Synced(Result<String, String>),
@@ -227,7 +232,7 @@ impl App {
             reason: String::new(),
             sup_name: String::new(),
             sup_pin: String::new(),
-            preview: None,
+            preview: Vec::new(),
             last_file: None,
             sync_status: None,
             pending: Vec::new(),
@@ -419,7 +424,7 @@ impl App {
                         self.reason.clear();
                         self.sup_name.clear();
                         self.sup_pin.clear();
-                        self.preview = None;
+                        self.preview.clear();
                         self.last_file = None;
                         self.flash = None;
                         self.page = Page::Request;
@@ -459,6 +464,7 @@ impl App {
             Message::SupPinChanged(v) => self.sup_pin = digits_only(&v),
             Message::Stamp => self.stamp(),
             Message::Print => self.print(),
+            Message::Preview => self.show_preview(),
             Message::PrintCopy => self.print_copy(),
             Message::Envelope => self.envelope(),
             Message::SyncNow => {
@@ -628,7 +634,7 @@ impl App {
         self.query.clear();
         self.pin.clear();
         self.sup_pin.clear();
-        self.preview = None;
+        self.preview.clear();
         self.page = if self.store.is_some() {
             Page::SignIn
         } else {
@@ -746,12 +752,31 @@ impl App {
         self.print_to_file(Some((name, pin)), "gui-done-copy");
     }
 
+    /// What will print, before anything is printed: the library's render
+    /// (audited, no state change), every page, on the request page.
+    fn show_preview(&mut self) {
+        let digits = self.digits();
+        let mut pages = Vec::new();
+        self.act(|store, session, r, _| {
+            let doc = store.render_document(session, r, digits)?;
+            pages = preview_handles(&doc.pages);
+            Ok(if doc.mark == "draft" {
+                "gui-preview-draft"
+            } else {
+                "gui-preview-copy"
+            })
+        });
+        if !pages.is_empty() {
+            self.preview = pages;
+        }
+    }
+
     /// Prints the open request to a PDF under `documents/` and shows its
     /// preview: the original, or with a supervisor's name and PIN a copy.
     fn print_to_file(&mut self, authoriser: Option<(String, String)>, done: &'static str) {
         let dir = self.documents_dir();
         let digits = self.digits();
-        let mut preview = None;
+        let mut preview = Vec::new();
         let mut written = None;
         self.act(|store, session, r, _| {
             let supervisor = match &authoriser {
@@ -772,7 +797,7 @@ impl App {
                 written = Some(path);
                 Ok(())
             })?;
-            preview = doc.pages.first().and_then(preview_handle);
+            preview = preview_handles(&doc.pages);
             Ok(done)
         });
         if written.is_some() {
@@ -811,7 +836,7 @@ impl App {
             Ok(doc) => {
                 let state = citizen_desk::documents::paper::job_state(&printer, &job)
                     .unwrap_or(citizen_desk::documents::paper::JobState::Unknown);
-                self.preview = doc.pages.first().and_then(preview_handle);
+                self.preview = preview_handles(&doc.pages);
                 self.ok(Text::new("done-printed-paper")
                     .arg("tracking", tracking)
                     .arg_tr("mark", doc.mark_message_id())
@@ -1157,7 +1182,14 @@ fn create_demo(dir: &std::path::Path) -> citizen_desk::Result<Store> {
     Ok(store)
 }
 
-/// The page drawn as the PDF will print, small enough for the screen.
+/// Every page drawn as the PDF will print, small enough for the screen.
+fn preview_handles(
+    pages: &[citizen_desk::documents::layout::Page],
+) -> Vec<iced::widget::image::Handle> {
+    pages.iter().filter_map(preview_handle).collect()
+}
+
+/// One page drawn as the PDF will print.
 fn preview_handle(
     page: &citizen_desk::documents::layout::Page,
 ) -> Option<iced::widget::image::Handle> {

@@ -222,6 +222,23 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         flash_text(&app)
     );
 
+    // Before printing, the clerk sees what will print: a draft, every
+    // page, with no state change (the library audits the render).
+    assert!(app.preview.is_empty());
+    interact(&mut app, |ui| {
+        ui.click("Preview the document as it will print").unwrap();
+    });
+    assert!(!app.preview.is_empty(), "{}", flash_text(&app));
+    assert!(flash_text(&app).contains("draft"), "{}", flash_text(&app));
+    assert_eq!(state_of(&app, &tracking), State::Approved);
+    assert_eq!(
+        query_one(
+            &app,
+            "SELECT detail FROM audit WHERE action = 'render' ORDER BY seq DESC LIMIT 1"
+        ),
+        "draft"
+    );
+
     // Print to PDF: the file, the preview, the state.
     interact(&mut app, |ui| {
         ui.click("Print the sealed original to PDF").unwrap();
@@ -234,7 +251,7 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     );
     let pdf = app.last_file.clone().expect("a PDF was written");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
-    assert!(app.preview.is_some());
+    assert!(!app.preview.is_empty());
 
     interact(&mut app, |ui| {
         ui.click("Put in the envelope (print the label)").unwrap();
@@ -852,7 +869,7 @@ fn a_copy_needs_a_supervisor_and_is_logged() {
     let file = app.last_file.clone().expect("the copy's file");
     assert!(file.to_string_lossy().contains("-copy-"));
     assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
-    assert!(app.preview.is_some());
+    assert!(!app.preview.is_empty());
 }
 
 /// The CUPS queue `.ci/run` makes (cups-pdf), or a loud skip outside CI.

@@ -227,7 +227,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
             14.0,
         ));
     }
-    if let Some(handle) = &app.preview {
+    // What will print, from the same layout as the PDF, at any time.
+    page = page.push(rtl::side(
+        lang,
+        button(text(app.t("gui-preview"))).on_press(Message::Preview),
+    ));
+    for handle in &app.preview {
         page = page.push(
             container(image(handle.clone()).width(Length::Fixed(595.0))).center_x(Length::Fill),
         );
