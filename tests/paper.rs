@@ -189,3 +189,83 @@ fn job_states_are_what_cups_says() {
         std::thread::sleep(Duration::from_millis(250));
     }
 }
+
+/// The two failures a desk meets most, caused for real: a paused queue (a
+/// second cups-pdf queue made for this test, then disabled with CUPS's own
+/// `cupsdisable`), and the scheduler out of reach (the CUPS client pointed
+/// at a port nothing listens on). Each is a clear message in both
+/// languages, exit code 1, and the request stays approved.
+#[test]
+fn a_paused_queue_and_cups_out_of_reach_are_clear_and_record_nothing() {
+    let Some((printer, _)) = test_printer() else {
+        return;
+    };
+    let (Some(lpadmin), Some(cupsdisable)) = (tool("lpadmin"), tool("cupsdisable")) else {
+        return;
+    };
+    let queue = "CitizenDeskPaused";
+    let made = std::process::Command::new(&lpadmin)
+        .args([
+            "-p",
+            queue,
+            "-E",
+            "-v",
+            "cups-pdf:/",
+            "-P",
+            "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "lpadmin: {}", stderr(&made));
+    // Removed again however the test ends.
+    struct Queue<'a>(&'a std::path::Path, &'a str);
+    impl Drop for Queue<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new(self.0)
+                .args(["-x", self.1])
+                .output();
+        }
+    }
+    let _queue = Queue(&lpadmin, queue);
+    let paused = std::process::Command::new(&cupsdisable)
+        .arg(queue)
+        .output()
+        .unwrap();
+    assert!(paused.status.success(), "{}", stderr(&paused));
+
+    let (dir, store) = demo_store(300);
+    let tracking = find(&store, "state = 'approved' AND paid = 1");
+    drop(store);
+    let print = |printer: &str, cups_server: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
+        cmd.arg("--data-dir")
+            .arg(dir.path())
+            .args(["--user", "clerk1", "print", &tracking, "--printer", printer])
+            .env("CITIZEN_DESK_PIN", PIN);
+        if let Some(server) = cups_server {
+            cmd.env("CUPS_SERVER", server);
+        }
+        cmd.output().unwrap()
+    };
+    let out = print(queue, None);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("موقوفة مؤقتاً") && err.contains("is paused"),
+        "{err}"
+    );
+
+    let out = print(&printer, Some("127.0.0.1:9"));
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("خدمة الطباعة (CUPS) متوقفة") && err.contains("is not running"),
+        "{err}"
+    );
+
+    let store = citizen_desk::store::Store::open(dir.path()).unwrap();
+    assert_eq!(
+        state_of(&store, &tracking).0,
+        citizen_desk::domain::State::Approved
+    );
+}

@@ -77,6 +77,30 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
     }
 }
 
+/// Upgrading to v4 decides whose envelopes a store holds: a desk enrolled
+/// with a hub may have pulled other desks' envelopes, so only those its
+/// own audit log shows it made stay in its hand-over tray (none, for the
+/// fixture's demo-made ones); the same store never enrolled keeps them all.
+#[test]
+fn upgrading_an_enrolled_desk_keeps_only_the_envelopes_it_made() {
+    let dir = store_from_fixture(3);
+    let conn = Connection::open(Store::path_in(dir.path())).unwrap();
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('hub_token', 'token-from-enrolment')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        count(
+            &store,
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'"
+        ) > 0
+    );
+    assert_eq!(store.envelopes_held().unwrap(), 0);
+}
+
 #[test]
 fn a_store_from_a_newer_version_is_refused_untouched() {
     let (dir, store) = demo_store(5);

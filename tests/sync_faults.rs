@@ -135,7 +135,7 @@ fn desk_work(store: &mut Store, rng: &mut Rng) {
             )
             .unwrap();
     }
-    if rng.chance(15) && !codes_in(store, "state = 'enveloped'").is_empty() {
+    if rng.chance(15) && store.envelopes_held().unwrap() > 0 {
         store
             .dispatch(&clerk, Default::default(), |_| Ok(()))
             .unwrap();

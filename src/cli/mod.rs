@@ -124,8 +124,12 @@ enum Command {
         preview: Option<PathBuf>,
         /// Arabic-Indic digits (٠-٩) instead of 0-9 (default: the desk's
         /// setting, chosen in the app's Settings).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "digits")]
         arabic_digits: bool,
+        /// Digits for this command: latin or arabic-indic (default: the
+        /// desk's setting).
+        #[arg(long, value_name = "latin|arabic-indic", value_parser = ["latin", "arabic-indic"])]
+        digits: Option<String>,
     },
     /// Print: the sealed original of an approved, paid request (approved →
     /// printed), or a copy authorised by a supervisor; to a PDF file or to
@@ -148,8 +152,12 @@ enum Command {
         authorised_by: Option<String>,
         /// Arabic-Indic digits (٠-٩) instead of 0-9 (default: the desk's
         /// setting).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "digits")]
         arabic_digits: bool,
+        /// Digits for this command: latin or arabic-indic (default: the
+        /// desk's setting).
+        #[arg(long, value_name = "latin|arabic-indic", value_parser = ["latin", "arabic-indic"])]
+        digits: Option<String>,
     },
     /// The printers (CUPS queues); --use NAME remembers one for this desk.
     Printers {
@@ -172,8 +180,12 @@ enum Command {
         out: PathBuf,
         /// Arabic-Indic digits (٠-٩) on the manifest (default: the desk's
         /// setting).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "digits")]
         arabic_digits: bool,
+        /// Digits for this command: latin or arabic-indic (default: the
+        /// desk's setting).
+        #[arg(long, value_name = "latin|arabic-indic", value_parser = ["latin", "arabic-indic"])]
+        digits: Option<String>,
     },
     /// The QR seal: verify one, or make one for an approved request.
     Seal {
@@ -461,12 +473,18 @@ fn data_dir(cli_dir: &Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
-/// `--arabic-digits`, or else the digits this desk chose in Settings.
-fn chosen_digits(store: &Store, arabic_digits: bool) -> Result<crate::documents::render::Digits> {
-    if arabic_digits {
-        Ok(crate::documents::render::Digits::ArabicIndic)
-    } else {
-        store.document_digits()
+/// `--arabic-digits` or `--digits`, or else the digits this desk chose in
+/// Settings.
+fn chosen_digits(
+    store: &Store,
+    arabic_digits: bool,
+    digits: Option<&str>,
+) -> Result<crate::documents::render::Digits> {
+    use crate::documents::render::Digits;
+    match (arabic_digits, digits.and_then(Digits::parse)) {
+        (true, _) => Ok(Digits::ArabicIndic),
+        (false, Some(d)) => Ok(d),
+        (false, None) => store.document_digits(),
     }
 }
 
@@ -946,10 +964,11 @@ fn with_store(
             out: file,
             preview,
             arabic_digits,
+            digits: digits_choice,
         } => {
             let reference = RequestRef::parse(&request)?;
             let session = sign_in(store, user, secrets)?;
-            let digits = chosen_digits(store, arabic_digits)?;
+            let digits = chosen_digits(store, arabic_digits, digits_choice.as_deref())?;
             let doc = store.render_document(&session, &reference, digits)?;
             write_file(&file, &doc.pdf)?;
             if let Some(png) = preview {
@@ -972,6 +991,7 @@ fn with_store(
             printer,
             authorised_by,
             arabic_digits,
+            digits: digits_choice,
         } => {
             let reference = RequestRef::parse(&request)?;
             let session = sign_in(store, user, secrets)?;
@@ -982,7 +1002,7 @@ fn with_store(
                 }
                 None => None,
             };
-            let digits = chosen_digits(store, arabic_digits)?;
+            let digits = chosen_digits(store, arabic_digits, digits_choice.as_deref())?;
             match (pdf, printer) {
                 (Some(pdf), _) => {
                     let doc = store.print_document(
@@ -1068,9 +1088,10 @@ fn with_store(
         Command::Dispatch {
             out: file,
             arabic_digits,
+            digits: digits_choice,
         } => {
             let session = sign_in(store, user, secrets)?;
-            let digits = chosen_digits(store, arabic_digits)?;
+            let digits = chosen_digits(store, arabic_digits, digits_choice.as_deref())?;
             let report = store.dispatch(&session, digits, |bytes| write_file(&file, bytes))?;
             out.done(
                 Message::new("done-dispatched")

@@ -195,8 +195,10 @@ pub fn job_state(printer: &str, job: &str) -> Result<JobState, PaperError> {
         .and_then(|n| n.parse::<u32>().ok())
         .ok_or_else(|| PaperError::Failed(format!("not a CUPS job id: {job}")))?;
     match ipp_job_state(printer, id) {
-        Err(PaperError::NotInstalled) => queued_or_ended(printer, job),
-        other => other,
+        Ok(state) if state != JobState::Unknown => Ok(state),
+        // No ipptool, or a scheduler it cannot ask the way lp does (a
+        // local socket only): what lpstat knows.
+        _ => queued_or_ended(printer, job),
     }
 }
 
@@ -206,7 +208,16 @@ fn ipp_job_state(printer: &str, id: u32) -> Result<JobState, PaperError> {
     let test = std::env::temp_dir().join(format!("citizen-desk-job-{}.test", hex::encode(name)));
     std::fs::write(&test, GET_JOB_STATE)
         .map_err(|e| PaperError::Failed(format!("{}: {e}", test.display())))?;
-    let uri = format!("ipp://localhost/printers/{printer}");
+    // The scheduler lp and lpstat use (`lpstat -H`: CUPS_SERVER, client.conf
+    // or this machine's); a local socket is reached as localhost.
+    let (_, server, _) = run("lpstat", &["-H"])?;
+    let server = server.trim();
+    let server = if server.is_empty() || server.starts_with('/') {
+        "localhost"
+    } else {
+        server
+    };
+    let uri = format!("ipp://{server}/printers/{printer}");
     let result = run(
         "ipptool",
         &[
@@ -218,7 +229,10 @@ fn ipp_job_state(printer: &str, id: u32) -> Result<JobState, PaperError> {
         ],
     );
     let _ = std::fs::remove_file(&test);
-    let (_, stdout, _) = result?;
+    let (ok, stdout, stderr) = result?;
+    if !ok {
+        return Err(PaperError::Failed(stderr.trim().to_owned()));
+    }
     // CSV: a header line "job-state", then the value when the job exists.
     Ok(stdout
         .lines()

@@ -48,6 +48,7 @@ const CAPTIONS: &[&str] = &[
     "stamps_count",
     "no_seal",
     "no_seal_copy",
+    "no_seal_legacy",
     "issued_on",
     "page_of",
     "draft",
@@ -123,8 +124,11 @@ pub enum Mark {
     Draft,
     /// The sealed first print.
     Original,
-    /// Any later print.
+    /// Any later print (sealed, unless its stamps predate seals).
     Copy,
+    /// A copy to read on screen or on paper, never sealed (`render` after
+    /// the original was printed).
+    ReadingCopy,
 }
 
 /// Digits on the document: Latin (0-9) or Arabic-Indic (٠-٩).
@@ -449,7 +453,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     }
     let (qx, qy) = (left, SEAL_TOP);
     let page = &mut flow.page;
-    if let Some(text) = input.seal.filter(|_| input.mark != Mark::Draft) {
+    let sealable = matches!(input.mark, Mark::Original | Mark::Copy);
+    if let Some(text) = input.seal.filter(|_| sealable) {
         let symbol = crate::seal::qr::encode(text).map_err(|e| Error::Storage(e.to_string()))?;
         page.items.push(Item::Qr {
             x: qx,
@@ -459,25 +464,36 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             dark: symbol.dark,
         });
     } else {
-        // A draft is never sealed; a copy is unsealed when it is only for
-        // reading (`render` after printing) or its stamps predate seals.
-        let why = if input.mark == Mark::Draft {
-            "no_seal"
-        } else {
-            "no_seal_copy"
+        // Why there is no seal: a draft; a copy for reading; a copy whose
+        // stamps were given before the digital seal existed.
+        let why = match input.mark {
+            Mark::Draft => "no_seal",
+            Mark::ReadingCopy => "no_seal_copy",
+            Mark::Original | Mark::Copy => "no_seal_legacy",
         };
         page.frame(qx, qy, SEAL_SIDE, SEAL_SIDE, 0.5);
-        // Centred in the box, line by line.
-        let width = SEAL_SIDE - 8.0;
-        let lines = wrap(t.caption(why), 11.0, false, true, width * PT_PER_MM).len();
-        page.paragraph(
-            qx + SEAL_SIDE - 4.0,
-            qy + SEAL_SIDE / 2.0 + 1.5 - 3.0 * lines.saturating_sub(1) as f32,
-            width,
+        // Centred in the box, each line and the block.
+        let lines = wrap(
             t.caption(why),
             11.0,
-            6.0,
+            false,
+            true,
+            (SEAL_SIDE - 8.0) * PT_PER_MM,
         );
+        let leading = 6.0;
+        let mut baseline =
+            qy + SEAL_SIDE / 2.0 + 1.5 - leading / 2.0 * lines.len().saturating_sub(1) as f32;
+        for line in lines {
+            let width = line.width / PT_PER_MM;
+            page.items.push(Item::Text {
+                x: qx + (SEAL_SIDE - width) / 2.0,
+                baseline,
+                line,
+                gray: 0.0,
+                angle: 0.0,
+            });
+            baseline += leading;
+        }
     }
     page.paragraph(
         right,
@@ -515,7 +531,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         }
         let mark = match input.mark {
             Mark::Draft => Some(t.caption("draft")),
-            Mark::Copy => Some(t.caption("copy")),
+            Mark::Copy | Mark::ReadingCopy => Some(t.caption("copy")),
             Mark::Original => None,
         };
         if let Some(mark) = mark {

@@ -194,9 +194,13 @@ fn shape_cache() -> &'static std::sync::Mutex<std::collections::HashMap<ShapeKey
 
 const SHAPE_CACHE_LIMIT: usize = 20_000;
 
-/// Forgets every shaped line (benchmarks measure from a cold cache).
+/// Forgets every shaped line and wrapped paragraph (benchmarks measure
+/// from a cold cache).
 pub fn clear_shape_cache() {
     if let Ok(mut cache) = shape_cache().lock() {
+        cache.clear();
+    }
+    if let Ok(mut cache) = wrap_cache().lock() {
         cache.clear();
     }
 }
@@ -223,17 +227,37 @@ pub fn shape_line(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLi
 }
 
 fn shape_line_uncached(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLine {
+    let bidi = BidiInfo::new(text, Some(base_level(rtl_base)));
+    shape_range(&bidi, 0..text.len(), size, bold)
+}
+
+fn base_level(rtl_base: bool) -> Level {
+    if rtl_base { Level::rtl() } else { Level::ltr() }
+}
+
+/// Shapes the line `range` of a text whose bidi levels were resolved over
+/// its whole paragraph(s): a line of a wrapped paragraph gets the levels
+/// its paragraph gives it (a number at the start of a line follows the
+/// Arabic before it, as rule W2 asks), then is reordered on its own (L1-L2).
+fn shape_range(
+    bidi: &BidiInfo<'_>,
+    range: std::ops::Range<usize>,
+    size: f32,
+    bold: bool,
+) -> ShapedLine {
     let font = if bold {
         FontId::ArabicBold
     } else {
         FontId::Arabic
     };
-    let level = if rtl_base { Level::rtl() } else { Level::ltr() };
-    let bidi = BidiInfo::new(text, Some(level));
+    let text = bidi.text;
     let mut glyphs = Vec::new();
     let mut pen = 0.0;
     for para in &bidi.paragraphs {
-        let line = para.range.clone();
+        let line = para.range.start.max(range.start)..para.range.end.min(range.end);
+        if line.is_empty() {
+            continue;
+        }
         let (levels, runs) = bidi.visual_runs(para, line);
         for run in runs {
             let rtl = levels[run.start].is_rtl();
@@ -250,9 +274,66 @@ fn shape_line_uncached(text: &str, size: f32, bold: bool, rtl_base: bool) -> Sha
     }
 }
 
+type WrapKey = (String, u32, bool, bool, u32);
+
+/// Wrapped paragraphs: the certifying sentence and the verify hint are the
+/// same on every document of a service.
+fn wrap_cache() -> &'static std::sync::Mutex<std::collections::HashMap<WrapKey, Vec<ShapedLine>>> {
+    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<WrapKey, Vec<ShapedLine>>>> =
+        OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 /// Breaks a paragraph into lines no wider than `max_width`, at UAX #14
-/// opportunities (a word longer than a line is left whole).
+/// opportunities (a word longer than a line is left whole). Lines are
+/// measured one by one, then each is laid out with the bidi levels of the
+/// whole paragraph.
 pub fn wrap(text: &str, size: f32, bold: bool, rtl_base: bool, max_width: f32) -> Vec<ShapedLine> {
+    // Most values fit on one line: one shaping, kept in the line cache only.
+    let whole = text.trim();
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    let line = shape_line(whole, size, bold, rtl_base);
+    if line.width <= max_width {
+        return vec![line];
+    }
+    let key = (
+        text.to_owned(),
+        size.to_bits(),
+        bold,
+        rtl_base,
+        max_width.to_bits(),
+    );
+    if let Ok(cache) = wrap_cache().lock()
+        && let Some(lines) = cache.get(&key)
+    {
+        return lines.clone();
+    }
+    let ranges = line_ranges(text, size, bold, rtl_base, max_width);
+    let bidi = BidiInfo::new(text, Some(base_level(rtl_base)));
+    let lines: Vec<ShapedLine> = ranges
+        .into_iter()
+        .map(|r| shape_range(&bidi, r, size, bold))
+        .collect();
+    if let Ok(mut cache) = wrap_cache().lock() {
+        if cache.len() >= SHAPE_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, lines.clone());
+    }
+    lines
+}
+
+/// Where `wrap` breaks: the byte range of each line, without the spaces
+/// around it.
+fn line_ranges(
+    text: &str,
+    size: f32,
+    bold: bool,
+    rtl_base: bool,
+    max_width: f32,
+) -> Vec<std::ops::Range<usize>> {
     let mut lines = Vec::new();
     let breaks: Vec<usize> = unicode_linebreak::linebreaks(text)
         .map(|(i, _)| i)
@@ -271,9 +352,11 @@ pub fn wrap(text: &str, size: f32, bold: bool, rtl_base: bool, max_width: f32) -
             }
         }
         let end = best.unwrap_or(text.len());
-        let piece = text[start..end].trim();
-        if !piece.is_empty() {
-            lines.push(shape_line(piece, size, bold, rtl_base));
+        let piece = &text[start..end];
+        let from = start + (piece.len() - piece.trim_start().len());
+        let to = end - (piece.len() - piece.trim_end().len());
+        if from < to {
+            lines.push(from..to);
         }
         start = end;
     }
@@ -370,6 +453,25 @@ mod tests {
         assert_eq!(
             latin.glyphs[0].id,
             latin.glyphs[0].font.face().glyph_index('(').unwrap().0
+        );
+    }
+
+    #[test]
+    fn a_wrapped_line_keeps_the_bidi_levels_of_its_paragraph() {
+        // After Arabic letters a number is an Arabic number (rule W2), so
+        // "2010-2012" reads right to left like the words around it: 2010
+        // is drawn right of 2012. It must stay so when the range starts a
+        // line of its own, where the line alone would make it Latin.
+        let text = "الأعوام 2010-2012";
+        let visual = |l: &ShapedLine| l.glyphs.iter().map(|g| g.text.as_str()).collect::<String>();
+        assert!(visual(&shape_line(text, 12.0, false, true)).starts_with("2012-2010"));
+        let narrow = shape_line("الأعوام", 12.0, false, true).width + 1.0;
+        let lines = wrap(text, 12.0, false, true, narrow);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(visual(&lines[1]), "2012-2010");
+        assert_eq!(
+            visual(&shape_line("2010-2012", 12.0, false, true)),
+            "2010-2012"
         );
     }
 

@@ -570,7 +570,7 @@ fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
     assert!(waiting > 0, "the demo has envelopes waiting");
     let _ = app.update(Message::Go(Page::Outbox));
     interact(&mut app, |ui| {
-        ui.find(format!("Envelopes waiting for the post: {waiting}").as_str())
+        ui.find(format!("Envelopes at this desk waiting for the post: {waiting}").as_str())
             .expect("the count is shown");
         ui.click("Hand over to the post (print the manifest)")
             .expect("the hand-over button");
@@ -596,7 +596,7 @@ fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
     assert_eq!(left, 0);
     // Nothing left: the button is off, and the count says so.
     interact(&mut app, |ui| {
-        ui.find("Envelopes waiting for the post: 0")
+        ui.find("Envelopes at this desk waiting for the post: 0")
             .expect("zero now");
     });
 }

@@ -52,7 +52,7 @@ impl RenderedDocument {
 fn mark_label(mark: Mark) -> &'static str {
     match mark {
         Mark::Draft => "draft",
-        Mark::Copy => "copy",
+        Mark::Copy | Mark::ReadingCopy => "copy",
         Mark::Original => "original",
     }
 }
@@ -65,12 +65,12 @@ impl Store {
         seal: Option<&str>,
         digits: Digits,
     ) -> Result<(Vec<Page>, Vec<u8>)> {
-        let templates = Templates::builtin(&self.catalog)?;
+        let templates = &self.templates;
         let center_name = templates.center_name(&self.center);
         let pages = render_document(&RenderInput {
             request: req,
             catalog: &self.catalog,
-            templates: &templates,
+            templates,
             center_name: &center_name,
             mark,
             seal,
@@ -106,7 +106,7 @@ impl Store {
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
         let mark = if req.printed_count > 0 {
-            Mark::Copy
+            Mark::ReadingCopy
         } else {
             Mark::Draft
         };
@@ -277,9 +277,9 @@ impl Store {
             };
             return Err(self.refuse(session, &req.id, Action::Envelope, err));
         }
-        let templates = Templates::builtin(&self.catalog)?;
+        let templates = &self.templates;
         let sender = templates.center_name(&self.center);
-        let page = envelope_label(&req, &sender, format, &templates)?;
+        let page = envelope_label(&req, &sender, format, templates)?;
         let pdf = write_pdf(
             &[page],
             &PdfInfo {
@@ -361,7 +361,7 @@ impl Store {
             now.with_timezone(&chrono_tz::Asia::Damascus)
                 .format("%Y%m%d")
         );
-        let templates = Templates::builtin(&self.catalog)?;
+        let templates = &self.templates;
         let sender = templates.center_name(&self.center);
         let pages = manifest(
             &batch,
@@ -369,7 +369,7 @@ impl Store {
             session.name(),
             now,
             &batch_requests,
-            &templates,
+            templates,
             digits,
         );
         let pdf = write_pdf(

@@ -63,6 +63,8 @@ pub struct Store {
     path: PathBuf,
     clock: Clock,
     catalog: Arc<Catalog>,
+    /// The printed documents' texts, checked against the catalog once.
+    templates: Arc<crate::documents::render::Templates>,
     calendar: Arc<WorkCalendar>,
     center: String,
     desk: String,
@@ -192,11 +194,13 @@ impl Store {
                 detail: "the store was never set up (no center/desk)".into(),
             });
         };
+        let catalog = Catalog::builtin()?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             clock: system_clock(),
-            catalog: Arc::new(Catalog::builtin()?),
+            templates: Arc::new(crate::documents::render::Templates::builtin(&catalog)?),
+            catalog: Arc::new(catalog),
             calendar: Arc::new(WorkCalendar::builtin().map_err(Error::Data)?),
             center,
             desk,
@@ -270,6 +274,9 @@ impl Store {
     }
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+    pub fn templates(&self) -> &crate::documents::render::Templates {
+        &self.templates
     }
     pub fn calendar(&self) -> &WorkCalendar {
         &self.calendar

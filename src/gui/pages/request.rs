@@ -10,7 +10,6 @@ use iced::{Element, Length};
 use super::{field, supervisor_fields};
 use crate::gui::{App, CHECKS, Message, Page, rtl};
 use citizen_desk::documents::labels::delivery_conditions;
-use citizen_desk::documents::render::Templates;
 use citizen_desk::domain::{DeliveryPlace, State};
 use citizen_desk::i18n::{Lang, tr};
 
@@ -161,10 +160,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
         }
         State::Printed => {
             // What the label will say, before it is printed.
-            if let Some(store) = &app.store
-                && let Ok(templates) = Templates::builtin(store.catalog())
-            {
-                let (conditions, place) = delivery_conditions(r, &templates);
+            if let Some(store) = &app.store {
+                let (conditions, place) = delivery_conditions(r, store.templates());
                 page = page.push(field(
                     app,
                     app.t("gui-label-conditions"),

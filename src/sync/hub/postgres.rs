@@ -11,6 +11,8 @@ use super::{DeskAuth, HubError, HubStorage};
 use crate::domain::{Request, State};
 use crate::sync::protocol::*;
 
+/// Bump with every change to `SCHEMA`: a database at this version is
+/// taken as it is, without running the DDL again.
 const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = r#"
@@ -161,6 +163,21 @@ fn log_event(
     Ok(())
 }
 
+fn has_meta_table(c: &mut impl GenericClient) -> Result<bool, HubError> {
+    Ok(
+        c.query_one("SELECT to_regclass('hub_meta') IS NOT NULL", &[])?
+            .get(0),
+    )
+}
+
+fn schema_version_in(c: &mut impl GenericClient) -> Result<Option<i64>, HubError> {
+    Ok(c.query_opt(
+        "SELECT value FROM hub_meta WHERE key = 'schema_version'",
+        &[],
+    )?
+    .and_then(|r| r.get::<_, String>(0).parse().ok()))
+}
+
 impl PgHubStore {
     /// Connects and brings the schema up to date.
     pub fn connect(url: &str) -> Result<PgHubStore, HubError> {
@@ -171,25 +188,17 @@ impl PgHubStore {
         // EXISTS` takes a share lock on its table, which deadlocks against
         // another connection's open write transaction (seen with `hub serve`
         // and `hub demo` on one database).
-        let has_meta: bool = client
-            .query_one("SELECT to_regclass('hub_meta') IS NOT NULL", &[])?
-            .get(0);
-        let installed: Option<String> = if has_meta {
-            client
-                .query_opt(
-                    "SELECT value FROM hub_meta WHERE key = 'schema_version'",
-                    &[],
-                )?
-                .map(|r| r.get(0))
-        } else {
-            None
-        };
-        if installed.and_then(|v| v.parse::<i64>().ok()) == Some(SCHEMA_VERSION) {
+        if has_meta_table(&mut client)? && schema_version_in(&mut client)? == Some(SCHEMA_VERSION) {
             return Ok(PgHubStore { client });
         }
         let mut tx = client.transaction()?;
-        // One hub at a time creates the tables.
+        // One hub at a time creates the tables; one that waited here finds
+        // them made and leaves them alone.
         tx.execute("SELECT pg_advisory_xact_lock(4344483101)", &[])?;
+        if has_meta_table(&mut tx)? && schema_version_in(&mut tx)? == Some(SCHEMA_VERSION) {
+            tx.commit()?;
+            return Ok(PgHubStore { client });
+        }
         tx.batch_execute(SCHEMA)?;
         let version: Option<String> = tx
             .query_opt(
