@@ -15,7 +15,7 @@ use super::users::Session;
 use crate::documents::labels::{LabelFormat, envelope_label, manifest};
 use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
-use crate::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
+use crate::documents::render::{Digits, Mark, RenderInput, render_document};
 use crate::domain::{Action, Request, State};
 use crate::error::{Error, Result};
 
