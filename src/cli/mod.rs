@@ -692,7 +692,11 @@ fn hub_command(
             let n = hub
                 .seed_demo(requests, &centers, seed, today)
                 .map_err(hub_err)?;
-            out.hub_line(&format!("{n} requests added for {}", centers.join(", ")));
+            out.done(
+                Message::new("hub-demo-added")
+                    .arg("count", n)
+                    .arg("centers", centers.join(", ")),
+            );
             Ok(0)
         }
         HubCommand::EnrollCode { center } => {
@@ -717,7 +721,11 @@ fn hub_command(
             let outcome = parse_state(&outcome)?;
             let mut hub = backend.open().map_err(hub_err)?;
             let req = hub.post_report(&tracking_code, outcome).map_err(hub_err)?;
-            out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
+            out.done(
+                Message::new("hub-state-now")
+                    .arg("tracking", &req.tracking_code)
+                    .arg_tr("state", req.state.label_id()),
+            );
             Ok(0)
         }
         HubCommand::Cancel {
@@ -726,14 +734,18 @@ fn hub_command(
         } => {
             let mut hub = backend.open().map_err(hub_err)?;
             let req = hub.cancel(&tracking_code, &reason).map_err(hub_err)?;
-            out.hub_line(&format!("{} is now {}", req.tracking_code, req.state));
+            out.done(
+                Message::new("hub-state-now")
+                    .arg("tracking", &req.tracking_code)
+                    .arg_tr("state", req.state.label_id()),
+            );
             Ok(0)
         }
         HubCommand::PublishTrust { file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             let mut hub = backend.open().map_err(hub_err)?;
             let version = hub.publish_trust(&text).map_err(hub_err)?;
-            out.hub_line(&format!("trust list version {version} published"));
+            out.done(Message::new("hub-trust-published").arg("version", version));
             Ok(0)
         }
     }

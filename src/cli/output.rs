@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::JSON_SCHEMA_VERSION;
 use crate::demo::DemoReport;
-use crate::domain::{Catalog, DeliveryPlace, Request};
+use crate::domain::{Catalog, DeliveryPlace, Request, State};
 use crate::error::Result;
 use crate::i18n::{Lang, Message, tr};
 use crate::store::{AuditEntry, ChainReport, RestoreReport, Store, UserInfo};
@@ -575,14 +575,6 @@ impl Out {
         self.document_fields(catalog, &r.service, &r.document);
     }
 
-    pub fn hub_line(&self, line: &str) {
-        if self.json {
-            print_json(json!({ "ok": true, "message": line }));
-        } else {
-            say!("{line}");
-        }
-    }
-
     pub fn hub_json(&self, value: Value) {
         print_json(value);
     }
@@ -592,35 +584,45 @@ impl Out {
             print_json(serde_json::to_value(status).unwrap_or_default());
             return;
         }
-        say!("requests by center and state:");
+        say!("{}", self.t("hub-status-requests"));
         for r in &status.requests {
-            say!("  {:<8} {:<12} {}", r.center, r.state, r.count);
+            let state = State::parse(&r.state)
+                .map(|s| self.t(s.label_id()))
+                .unwrap_or_else(|| r.state.clone());
+            say!("  {:<8} {:<14} {}", r.center, state, r.count);
         }
         say!(
-            "effects applied: {}, rejected: {}, hand-over batches: {}, unauthorised attempts: {}, trust list version: {}",
-            status.effects_applied,
-            status.effects_rejected,
-            status.batches,
-            status.unauthorised_attempts,
-            status.trust_version
+            "{}",
+            Message::new("hub-status-totals")
+                .arg("applied", status.effects_applied)
+                .arg("rejected", status.effects_rejected)
+                .arg("batches", status.batches)
+                .arg("unauthorised", status.unauthorised_attempts)
+                .arg("trust", status.trust_version)
+                .text(self.lang)
         );
         for d in &status.desks {
-            say!(
-                "desk {} ({}/{}): last seen {}, audit head {} {}{}",
-                d.id,
-                d.center,
-                d.desk,
-                d.last_seen.as_deref().unwrap_or("never"),
-                d.audit_seq
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                d.audit_hash.as_deref().unwrap_or("-"),
-                if d.anchor_broken {
-                    "  AUDIT LOG TRUNCATED OR REWRITTEN"
-                } else {
-                    ""
-                }
-            );
+            let line = Message::new("hub-status-desk")
+                .arg("id", d.id)
+                .arg("center", &d.center)
+                .arg("desk", &d.desk)
+                .arg(
+                    "seen",
+                    d.last_seen.clone().unwrap_or_else(|| self.t("hub-never")),
+                )
+                .arg(
+                    "seq",
+                    d.audit_seq
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                )
+                .arg("hash", d.audit_hash.as_deref().unwrap_or("-"))
+                .text(self.lang);
+            if d.anchor_broken {
+                say!("{line}  {}", self.t("hub-audit-rewritten"));
+            } else {
+                say!("{line}");
+            }
         }
     }
 
