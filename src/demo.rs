@@ -29,6 +29,16 @@ pub const DEMO_USERS: [(&str, Role); 5] = [
     ("supervisor2", Role::Supervisor),
 ];
 
+/// The demo staff's full names, printed on documents (stamp lines, the
+/// hand-over manifest).
+pub const DEMO_FULL_NAMES: [(&str, &str); 5] = [
+    ("admin", "مازن العمر"),
+    ("clerk1", "رنا الخطيب"),
+    ("clerk2", "علاء السيد"),
+    ("supervisor1", "سامر الحلبي"),
+    ("supervisor2", "ريم الشامي"),
+];
+
 #[derive(Clone, Debug)]
 pub struct DemoOptions {
     pub requests: u64,
@@ -605,6 +615,12 @@ pub fn create_demo(
     let mut store = Store::create(data_dir, DEMO_CENTER, DEMO_DESK, true)?;
     for (name, role) in DEMO_USERS {
         store.bootstrap_user(name, role, DEMO_PIN, "demo")?;
+    }
+    for (name, full_name) in DEMO_FULL_NAMES {
+        store.connection().execute(
+            "UPDATE users SET full_name = ?2 WHERE name = ?1",
+            [name, full_name],
+        )?;
     }
     // Demo keys are valid from before the oldest demo event, so the
     // signatures on last month's demo stamps verify.

@@ -798,6 +798,13 @@ fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
         issued.year()
     );
     assert!(text.contains(&squeeze(&long)), "{long}: {text}");
+    // Each stamp under its supervisor's full name (the demo staff have one).
+    let names = store.full_names().unwrap();
+    assert!(!req.stamps.is_empty());
+    for stamp in &req.stamps {
+        let full = &names[&stamp.supervisor];
+        assert!(text.contains(&squeeze(full)), "{full}: {text}");
+    }
     drop(store);
 
     run_cli(&[

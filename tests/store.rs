@@ -362,3 +362,47 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
         120
     );
 }
+
+/// The full name printed on documents is an admin's to set: a clerk is
+/// refused, a bad name or an unknown user is a clear error, spaces are
+/// tidied, the change is audited, and a supervisor's stamp key stays (a
+/// new name is not a new PIN).
+#[test]
+fn an_admin_sets_full_names_and_a_supervisor_keeps_the_stamp_key() {
+    let (_dir, mut store) = demo_store(5);
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    assert!(matches!(
+        store.set_full_name(&clerk, "clerk2", "وسيم القاسم"),
+        Err(Error::Forbidden { .. })
+    ));
+    assert!(matches!(
+        store.set_full_name(&admin, "clerk2", "و"),
+        Err(Error::BadInput(_))
+    ));
+    assert!(matches!(
+        store.set_full_name(&admin, "clerk2", "DROP TABLE users;"),
+        Err(Error::BadInput(_))
+    ));
+    assert!(matches!(
+        store.set_full_name(&admin, "nobody", "وسيم القاسم"),
+        Err(Error::UserNotFound(_))
+    ));
+    let live_keys = "SELECT count(*) FROM keys WHERE owner = 'supervisor1' AND role = 'supervisor' AND valid_to IS NULL";
+    let before = count(&store, live_keys);
+    assert_eq!(before, 1);
+    store
+        .set_full_name(&admin, "supervisor1", "  سامر   الحلبي ")
+        .unwrap();
+    assert_eq!(store.full_names().unwrap()["supervisor1"], "سامر الحلبي");
+    assert_eq!(
+        count(&store, live_keys),
+        before,
+        "a new name is not a new key"
+    );
+    let tail = store.audit_tail(1).unwrap();
+    assert_eq!(
+        (tail[0].action.as_str(), tail[0].subject.as_str()),
+        ("user_full_name", "supervisor1")
+    );
+}

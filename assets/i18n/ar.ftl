@@ -340,3 +340,7 @@ hub-status-totals = تغييرات مطبَّقة: { $applied }، مرفوضة: 
 hub-status-desk = المكتب { $id } ({ $center }/{ $desk }): آخر اتصال { $seen }، رأس سجل التدقيق { $seq } { $hash }
 hub-never = لم يتصل بعد
 hub-audit-rewritten = سجل التدقيق مبتور أو أُعيدت كتابته!
+err-bad-full-name = الاسم الكامل غير صالح: من حرفين إلى 80 حرفاً، حروف ومسافات فقط.
+done-full-name = سُجّل الاسم الكامل للمستخدم { $user }؛ يُطبع على الوثائق.
+gui-admin-full-name = الاسم الكامل كما يُطبع على الوثائق
+gui-admin-set-full-name = اعتماد الاسم الكامل

@@ -341,3 +341,7 @@ hub-status-totals = changes applied: { $applied }, rejected: { $rejected }, hand
 hub-status-desk = desk { $id } ({ $center }/{ $desk }): last seen { $seen }, audit head { $seq } { $hash }
 hub-never = never
 hub-audit-rewritten = AUDIT LOG TRUNCATED OR REWRITTEN
+err-bad-full-name = That full name is not valid: 2 to 80 characters, letters and spaces only.
+done-full-name = Full name of { $user } saved; documents print it.
+gui-admin-full-name = Full name as printed on documents
+gui-admin-set-full-name = Use as full name

@@ -375,8 +375,16 @@ enum UserCommand {
         name: String,
         #[arg(long)]
         role: String,
+        /// The full name printed on documents (Arabic, as on their ID).
+        #[arg(long, value_name = "TEXT")]
+        full_name: Option<String>,
     },
     List,
+    /// Set the full name printed on documents (a supervisor's stamps).
+    FullName {
+        name: String,
+        full_name: String,
+    },
     /// Set a new PIN (from CITIZEN_DESK_NEW_PIN or stdin) and unlock.
     ResetPin {
         name: String,
@@ -865,17 +873,32 @@ fn with_store(
         Command::User { command } => {
             let session = sign_in(store, user, secrets)?;
             match command {
-                UserCommand::Add { name, role } => {
+                UserCommand::Add {
+                    name,
+                    role,
+                    full_name,
+                } => {
                     let role = Role::parse(&role).ok_or_else(|| {
                         Error::BadInput(Message::new("err-bad-role").arg("role", &role))
                     })?;
+                    // Checked before the PIN is asked for and the user made.
+                    if let Some(full) = &full_name {
+                        crate::store::validate_full_name(full)?;
+                    }
                     let pin = secrets.get("CITIZEN_DESK_NEW_PIN", "prompt-new-pin")?;
                     store.add_user(&session, &name, role, &pin)?;
+                    if let Some(full) = &full_name {
+                        store.set_full_name(&session, &name, full)?;
+                    }
                     out.done(
                         Message::new("done-user-added")
                             .arg("user", &name)
-                            .arg("role", role.as_str()),
+                            .arg_tr("role", role.label_id()),
                     );
+                }
+                UserCommand::FullName { name, full_name } => {
+                    store.set_full_name(&session, &name, &full_name)?;
+                    out.done(Message::new("done-full-name").arg("user", &name));
                 }
                 UserCommand::List => out.users(&store.list_users(&session)?),
                 UserCommand::ResetPin { name } => {

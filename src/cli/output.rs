@@ -448,9 +448,10 @@ impl Out {
                 );
             }
             say!(
-                "{:<16} {:<10} {}",
+                "{:<16} {:<10} {:<24} {}",
                 u.name,
                 self.t(u.role.label_id()),
+                u.full_name.as_deref().unwrap_or("-"),
                 flags.join(", ")
             );
         }

@@ -118,6 +118,8 @@ pub struct App {
     pub admin_users: Vec<citizen_desk::store::UserInfo>,
     pub admin_keys: Vec<citizen_desk::seal::TrustedKey>,
     pub new_user: String,
+    /// The full name field of the admin page (Arabic free text).
+    pub new_full_name: String,
     pub new_role: citizen_desk::domain::Role,
     pub new_pin: String,
     pub reset_pin: String,
@@ -180,6 +182,9 @@ pub enum Message {
         Result<citizen_desk::sync::protocol::EnrollResponse, String>,
     ),
     AdminNewUser(String),
+    AdminFullNameChanged(String),
+    /// Gives the named user the full name typed in the admin page's field.
+    AdminSetFullName(String),
     AdminNewRole(citizen_desk::domain::Role),
     AdminNewPin(String),
     AddUser,
@@ -252,6 +257,7 @@ impl App {
             admin_users: Vec::new(),
             admin_keys: Vec::new(),
             new_user: String::new(),
+            new_full_name: String::new(),
             new_role: citizen_desk::domain::Role::Clerk,
             new_pin: String::new(),
             reset_pin: String::new(),
@@ -580,6 +586,17 @@ impl App {
             Message::Enrolled(url, answer) => self.enrolled(url, answer),
             Message::Dispatch => self.dispatch(),
             Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
+            Message::AdminFullNameChanged(v) => self.new_full_name = v,
+            Message::AdminSetFullName(name) => {
+                let full = self.new_full_name.clone();
+                let done = self.admin(|store, session| {
+                    store.set_full_name(session, &name, &full)?;
+                    Ok(Text::new("done-full-name").arg("user", name.as_str()))
+                });
+                if done {
+                    self.new_full_name.clear();
+                }
+            }
             Message::AdminNewRole(role) => self.new_role = role,
             Message::AdminNewPin(v) => self.new_pin = digits_only(&v),
             Message::AdminResetPinChanged(v) => self.reset_pin = digits_only(&v),
@@ -589,14 +606,23 @@ impl App {
                     self.new_role,
                     std::mem::take(&mut self.new_pin),
                 );
+                let full = self.new_full_name.trim().to_owned();
                 let done = self.admin(|store, session| {
+                    // A bad full name is refused before the user is made.
+                    if !full.is_empty() {
+                        citizen_desk::store::validate_full_name(&full)?;
+                    }
                     store.add_user(session, &name, role, &pin)?;
+                    if !full.is_empty() {
+                        store.set_full_name(session, &name, &full)?;
+                    }
                     Ok(Text::new("done-user-added")
                         .arg("user", name.as_str())
                         .arg_tr("role", role.label_id()))
                 });
                 if done {
                     self.new_user.clear();
+                    self.new_full_name.clear();
                 }
             }
             Message::AdminResetPin(name) => {

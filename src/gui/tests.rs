@@ -514,8 +514,13 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
         "the demo's keys are listed"
     );
 
-    // Add a supervisor: name, role, PIN, Enter.
+    // Add a supervisor: name, full name (Arabic, in the right-to-left
+    // field), role, PIN, Enter.
     type_into(&mut app, pages::admin::NEW_USER_ID, "sup9");
+    interact(&mut app, |ui| {
+        ui.click(selector::id(pages::admin::FULL_NAME_ID)).unwrap();
+        let _ = ui.typewrite("هالة  الدمشقي");
+    });
     interact(&mut app, |ui| {
         ui.click("supervisor").unwrap();
     });
@@ -526,6 +531,30 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
         app.admin_users
             .iter()
             .any(|u| u.name == "sup9" && u.role == citizen_desk::domain::Role::Supervisor)
+    );
+    let sup9 = app.admin_users.iter().find(|u| u.name == "sup9").unwrap();
+    assert_eq!(sup9.full_name.as_deref(), Some("هالة الدمشقي"));
+    assert!(app.new_full_name.is_empty());
+    // A full name for an existing account, from its row; a bad one is
+    // refused in words and changes nothing.
+    interact(&mut app, |ui| {
+        ui.click(selector::id(pages::admin::FULL_NAME_ID)).unwrap();
+        let _ = ui.typewrite("<script>");
+    });
+    let _ = app.update(Message::AdminSetFullName("clerk2".into()));
+    assert!(
+        flash_text(&app).contains("not valid"),
+        "{}",
+        flash_text(&app)
+    );
+    app.new_full_name = "وسيم القاسم".into();
+    let _ = app.update(Message::AdminSetFullName("clerk2".into()));
+    assert!(
+        app.admin_users
+            .iter()
+            .any(|u| u.name == "clerk2" && u.full_name.as_deref() == Some("وسيم القاسم")),
+        "{}",
+        flash_text(&app)
     );
 
     // Reset clerk1's PIN from the row.

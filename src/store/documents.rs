@@ -67,6 +67,22 @@ impl Store {
     ) -> Result<(Vec<Page>, Vec<u8>)> {
         let templates = &self.templates;
         let center_name = templates.center_name(&self.center);
+        // A stamp is printed under its supervisor's full name where the
+        // desk knows it (the seal keeps the login name it was signed with).
+        let names = self.full_names()?;
+        let named;
+        let req = if req.stamps.iter().any(|s| names.contains_key(&s.supervisor)) {
+            let mut r = req.clone();
+            for s in &mut r.stamps {
+                if let Some(full) = names.get(&s.supervisor) {
+                    s.supervisor = full.clone();
+                }
+            }
+            named = r;
+            &named
+        } else {
+            req
+        };
         let pages = render_document(&RenderInput {
             request: req,
             catalog: &self.catalog,
@@ -363,10 +379,15 @@ impl Store {
         );
         let templates = &self.templates;
         let sender = templates.center_name(&self.center);
+        let names = self.full_names()?;
+        let clerk = names
+            .get(session.name())
+            .map(String::as_str)
+            .unwrap_or(session.name());
         let pages = manifest(
             &batch,
             &sender,
-            session.name(),
+            clerk,
             now,
             &batch_requests,
             templates,

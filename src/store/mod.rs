@@ -29,7 +29,7 @@ pub use requests::RequestRef;
 pub(crate) use seals::sign_as;
 pub use seals::{ImportReport, IssuedSeal, MAX_QR_VERSION, parse_public_key_text, seal_claims_for};
 pub use sync::{Conflict, HubLink, PullTally, PushTally, SyncStatus};
-pub use users::{Session, UserInfo, normalise_pin, validate_user_name};
+pub use users::{Session, UserInfo, normalise_pin, validate_full_name, validate_user_name};
 
 use crate::domain::{Catalog, WorkCalendar};
 use crate::error::{Error, Result};

@@ -139,13 +139,15 @@ CREATE TABLE conflicts (
 );
 CREATE INDEX conflicts_open ON conflicts (request_id) WHERE settled_at IS NULL;
 "#,
-    // v4: an envelope belongs to the desk that made it. Sync brings the
+    // v4: staff get the full name printed on documents (a supervisor's
+    // stamp line); and an envelope belongs to the desk that made it. Sync brings the
     // envelopes other desks of the center made in as 'enveloped' too; only
     // this desk's own go into its hand-over batch. Of the envelopes already
     // in a store, this desk's are those its audit log shows it made, or all
     // of them in a store never enrolled with a hub (nothing was pulled).
     r#"
 ALTER TABLE requests ADD COLUMN enveloped_at_desk TEXT;
+ALTER TABLE users ADD COLUMN full_name TEXT;
 UPDATE requests SET enveloped_at_desk = (SELECT value FROM meta WHERE key = 'desk')
  WHERE state = 'enveloped'
    AND (NOT EXISTS (SELECT 1 FROM meta WHERE key = 'hub_token')

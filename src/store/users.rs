@@ -40,6 +40,8 @@ impl Session {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UserInfo {
     pub name: String,
+    /// The name printed on documents (a supervisor's stamp line), if set.
+    pub full_name: Option<String>,
     pub role: Role,
     pub active: bool,
     pub locked_until: Option<DateTime<Utc>>,
@@ -52,6 +54,25 @@ pub fn validate_user_name(name: &str) -> Result<()> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if ok { Ok(()) } else { Err(Error::BadUserName) }
+}
+
+/// A full name as printed: 2 to 80 characters, letters, marks, spaces and
+/// the punctuation of names; returned trimmed, inner spaces single.
+pub fn validate_full_name(full_name: &str) -> Result<String> {
+    let clean = full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = clean.chars().count();
+    let ok = (2..=80).contains(&chars)
+        && clean.chars().all(|c| {
+            c.is_alphabetic()
+                || c == ' '
+                || matches!(c, '.' | '-' | '\'' | 'ـ')
+                || crate::documents::text::is_combining_mark(c)
+        });
+    if ok {
+        Ok(clean)
+    } else {
+        Err(Error::bad_input("err-bad-full-name"))
+    }
 }
 
 /// PINs are digits only (Arabic-Indic digits are accepted and normalised),
@@ -307,7 +328,7 @@ impl Store {
     pub fn list_users(&mut self, session: &Session) -> Result<Vec<UserInfo>> {
         self.authorise(session, Action::ManageUsers, "users")?;
         let mut stmt = self.conn.prepare(
-            "SELECT name, role, active, locked_until, failed_attempts FROM users ORDER BY name",
+            "SELECT name, role, active, locked_until, failed_attempts, full_name FROM users ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -316,14 +337,16 @@ impl Store {
                 r.get::<_, bool>(2)?,
                 r.get::<_, Option<i64>>(3)?,
                 r.get::<_, u32>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         let now = self.now();
         let mut users = Vec::new();
         for row in rows {
-            let (name, role, active, locked, failed) = row?;
+            let (name, role, active, locked, failed, full_name) = row?;
             users.push(UserInfo {
                 name,
+                full_name,
                 role: Role::parse(&role)
                     .ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?,
                 active,
@@ -366,7 +389,8 @@ impl Store {
             None => tx.execute(sql, [target.id])?,
         };
         append_audit(&tx, now, &session.name, action, name, "")?;
-        if target.role == Role::Supervisor && action != "user_unlock" {
+        if target.role == Role::Supervisor && matches!(action, "user_reset_pin" | "user_deactivate")
+        {
             // A PIN reset means a new stamp key (the old one could only be
             // opened with the old PIN); a deactivated supervisor signs no
             // more. Retired keys still verify what they signed before.
@@ -401,6 +425,30 @@ impl Store {
             Some(hash),
             Some(new_pin),
         )
+    }
+
+    /// The name printed for a user on documents (an admin's task): their
+    /// full name as on their ID, in Arabic. Login names stay as they are.
+    pub fn set_full_name(&mut self, session: &Session, name: &str, full_name: &str) -> Result<()> {
+        let full_name = validate_full_name(full_name)?;
+        self.change_user(
+            session,
+            name,
+            "user_full_name",
+            "UPDATE users SET full_name = ?2 WHERE id = ?1",
+            Some(full_name),
+            None,
+        )
+    }
+
+    /// Login name → full name, for every user who has one (documents
+    /// print a supervisor's stamp under their full name).
+    pub fn full_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, full_name FROM users WHERE full_name IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn unlock_user(&mut self, session: &Session, name: &str) -> Result<()> {

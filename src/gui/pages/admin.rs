@@ -3,6 +3,7 @@
 //! the admin role on every call; a clerk who opens this page is refused
 //! there, in words, and the refusal is audited.
 
+use crate::gui::rtl_input::rtl_input;
 use iced::widget::{Id, button, column, text, text_input};
 use iced::{Color, Element, Length};
 
@@ -15,6 +16,7 @@ use citizen_desk::seal::trust::KeyRole;
 pub const NEW_USER_ID: &str = "admin-new-user";
 pub const NEW_PIN_ID: &str = "admin-new-pin";
 pub const RESET_PIN_ID: &str = "admin-reset-pin";
+pub const FULL_NAME_ID: &str = "admin-full-name";
 
 /// A key whose signing period ends within this many days is flagged.
 pub const EXPIRES_SOON_DAYS: i64 = 30;
@@ -69,6 +71,18 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .into(),
         ],
     ));
+    // The full name printed on documents: for the user being added, or
+    // set on a row's user. Arabic free text: the right-to-left field.
+    page = page.push(rtl::side(
+        lang,
+        rtl_input(
+            &app.t("gui-admin-full-name"),
+            &app.new_full_name,
+            Message::AdminFullNameChanged,
+        )
+        .id(Id::new(FULL_NAME_ID))
+        .width(Length::Fixed(420.0)),
+    ));
     // The new PIN used by "reset PIN" on a row.
     page = page.push(rtl::row(
         lang,
@@ -106,9 +120,22 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 )
             );
         }
+        let who = match &user.full_name {
+            Some(full) => format!("{} — {full}", user.name),
+            None => user.name.clone(),
+        };
         let mut cells: Vec<Element<'_, Message>> =
-            vec![rtl::line(lang, format!("{} — {status}", user.name), 16.0)];
+            vec![rtl::line(lang, format!("{who} — {status}"), 16.0)];
         if user.active {
+            cells.push(
+                button(text(app.t("gui-admin-set-full-name")))
+                    .style(button::secondary)
+                    .on_press_maybe(
+                        (!app.new_full_name.trim().is_empty())
+                            .then(|| Message::AdminSetFullName(user.name.clone())),
+                    )
+                    .into(),
+            );
             cells.push(
                 button(text(app.t("gui-admin-reset")))
                     .style(button::secondary)
