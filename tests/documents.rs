@@ -1030,3 +1030,64 @@ fn long_field_values_wrap_inside_the_margins() {
         "the value wrapped onto {value_lines} lines"
     );
 }
+
+#[test]
+fn a_bracket_drawn_mirrored_and_plain_copies_back_as_written() {
+    use citizen_desk::documents::text::shape_line;
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    // On a right-to-left line the pair around the Arabic word is mirrored
+    // (the opening bracket drawn with the glyph of ")" and the closing one
+    // with that of "("); the last bracket sits between Latin words and is
+    // drawn as it is: one glyph stands for both brackets on this line.
+    let line = shape_line("(تابع) ABC (DEF", 12.0, false, true);
+    let mut texts_of: std::collections::HashMap<_, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for g in &line.glyphs {
+        texts_of
+            .entry((g.font, g.id))
+            .or_default()
+            .insert(g.text.as_str());
+    }
+    assert!(
+        texts_of
+            .values()
+            .any(|texts| texts.contains("(") && texts.contains(")")),
+        "the line no longer draws one glyph for both brackets: {texts_of:?}"
+    );
+    let page = Page {
+        width: 210.0,
+        height: 297.0,
+        items: vec![Item::Text {
+            x: 20.0,
+            baseline: 40.0,
+            line,
+            gray: 0.0,
+            angle: 0.0,
+        }],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("brackets.pdf");
+    std::fs::write(
+        &pdf,
+        write_pdf(
+            &[page],
+            &PdfInfo {
+                title: "brackets",
+                seal: None,
+            },
+        ),
+    )
+    .unwrap();
+    let text = run(&pdftotext, &[pdf.to_str().unwrap(), "-"]);
+    // Poppler moves brackets about next to Latin words: count them. (With
+    // one code for the glyph, all three of its brackets read the same.)
+    let opening = text.matches('(').count();
+    let closing = text.matches(')').count();
+    assert_eq!((opening, closing), (2, 1), "pdftotext gave {text:?}");
+    let squeezed = squeeze(&text);
+    for word in ["تابع", "ABC", "DEF"] {
+        assert!(squeezed.contains(word), "{word} missing from {text:?}");
+    }
+}

@@ -63,6 +63,7 @@ fn placement(glyphs: &[Glyph], k: usize, size: f32) -> (Wanted, f32) {
             let wanted = Wanted {
                 gid: g.id,
                 shift: shift as i16,
+                copy: 0,
             };
             return (wanted, g.x - shift / units_per_pt);
         }
@@ -74,20 +75,27 @@ fn placement(glyphs: &[Glyph], k: usize, size: f32) -> (Wanted, f32) {
 /// (1, 2, … in glyph order; 0 stays `.notdef`), which are the glyph ids
 /// of the font programs cut to its glyphs, and those programs' widths.
 struct DocumentFonts {
-    code: std::collections::HashMap<(FontId, Wanted), u16>,
+    /// For each glyph drawn, the texts it stands for, each with its code:
+    /// one code per text, since the ToUnicode map gives a code one text
+    /// (see `subset::Wanted::copy`). Nearly always one.
+    code: std::collections::HashMap<(FontId, Wanted), Vec<(String, u16)>>,
     subsets: BTreeMap<FontId, subset::Subset>,
 }
 
 impl DocumentFonts {
     fn of(pages: &[Page]) -> DocumentFonts {
-        let mut glyphs: BTreeMap<FontId, std::collections::BTreeSet<Wanted>> = BTreeMap::new();
+        let mut glyphs: BTreeMap<FontId, BTreeMap<Wanted, Vec<&str>>> = BTreeMap::new();
         for page in pages {
             for item in &page.items {
                 if let Item::Text { line, .. } = item {
                     for (k, g) in line.glyphs.iter().enumerate() {
                         if g.id != 0 {
                             let (wanted, _) = placement(&line.glyphs, k, line.size);
-                            glyphs.entry(g.font).or_default().insert(wanted);
+                            let texts =
+                                glyphs.entry(g.font).or_default().entry(wanted).or_default();
+                            if !texts.contains(&g.text.as_str()) {
+                                texts.push(&g.text);
+                            }
                         }
                     }
                 }
@@ -96,11 +104,19 @@ impl DocumentFonts {
         let mut code = std::collections::HashMap::new();
         let subsets = glyphs
             .into_iter()
-            .map(|(font, set)| {
-                for (i, &wanted) in set.iter().enumerate() {
-                    code.insert((font, wanted), i as u16 + 1);
+            .map(|(font, glyphs)| {
+                let mut used: Vec<Wanted> = Vec::with_capacity(glyphs.len());
+                for (wanted, texts) in glyphs {
+                    let mut codes = Vec::with_capacity(texts.len());
+                    for (copy, text) in texts.into_iter().enumerate() {
+                        used.push(Wanted {
+                            copy: copy as u16,
+                            ..wanted
+                        });
+                        codes.push((text.to_owned(), used.len() as u16));
+                    }
+                    code.insert((font, wanted), codes);
                 }
-                let used: Vec<Wanted> = set.into_iter().collect();
                 // Our own fonts, compiled in and tested, and glyph ids the
                 // shaper took from them: this cannot fail short of a build
                 // defect, and a page that draws nothing must not be written.
@@ -111,11 +127,15 @@ impl DocumentFonts {
         DocumentFonts { code, subsets }
     }
 
-    fn code(&self, font: FontId, wanted: Wanted) -> u16 {
+    /// The code of glyph `wanted` of `font` where it stands for `text`.
+    fn code(&self, font: FontId, wanted: Wanted, text: &str) -> u16 {
         if wanted.gid == 0 {
             return 0;
         }
-        self.code.get(&(font, wanted)).copied().unwrap_or(0)
+        self.code
+            .get(&(font, wanted))
+            .and_then(|codes| codes.iter().find(|(t, _)| t == text))
+            .map_or(0, |&(_, code)| code)
     }
 
     /// The advance of a code, in 1/1000 em, as the PDF's `/W` gives it.
@@ -227,7 +247,7 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
                                 pen -= kern * em;
                             }
                         }
-                        let code = fonts.code(g.font, wanted);
+                        let code = fonts.code(g.font, wanted, &g.text);
                         run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
                         pen += fonts.width(g.font, code) * em;
                     }

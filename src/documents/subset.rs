@@ -230,16 +230,25 @@ fn without_instructions(glyph: &[u8]) -> Result<(Vec<u8>, Option<Parts>), Subset
 
 /// A glyph a document's program is to have: glyph `gid` of the font, its
 /// outline moved `shift` font units to the right of its origin (0: as
-/// it is; moved glyphs have no advance, being marks).
+/// it is; moved glyphs have no advance, being marks), and which copy of
+/// it this is. A PDF's ToUnicode map gives each code one text, so a glyph
+/// that stands for two texts in one document (a bracket drawn mirrored
+/// for ")" in Arabic and plain for "(" in a Latin run) is written as two
+/// glyphs with the same outline: copy 0, copy 1, …
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Wanted {
     pub gid: u16,
     pub shift: i16,
+    pub copy: u16,
 }
 
 impl Wanted {
     pub fn plain(gid: u16) -> Wanted {
-        Wanted { gid, shift: 0 }
+        Wanted {
+            gid,
+            shift: 0,
+            copy: 0,
+        }
     }
 }
 
@@ -331,7 +340,7 @@ fn build(
     let mut advances = Vec::with_capacity(order.len());
     let mut i = 0;
     while i < order.len() {
-        let Wanted { gid, shift } = order[i];
+        let Wanted { gid, shift, .. } = order[i];
         loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
         let outline = outlines.get(gid)?;
         let (mut advance, mut bearing) = metrics(gid)?;
@@ -536,6 +545,7 @@ mod tests {
         let used = [Wanted {
             gid: shadda,
             shift: 120,
+            copy: 0,
         }];
         let sub = subset(font.bytes(), &used).unwrap();
         let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
@@ -554,6 +564,33 @@ mod tests {
         assert_eq!(sub.widths[1], 0);
         // Its part, the glyph itself, came along unmoved.
         assert_eq!(face.glyph_bounding_box(GlyphId(2)), Some(original));
+    }
+
+    #[test]
+    fn a_copy_of_a_glyph_is_a_glyph_of_its_own_with_the_same_outline_and_width() {
+        let font = FontId::Latin;
+        let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+        let bracket = full.glyph_index('(').unwrap().0;
+        let used = [
+            Wanted::plain(bracket),
+            Wanted {
+                copy: 1,
+                ..Wanted::plain(bracket)
+            },
+        ];
+        let sub = subset(font.bytes(), &used).unwrap();
+        let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
+        let original = full.glyph_bounding_box(GlyphId(bracket));
+        assert!(original.is_some());
+        for new in [GlyphId(1), GlyphId(2)] {
+            assert_eq!(face.glyph_bounding_box(new), original);
+            assert_eq!(
+                face.glyph_hor_advance(new),
+                full.glyph_hor_advance(GlyphId(bracket))
+            );
+        }
+        assert_eq!(sub.widths[1], sub.widths[2]);
+        assert!(sub.widths[1] > 0);
     }
 
     #[test]
@@ -591,7 +628,11 @@ mod tests {
         let used = [
             Wanted::plain(300),
             Wanted::plain(5),
-            Wanted { gid: 7, shift: 9 },
+            Wanted {
+                gid: 7,
+                shift: 9,
+                copy: 0,
+            },
         ];
         let bytes = subset(FontId::Arabic.bytes(), &used).unwrap().program;
         let tables = Tables::read(&bytes).unwrap();
@@ -635,6 +676,7 @@ mod tests {
         let far = Wanted {
             gid: 40,
             shift: i16::MAX,
+            copy: 0,
         };
         assert!(subset(font, &[far]).is_err(), "moved out of range");
         let mut cut = font[..2000].to_vec();
