@@ -1091,3 +1091,114 @@ fn a_bracket_drawn_mirrored_and_plain_copies_back_as_written() {
         assert!(squeezed.contains(word), "{word} missing from {text:?}");
     }
 }
+
+#[test]
+fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
+    use citizen_desk::documents::labels::manifest;
+    use citizen_desk::documents::layout::PT_PER_MM;
+    use citizen_desk::domain::DeliveryPlace;
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (_dir, mut store) = demo_store(300);
+    let code = find(&store, "state = 'printed'");
+    let base = read_request(&mut store, &code);
+    let long_place =
+        "ريف دمشق، جرمانا، حي القريات، شارع الخضر، مقابل مدرسة الشهيد باسل، بناء 12، طابق 3، شقة 7";
+    let mut requests = Vec::new();
+    for i in 0..40 {
+        let mut r = base.clone();
+        r.tracking_code = format!("RR1{i:08}SY");
+        if i % 3 == 0 {
+            r.delivery.place = DeliveryPlace::Address {
+                address: long_place.into(),
+            };
+            r.name.first = "عبد الرحمن محمد سعيد".into();
+        }
+        requests.push(r);
+    }
+    let templates = Templates::builtin(store.catalog()).unwrap();
+    let pages = manifest(
+        "TRT01-D01-B20261129-0001",
+        "مركز خدمة المواطن",
+        "clerk1",
+        Utc::now(),
+        &requests,
+        &templates,
+        Digits::Latin,
+    );
+    assert!(
+        pages.len() >= 2,
+        "40 rows, a third of them long, on one page"
+    );
+    // No two pieces of text on one baseline overlap, and the table stays
+    // above the signatures.
+    for page in &pages {
+        let mut spans: Vec<(f32, f32, f32)> = Vec::new();
+        for item in &page.items {
+            if let Item::Text {
+                x, baseline, line, ..
+            } = item
+            {
+                spans.push((*baseline, *x, x + line.width / PT_PER_MM));
+            }
+        }
+        for (i, a) in spans.iter().enumerate() {
+            assert!(
+                a.1 >= 15.0 - 0.01 && a.2 <= page.width - 15.0 + 0.01,
+                "{a:?} outside the margins"
+            );
+            for b in &spans[i + 1..] {
+                if (a.0 - b.0).abs() < 1.0 {
+                    assert!(
+                        a.2 <= b.1 || b.2 <= a.1,
+                        "text at {:.1}–{:.1} and {:.1}–{:.1} mm overlap on baseline {:.1}",
+                        a.1,
+                        a.2,
+                        b.1,
+                        b.2,
+                        a.0
+                    );
+                }
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("manifest.pdf");
+    std::fs::write(
+        &pdf,
+        write_pdf(
+            &pages,
+            &PdfInfo {
+                title: "manifest",
+                seal: None,
+            },
+        ),
+    )
+    .unwrap();
+    let text = run(&pdftotext, &[pdf.to_str().unwrap(), "-"]);
+    // Every code is listed, and the long place comes back whole (its
+    // letters: poppler moves numbers next to Arabic commas).
+    for r in &requests {
+        assert!(
+            text.contains(&r.tracking_code),
+            "{} missing",
+            r.tracking_code
+        );
+    }
+    let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+    let last_word = "شقة";
+    assert_eq!(
+        text.matches(last_word).count(),
+        requests.len().div_ceil(3),
+        "the long place's last word, once per row that has it"
+    );
+    assert!(letters(&text).contains(&letters("عبد الرحمن محمد سعيد")));
+    for page in 1..=pages.len() {
+        assert!(
+            squeeze(&text).contains(&squeeze(&format!("{page} من {}", pages.len()))),
+            "page {page} of {} is numbered",
+            pages.len()
+        );
+    }
+}

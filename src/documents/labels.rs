@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::layout::{A4, Align, Item, Page};
+use super::layout::{A4, Align, Item, PT_PER_MM, Page};
 use super::render::{Digits, Templates, short_date};
 use crate::domain::{DeliveryPlace, Request};
 use crate::error::{Error, Result};
@@ -130,12 +130,23 @@ pub fn envelope_label(
     Ok(page)
 }
 
-const ROWS_PER_PAGE: usize = 22;
+/// The manifest's table, in mm from the top of the page: the first row's
+/// baseline, the pitch of one-line rows, the pitch of a cell's further
+/// lines, and how far down a row's rule may go: on the last page, above
+/// the signatures, on the others, the bottom margin.
+const FIRST_ROW: f32 = 55.0;
+const ROW_PITCH: f32 = 9.0;
+const LINE_PITCH: f32 = 4.4;
+const ROWS_END: f32 = 247.0;
+const PAGE_END: f32 = 280.0;
+const CELL_SIZE: f32 = 9.5;
 
 /// The hand-over manifest: every envelope of the batch, counts (in all,
 /// to citizens' addresses, to delivery centers), and lines for the clerk's
 /// and the postal agent's signatures. Dates, counts and row numbers follow
-/// the digit setting; tracking codes and phones print as typed.
+/// the digit setting; tracking codes and phones print as typed. A name or
+/// a delivery place too long for its column wraps inside it (the postal
+/// agent reads the whole place), and rows flow onto further pages.
 pub fn manifest(
     batch: &str,
     sender: &str,
@@ -160,11 +171,57 @@ pub fn manifest(
     );
     let (w, h) = A4;
     let (right, left) = (w - 15.0, 15.0);
-    let chunks: Vec<&[Request]> = if requests.is_empty() {
-        vec![&[]]
-    } else {
-        requests.chunks(ROWS_PER_PAGE).collect()
+    // Columns, right to left: #, tracking code, name, destination, phone;
+    // each cell from its column's right edge to 3 mm short of the next.
+    let cols = [right, right - 10.0, right - 48.0, right - 98.0, left + 28.0];
+    let widths: Vec<f32> = (0..cols.len())
+        .map(|i| cols[i] - cols.get(i + 1).copied().unwrap_or(left) - 3.0)
+        .collect();
+    let rows: Vec<[String; 5]> = requests
+        .iter()
+        .enumerate()
+        .map(|(i, req)| {
+            [
+                dg(i + 1),
+                req.tracking_code.clone(),
+                req.name.full(),
+                delivery_conditions(req, t).1,
+                req.delivery.phone.clone(),
+            ]
+        })
+        .collect();
+    let lines_of = |row: &[String; 5]| -> usize {
+        row.iter()
+            .zip(&widths)
+            .map(|(cell, width)| {
+                super::text::wrap(cell, CELL_SIZE, false, true, width * PT_PER_MM).len()
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1)
     };
+    // Rows to pages, by height, before drawing: each page says "n of N".
+    // Pages run down to the bottom margin; the last keeps room for the
+    // signatures, so rows past it there go on to one more page.
+    let mut chunks: Vec<Vec<(&[String; 5], usize, f32)>> = vec![Vec::new()];
+    let mut y = FIRST_ROW;
+    for row in &rows {
+        let lines = lines_of(row);
+        let height = (lines - 1) as f32 * LINE_PITCH + 2.5;
+        let page = chunks.last_mut().expect("one page at least");
+        if y + height > PAGE_END && !page.is_empty() {
+            y = FIRST_ROW;
+            chunks.push(Vec::new());
+        }
+        let page = chunks.last_mut().expect("one page at least");
+        page.push((row, lines, y + height));
+        y += height - 2.5 + ROW_PITCH;
+    }
+    let last = chunks.last_mut().expect("one page at least");
+    if let Some(split) = last.iter().position(|&(_, _, bottom)| bottom > ROWS_END) {
+        let rest = last.split_off(split);
+        chunks.push(rest);
+    }
     let pages = chunks.len();
     let mut out = Vec::with_capacity(pages);
     for (n, chunk) in chunks.into_iter().enumerate() {
@@ -203,28 +260,19 @@ pub fn manifest(
             Align::Left,
         );
         page.text(right, 36.0, &count_line, 12.0, true, Align::Right);
-        // Columns, right to left: #, tracking code, name, destination, phone.
-        let cols = [right, right - 10.0, right - 48.0, right - 98.0, left + 28.0];
-        let mut y = 46.0;
+        let header = FIRST_ROW - ROW_PITCH;
         for (x, title) in cols.iter().zip(t.caption("manifest_columns").split('|')) {
-            page.text(*x, y, title, 10.5, true, Align::Right);
+            page.text(*x, header, title, 10.5, true, Align::Right);
         }
-        page.rule(left, y + 2.5, right, 0.8);
-        for (i, req) in chunk.iter().enumerate() {
-            y += 9.0;
-            let (_, place) = delivery_conditions(req, t);
-            let place: String = place.chars().take(30).collect();
-            let cells = [
-                dg(n * ROWS_PER_PAGE + i + 1),
-                req.tracking_code.clone(),
-                req.name.full(),
-                place,
-                req.delivery.phone.clone(),
-            ];
-            for (x, cell) in cols.iter().zip(cells.iter()) {
-                page.text(*x, y, cell, 9.5, false, Align::Right);
+        page.rule(left, header + 2.5, right, 0.8);
+        let mut y = FIRST_ROW;
+        for (row, lines, _) in chunk {
+            for ((x, width), cell) in cols.iter().zip(&widths).zip(row.iter()) {
+                page.paragraph(*x, y, *width, cell, CELL_SIZE, LINE_PITCH);
             }
-            page.rule(left, y + 2.5, right, 0.2);
+            let last = y + (lines - 1) as f32 * LINE_PITCH;
+            page.rule(left, last + 2.5, right, 0.2);
+            y = last + ROW_PITCH;
         }
         if n + 1 == pages {
             let y = h - 40.0;
