@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::layout::{A4, Align, Item, PT_PER_MM, Page};
-use super::render::{Digits, Templates, short_date};
+use super::render::{Digits, Templates, left_to_right, short_date};
+use super::text::{ShapedLine, shape_line, wrap};
 use crate::domain::{DeliveryPlace, Request};
 use crate::error::{Error, Result};
 
@@ -89,7 +90,7 @@ pub fn envelope_label(
     page.text(
         right,
         oy + 38.0,
-        &t.fill("phone", &[("phone", &req.delivery.phone)]),
+        &t.fill("phone", &[("phone", &left_to_right(&req.delivery.phone))]),
         12.0,
         false,
         Align::Right,
@@ -140,13 +141,61 @@ const LINE_PITCH: f32 = 4.4;
 const ROWS_END: f32 = 247.0;
 const PAGE_END: f32 = 280.0;
 const CELL_SIZE: f32 = 9.5;
+/// The smallest a cell's text is set to fit its column.
+const MIN_CELL_SIZE: f32 = 6.0;
+/// A name or place longer than this many lines is cut, with "…".
+const MAX_CELL_LINES: usize = 6;
+
+/// A manifest cell's lines for a column `width` mm wide: wrapped where
+/// `wraps` (at most `MAX_CELL_LINES`; a longer text is cut at the longest
+/// beginning that fits, and ends with "…"), one line otherwise; set
+/// smaller where a word or number is wider than the column, rather than
+/// running into the next.
+fn cell(text: &str, width: f32, wraps: bool) -> Vec<ShapedLine> {
+    let max = width * PT_PER_MM;
+    let lines_at = |text: &str, size: f32| -> Vec<ShapedLine> {
+        let text = text.trim();
+        if wraps {
+            wrap(text, size, false, true, max)
+        } else if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![shape_line(text, size, false, true)]
+        }
+    };
+    let mut text = std::borrow::Cow::Borrowed(text.trim());
+    let mut lines = lines_at(&text, CELL_SIZE);
+    if lines.len() > MAX_CELL_LINES {
+        let chars: Vec<char> = text.chars().collect();
+        let cut = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
+        let (mut fits, mut too_long) = (0, chars.len());
+        while too_long - fits > 1 {
+            let mid = (fits + too_long) / 2;
+            if lines_at(&cut(mid), CELL_SIZE).len() <= MAX_CELL_LINES {
+                fits = mid;
+            } else {
+                too_long = mid;
+            }
+        }
+        text = cut(fits).into();
+        lines = lines_at(&text, CELL_SIZE);
+    }
+    let widest = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+    if widest > max {
+        // A little under the exact ratio: advances do not scale exactly.
+        let size = (CELL_SIZE * max / widest * 0.98).max(MIN_CELL_SIZE);
+        lines = lines_at(&text, size);
+    }
+    lines
+}
 
 /// The hand-over manifest: every envelope of the batch, counts (in all,
 /// to citizens' addresses, to delivery centers), and lines for the clerk's
 /// and the postal agent's signatures. Dates, counts and row numbers follow
 /// the digit setting; tracking codes and phones print as typed. A name or
 /// a delivery place too long for its column wraps inside it (the postal
-/// agent reads the whole place), and rows flow onto further pages.
+/// agent reads the whole place; see `cell`), and rows flow onto further
+/// pages.
 pub fn manifest(
     batch: &str,
     sender: &str,
@@ -172,12 +221,18 @@ pub fn manifest(
     let (w, h) = A4;
     let (right, left) = (w - 15.0, 15.0);
     // Columns, right to left: #, tracking code, name, destination, phone;
-    // each cell from its column's right edge to 3 mm short of the next.
-    let cols = [right, right - 10.0, right - 48.0, right - 98.0, left + 28.0];
+    // each cell from its column's right edge to 3 mm short of the next
+    // (the phone to the margin). Names and places wrap; the others are
+    // one line.
+    let cols = [right, right - 10.0, right - 46.0, right - 91.0, left + 33.0];
     let widths: Vec<f32> = (0..cols.len())
-        .map(|i| cols[i] - cols.get(i + 1).copied().unwrap_or(left) - 3.0)
+        .map(|i| match cols.get(i + 1) {
+            Some(next) => cols[i] - next - 3.0,
+            None => cols[i] - left,
+        })
         .collect();
-    let rows: Vec<[String; 5]> = requests
+    const WRAPS: [bool; 5] = [false, false, true, true, false];
+    let rows: Vec<Vec<Vec<ShapedLine>>> = requests
         .iter()
         .enumerate()
         .map(|(i, req)| {
@@ -186,27 +241,25 @@ pub fn manifest(
                 req.tracking_code.clone(),
                 req.name.full(),
                 delivery_conditions(req, t).1,
-                req.delivery.phone.clone(),
+                left_to_right(&req.delivery.phone),
             ]
+            .iter()
+            .zip(&widths)
+            .zip(WRAPS)
+            .map(|((text, width), wraps)| cell(text, *width, wraps))
+            .collect()
         })
         .collect();
-    let lines_of = |row: &[String; 5]| -> usize {
-        row.iter()
-            .zip(&widths)
-            .map(|(cell, width)| {
-                super::text::wrap(cell, CELL_SIZE, false, true, width * PT_PER_MM).len()
-            })
-            .max()
-            .unwrap_or(1)
-            .max(1)
-    };
     // Rows to pages, by height, before drawing: each page says "n of N".
     // Pages run down to the bottom margin; the last keeps room for the
-    // signatures, so rows past it there go on to one more page.
-    let mut chunks: Vec<Vec<(&[String; 5], usize, f32)>> = vec![Vec::new()];
+    // signatures, so rows past it there go on to one more page (a row has
+    // at most MAX_CELL_LINES lines, so they fit there).
+    // Each page's rows: the cells' lines, the row's line count, its bottom.
+    type Placed<'r> = (&'r [Vec<ShapedLine>], usize, f32);
+    let mut chunks: Vec<Vec<Placed<'_>>> = vec![Vec::new()];
     let mut y = FIRST_ROW;
     for row in &rows {
-        let lines = lines_of(row);
+        let lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = (lines - 1) as f32 * LINE_PITCH + 2.5;
         let page = chunks.last_mut().expect("one page at least");
         if y + height > PAGE_END && !page.is_empty() {
@@ -267,8 +320,18 @@ pub fn manifest(
         page.rule(left, header + 2.5, right, 0.8);
         let mut y = FIRST_ROW;
         for (row, lines, _) in chunk {
-            for ((x, width), cell) in cols.iter().zip(&widths).zip(row.iter()) {
-                page.paragraph(*x, y, *width, cell, CELL_SIZE, LINE_PITCH);
+            for (x, lines) in cols.iter().zip(row) {
+                let mut baseline = y;
+                for line in lines {
+                    page.items.push(Item::Text {
+                        x: x - line.width / PT_PER_MM,
+                        baseline,
+                        line: line.clone(),
+                        gray: 0.0,
+                        angle: 0.0,
+                    });
+                    baseline += LINE_PITCH;
+                }
             }
             let last = y + (lines - 1) as f32 * LINE_PITCH;
             page.rule(left, last + 2.5, right, 0.2);

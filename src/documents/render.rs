@@ -199,6 +199,15 @@ const MONTHS: [&str; 12] = [
     "كانون الأول",
 ];
 
+/// Text that reads left to right wherever it stands: a phone number
+/// such as "+963 944 123 456" on a right-to-left line would otherwise
+/// have its groups ordered right to left and its "+" put at the end. A
+/// left-to-right isolate (U+2066 … U+2069) keeps it whole; the controls
+/// draw nothing, and copying gives them back around the number.
+pub fn left_to_right(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
 /// dd/MM/yyyy in Damascus time.
 pub fn short_date(t: DateTime<Utc>) -> String {
     t.with_timezone(&Damascus).format("%d/%m/%Y").to_string()

@@ -263,7 +263,8 @@ pub struct Subset {
 }
 
 /// The font program for the glyphs `used` of `font` (a TrueType font):
-/// `used[i]` becomes glyph `i + 1`. `used` must not repeat a glyph.
+/// `used[i]` becomes glyph `i + 1`. `used` must not list a `Wanted` twice
+/// (copies of one glyph differ in `copy`).
 pub fn subset(font: &[u8], used: &[Wanted]) -> Result<Subset, SubsetError> {
     let (program, advances, units_per_em) = build(font, used, PROGRAM)?;
     let scale = 1000.0 / f32::from(units_per_em.max(1));

@@ -387,6 +387,7 @@ pub fn shape_raw(text: &str, font: FontId, rtl: bool) -> Vec<(u32, u32, i32, i32
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustybuzz::ttf_parser::GlyphId;
 
     #[test]
     fn arabic_is_joined_and_laid_out_right_to_left() {
@@ -412,6 +413,33 @@ mod tests {
         assert!(visual.contains("TRT01-D01-0000042"), "{visual}");
         // The Latin part comes first (leftmost) on a right-to-left line.
         assert!(visual.starts_with("TRT01"), "{visual}");
+    }
+
+    #[test]
+    fn a_phone_number_in_an_isolate_keeps_its_order_inside_arabic() {
+        let phone = "+963 944 123 456";
+        let visual = |text: &str| -> (String, Vec<Glyph>) {
+            let line = shape_line(text, 12.0, false, true);
+            let text = line.glyphs.iter().map(|g| g.text.as_str()).collect();
+            (text, line.glyphs)
+        };
+        // Bare, its groups run right to left and the "+" ends up last.
+        let (bare, _) = visual(&format!("الهاتف: {phone}"));
+        assert!(!bare.contains(phone), "{bare}");
+        let (isolated, glyphs) = visual(&format!(
+            "الهاتف: {}",
+            crate::documents::render::left_to_right(phone)
+        ));
+        let shown: String = isolated.replace(['\u{2066}', '\u{2069}'], "");
+        assert!(shown.starts_with(phone), "{shown}");
+        // The isolate's controls take no room and draw no outline.
+        for g in glyphs
+            .iter()
+            .filter(|g| g.text.contains(['\u{2066}', '\u{2069}']))
+        {
+            assert_eq!(g.advance, 0.0);
+            assert!(g.font.face().glyph_bounding_box(GlyphId(g.id)).is_none());
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use iced::{Element, Length};
 use super::{field, supervisor_fields};
 use crate::gui::{App, CHECKS, Message, Page, rtl};
 use citizen_desk::documents::labels::delivery_conditions;
+use citizen_desk::documents::render::left_to_right;
 use citizen_desk::domain::{DeliveryPlace, State};
 use citizen_desk::i18n::{Lang, tr};
 
@@ -44,7 +45,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
             app.t("gui-national-id"),
             r.national_id.as_str().to_owned(),
         ))
-        .push(field(app, app.t("gui-phone"), r.delivery.phone.clone()))
+        // "+963 944 …" keeps its order on a right-to-left line.
+        .push(field(
+            app,
+            app.t("gui-phone"),
+            left_to_right(&r.delivery.phone),
+        ))
         .push(field(app, app.t("gui-delivery"), place));
     let mut document = Column::new().spacing(6).width(Length::FillPortion(1));
     document = document.push(rtl::line(lang, app.t("gui-document"), 18.0));
