@@ -150,7 +150,8 @@ const MAX_CELL_LINES: usize = 6;
 /// `wraps` (at most `MAX_CELL_LINES`; a longer text is cut at the longest
 /// beginning that fits, and ends with "…"), one line otherwise; set
 /// smaller where a word or number is wider than the column, rather than
-/// running into the next.
+/// running into the next, and a one-line cell still too wide at the
+/// smallest size is cut with "…" too.
 fn cell(text: &str, width: f32, wraps: bool) -> Vec<ShapedLine> {
     let max = width * PT_PER_MM;
     let lines_at = |text: &str, size: f32| -> Vec<ShapedLine> {
@@ -163,30 +164,61 @@ fn cell(text: &str, width: f32, wraps: bool) -> Vec<ShapedLine> {
             vec![shape_line(text, size, false, true)]
         }
     };
-    let mut text = std::borrow::Cow::Borrowed(text.trim());
-    let mut lines = lines_at(&text, CELL_SIZE);
-    if lines.len() > MAX_CELL_LINES {
+    let widest = |lines: &[ShapedLine]| lines.iter().map(|l| l.width).fold(0.0, f32::max);
+    // The longest beginning of `text` that, ended with "…", `fits` ("…"
+    // alone always does).
+    let cut_to = |text: &str, fits: &dyn Fn(&str) -> bool| -> String {
         let chars: Vec<char> = text.chars().collect();
         let cut = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
-        let (mut fits, mut too_long) = (0, chars.len());
-        while too_long - fits > 1 {
-            let mid = (fits + too_long) / 2;
-            if lines_at(&cut(mid), CELL_SIZE).len() <= MAX_CELL_LINES {
-                fits = mid;
+        let (mut fitting, mut too_long) = (0, chars.len());
+        while too_long - fitting > 1 {
+            let mid = (fitting + too_long) / 2;
+            if fits(&cut(mid)) {
+                fitting = mid;
             } else {
                 too_long = mid;
             }
         }
-        text = cut(fits).into();
+        cut(fitting)
+    };
+    let mut text = if wraps {
+        breakable_after_commas(text.trim())
+    } else {
+        text.trim().to_owned()
+    };
+    let mut lines = lines_at(&text, CELL_SIZE);
+    if lines.len() > MAX_CELL_LINES {
+        text = cut_to(&text, &|t| lines_at(t, CELL_SIZE).len() <= MAX_CELL_LINES);
         lines = lines_at(&text, CELL_SIZE);
     }
-    let widest = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-    if widest > max {
+    let mut size = CELL_SIZE;
+    if widest(&lines) > max {
         // A little under the exact ratio: advances do not scale exactly.
-        let size = (CELL_SIZE * max / widest * 0.98).max(MIN_CELL_SIZE);
+        size = (CELL_SIZE * max / widest(&lines) * 0.98).max(MIN_CELL_SIZE);
+        lines = lines_at(&text, size);
+    }
+    if !wraps && widest(&lines) > max {
+        text = cut_to(&text, &|t| widest(&lines_at(t, size)) <= max);
         lines = lines_at(&text, size);
     }
     lines
+}
+
+/// `text` with a line break allowed after each comma or semicolon that
+/// has no space after it: typed with Latin commas, "دمشق,المزة,شارع" is
+/// otherwise one word no line may break (UAX #14 keeps a Latin comma with
+/// the letter after it; after an Arabic comma it allows a break already).
+/// A zero width space draws nothing and joins no letters.
+fn breakable_after_commas(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '،' | ',' | '؛' | ';') && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            out.push('\u{200B}');
+        }
+    }
+    out
 }
 
 /// The hand-over manifest: every envelope of the batch, counts (in all,

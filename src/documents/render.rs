@@ -203,12 +203,27 @@ const MONTHS: [&str; 12] = [
 /// such as "+963 944 123 456" on a right-to-left line would otherwise
 /// have its groups ordered right to left and its "+" put at the end. A
 /// left-to-right isolate (U+2066 … U+2069) keeps it whole; the controls
-/// draw nothing, and copying gives them back around the number.
+/// draw nothing, and copying gives them back around the number. Arabic-
+/// Indic digits are "Arabic numbers" to the bidi algorithm, whose groups
+/// run right to left even inside the isolate: a text with no Arabic
+/// letter is also overridden left to right (U+202D … U+202C). Bidi
+/// controls already in the text are dropped: they could end the isolate.
 pub fn left_to_right(text: &str) -> String {
-    format!("\u{2066}{text}\u{2069}")
+    use unicode_bidi::{BidiClass, bidi_class};
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    if text
+        .chars()
+        .any(|c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
+    {
+        format!("\u{2066}{text}\u{2069}")
+    } else {
+        format!("\u{2066}\u{202D}{text}\u{202C}\u{2069}")
+    }
 }
 
-/// dd/MM/yyyy in Damascus time.
 pub fn short_date(t: DateTime<Utc>) -> String {
     t.with_timezone(&Damascus).format("%d/%m/%Y").to_string()
 }

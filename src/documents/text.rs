@@ -417,29 +417,45 @@ mod tests {
 
     #[test]
     fn a_phone_number_in_an_isolate_keeps_its_order_inside_arabic() {
-        let phone = "+963 944 123 456";
+        const CONTROLS: [char; 4] = ['\u{2066}', '\u{2069}', '\u{202D}', '\u{202C}'];
         let visual = |text: &str| -> (String, Vec<Glyph>) {
             let line = shape_line(text, 12.0, false, true);
             let text = line.glyphs.iter().map(|g| g.text.as_str()).collect();
             (text, line.glyphs)
         };
-        // Bare, its groups run right to left and the "+" ends up last.
-        let (bare, _) = visual(&format!("الهاتف: {phone}"));
-        assert!(!bare.contains(phone), "{bare}");
-        let (isolated, glyphs) = visual(&format!(
-            "الهاتف: {}",
-            crate::documents::render::left_to_right(phone)
-        ));
-        let shown: String = isolated.replace(['\u{2066}', '\u{2069}'], "");
-        assert!(shown.starts_with(phone), "{shown}");
-        // The isolate's controls take no room and draw no outline.
-        for g in glyphs
-            .iter()
-            .filter(|g| g.text.contains(['\u{2066}', '\u{2069}']))
-        {
-            assert_eq!(g.advance, 0.0);
-            assert!(g.font.face().glyph_bounding_box(GlyphId(g.id)).is_none());
+        // Latin and Arabic-Indic digits (the latter "Arabic numbers" to
+        // the bidi algorithm), and a stray control that would end the
+        // isolate early.
+        for (phone, shown_as) in [
+            ("+963 944 123 456", "+963 944 123 456"),
+            ("+٩٦٣ ٩٤٤ ١٢٣ ٤٥٦", "+٩٦٣ ٩٤٤ ١٢٣ ٤٥٦"),
+            ("0944 123\u{2069} 456", "0944 123 456"),
+        ] {
+            // Bare, its groups run right to left and the "+" ends up last.
+            let (bare, _) = visual(&format!("الهاتف: {phone}"));
+            assert!(!bare.contains(shown_as), "{bare}");
+            let (isolated, glyphs) = visual(&format!(
+                "الهاتف: {}",
+                crate::documents::render::left_to_right(phone)
+            ));
+            let shown: String = isolated.replace(CONTROLS, "");
+            assert!(shown.starts_with(shown_as), "{shown}");
+            // The controls take no room and draw no outline.
+            for g in glyphs.iter().filter(|g| g.text.contains(CONTROLS)) {
+                assert_eq!(g.advance, 0.0);
+                assert!(g.font.face().glyph_bounding_box(GlyphId(g.id)).is_none());
+            }
         }
+        // With an Arabic word in it, the isolate alone: its letters keep
+        // their own direction.
+        let (shown, _) = visual(&crate::documents::render::left_to_right(
+            "0944123456 أبو محمد",
+        ));
+        assert!(
+            shown.replace(CONTROLS, "").starts_with("0944123456"),
+            "{shown}"
+        );
+        assert!(shown.contains("دمحم"), "{shown}");
     }
 
     #[test]
