@@ -288,23 +288,26 @@ pub fn manifest(
     // at most MAX_CELL_LINES lines, so they fit there).
     // Each page's rows: the cells' lines, the row's line count, its bottom.
     type Placed<'r> = (&'r [Vec<ShapedLine>], usize, f32);
-    let mut chunks: Vec<Vec<Placed<'_>>> = vec![Vec::new()];
+    let mut chunks: Vec<Vec<Placed<'_>>> = Vec::new();
+    let mut page: Vec<Placed<'_>> = Vec::new();
     let mut y = FIRST_ROW;
     for row in &rows {
         let lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = (lines - 1) as f32 * LINE_PITCH + 2.5;
-        let page = chunks.last_mut().expect("one page at least");
         if y + height > PAGE_END && !page.is_empty() {
+            chunks.push(std::mem::take(&mut page));
             y = FIRST_ROW;
-            chunks.push(Vec::new());
         }
-        let page = chunks.last_mut().expect("one page at least");
         page.push((row, lines, y + height));
         y += height - 2.5 + ROW_PITCH;
     }
-    let last = chunks.last_mut().expect("one page at least");
-    if let Some(split) = last.iter().position(|&(_, _, bottom)| bottom > ROWS_END) {
-        let rest = last.split_off(split);
+    let split = page
+        .iter()
+        .position(|&(_, _, bottom)| bottom > ROWS_END)
+        .unwrap_or(page.len());
+    let rest = page.split_off(split);
+    chunks.push(page);
+    if !rest.is_empty() {
         chunks.push(rest);
     }
     let pages = chunks.len();
