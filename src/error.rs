@@ -1,12 +1,14 @@
 //! One error type for the whole core. Each error knows how to explain itself
 //! to staff (Arabic and English, from the translation files) and which exit
-//! code the CLI returns for it.
+//! code the CLI returns for it. It sits low in the layers (above the
+//! domain, below everything that fails), so the failures of printing and
+//! of the hub link are described here too.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Action, NationalIdError, Role, State};
+use crate::domain::{Action, NationalIdError, Refusal, Role, State};
 use crate::i18n::Message;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +34,7 @@ pub enum Error {
     #[error("the request is not paid")]
     Unpaid,
     #[error(transparent)]
-    Paper(#[from] crate::documents::paper::PaperError),
+    Paper(#[from] PaperError),
     #[error("there are no envelopes waiting for the post")]
     NothingToDispatch,
     #[error("a reprint (copy) needs a supervisor's authorisation")]
@@ -80,10 +82,53 @@ pub enum Error {
     #[error("invalid built-in data: {0}")]
     Data(String),
     #[error(transparent)]
-    Sync(#[from] crate::sync::client::SyncError),
+    Sync(#[from] SyncError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a document did not reach the printer (CUPS).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PaperError {
+    #[error("CUPS is not installed (no lpstat/lp)")]
+    NotInstalled,
+    #[error("the CUPS scheduler is not running")]
+    SchedulerDown,
+    #[error("no printer named {0}")]
+    UnknownPrinter(String),
+    #[error("printer {0} is paused (disabled)")]
+    Paused(String),
+    #[error("printing failed: {0}")]
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    #[error("this desk is not enrolled with a hub")]
+    NotEnrolled,
+    #[error("the hub at {url} cannot be reached: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("the hub refused ({status} {code}): {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the hub's answer was not understood: {0}")]
+    BadAnswer(String),
+}
+
+impl SyncError {
+    /// Worth trying again later (the network or the hub may come back).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Unreachable { .. } => true,
+            SyncError::Refused { status, .. } => *status >= 500,
+            SyncError::BadAnswer(_) => true,
+            SyncError::NotEnrolled => false,
+        }
+    }
+}
 
 impl Error {
     /// 0 ok, 1 not found / refused / invalid, 2 bad input or usage.
@@ -133,7 +178,7 @@ impl Error {
             Error::ReprintNeedsSupervisor => m("err-reprint-needs-supervisor"),
             Error::NothingToDispatch => m("err-nothing-to-dispatch"),
             Error::Paper(e) => {
-                use crate::documents::paper::PaperError as P;
+                use PaperError as P;
                 match e {
                     P::NotInstalled => m("err-paper-no-cups"),
                     P::SchedulerDown => m("err-paper-scheduler-down"),
@@ -180,7 +225,7 @@ impl Error {
                 .arg("detail", detail),
             Error::Data(d) => m("err-data").arg("detail", d),
             Error::Sync(e) => {
-                use crate::sync::client::SyncError as S;
+                use SyncError as S;
                 match e {
                     S::NotEnrolled => m("err-sync-not-enrolled"),
                     S::Unreachable { url, detail } => m("err-sync-unreachable")
@@ -220,6 +265,20 @@ impl From<rusqlite::Error> for Error {
             }
         }
         Error::Storage(err.to_string())
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Error {
+        match refusal {
+            Refusal::Forbidden { role, action } => Error::Forbidden { role, action },
+            Refusal::InvalidTransition { state, action } => {
+                Error::InvalidTransition { state, action }
+            }
+            Refusal::TwoPersonRule => Error::TwoPersonRule,
+            Refusal::AlreadyStamped(user) => Error::AlreadyStamped(user),
+            Refusal::Unpaid => Error::Unpaid,
+        }
     }
 }
 

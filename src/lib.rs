@@ -7,21 +7,27 @@
 //!   audit log, the outbox, backup and restore.
 //! - [`demo`]: realistic, deterministic demo data.
 //! - [`i18n`]: Arabic and English strings from `assets/i18n/*.ftl`.
-//!
+//! - [`protocol`]: the messages between a desk and the hub.
 //! - [`seal`]: the signed QR seal.
 //! - [`documents`]: Arabic A4 documents, labels and manifests (PDF, PNG).
 //! - [`sync`]: the outbox drained to the central hub, and the hub itself.
+//! - [`cli`]: the command line.
 //!
-//! The GUI sits on top of these.
+//! Layers point down only, in this order (a test in `tests/it/layers.rs`
+//! fails on a use that points up): `i18n` ← `domain` ← `protocol` ←
+//! `error` ← `files` ← `seal` ← `documents` ← `store` ← `demo` ← `sync` ←
+//! `cli`; the desk app (`src/gui`, in the binary) sits on top.
 
+pub mod cli;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod i18n;
+pub mod protocol;
+pub mod seal;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
-pub mod cli;
-pub mod documents;
-pub mod seal;
-pub mod sync;

@@ -24,6 +24,7 @@ action-stamp = المصادقة بالختم
 action-reject = رفض الطلب
 action-cancel = إلغاء الطلب
 action-print = الطباعة
+action-print-copy = طباعة نسخة
 action-authorise-reprint = الإذن بإعادة الطباعة
 action-envelope = وضع الوثيقة في المغلف
 action-dispatch = التسليم للبريد
@@ -68,6 +69,8 @@ err-disk-full = القرص ممتلئ، ولم يُحفظ شيء من هذا ا�
 err-busy = قاعدة البيانات مشغولة ببرنامج آخر؛ حاول بعد لحظات. ({ $detail })
 err-storage = خطأ في التخزين: { $detail }
 err-io = تعذّر استخدام { $path }: { $detail }
+err-file-too-large = يتجاوز الملف { $path } الحدّ المسموح به، وهو { $limit } ميغابايت؛ لم يُقرأ.
+err-outbox-row = لا يُقرأ السطر { $seq } من صندوق الصادر كتغيير صالح (الملف تالف أو عُدِّل يدوياً)، فتوقفت المزامنة عنده.
 err-data = بيانات مدمجة غير صالحة: { $detail }
 
 ## المطالبات
@@ -201,12 +204,11 @@ label-online = متصل
 label-offline = غير متصل
 conflicts-none = لا توجد تعارضات مفتوحة.
 conflict-line = #{ $id } { $tracking }: حالته في المكتب { $desk }، وفي المخدّم المركزي { $hub }. { $reason }
+change-handover-batch = دفعة تسليم للبريد
 hub-reason-no-request = لا يحمل المخدّم المركزي الطلب { $request } للمركز { $center }
 hub-reason-copy = نسخة عن طلب حالته { $state }
-hub-reason-incomplete = تغيير حالة ينقصه الإجراء أو الحالة السابقة أو اللاحقة
 hub-reason-stale = تغيير قديم: رأى المكتب الحالة { $from } والمخدّم المركزي يحمل { $state }
 hub-reason-illegal = الإجراء «{ $action }» لا ينقل الطلب من { $from } إلى { $to }
-hub-reason-unknown-kind = نوع تغيير غير معروف: { $kind }
 done-conflict-settled = سُوّي التعارض #{ $id }؛ أصبحت حالة الطلب كما في المخدّم المركزي ({ $state }).
 err-hub = المخدّم المركزي: { $detail }
 

@@ -25,6 +25,7 @@ action-stamp = stamp
 action-reject = reject
 action-cancel = cancel
 action-print = print
+action-print-copy = print a copy
 action-authorise-reprint = authorise a reprint
 action-envelope = put in an envelope
 action-dispatch = dispatch to the post
@@ -69,6 +70,8 @@ err-disk-full = The disk is full; nothing was saved from this action. Free some 
 err-busy = The store is busy in another program; try again in a moment. ({ $detail })
 err-storage = Storage error: { $detail }
 err-io = Cannot use { $path }: { $detail }
+err-file-too-large = { $path } is larger than { $limit } MB; it was not read.
+err-outbox-row = Outbox row { $seq } does not read as a valid change, so sync stopped there: { $detail }
 err-data = Invalid built-in data: { $detail }
 
 ## Prompts
@@ -202,12 +205,11 @@ label-online = online
 label-offline = offline
 conflicts-none = No open conflicts.
 conflict-line = #{ $id } { $tracking }: desk says { $desk }, hub says { $hub }. { $reason }
+change-handover-batch = hand-over batch to the post
 hub-reason-no-request = the hub has no request { $request } for center { $center }
 hub-reason-copy = a copy of a request that is { $state }
-hub-reason-incomplete = a state change needs action, from and to
 hub-reason-stale = stale: the desk saw { $from }, the hub holds { $state }
 hub-reason-illegal = { $action } cannot take { $from } to { $to }
-hub-reason-unknown-kind = unknown change kind { $kind }
 done-conflict-settled = Conflict #{ $id } settled; the request now has the hub's state ({ $state }).
 err-hub = Hub: { $detail }
 

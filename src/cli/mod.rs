@@ -692,7 +692,7 @@ fn hub_command(
                 .map(|c| c.trim().to_owned())
                 .filter(|c| !c.is_empty())
                 .collect();
-            if centers.is_empty() || !centers.iter().all(|c| store::valid_code(c)) {
+            if centers.is_empty() || !centers.iter().all(|c| crate::domain::valid_code(c)) {
                 return Err(Error::bad_input("err-bad-code"));
             }
             let today = today.unwrap_or_else(|| damascus_date(chrono::Utc::now()));
@@ -1016,7 +1016,7 @@ fn with_store(
             out.done(
                 Message::new("done-rendered")
                     .arg("path", file.display())
-                    .arg_tr("mark", doc.mark_message_id()),
+                    .arg_tr("mark", doc.mark.message_id()),
             );
             Ok(0)
         }
@@ -1050,7 +1050,7 @@ fn with_store(
                     out.done(
                         Message::new("done-printed")
                             .arg("tracking", &request)
-                            .arg_tr("mark", doc.mark_message_id())
+                            .arg_tr("mark", doc.mark.message_id())
                             .arg("path", pdf.display()),
                     );
                 }
@@ -1079,7 +1079,7 @@ fn with_store(
                     out.done(
                         Message::new("done-printed-paper")
                             .arg("tracking", &request)
-                            .arg_tr("mark", doc.mark_message_id())
+                            .arg_tr("mark", doc.mark.message_id())
                             .arg("printer", &printer)
                             .arg("job", &job)
                             .arg_tr("state", state.message_id()),

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::JSON_SCHEMA_VERSION;
 use crate::demo::DemoReport;
-use crate::domain::{Catalog, DeliveryPlace, Request, State};
+use crate::domain::{Catalog, DeliveryPlace, Request};
 use crate::error::Result;
 use crate::i18n::{Lang, Message, tr};
 use crate::store::{AuditEntry, ChainReport, RestoreReport, Store, UserInfo};
@@ -587,9 +587,7 @@ impl Out {
         }
         say!("{}", self.t("hub-status-requests"));
         for r in &status.requests {
-            let state = State::parse(&r.state)
-                .map(|s| self.t(s.label_id()))
-                .unwrap_or_else(|| r.state.clone());
+            let state = self.t(r.state.label_id());
             say!("  {:<8} {:<14} {}", r.center, state, r.count);
         }
         say!(
@@ -667,50 +665,15 @@ impl Out {
             print_json(json!({ "status": status, "pending": pending }));
             return;
         }
-        let never = self.t("label-never");
-        say!(
-            "{}",
-            Message::new("outbox-status")
-                .arg(
-                    "hub",
-                    status
-                        .hub
-                        .clone()
-                        .unwrap_or_else(|| self.t("label-not-enrolled"))
-                )
-                .arg("queued", status.queued)
-                .arg("synced", status.synced)
-                .arg("rejected", status.rejected)
-                .arg("conflicts", status.open_conflicts)
-                .text(self.lang)
-        );
-        say!(
-            "{}",
-            Message::new("outbox-last")
-                .arg(
-                    "online",
-                    self.t(if status.online {
-                        "label-online"
-                    } else {
-                        "label-offline"
-                    })
-                )
-                .arg(
-                    "success",
-                    status.last_success.clone().unwrap_or_else(|| never.clone())
-                )
-                .arg(
-                    "error",
-                    status.last_error.clone().unwrap_or_else(|| "-".into())
-                )
-                .text(self.lang)
-        );
+        for line in status.messages() {
+            say!("{}", line.text(self.lang));
+        }
         for e in pending {
             say!(
                 "{:>6}  {}  {:<14} {}",
                 e.seq,
                 e.created_at,
-                e.kind,
+                self.t(e.change.label_id()),
                 e.request_id.as_deref().unwrap_or("")
             );
         }

@@ -15,19 +15,7 @@ pub struct Printer {
     pub default: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PaperError {
-    #[error("CUPS is not installed (no lpstat/lp)")]
-    NotInstalled,
-    #[error("the CUPS scheduler is not running")]
-    SchedulerDown,
-    #[error("no printer named {0}")]
-    UnknownPrinter(String),
-    #[error("printer {0} is paused (disabled)")]
-    Paused(String),
-    #[error("printing failed: {0}")]
-    Failed(String),
-}
+pub use crate::error::PaperError;
 
 /// A job's state as CUPS reports it (IPP `job-state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -131,6 +131,32 @@ pub enum Mark {
     ReadingCopy,
 }
 
+impl Mark {
+    /// The mark's name in the audit log and in `--json` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Draft => "draft",
+            Mark::Copy | Mark::ReadingCopy => "copy",
+            Mark::Original => "original",
+        }
+    }
+
+    /// The id of the mark's translated name.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Mark::Draft => "mark-draft",
+            Mark::Copy | Mark::ReadingCopy => "mark-copy",
+            Mark::Original => "mark-original",
+        }
+    }
+}
+
+impl serde::Serialize for Mark {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Digits on the document: Latin (0-9) or Arabic-Indic (٠-٩).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Digits {

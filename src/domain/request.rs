@@ -113,10 +113,7 @@ pub struct Request {
 impl Request {
     /// Late and still waiting on the desk (not yet in its envelope).
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        matches!(
-            self.state,
-            State::Received | State::Verified | State::Approved
-        ) && now > self.due_at
+        self.state.awaits_desk() && now > self.due_at
     }
 }
 
@@ -155,4 +152,49 @@ pub fn canonical_content(req: &Request, document_number: &str) -> String {
 pub fn content_digest(content: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(content.as_bytes()))
+}
+
+/// A plain received, paid request for the domain's unit tests.
+#[cfg(test)]
+pub(crate) fn test_request() -> Request {
+    let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
+    Request {
+        id: "req-1".into(),
+        tracking_code: "RR123456785SY".into(),
+        center: "TRT01".into(),
+        national_id: NationalId::parse("01010000428").expect("a valid test ID"),
+        name: CitizenName {
+            first: "أحمد".into(),
+            father: "محمد".into(),
+            mother: "فاطمة".into(),
+            family: "الحلبي".into(),
+        },
+        governorate: "TRT".into(),
+        service: "civil-extract-individual".into(),
+        submitted_at: at,
+        channel: Channel::App,
+        payment: Payment {
+            paid: true,
+            bank: Some("CBS".into()),
+            fee_syp: 500,
+        },
+        delivery: Delivery {
+            place: DeliveryPlace::Address {
+                address: "طرطوس".into(),
+            },
+            phone: "+963944123456".into(),
+        },
+        document: BTreeMap::new(),
+        state: State::Received,
+        stamps: Vec::new(),
+        stamps_required: 2,
+        document_number: None,
+        verified_by: None,
+        verified_at: None,
+        content_digest: None,
+        reason: None,
+        printed_count: 0,
+        due_at: at,
+        updated_at: at,
+    }
 }

@@ -179,7 +179,7 @@ pub enum Message {
     /// or the error in words.
     Enrolled(
         String,
-        Result<citizen_desk::sync::protocol::EnrollResponse, String>,
+        Result<citizen_desk::protocol::EnrollResponse, String>,
     ),
     AdminNewUser(String),
     AdminFullNameChanged(String),
@@ -786,11 +786,13 @@ impl App {
         self.act(|store, session, r, _| {
             let doc = store.render_document(session, r, digits)?;
             pages = preview_handles(&doc.pages);
-            Ok(if doc.mark == "draft" {
-                "gui-preview-draft"
-            } else {
-                "gui-preview-copy"
-            })
+            Ok(
+                if doc.mark == citizen_desk::documents::render::Mark::Draft {
+                    "gui-preview-draft"
+                } else {
+                    "gui-preview-copy"
+                },
+            )
         });
         if !pages.is_empty() {
             self.preview = pages;
@@ -865,7 +867,7 @@ impl App {
                 self.preview = preview_handles(&doc.pages);
                 self.ok(Text::new("done-printed-paper")
                     .arg("tracking", tracking)
-                    .arg_tr("mark", doc.mark_message_id())
+                    .arg_tr("mark", doc.mark.message_id())
                     .arg("printer", printer)
                     .arg("job", job)
                     .arg_tr("state", state.message_id()));
@@ -973,7 +975,7 @@ impl App {
     fn enrolled(
         &mut self,
         url: String,
-        answer: Result<citizen_desk::sync::protocol::EnrollResponse, String>,
+        answer: Result<citizen_desk::protocol::EnrollResponse, String>,
     ) {
         self.enrolling = false;
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {

@@ -11,6 +11,10 @@ use iced_test::{Simulator, selector};
 use super::*;
 use citizen_desk::store::RequestRef;
 
+#[path = "../../tests/it/shared.rs"]
+mod shared;
+use shared::{arabic_indic, test_printer};
+
 fn settings() -> iced::Settings {
     iced::Settings {
         fonts: FONTS.iter().map(|f| Cow::Borrowed(*f)).collect(),
@@ -122,16 +126,6 @@ fn flash_text(app: &App) -> String {
     }
 }
 
-fn to_arabic_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            c.to_digit(10)
-                .and_then(|d| char::from_u32(0x0660 + d))
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
 #[test]
 fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     let (_dir, mut app) = demo_app(Lang::En);
@@ -158,7 +152,7 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         &app,
         &format!("SELECT national_id FROM requests WHERE tracking_code = '{tracking}'"),
     );
-    type_into(&mut app, pages::home::QUERY_ID, &to_arabic_digits(&nid));
+    type_into(&mut app, pages::home::QUERY_ID, &arabic_indic(&nid));
     press_enter(&mut app, pages::home::QUERY_ID);
     assert!(app.results.iter().any(|r| r.tracking_code == tracking));
     interact(&mut app, |ui| {
@@ -272,7 +266,7 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         "#{}  {}  {}  {}",
         first.seq,
         first.created_at,
-        first.kind,
+        citizen_desk::i18n::tr(Lang::En, first.change.label_id(), &[]),
         first.request_id.as_deref().unwrap_or("")
     );
     let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
@@ -899,30 +893,6 @@ fn a_copy_needs_a_supervisor_and_is_logged() {
     assert!(file.to_string_lossy().contains("-copy-"));
     assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
     assert!(!app.preview.is_empty());
-}
-
-/// The CUPS queue `.ci/run` makes (cups-pdf), or a loud skip outside CI.
-fn test_printer() -> Option<(String, std::path::PathBuf)> {
-    let printer = std::env::var("CITIZEN_DESK_TEST_PRINTER").ok();
-    let out = std::env::var("CITIZEN_DESK_TEST_PRINTER_OUT").ok();
-    match (printer, out) {
-        (Some(p), Some(o)) => Some((p, o.into())),
-        _ => {
-            assert!(
-                !std::env::var("CI").is_ok_and(|v| v == "true"),
-                "CITIZEN_DESK_TEST_PRINTER(_OUT) must be set under CI=true: .ci/run sets up the cups-pdf queue"
-            );
-            use std::io::Write as _;
-            let line = "\n*** SKIPPED: paper printing from the app: no CUPS test queue (set CITIZEN_DESK_TEST_PRINTER and CITIZEN_DESK_TEST_PRINTER_OUT) ***\n";
-            match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-                Ok(mut tty) => {
-                    let _ = tty.write_all(line.as_bytes());
-                }
-                Err(_) => eprintln!("{line}"),
-            }
-            None
-        }
-    }
 }
 
 /// Paper from the app: find the CUPS queues in Settings, choose one, print

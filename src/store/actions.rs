@@ -2,19 +2,18 @@
 //! the GUI), check the lifecycle, then write the change, its audit row and
 //! its outbox row in one transaction. Refusals are audited too.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::TransactionBehavior;
-use serde_json::json;
 
 use super::audit::append_audit;
-use super::outbox::{append_outbox, new_idempotency_key};
+use super::outbox::{append_outbox, new_idempotency_key, state_change};
 use super::requests::{self, RequestRef};
 use super::seals::{seal_claims_for, sign_as};
 use super::users::Session;
 use super::{Store, meta_get};
-use crate::domain::lifecycle::{next_state, state_after_stamp};
+use crate::domain::lifecycle::apply_step;
 use crate::domain::request::{canonical_content, content_digest};
-use crate::domain::{Action, NationalId, Request, State};
+use crate::domain::{Action, Actor, NationalId, Request, State, Step, check};
 use crate::error::{Error, Result};
 use crate::seal::crypto::SigningKey;
 
@@ -47,10 +46,6 @@ pub struct RequestFilter {
     pub state: Option<State>,
     pub overdue: bool,
     pub limit: u32,
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 impl Store {
@@ -110,7 +105,10 @@ impl Store {
             args.push(state.as_str().to_owned().into());
         }
         if filter.overdue {
-            sql.push_str(" AND r.state IN ('received', 'verified', 'approved') AND r.due_at < ?");
+            sql.push_str(&format!(
+                " AND r.state IN {} AND r.due_at < ?",
+                State::sql_list(State::awaits_desk)
+            ));
             args.push(now.timestamp().into());
         }
         sql.push_str(" ORDER BY r.due_at, r.id LIMIT ?");
@@ -144,12 +142,13 @@ impl Store {
         let end =
             crate::domain::calendar::damascus_midnight(day + chrono::Days::new(1)).timestamp();
         let now = self.now().timestamp();
+        // Rows by service and state; which states count as open, overdue
+        // or finished is the lifecycle's to say.
         let mut stmt = self.conn.prepare_cached(
             "SELECT service, state, count(*),
                     sum(submitted_at >= ?1 AND submitted_at < ?2),
-                    sum(state IN ('received', 'verified', 'approved') AND due_at < ?3),
-                    sum(updated_at >= ?1 AND updated_at < ?2
-                        AND state IN ('printed', 'enveloped', 'dispatched', 'delivered'))
+                    sum(due_at < ?3),
+                    sum(updated_at >= ?1 AND updated_at < ?2)
              FROM requests GROUP BY service, state ORDER BY service",
         )?;
         let rows = stmt.query_map(rusqlite::params![start, end, now], |r| {
@@ -167,7 +166,7 @@ impl Store {
             services: Vec::new(),
         };
         for row in rows {
-            let (service, state, count, submitted, overdue, finished) = row?;
+            let (service, state, count, submitted, past_due, changed_today) = row?;
             let Some(state) = State::parse(&state) else {
                 continue;
             };
@@ -180,10 +179,12 @@ impl Store {
             if let Some(s) = summary.services.last_mut() {
                 s.by_state.push((state, count));
                 s.submitted_today += submitted;
-                s.overdue += overdue;
-                s.finished_today += finished;
-                if matches!(state, State::Received | State::Verified | State::Approved) {
+                if state.awaits_desk() {
                     s.open += count;
+                    s.overdue += past_due;
+                }
+                if state.is_finished() {
+                    s.finished_today += changed_today;
                 }
             }
         }
@@ -225,18 +226,21 @@ impl Store {
         }
     }
 
-    /// The shared shape of every state change: load, check, apply, then
-    /// update + audit + outbox in one transaction.
+    /// The shared shape of every lifecycle step at the desk: the session
+    /// and role, the lifecycle's [`check`], the step `build` makes (with
+    /// what it needs besides the request in `ctx`), then the request, its
+    /// audit row and its outbox row in one transaction. Refusals are
+    /// audited.
     fn change<F>(
         &mut self,
         session: &Session,
         reference: &RequestRef,
         action: Action,
-        mut stamp_key: Option<(Vec<u8>, SigningKey)>,
-        apply: F,
+        stamp_key: Option<(Vec<u8>, SigningKey)>,
+        build: F,
     ) -> Result<Request>
     where
-        F: FnOnce(&mut Request, &mut Change) -> Result<()>,
+        F: FnOnce(&Request, &mut StepContext) -> Result<Step>,
     {
         self.authorise(session, action, reference.as_str())?;
         let now = self.now();
@@ -255,7 +259,7 @@ impl Store {
         let seal_payload: Option<Vec<u8>> = tx
             .prepare_cached("SELECT seal_payload FROM requests WHERE id = ?1")?
             .query_row([&req.id], |r| r.get(0))?;
-        let mut change = Change {
+        let mut ctx = StepContext {
             now,
             actor: session.name().to_owned(),
             center: self.center.clone(),
@@ -266,26 +270,32 @@ impl Store {
                 + 1,
             used_document_seq: false,
             frozen_content: None,
-            new_stamp: false,
             detail: String::new(),
             catalog: self.catalog.clone(),
             seal_payload,
             new_seal_payload: None,
-            stamp_key: stamp_key.take(),
+            stamp_key,
             stamp_signature: None,
         };
-        if let Err(err) = next_state(before, action)
-            .ok_or(Error::InvalidTransition {
-                state: before,
-                action,
-            })
-            .and_then(|_| apply(&mut req, &mut change))
-        {
-            drop(tx);
-            let id = req.id.clone();
-            return Err(self.refuse(session, &id, action, err));
-        }
-        req.updated_at = now;
+        let actor = Actor {
+            name: session.name(),
+            role: session.role(),
+        };
+        let step = check(&req, actor, action)
+            .map_err(Error::from)
+            .and_then(|_| build(&req, &mut ctx))
+            .and_then(|step| {
+                apply_step(&mut req, &step, session.name(), now)?;
+                Ok(step)
+            });
+        let step = match step {
+            Ok(step) => step,
+            Err(err) => {
+                drop(tx);
+                let id = req.id.clone();
+                return Err(self.refuse(session, &id, action, err));
+            }
+        };
         tx.prepare_cached(
             "UPDATE requests SET state = ?2, document_number = ?3, verified_by = ?4, verified_at = ?5,
                 content_digest = ?6, reason = ?7, printed_count = ?8, updated_at = ?9,
@@ -303,14 +313,11 @@ impl Store {
             req.reason,
             req.printed_count,
             now.timestamp(),
-            change.frozen_content,
-            change.new_seal_payload,
+            ctx.frozen_content,
+            ctx.new_seal_payload,
         ])?;
-        if change.new_stamp {
-            let (kid, protected, signature) = match change.stamp_signature.take() {
-                Some((kid, p, s)) => (Some(kid), Some(p), Some(s)),
-                None => (None, None, None),
-            };
+        if let Step::Stamp {} = step {
+            let signature = ctx.stamp_signature.take();
             tx.prepare_cached(
                 "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -319,33 +326,27 @@ impl Store {
                 req.id,
                 session.name(),
                 now.timestamp(),
-                kid,
-                protected,
-                signature
+                signature.as_ref().map(|s| s.kid.clone()),
+                signature.as_ref().map(|s| s.protected.clone()),
+                signature.map(|s| s.signature),
             ])?;
         }
-        if change.used_document_seq {
+        if ctx.used_document_seq {
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'document_seq'",
-                [change.next_document_seq.to_string()],
+                [ctx.next_document_seq.to_string()],
             )?;
         }
-        let detail = format!("{} -> {}{}", before, req.state, change.detail);
+        let detail = format!("{} -> {}{}", before, req.state, ctx.detail);
         append_audit(&tx, now, session.name(), action.as_str(), &req.id, &detail)?;
-        let payload = json!({
-            "request_id": req.id,
-            "action": action.as_str(),
-            "from": before.as_str(),
-            "to": req.state.as_str(),
-            "actor": session.name(),
-            "role": session.role().as_str(),
-            "at": rfc3339(now),
-            "document_number": req.document_number,
-            "content_digest": req.content_digest,
-            "reason": req.reason,
-            "stamps": req.stamps.len(),
-        });
-        append_outbox(&tx, &key, now, "state_change", Some(&req.id), &payload)?;
+        let change = state_change(
+            step,
+            before,
+            req.state,
+            (session.name(), session.role()),
+            now,
+        );
+        append_outbox(&tx, &key, now, Some(&req.id), &change)?;
         tx.commit()?;
         Ok(req)
     }
@@ -370,27 +371,26 @@ impl Store {
         } else {
             format!(" confirmed: {}", confirmed.join(","))
         };
-        self.change(session, reference, Action::Verify, None, |req, change| {
-            change.detail.push_str(&note);
-            let number = format!(
-                "{}-{}-{:07}",
-                change.center, change.desk, change.next_document_seq
-            );
-            change.used_document_seq = true;
+        self.change(session, reference, Action::Verify, None, |req, ctx| {
+            ctx.detail.push_str(&note);
+            let number = format!("{}-{}-{:07}", ctx.center, ctx.desk, ctx.next_document_seq);
+            ctx.used_document_seq = true;
             let content = canonical_content(req, &number);
-            req.content_digest = Some(content_digest(&content));
-            req.document_number = Some(number);
-            req.verified_by = Some(change.actor.clone());
-            req.verified_at = Some(change.now);
-            req.state = State::Verified;
-            change.frozen_content = Some(content);
-            // The seal payload is frozen now too: every stamp signs it.
-            let service = change
+            let step = Step::Verify {
+                document_number: number,
+                content_digest: content_digest(&content),
+            };
+            ctx.frozen_content = Some(content);
+            // The seal payload is frozen now too, from the verified record:
+            // every stamp signs it.
+            let service = ctx
                 .catalog
                 .service(&req.service)
                 .ok_or_else(|| Error::Data(format!("unknown service {}", req.service)))?;
-            change.new_seal_payload = seal_claims_for(req, service).map(|c| c.to_cbor());
-            Ok(())
+            let mut verified = req.clone();
+            apply_step(&mut verified, &step, &ctx.actor, ctx.now)?;
+            ctx.new_seal_payload = seal_claims_for(&verified, service).map(|c| c.to_cbor());
+            Ok(step)
         })
     }
 
@@ -407,55 +407,43 @@ impl Store {
             Ok(key) => key,
             Err(err) => return Err(self.refuse(session, reference.as_str(), Action::Stamp, err)),
         };
-        self.change(
-            session,
-            reference,
-            Action::Stamp,
-            Some(key),
-            |req, change| {
-                if req.verified_by.as_deref() == Some(change.actor.as_str()) {
-                    return Err(Error::TwoPersonRule);
-                }
-                if req.stamps.iter().any(|s| s.supervisor == change.actor) {
-                    return Err(Error::AlreadyStamped(change.actor.clone()));
-                }
-                req.stamps.push(crate::domain::Stamp {
-                    supervisor: change.actor.clone(),
-                    stamped_at: change.now,
-                });
-                change.new_stamp = true;
-                let payload = match change.seal_payload.clone() {
-                    Some(p) => p,
-                    // Verified before the seal existed: freeze the payload now.
-                    None => {
-                        let service = change.catalog.service(&req.service).ok_or_else(|| {
-                            Error::Data(format!("unknown service {}", req.service))
+        self.change(session, reference, Action::Stamp, Some(key), |req, ctx| {
+            let payload = match ctx.seal_payload.clone() {
+                Some(p) => p,
+                // Verified before the seal existed: freeze the payload now.
+                None => {
+                    let service = ctx
+                        .catalog
+                        .service(&req.service)
+                        .ok_or_else(|| Error::Data(format!("unknown service {}", req.service)))?;
+                    let p = seal_claims_for(req, service)
+                        .map(|c| c.to_cbor())
+                        .ok_or_else(|| {
+                            Error::Data("verified request without document data".into())
                         })?;
-                        let p = seal_claims_for(req, service)
-                            .map(|c| c.to_cbor())
-                            .ok_or_else(|| {
-                                Error::Data("verified request without document data".into())
-                            })?;
-                        change.new_seal_payload = Some(p.clone());
-                        p
-                    }
-                };
-                if let Some((kid, key)) = &change.stamp_key {
-                    let (protected, sig) = sign_as(
-                        key,
-                        kid,
-                        &change.actor,
-                        "supervisor",
-                        change.now.timestamp(),
-                        &payload,
-                    );
-                    change.stamp_signature = Some((hex::encode(kid), protected, sig));
+                    ctx.new_seal_payload = Some(p.clone());
+                    p
                 }
-                req.state = state_after_stamp(req.stamps.len() as u32, req.stamps_required);
-                change.detail = format!(" ({}/{} stamps)", req.stamps.len(), req.stamps_required);
-                Ok(())
-            },
-        )
+            };
+            if let Some((kid, key)) = &ctx.stamp_key {
+                let (protected, signature) = sign_as(
+                    key,
+                    kid,
+                    &ctx.actor,
+                    "supervisor",
+                    ctx.now.timestamp(),
+                    &payload,
+                );
+                ctx.stamp_signature = Some(StampSignature {
+                    kid: hex::encode(kid),
+                    protected,
+                    signature,
+                });
+            }
+            let after = req.stamps.len() + 1;
+            ctx.detail = format!(" ({after}/{} stamps)", req.stamps_required);
+            Ok(Step::Stamp {})
+        })
     }
 
     pub fn reject(
@@ -464,7 +452,7 @@ impl Store {
         reference: &RequestRef,
         reason: &str,
     ) -> Result<Request> {
-        self.close(session, reference, Action::Reject, State::Rejected, reason)
+        self.close(session, reference, Action::Reject, reason)
     }
 
     pub fn cancel(
@@ -473,7 +461,7 @@ impl Store {
         reference: &RequestRef,
         reason: &str,
     ) -> Result<Request> {
-        self.close(session, reference, Action::Cancel, State::Cancelled, reason)
+        self.close(session, reference, Action::Cancel, reason)
     }
 
     fn close(
@@ -481,18 +469,19 @@ impl Store {
         session: &Session,
         reference: &RequestRef,
         action: Action,
-        to: State,
         reason: &str,
     ) -> Result<Request> {
         let reason = reason.trim().to_owned();
         if reason.is_empty() {
             return Err(Error::ReasonRequired);
         }
-        self.change(session, reference, action, None, move |req, change| {
-            change.detail = format!(": {reason}");
-            req.reason = Some(reason);
-            req.state = to;
-            Ok(())
+        self.change(session, reference, action, None, move |_, ctx| {
+            ctx.detail = format!(": {reason}");
+            Ok(if action == Action::Cancel {
+                Step::Cancel { reason }
+            } else {
+                Step::Reject { reason }
+            })
         })
     }
 
@@ -503,8 +492,8 @@ impl Store {
     }
 }
 
-/// What an action's closure may read and set besides the request itself.
-struct Change {
+/// What a step's builder may read and set besides the request itself.
+struct StepContext {
     now: DateTime<Utc>,
     actor: String,
     center: String,
@@ -512,12 +501,18 @@ struct Change {
     next_document_seq: u64,
     used_document_seq: bool,
     frozen_content: Option<String>,
-    new_stamp: bool,
     detail: String,
     catalog: std::sync::Arc<crate::domain::Catalog>,
     seal_payload: Option<Vec<u8>>,
     new_seal_payload: Option<Vec<u8>>,
     stamp_key: Option<(Vec<u8>, SigningKey)>,
-    /// (kid hex, protected header, signature)
-    stamp_signature: Option<(String, Vec<u8>, Vec<u8>)>,
+    stamp_signature: Option<StampSignature>,
+}
+
+/// A supervisor's signature over the seal payload, made as they stamp.
+struct StampSignature {
+    /// The key's id, hex.
+    kid: String,
+    protected: Vec<u8>,
+    signature: Vec<u8>,
 }

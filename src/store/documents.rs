@@ -5,19 +5,21 @@
 
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
-use serde_json::json;
 
 use super::Store;
 use super::audit::append_audit;
-use super::outbox::{append_outbox, new_idempotency_key};
+use super::outbox::{append_outbox, new_idempotency_key, state_change};
 use super::requests::{self, RequestRef};
 use super::users::Session;
 use crate::documents::labels::{LabelFormat, envelope_label, manifest};
 use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, render_document};
-use crate::domain::{Action, Request, State};
+use crate::domain::lifecycle::{apply_copy, apply_step};
+use crate::domain::request::content_digest;
+use crate::domain::{Action, Actor, Request, State, Step, check};
 use crate::error::{Error, Result};
+use crate::protocol::{Change, CopyPrinted, HandoverBatch};
 
 #[derive(Debug, Serialize)]
 pub struct DispatchReport {
@@ -34,27 +36,8 @@ pub struct RenderedDocument {
     #[serde(skip)]
     pub pages: Vec<Page>,
     pub page_count: usize,
-    pub mark: &'static str,
+    pub mark: Mark,
     pub sealed: bool,
-}
-
-impl RenderedDocument {
-    /// The message id naming the mark (draft, sealed original, copy).
-    pub fn mark_message_id(&self) -> &'static str {
-        match self.mark {
-            "original" => "mark-original",
-            "copy" => "mark-copy",
-            _ => "mark-draft",
-        }
-    }
-}
-
-fn mark_label(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Draft => "draft",
-        Mark::Copy | Mark::ReadingCopy => "copy",
-        Mark::Original => "original",
-    }
 }
 
 impl Store {
@@ -128,12 +111,12 @@ impl Store {
         };
         let now = self.now();
         let (pages, pdf) = self.compose(&req, mark, None, digits)?;
-        self.audit_only(now, session.name(), "render", &req.id, mark_label(mark))?;
+        self.audit_only(now, session.name(), "render", &req.id, mark.as_str())?;
         Ok(RenderedDocument {
             pdf,
             page_count: pages.len(),
             pages,
-            mark: mark_label(mark),
+            mark,
             sealed: false,
         })
     }
@@ -157,23 +140,19 @@ impl Store {
         self.authorise(session, Action::Print, reference.as_str())?;
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        let original = match req.state {
-            State::Approved => true,
-            State::Printed | State::Enveloped | State::Dispatched => false,
-            state => {
-                return Err(self.refuse(
-                    session,
-                    &req.id,
-                    Action::Print,
-                    Error::InvalidTransition {
-                        state,
-                        action: Action::Print,
-                    },
-                ));
-            }
+        // After the original, every print is a copy.
+        let action = if req.state.allows_copy() {
+            Action::PrintCopy
+        } else {
+            Action::Print
         };
-        if !req.payment.paid {
-            return Err(self.refuse(session, &req.id, Action::Print, Error::Unpaid));
+        let original = action == Action::Print;
+        let actor = Actor {
+            name: session.name(),
+            role: session.role(),
+        };
+        if let Err(refusal) = check(&req, actor, action) {
+            return Err(self.refuse(session, &req.id, action, refusal.into()));
         }
         if !original {
             match authoriser {
@@ -182,12 +161,16 @@ impl Store {
                     return Err(self.refuse(
                         session,
                         &req.id,
-                        Action::Print,
+                        action,
                         Error::ReprintNeedsSupervisor,
                     ));
                 }
             }
         }
+        let document_number = req
+            .document_number
+            .clone()
+            .ok_or_else(|| Error::Data(format!("request {} has no document number", req.id)))?;
         let now = self.now();
         let seal = match self.issue_seal(&req, now) {
             Ok(seal) => Some(seal),
@@ -199,6 +182,28 @@ impl Store {
         let mark = if original { Mark::Original } else { Mark::Copy };
         let (pages, pdf) =
             self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
+        let seal_sha256 = seal.as_ref().map(|s| content_digest(&s.text));
+        let by = authoriser.map(|a| a.name().to_owned());
+        let change = match (&by, seal_sha256) {
+            (Some(by), seal_sha256) if !original => Change::CopyPrinted(CopyPrinted {
+                state: req.state,
+                actor: session.name().to_owned(),
+                authorised_by: by.clone(),
+                at: now,
+                document_number: document_number.clone(),
+                seal_sha256,
+            }),
+            (_, seal_sha256) => state_change(
+                Step::Print {
+                    document_number: document_number.clone(),
+                    seal_sha256: seal_sha256.unwrap_or_default(),
+                },
+                req.state,
+                State::Printed,
+                (session.name(), session.role()),
+                now,
+            ),
+        };
 
         let key = new_idempotency_key(&self.center, &self.desk)?;
         let tx = self
@@ -206,24 +211,31 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read inside the transaction: another desk process may have
         // printed it meanwhile.
-        let current = requests::find(&tx, &RequestRef::Id(req.id.clone()))?
+        let mut current = requests::find(&tx, &RequestRef::Id(req.id.clone()))?
             .ok_or_else(|| Error::RequestNotFound(req.id.clone()))?;
         if current.state != req.state || current.printed_count != req.printed_count {
             return Err(Error::InvalidTransition {
                 state: current.state,
-                action: Action::Print,
+                action,
             });
         }
-        let new_state = if original { State::Printed } else { req.state };
+        match &change {
+            Change::StateChange(s) => apply_step(&mut current, &s.step, session.name(), now)?,
+            _ => apply_copy(&mut current, now)?,
+        };
         tx.execute(
-            "UPDATE requests SET state = ?2, printed_count = printed_count + 1, updated_at = ?3 WHERE id = ?1",
-            rusqlite::params![req.id, new_state.as_str(), now.timestamp()],
+            "UPDATE requests SET state = ?2, printed_count = ?3, updated_at = ?4 WHERE id = ?1",
+            rusqlite::params![
+                req.id,
+                current.state.as_str(),
+                current.printed_count,
+                now.timestamp()
+            ],
         )?;
-        let by = authoriser.map(|a| a.name().to_owned());
         let detail = format!(
             "{} {} {}{}",
-            mark_label(mark),
-            req.document_number.as_deref().unwrap_or(""),
+            mark.as_str(),
+            document_number,
             if seal.is_some() { "sealed" } else { "unsealed" },
             by.as_deref()
                 .map(|b| format!(", authorised by {b}"))
@@ -237,37 +249,14 @@ impl Store {
             &req.id,
             &detail,
         )?;
-        let payload = json!({
-            "request_id": req.id,
-            "action": "print",
-            "from": req.state.as_str(),
-            "to": new_state.as_str(),
-            "copy": !original,
-            "actor": session.name(),
-            "authorised_by": by,
-            "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "document_number": req.document_number,
-            "seal_sha256": seal.as_ref().map(|s| crate::domain::request::content_digest(&s.text)),
-        });
-        append_outbox(
-            &tx,
-            &key,
-            now,
-            if original {
-                "state_change"
-            } else {
-                "copy_printed"
-            },
-            Some(&req.id),
-            &payload,
-        )?;
+        append_outbox(&tx, &key, now, Some(&req.id), &change)?;
         deliver(&pdf)?;
         tx.commit()?;
         Ok(RenderedDocument {
             pdf,
             page_count: pages.len(),
             pages,
-            mark: mark_label(mark),
+            mark,
             sealed: seal.is_some(),
         })
     }
@@ -286,12 +275,12 @@ impl Store {
         self.authorise(session, Action::Envelope, reference.as_str())?;
         let mut req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        if req.state != State::Printed {
-            let err = Error::InvalidTransition {
-                state: req.state,
-                action: Action::Envelope,
-            };
-            return Err(self.refuse(session, &req.id, Action::Envelope, err));
+        let actor = Actor {
+            name: session.name(),
+            role: session.role(),
+        };
+        if let Err(refusal) = check(&req, actor, Action::Envelope) {
+            return Err(self.refuse(session, &req.id, Action::Envelope, refusal.into()));
         }
         let templates = &self.templates;
         let sender = templates.center_name(&self.center);
@@ -304,18 +293,29 @@ impl Store {
             },
         );
         let now = self.now();
+        let before = req.state;
+        let step = Step::Envelope {
+            tracking_code: req.tracking_code.clone(),
+        };
+        apply_step(&mut req, &step, session.name(), now)?;
         let key = new_idempotency_key(&self.center, &self.desk)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE requests SET state = 'enveloped', updated_at = ?2, enveloped_at_desk = ?3
-             WHERE id = ?1 AND state = 'printed'",
-            rusqlite::params![req.id, now.timestamp(), self.desk],
+            "UPDATE requests SET state = ?4, updated_at = ?2, enveloped_at_desk = ?3
+             WHERE id = ?1 AND state = ?5",
+            rusqlite::params![
+                req.id,
+                now.timestamp(),
+                self.desk,
+                req.state.as_str(),
+                before.as_str()
+            ],
         )?;
         if changed != 1 {
             return Err(Error::InvalidTransition {
-                state: req.state,
+                state: before,
                 action: Action::Envelope,
             });
         }
@@ -325,18 +325,18 @@ impl Store {
             session.name(),
             "envelope",
             &req.id,
-            &format!("printed -> enveloped {}", req.tracking_code),
+            &format!("{before} -> {} {}", req.state, req.tracking_code),
         )?;
-        let payload = json!({
-            "request_id": req.id, "action": "envelope", "from": "printed", "to": "enveloped",
-            "actor": session.name(), "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "tracking_code": req.tracking_code,
-        });
-        append_outbox(&tx, &key, now, "state_change", Some(&req.id), &payload)?;
+        let change = state_change(
+            step,
+            before,
+            req.state,
+            (session.name(), session.role()),
+            now,
+        );
+        append_outbox(&tx, &key, now, Some(&req.id), &change)?;
         deliver(&pdf)?;
         tx.commit()?;
-        req.state = State::Enveloped;
-        req.updated_at = now;
         Ok(req)
     }
 
@@ -407,11 +407,21 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         for (req, key) in batch_requests.iter().zip(&keys) {
+            let step = Step::Dispatch {
+                batch: batch.clone(),
+                tracking_code: req.tracking_code.clone(),
+            };
+            let mut after = req.clone();
+            apply_step(&mut after, &step, session.name(), now)?;
             let changed = tx.execute(
-                "UPDATE requests SET state = 'dispatched', updated_at = ?2 WHERE id = ?1 AND state = 'enveloped'",
-                rusqlite::params![req.id, now.timestamp()],
+                "UPDATE requests SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state = ?4",
+                rusqlite::params![
+                    req.id,
+                    now.timestamp(),
+                    after.state.as_str(),
+                    req.state.as_str()
+                ],
             )?;
             if changed != 1 {
                 return Err(Error::InvalidTransition {
@@ -425,27 +435,28 @@ impl Store {
                 session.name(),
                 "dispatch",
                 &req.id,
-                &format!("enveloped -> dispatched in {batch}"),
+                &format!("{} -> {} in {batch}", req.state, after.state),
             )?;
-            let payload = json!({
-                "request_id": req.id, "action": "dispatch", "from": "enveloped", "to": "dispatched",
-                "actor": session.name(), "at": at, "batch": batch, "tracking_code": req.tracking_code,
-            });
-            append_outbox(&tx, key, now, "state_change", Some(&req.id), &payload)?;
+            let change = state_change(
+                step,
+                req.state,
+                after.state,
+                (session.name(), session.role()),
+                now,
+            );
+            append_outbox(&tx, key, now, Some(&req.id), &change)?;
         }
-        let codes: Vec<&str> = batch_requests
-            .iter()
-            .map(|r| r.tracking_code.as_str())
-            .collect();
         let batch_key = keys.last().cloned().unwrap_or_default();
-        append_outbox(
-            &tx,
-            &batch_key,
-            now,
-            "handover_batch",
-            None,
-            &json!({ "batch": batch, "at": at, "clerk": session.name(), "tracking_codes": codes }),
-        )?;
+        let handover = Change::HandoverBatch(HandoverBatch {
+            batch: batch.clone(),
+            at: now,
+            clerk: session.name().to_owned(),
+            tracking_codes: batch_requests
+                .iter()
+                .map(|r| r.tracking_code.clone())
+                .collect(),
+        });
+        append_outbox(&tx, &batch_key, now, None, &handover)?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('dispatch_seq', ?1)",
             [seq.to_string()],

@@ -31,7 +31,7 @@ pub use seals::{ImportReport, IssuedSeal, MAX_QR_VERSION, parse_public_key_text,
 pub use sync::{Conflict, HubLink, PullTally, PushTally, SyncStatus};
 pub use users::{Session, UserInfo, normalise_pin, validate_full_name, validate_user_name};
 
-use crate::domain::{Catalog, WorkCalendar};
+use crate::domain::{Catalog, WorkCalendar, valid_code};
 use crate::error::{Error, Result};
 
 /// The file name of the desk store inside the data directory.
@@ -48,14 +48,6 @@ pub fn default_data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("sy", "Citizen Service Centers", "citizen-desk")
         .map(|d| d.data_dir().to_path_buf())
         .ok_or_else(|| Error::Data("no home directory: use --data-dir".into()))
-}
-
-/// Codes for centers and desks: what goes into document numbers.
-pub fn valid_code(code: &str) -> bool {
-    (1..=12).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 pub struct Store {

@@ -13,7 +13,7 @@ use super::audit::append_audit;
 use super::requests::{self, RequestRef};
 use super::users::Session;
 use super::{Store, meta_get};
-use crate::domain::{Action, Request, Service, State};
+use crate::domain::{Action, Request, Service};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
 use crate::seal::cose::{encode_sign, encode_signer_header};
@@ -129,11 +129,20 @@ pub(crate) fn retire_stamp_keys(conn: &Connection, user: &str, now: i64) -> Resu
 
 fn row_to_key(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedKey> {
     let role: String = r.get(3)?;
+    // A key whose role does not read is refused, never guessed: a damaged
+    // row must not become a supervisor's key.
+    let role = KeyRole::parse(&role).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            3,
+            rusqlite::types::Type::Text,
+            format!("unknown key role {role:?}").into(),
+        )
+    })?;
     Ok(TrustedKey {
         kid: r.get(0)?,
         owner: r.get(1)?,
         center: r.get(2)?,
-        role: KeyRole::parse(&role).unwrap_or(KeyRole::Supervisor),
+        role,
         public_key: r.get(4)?,
         valid_from: r.get(5)?,
         valid_to: r.get(6)?,
@@ -169,10 +178,13 @@ fn touch_trust_list(conn: &Connection, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// (kid, encrypted secret, salt, nonce) of a stamp key.
-type SecretRow = (String, Vec<u8>, Vec<u8>, Vec<u8>);
-/// (protected header, signature, supervisor) of a stored stamp.
-type StampRow = (Option<Vec<u8>>, Option<Vec<u8>>, String);
+/// A stamp's signature as stored with the request (none for stamps made
+/// before seals existed).
+struct StoredStamp {
+    protected: Option<Vec<u8>>,
+    signature: Option<Vec<u8>>,
+    supervisor: String,
+}
 
 /// What `trust import` did.
 #[derive(Clone, Debug, Serialize)]
@@ -264,29 +276,30 @@ impl Store {
         user: &str,
         pin: &str,
     ) -> Result<(Vec<u8>, SigningKey)> {
-        let row: Option<SecretRow> = self
+        let row: Option<(String, EncryptedSecret)> = self
             .conn
             .query_row(
                 "SELECT kid, secret, secret_salt, secret_nonce FROM keys
                  WHERE owner = ?1 AND role = 'supervisor' AND local = 1 AND valid_to IS NULL AND revoked_at IS NULL
                  ORDER BY valid_from DESC LIMIT 1",
                 [user],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        EncryptedSecret {
+                            ciphertext: r.get(1)?,
+                            salt: r.get(2)?,
+                            nonce: r.get(3)?,
+                        },
+                    ))
+                },
             )
             .optional()?;
         let pin = crate::store::normalise_pin(pin)?;
         match row {
-            Some((kid, ciphertext, salt, nonce)) => {
-                let secret = decrypt_secret(
-                    &EncryptedSecret {
-                        salt,
-                        nonce,
-                        ciphertext,
-                    },
-                    &pin,
-                    &kid,
-                )
-                .map_err(|_| Error::WrongPin { attempts_left: 0 })?;
+            Some((kid, secret)) => {
+                let secret = decrypt_secret(&secret, &pin, &kid)
+                    .map_err(|_| Error::WrongPin { attempts_left: 0 })?;
                 let key = SigningKey::from_bytes(&secret).map_err(key_error)?;
                 Ok((key.kid().to_vec(), key))
             }
@@ -337,10 +350,7 @@ impl Store {
         self.authorise(session, Action::Print, reference.as_str())?;
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        if !matches!(
-            req.state,
-            State::Approved | State::Printed | State::Enveloped | State::Dispatched
-        ) {
+        if !req.state.is_sealable() {
             return Err(self.refuse(
                 session,
                 &req.id,
@@ -368,7 +378,7 @@ impl Store {
     /// signatures plus the center's. No checks of state or role, no audit:
     /// callers do those.
     pub(crate) fn issue_seal(&self, req: &Request, now: DateTime<Utc>) -> Result<IssuedSeal> {
-        let (payload, stamps): (Option<Vec<u8>>, Vec<StampRow>) = {
+        let (payload, stamps): (Option<Vec<u8>>, Vec<StoredStamp>) = {
             let payload = self.conn.query_row(
                 "SELECT seal_payload FROM requests WHERE id = ?1",
                 [&req.id],
@@ -378,7 +388,13 @@ impl Store {
                 "SELECT protected, signature, supervisor FROM stamps WHERE request_id = ?1 ORDER BY stamped_at, supervisor",
             )?;
             let stamps = stmt
-                .query_map([&req.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map([&req.id], |r| {
+                    Ok(StoredStamp {
+                        protected: r.get(0)?,
+                        signature: r.get(1)?,
+                        supervisor: r.get(2)?,
+                    })
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             (payload, stamps)
         };
@@ -386,12 +402,12 @@ impl Store {
             payload.ok_or_else(|| Error::BadInput(Message::new("err-no-seal-payload")))?;
         let claims = SealClaims::from_cbor(&payload).map_err(Error::Storage)?;
         let mut signatures = Vec::with_capacity(stamps.len() + 1);
-        for (protected, sig, who) in stamps {
-            match (protected, sig) {
+        for stamp in stamps {
+            match (stamp.protected, stamp.signature) {
                 (Some(p), Some(s)) => signatures.push((p, s)),
                 _ => {
                     return Err(Error::BadInput(
-                        Message::new("err-stamp-unsigned").arg("user", who),
+                        Message::new("err-stamp-unsigned").arg("user", stamp.supervisor),
                     ));
                 }
             }

@@ -14,7 +14,7 @@ use super::{Store, meta_get};
 use crate::domain::{Action, State};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
-use crate::sync::protocol::{AuditHead, ChangeResult, EnrollResponse, Outcome, PullResponse};
+use crate::protocol::{AuditHead, ChangeResult, EnrollResponse, Outcome, PullResponse};
 
 /// Where this desk's hub is and how it proves who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +56,36 @@ pub struct SyncStatus {
     pub last_attempt: Option<String>,
     pub last_success: Option<String>,
     pub last_error: Option<String>,
+}
+
+impl SyncStatus {
+    /// The sync state in words, for the command line's `outbox` and the
+    /// desk app's outbox page: the counts, then online or not with the last
+    /// success and the last error.
+    pub fn messages(&self) -> [Message; 2] {
+        let counts = match &self.hub {
+            Some(hub) => Message::new("outbox-status").arg("hub", hub),
+            None => Message::new("outbox-status").arg_tr("hub", "label-not-enrolled"),
+        }
+        .arg("queued", self.queued)
+        .arg("synced", self.synced)
+        .arg("rejected", self.rejected)
+        .arg("conflicts", self.open_conflicts);
+        let last = Message::new("outbox-last").arg_tr(
+            "online",
+            if self.online {
+                "label-online"
+            } else {
+                "label-offline"
+            },
+        );
+        let last = match &self.last_success {
+            Some(at) => last.arg("success", at),
+            None => last.arg_tr("success", "label-never"),
+        };
+        let last = last.arg("error", self.last_error.as_deref().unwrap_or("-"));
+        [counts, last]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -247,7 +277,14 @@ impl Store {
                         "INSERT OR IGNORE INTO conflicts (request_id, idempotency_key, desk_state, hub_state, reason, detected_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )?
-                    .execute(params![subject, r.key, desk_state, r.hub_state, reason, at])?;
+                    .execute(params![
+                        subject,
+                        r.key,
+                        desk_state,
+                        r.hub_state.map(State::as_str),
+                        reason,
+                        at
+                    ])?;
                     append_audit(
                         &tx,
                         now,
@@ -257,7 +294,7 @@ impl Store {
                         &format!(
                             "hub refused {}: desk {desk_state}, hub {}: {reason}",
                             r.key,
-                            r.hub_state.as_deref().unwrap_or("-")
+                            r.hub_state.map_or("-", State::as_str)
                         ),
                     )?;
                 }

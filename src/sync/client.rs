@@ -10,37 +10,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::protocol::*;
 use crate::error::{Error, Result};
+use crate::protocol::*;
 use crate::store::{PullTally, PushTally, Session, Store};
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SyncError {
-    #[error("this desk is not enrolled with a hub")]
-    NotEnrolled,
-    #[error("the hub at {url} cannot be reached: {detail}")]
-    Unreachable { url: String, detail: String },
-    #[error("the hub refused ({status} {code}): {message}")]
-    Refused {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    #[error("the hub's answer was not understood: {0}")]
-    BadAnswer(String),
-}
-
-impl SyncError {
-    /// Worth trying again later (the network or the hub may come back).
-    pub fn is_transient(&self) -> bool {
-        match self {
-            SyncError::Unreachable { .. } => true,
-            SyncError::Refused { status, .. } => *status >= 500,
-            SyncError::BadAnswer(_) => true,
-            SyncError::NotEnrolled => false,
-        }
-    }
-}
+pub use crate::error::SyncError;
 
 pub struct HubClient {
     agent: ureq::Agent,
@@ -195,15 +169,7 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
         let push = PushRequest {
             protocol: PROTOCOL_VERSION,
             audit_head: store.audit_anchor()?,
-            changes: batch
-                .iter()
-                .map(|e| PushChange {
-                    key: e.idempotency_key.clone(),
-                    kind: e.kind.clone(),
-                    request_id: e.request_id.clone(),
-                    payload: e.payload.clone(),
-                })
-                .collect(),
+            changes: batch.iter().map(|e| e.to_push()).collect(),
         };
         let answer = client.push(&push).map_err(Error::Sync)?;
         if answer.results.len() != push.changes.len() {

@@ -1,17 +1,23 @@
 //! The central hub (reference server): an HTTP server on top of a storage
-//! interface. `HubStore` is the embedded SQLite implementation.
+//! interface. The algorithms are written once ([`engine`], with the
+//! decisions in [`rules`]) over a few storage primitives that each backend
+//! implements: [`HubStore`] on an embedded SQLite file, [`PgHubStore`] on
+//! PostgreSQL. Both take their tables from [`schema`].
 
+pub mod engine;
 pub mod postgres;
 pub(crate) mod rules;
+pub mod schema;
 pub mod server;
 pub mod store;
 
+pub use engine::{HubDb, HubTx};
 pub use postgres::PgHubStore;
 pub use rules::{CenterStates, DeskStatus, HubStatus};
 pub use server::{Faults, serve};
 pub use store::HubStore;
 
-use crate::sync::protocol::*;
+use crate::protocol::*;
 
 /// An enrolled desk, as its token identifies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,8 +79,8 @@ impl HubError {
     }
 }
 
-/// What the HTTP layer needs from a hub store. The SQLite store implements
-/// it; a PostgreSQL store for national scale would implement the same.
+/// What the HTTP layer and the operator's commands ask of a hub. Every
+/// [`HubDb`] has it (see [`engine`]).
 pub trait HubStorage {
     fn enroll(&mut self, req: &EnrollRequest) -> Result<EnrollResponse, HubError>;
     /// The desk a bearer token belongs to; a missing or unknown token is

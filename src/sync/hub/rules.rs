@@ -1,19 +1,17 @@
 //! What the hub decides, whatever stores its data: which pushed change
-//! is legal from the state it holds, what the post and central
-//! cancellations may do, and the shapes the operator sees.
+//! is legal from the record it holds (the domain's lifecycle says), what
+//! the post and central cancellations may do, and the shapes the operator
+//! sees.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{DeskAuth, HubError};
-use crate::domain::{Action, Request, Stamp, State, next_state, post_outcome_allowed};
+use crate::domain::lifecycle::{apply_copy, apply_step};
+use crate::domain::{Action, Request, State, next_state, post_outcome_allowed};
 use crate::i18n::{Lang, Message};
-use crate::sync::protocol::*;
-
-/// What the hub recorded for a key: content hash, desk, outcome, hub
-/// state, reason.
-pub(crate) type EarlierEffect = (String, i64, String, Option<String>, Option<String>);
+use crate::protocol::*;
 
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
@@ -39,7 +37,7 @@ pub struct HubStatus {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct CenterStates {
     pub center: String,
-    pub state: String,
+    pub state: State,
     pub count: i64,
 }
 
@@ -56,125 +54,117 @@ pub struct DeskStatus {
     pub anchor_broken: bool,
 }
 
+/// A state as a backend stored it.
+pub(crate) fn state_column(text: &str) -> Result<State, HubError> {
+    State::parse(text).ok_or_else(|| storage(format!("unknown state {text:?}")))
+}
+
+/// An outcome as a backend stored it.
+pub(crate) fn outcome_column(text: &str) -> Result<Outcome, HubError> {
+    Outcome::parse(text).ok_or_else(|| storage(format!("unknown outcome {text:?}")))
+}
+
 pub(crate) fn rfc3339(t: i64) -> String {
     DateTime::<Utc>::from_timestamp(t, 0)
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// What one pushed change does to the hub's record: the result, and the
-/// request to save when it was applied.
-pub(crate) fn judge(
+/// What one pushed change does: the answer to the desk, and the request
+/// to save when it was applied.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Judgement {
+    pub result: ChangeResult,
+    pub save: Option<Saved>,
+}
+
+/// A request the hub moves, and the state it moved from.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Saved {
+    pub request: Request,
+    pub from: State,
+}
+
+/// Judges one pushed change against the hub's record of its request:
+/// applied when the lifecycle allows it from the state the hub holds,
+/// rejected (with the reason in Arabic, then English) when not.
+pub(crate) fn judge(desk: &DeskAuth, change: &PushChange, req: Option<Request>) -> Judgement {
+    match &change.change {
+        // A batch names envelopes whose own changes come with it.
+        Change::HandoverBatch(_) => Judgement {
+            result: ChangeResult {
+                key: change.key.clone(),
+                outcome: Outcome::Applied,
+                hub_state: None,
+                reason: None,
+            },
+            save: None,
+        },
+        Change::CopyPrinted(copy) => judge_on_request(desk, change, req, |r| {
+            let state = r.state;
+            apply_copy(r, copy.at)
+                .map_err(|_| Message::new("hub-reason-copy").arg_tr("state", state.label_id()))
+        }),
+        Change::StateChange(step) => judge_on_request(desk, change, req, |r| judge_step(r, step)),
+    }
+}
+
+/// A change about one request of the desk's center: `apply` moves the
+/// hub's record or says why not.
+fn judge_on_request(
     desk: &DeskAuth,
     change: &PushChange,
     req: Option<Request>,
-) -> (ChangeResult, Option<(Request, State)>) {
-    let result = |outcome, hub_state: Option<State>, reason: Option<String>| ChangeResult {
+    apply: impl FnOnce(&mut Request) -> Result<State, Message>,
+) -> Judgement {
+    let answer = |outcome, hub_state, why: Option<Message>| ChangeResult {
         key: change.key.clone(),
         outcome,
-        hub_state: hub_state.map(|s| s.as_str().to_owned()),
-        reason,
+        hub_state,
+        reason: why.map(|m| format!("{} — {}", m.text(Lang::Ar), m.text(Lang::En))),
     };
-    // The reason goes to the desk's supervisors as the hub wrote it: in
-    // Arabic, then English.
-    let reject = |hub_state: Option<State>, why: Message| {
-        let words = format!("{} — {}", why.text(Lang::Ar), why.text(Lang::En));
-        (result(Outcome::Rejected, hub_state, Some(words)), None)
-    };
-    if change.kind == "handover_batch" {
-        return (result(Outcome::Applied, None, None), None);
-    }
     let Some(mut req) = req.filter(|r| r.center == desk.center) else {
-        return reject(
-            None,
-            Message::new("hub-reason-no-request")
-                .arg("request", change.request_id.as_deref().unwrap_or("?"))
-                .arg("center", &desk.center),
-        );
+        let why = Message::new("hub-reason-no-request")
+            .arg("request", change.request_id.as_deref().unwrap_or("?"))
+            .arg("center", &desk.center);
+        return Judgement {
+            result: answer(Outcome::Rejected, None, Some(why)),
+            save: None,
+        };
     };
-    let hub_state = req.state;
-    let p = &change.payload;
-    let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    match change.kind.as_str() {
-        "copy_printed" => {
-            if matches!(
-                hub_state,
-                State::Printed
-                    | State::Enveloped
-                    | State::Dispatched
-                    | State::Delivered
-                    | State::Returned
-            ) {
-                req.printed_count += 1;
-                (
-                    result(Outcome::Applied, Some(hub_state), None),
-                    Some((req, hub_state)),
-                )
-            } else {
-                reject(
-                    Some(hub_state),
-                    Message::new("hub-reason-copy").arg_tr("state", hub_state.label_id()),
-                )
-            }
-        }
-        "state_change" => {
-            let (Some(action), Some(from), Some(to)) = (
-                text("action").as_deref().and_then(Action::parse),
-                text("from").as_deref().and_then(State::parse),
-                text("to").as_deref().and_then(State::parse),
-            ) else {
-                return reject(Some(hub_state), Message::new("hub-reason-incomplete"));
-            };
-            if from != hub_state {
-                return reject(
-                    Some(hub_state),
-                    Message::new("hub-reason-stale")
-                        .arg_tr("from", from.label_id())
-                        .arg_tr("state", hub_state.label_id()),
-                );
-            }
-            let legal = next_state(from, action) == Some(to)
-                || (action == Action::Stamp && from == State::Verified && to == State::Approved);
-            if !legal {
-                return reject(
-                    Some(hub_state),
-                    Message::new("hub-reason-illegal")
-                        .arg_tr("action", action.label_id())
-                        .arg_tr("from", from.label_id())
-                        .arg_tr("to", to.label_id()),
-                );
-            }
-            let at = text("at")
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(Utc::now);
-            req.state = to;
-            req.updated_at = at;
-            match action {
-                Action::Verify => {
-                    req.document_number = text("document_number");
-                    req.content_digest = text("content_digest");
-                    req.verified_by = text("actor");
-                    req.verified_at = Some(at);
-                }
-                Action::Stamp => req.stamps.push(Stamp {
-                    supervisor: text("actor").unwrap_or_default(),
-                    stamped_at: at,
-                }),
-                Action::Print => req.printed_count += 1,
-                Action::Reject | Action::Cancel => req.reason = text("reason"),
-                _ => {}
-            }
-            (
-                result(Outcome::Applied, Some(to), None),
-                Some((req, hub_state)),
-            )
-        }
-        other => reject(
-            Some(hub_state),
-            Message::new("hub-reason-unknown-kind").arg("kind", format!("{other:?}")),
-        ),
+    let from = req.state;
+    match apply(&mut req) {
+        Ok(to) => Judgement {
+            result: answer(Outcome::Applied, Some(to), None),
+            save: Some(Saved { request: req, from }),
+        },
+        Err(why) => Judgement {
+            result: answer(Outcome::Rejected, Some(from), Some(why)),
+            save: None,
+        },
     }
+}
+
+/// A lifecycle step: the desk must have seen the state the hub holds, and
+/// the step must lead where the desk says it did.
+fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message> {
+    let action: Action = change.step.action();
+    let hub_state = req.state;
+    if change.from != hub_state {
+        return Err(Message::new("hub-reason-stale")
+            .arg_tr("from", change.from.label_id())
+            .arg_tr("state", hub_state.label_id()));
+    }
+    let illegal = || {
+        Message::new("hub-reason-illegal")
+            .arg_tr("action", action.label_id())
+            .arg_tr("from", change.from.label_id())
+            .arg_tr("to", change.to.label_id())
+    };
+    if next_state(req, action) != Some(change.to) {
+        return Err(illegal());
+    }
+    apply_step(req, &change.step, &change.actor, change.at).map_err(|_| illegal())
 }
 
 /// The post's report: only a dispatched request can be delivered or
@@ -192,7 +182,7 @@ pub(crate) fn apply_post_report(req: &mut Request, outcome: State) -> Result<(),
 
 /// A central cancellation: only an open request.
 pub(crate) fn apply_cancel(req: &mut Request, reason: &str) -> Result<(), HubError> {
-    if !req.state.is_open() {
+    if next_state(req, Action::Cancel).is_none() {
         return Err(HubError::Conflict(format!(
             "the request is already {}",
             req.state

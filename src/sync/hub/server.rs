@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::{HubBackend, HubError, HubStorage};
-use crate::sync::protocol::*;
+use crate::protocol::*;
 
 /// Faults the hub injects into its own work, for the fault-injection
 /// tests: real failures of the real process, at chosen rates. Read from
@@ -150,9 +150,14 @@ fn bearer(request: &Request) -> Option<String> {
         })
 }
 
-/// Reads and parses a JSON body of at most [`MAX_BODY_BYTES`], checking the
-/// protocol version.
+/// Reads and parses a JSON body of at most [`MAX_BODY_BYTES`] into `T`,
+/// checking the protocol version.
 fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, HubError> {
+    typed(read_json_value(request)?)
+}
+
+/// The body as a JSON value of this protocol's version.
+fn read_json_value(request: &mut Request) -> Result<serde_json::Value, HubError> {
     if request.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(HubError::PayloadTooLarge(format!(
             "the body is over {MAX_BODY_BYTES} bytes"
@@ -191,6 +196,10 @@ fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, HubError> 
             ));
         }
     }
+    Ok(value)
+}
+
+fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, HubError> {
     serde_json::from_value(value).map_err(|e| {
         HubError::BadRequest("bad_request".into(), format!("the body does not fit: {e}"))
     })
@@ -225,12 +234,17 @@ fn handle(store: &mut dyn HubStorage, mut request: Request, faults: &Faults, dic
             }
             (Method::Post, "/v1/push") => {
                 let desk = store.authenticate(bearer(&request).as_deref(), "push")?;
-                let body: PushRequest = read_json(&mut request)?;
-                if body.changes.len() > PUSH_BATCH {
+                let body = read_json_value(&mut request)?;
+                // Counted before the changes are read one by one.
+                if body["changes"]
+                    .as_array()
+                    .is_some_and(|c| c.len() > PUSH_BATCH)
+                {
                     return Err(HubError::PayloadTooLarge(format!(
                         "at most {PUSH_BATCH} changes per push"
                     )));
                 }
+                let body: PushRequest = typed(body)?;
                 let answer = store.push(&desk, &body)?;
                 if dice.roll(faults.crash_after_commit) {
                     // The effects are committed; the answer never leaves.

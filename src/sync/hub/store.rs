@@ -1,98 +1,22 @@
-//! The hub's SQLite store: every center's requests, enrolled desks, the
-//! effects of every pushed change (by idempotency key), hand-over batches,
-//! the published trust list and a log of refusals.
-//!
-//! The hub is the authority for the lifecycle: a pushed change is applied
-//! only if it is a legal transition from the state the hub holds, and its
-//! key and its effect are written in one transaction.
+//! The hub on an embedded SQLite file: the storage primitives of
+//! [`HubTx`] in SQLite's SQL, and the file's setup (WAL, a full sync at
+//! every commit, the schema's migrations). What the hub does with them is
+//! in [`super::engine`].
 
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::rules::*;
-use super::{DeskAuth, HubError, HubStorage};
+use super::engine::{Batch, Effect, History, HubDb, HubTx, Tally};
+use super::rules::{CenterStates, DeskStatus, outcome_column, rfc3339, state_column, storage};
+use super::schema::{self, Dialect};
+use super::{DeskAuth, HubError};
 use crate::domain::{Request, State};
-use crate::sync::protocol::*;
+use crate::protocol::{AuditHead, TrustUpdate};
 
 const HUB_FILE: &str = "hub.sqlite";
 /// Marks the file as a hub store ("CDH1").
 const APPLICATION_ID: i64 = 0x4344_4831;
-
-const MIGRATIONS: &[&str] = &[r#"
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE requests (
-    id            TEXT PRIMARY KEY,
-    center        TEXT NOT NULL,
-    tracking_code TEXT NOT NULL UNIQUE,
-    state         TEXT NOT NULL,
-    seq           INTEGER NOT NULL UNIQUE,
-    body          TEXT NOT NULL,
-    updated_at    INTEGER NOT NULL
-);
-CREATE INDEX requests_by_center_seq ON requests (center, seq);
-CREATE TABLE enroll_codes (
-    code_hash  TEXT PRIMARY KEY,
-    center     TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    used_at    INTEGER,
-    used_by    INTEGER
-);
-CREATE TABLE desks (
-    id            INTEGER PRIMARY KEY,
-    center        TEXT NOT NULL,
-    desk          TEXT NOT NULL,
-    token_hash    TEXT NOT NULL UNIQUE,
-    enrolled_at   INTEGER NOT NULL,
-    last_seen     INTEGER,
-    audit_seq     INTEGER,
-    audit_hash    TEXT,
-    anchor_broken INTEGER NOT NULL DEFAULT 0
-);
--- Each pushed change with its payload: the hub's record of what desks
--- did (sealed documents: number and seal hash; envelopes; hand-overs).
-CREATE TABLE effects (
-    key          TEXT PRIMARY KEY,
-    desk_id      INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    request_id   TEXT,
-    outcome      TEXT NOT NULL,
-    hub_state    TEXT,
-    reason       TEXT,
-    payload      TEXT NOT NULL,
-    at           INTEGER NOT NULL
-);
-CREATE TABLE history (
-    seq        INTEGER PRIMARY KEY,
-    request_id TEXT NOT NULL,
-    from_state TEXT,
-    to_state   TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    key        TEXT UNIQUE,
-    at         INTEGER NOT NULL
-);
-CREATE TABLE batches (
-    batch   TEXT PRIMARY KEY,
-    desk_id INTEGER NOT NULL,
-    count   INTEGER NOT NULL,
-    body    TEXT NOT NULL,
-    at      INTEGER NOT NULL
-);
-CREATE TABLE trust (
-    version      INTEGER PRIMARY KEY,
-    document     TEXT NOT NULL,
-    published_at INTEGER NOT NULL
-);
-CREATE TABLE log (
-    seq    INTEGER PRIMARY KEY,
-    at     INTEGER NOT NULL,
-    event  TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-INSERT INTO meta VALUES ('change_seq', '0');
-"#];
 
 pub struct HubStore {
     conn: Connection,
@@ -105,68 +29,8 @@ impl From<rusqlite::Error> for HubError {
     }
 }
 
-fn next_seq(tx: &Transaction<'_>) -> Result<i64, HubError> {
-    let seq: i64 = tx.query_row(
-        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq' RETURNING CAST(value AS INTEGER)",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(seq)
-}
-
-fn load_request(tx: &Connection, id: &str) -> Result<Option<Request>, HubError> {
-    let body: Option<String> = tx
-        .query_row("SELECT body FROM requests WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    body.map(|b| serde_json::from_str(&b).map_err(storage))
-        .transpose()
-}
-
-fn save_request(
-    tx: &Transaction<'_>,
-    req: &Request,
-    from: Option<State>,
-    source: &str,
-    key: Option<&str>,
-    now: i64,
-) -> Result<(), HubError> {
-    let seq = next_seq(tx)?;
-    let body = serde_json::to_string(req).map_err(storage)?;
-    tx.prepare_cached(
-        "INSERT INTO requests (id, center, tracking_code, state, seq, body, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
-             body = excluded.body, updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        req.id,
-        req.center,
-        req.tracking_code,
-        req.state.as_str(),
-        seq,
-        body,
-        now
-    ])?;
-    tx.prepare_cached(
-        "INSERT INTO history (request_id, from_state, to_state, source, key, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        req.id,
-        from.map(State::as_str),
-        req.state.as_str(),
-        source,
-        key,
-        now
-    ])?;
-    Ok(())
-}
-
-fn log_event(conn: &Connection, now: i64, event: &str, detail: &str) -> Result<(), HubError> {
-    conn.prepare_cached("INSERT INTO log (at, event, detail) VALUES (?1, ?2, ?3)")?
-        .execute(params![now, event, detail])?;
-    Ok(())
+fn not_a_hub(path: &Path) -> HubError {
+    HubError::Storage(format!("{} is not a hub store", path.display()))
 }
 
 impl HubStore {
@@ -191,32 +55,38 @@ impl HubStore {
             let empty: bool =
                 conn.query_row("SELECT count(*) = 0 FROM sqlite_master", [], |r| r.get(0))?;
             if !empty {
-                return Err(HubError::Storage(format!(
-                    "{} is not a hub store",
-                    path.display()
-                )));
+                return Err(not_a_hub(&path));
             }
         } else if app != APPLICATION_ID {
-            return Err(HubError::Storage(format!(
-                "{} is not a hub store",
-                path.display()
-            )));
+            return Err(not_a_hub(&path));
         }
-        if version > MIGRATIONS.len() as i64 {
+        if version > schema::latest_version() {
             return Err(HubError::Storage(format!(
                 "{} was written by a newer hub (schema {version})",
                 path.display()
             )));
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        // Hubs made before the schema was shared with PostgreSQL called
+        // their settings table `meta`.
+        let old_meta: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'meta')
+                AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'hub_meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if old_meta {
+            conn.execute_batch("ALTER TABLE meta RENAME TO hub_meta")?;
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql)?;
+            tx.execute_batch(&Dialect::Sqlite.render(sql))?;
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
                 i + 1
             ))?;
             tx.commit()?;
         }
+        restrict_permissions(&path);
         Ok(HubStore { conn, path })
     }
 
@@ -227,415 +97,305 @@ impl HubStore {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
 
-    /// Takes one request through `f` and saves it as a hub-side change
-    /// (post reports, central cancellations).
-    fn central_change(
-        &mut self,
-        tracking_code: &str,
-        source: &str,
-        f: impl FnOnce(&mut Request) -> Result<(), HubError>,
-    ) -> Result<Request, HubError> {
-        let now = Utc::now().timestamp();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id: Option<String> = tx
+/// The hub's file holds every center's citizens: only its OS user reads it.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        for p in [path.to_path_buf(), PathBuf::from(wal)] {
+            let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+impl HubDb for HubStore {
+    type Tx<'a> = SqliteTx<'a>;
+
+    fn begin(&mut self, write: bool) -> Result<SqliteTx<'_>, HubError> {
+        let behaviour = if write {
+            TransactionBehavior::Immediate
+        } else {
+            TransactionBehavior::Deferred
+        };
+        Ok(SqliteTx(self.conn.transaction_with_behavior(behaviour)?))
+    }
+}
+
+pub struct SqliteTx<'a>(Transaction<'a>);
+
+impl HubTx for SqliteTx<'_> {
+    fn commit(self) -> Result<(), HubError> {
+        Ok(self.0.commit()?)
+    }
+
+    fn request(&mut self, id: &str) -> Result<Option<Request>, HubError> {
+        let body: Option<String> = self
+            .0
+            .prepare_cached("SELECT body FROM requests WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(storage))
+            .transpose()
+    }
+
+    fn request_id_by_tracking(&mut self, tracking_code: &str) -> Result<Option<String>, HubError> {
+        Ok(self
+            .0
             .query_row(
                 "SELECT id FROM requests WHERE tracking_code = ?1",
                 [tracking_code],
                 |r| r.get(0),
             )
-            .optional()?;
-        let id = id.ok_or_else(|| {
-            HubError::NotFound(format!("no request with tracking code {tracking_code}"))
-        })?;
-        let mut req = load_request(&tx, &id)?.ok_or_else(|| HubError::NotFound(id.clone()))?;
-        let before = req.state;
-        f(&mut req)?;
-        req.updated_at = Utc::now();
-        save_request(&tx, &req, Some(before), source, None, now)?;
-        log_event(
-            &tx,
-            now,
-            source,
-            &format!("{tracking_code}: {before} -> {}", req.state),
-        )?;
-        tx.commit()?;
-        Ok(req)
-    }
-}
-
-impl HubStorage for HubStore {
-    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError> {
-        if !crate::store::valid_code(center) {
-            return Err(HubError::BadRequest(
-                "bad_center".into(),
-                format!("not a center code: {center:?}"),
-            ));
-        }
-        let code = new_code_text()?;
-        let now = Utc::now().timestamp();
-        self.conn.execute(
-            "INSERT INTO enroll_codes (code_hash, center, created_at) VALUES (?1, ?2, ?3)",
-            params![code_hash(&code), center, now],
-        )?;
-        log_event(&self.conn, now, "enroll_code", center)?;
-        Ok(code)
+            .optional()?)
     }
 
-    fn seed_demo(
+    fn save_request(&mut self, req: &Request, now: i64) -> Result<(), HubError> {
+        let seq: i64 = self.0.query_row(
+            "UPDATE hub_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq'
+             RETURNING CAST(value AS INTEGER)",
+            [],
+            |r| r.get(0),
+        )?;
+        let body = serde_json::to_string(req).map_err(storage)?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO requests (id, center, tracking_code, state, seq, body, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
+                     body = excluded.body, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                req.id,
+                req.center,
+                req.tracking_code,
+                req.state.as_str(),
+                seq,
+                body,
+                now
+            ])?;
+        Ok(())
+    }
+
+    fn requests_after(
         &mut self,
-        n: u64,
-        centers: &[String],
-        seed: u64,
-        today: chrono::NaiveDate,
-    ) -> Result<u64, HubError> {
-        let existing: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))?;
-        let requests = demo_requests(n, centers, seed, today, existing as u64)?;
-        let now = Utc::now().timestamp();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for req in &requests {
-            save_request(&tx, req, None, "submitted", None, now)?;
-        }
-        log_event(
-            &tx,
-            now,
-            "demo",
-            &format!("{n} requests for {}", centers.join(",")),
+        center: &str,
+        cursor: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, HubError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT seq, body FROM requests WHERE center = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
-        tx.commit()?;
-        Ok(n)
+        let rows = stmt.query_map(params![center, cursor, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn post_report(&mut self, tracking_code: &str, outcome: State) -> Result<Request, HubError> {
-        self.central_change(tracking_code, "post", |req| apply_post_report(req, outcome))
+    fn append_history(&mut self, h: &History<'_>) -> Result<(), HubError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO history (request_id, from_state, to_state, source, key, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                h.request_id,
+                h.from.map(State::as_str),
+                h.to.as_str(),
+                h.source,
+                h.key,
+                h.at
+            ])?;
+        Ok(())
     }
 
-    fn cancel(&mut self, tracking_code: &str, reason: &str) -> Result<Request, HubError> {
-        self.central_change(tracking_code, "central_cancel", |req| {
-            apply_cancel(req, reason)
-        })
+    fn effect(&mut self, key: &str) -> Result<Option<Effect>, HubError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT desk_id, content_hash, kind, request_id, outcome, hub_state, reason, payload, at
+             FROM effects WHERE key = ?1",
+        )?;
+        let mut rows = stmt.query([key])?;
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let hub_state: Option<String> = r.get(5)?;
+        Ok(Some(Effect {
+            key: key.to_owned(),
+            desk_id: r.get(0)?,
+            content_hash: r.get(1)?,
+            kind: r.get(2)?,
+            request_id: r.get(3)?,
+            outcome: outcome_column(&r.get::<_, String>(4)?)?,
+            hub_state: hub_state.as_deref().map(state_column).transpose()?,
+            reason: r.get(6)?,
+            payload: r.get(7)?,
+            at: r.get(8)?,
+        }))
     }
 
-    fn publish_trust(&mut self, document: &str) -> Result<i64, HubError> {
-        crate::seal::trust::open_file(document)
-            .map_err(|e| HubError::BadRequest("bad_trust_list".into(), e.to_string()))?;
-        let now = Utc::now().timestamp();
-        let version: i64 = self.conn.query_row(
+    fn insert_effect(&mut self, e: &Effect) -> Result<(), HubError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome,
+                                      hub_state, reason, payload, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                e.key,
+                e.desk_id,
+                e.content_hash,
+                e.kind,
+                e.request_id,
+                e.outcome.as_str(),
+                e.hub_state.map(State::as_str),
+                e.reason,
+                e.payload,
+                e.at
+            ])?;
+        Ok(())
+    }
+
+    fn insert_batch(&mut self, b: &Batch<'_>) -> Result<(), HubError> {
+        self.0
+            .prepare_cached(
+                "INSERT OR IGNORE INTO batches (batch, desk_id, count, body, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![b.batch, b.desk_id, b.count, b.body, b.at])?;
+        Ok(())
+    }
+
+    fn insert_enroll_code(&mut self, hash: &str, center: &str, now: i64) -> Result<(), HubError> {
+        self.0.execute(
+            "INSERT INTO enroll_codes (code_hash, center, created_at) VALUES (?1, ?2, ?3)",
+            params![hash, center, now],
+        )?;
+        Ok(())
+    }
+
+    fn unused_code_center(&mut self, hash: &str) -> Result<Option<String>, HubError> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT center FROM enroll_codes WHERE code_hash = ?1 AND used_at IS NULL",
+                [hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn use_enroll_code(&mut self, hash: &str, desk_id: i64, now: i64) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE enroll_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
+            params![hash, now, desk_id],
+        )?;
+        Ok(())
+    }
+
+    fn insert_desk(
+        &mut self,
+        center: &str,
+        desk: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<i64, HubError> {
+        Ok(self.0.query_row(
+            "INSERT INTO desks (center, desk, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+            params![center, desk, token_hash, now],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<DeskAuth>, HubError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT id, center, desk FROM desks WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| {
+                Ok(DeskAuth {
+                    id: r.get(0)?,
+                    center: r.get(1)?,
+                    desk: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn touch_desk(&mut self, desk_id: i64, now: i64) -> Result<(), HubError> {
+        self.0
+            .prepare_cached("UPDATE desks SET last_seen = ?2 WHERE id = ?1")?
+            .execute(params![desk_id, now])?;
+        Ok(())
+    }
+
+    fn audit_anchor(&mut self, desk_id: i64) -> Result<Option<AuditHead>, HubError> {
+        let (seq, hash): (Option<i64>, Option<String>) = self.0.query_row(
+            "SELECT audit_seq, audit_hash FROM desks WHERE id = ?1",
+            [desk_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(seq.map(|seq| AuditHead {
+            seq,
+            hash: hash.unwrap_or_default(),
+        }))
+    }
+
+    fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1",
+            params![desk_id, head.seq, head.hash],
+        )?;
+        Ok(())
+    }
+
+    fn mark_anchor_broken(&mut self, desk_id: i64) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET anchor_broken = TRUE WHERE id = ?1",
+            [desk_id],
+        )?;
+        Ok(())
+    }
+
+    fn desks(&mut self) -> Result<Vec<DeskStatus>, HubError> {
+        let mut stmt = self.0.prepare(
+            "SELECT id, center, desk, last_seen, audit_seq, audit_hash, anchor_broken
+             FROM desks ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DeskStatus {
+                id: r.get(0)?,
+                center: r.get(1)?,
+                desk: r.get(2)?,
+                last_seen: r.get::<_, Option<i64>>(3)?.map(rfc3339),
+                audit_seq: r.get(4)?,
+                audit_hash: r.get(5)?,
+                anchor_broken: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn insert_trust(&mut self, document: &str, now: i64) -> Result<i64, HubError> {
+        Ok(self.0.query_row(
             "INSERT INTO trust (version, document, published_at)
              VALUES ((SELECT coalesce(max(version), 0) + 1 FROM trust), ?1, ?2) RETURNING version",
             params![document, now],
             |r| r.get(0),
-        )?;
-        log_event(
-            &self.conn,
-            now,
-            "trust_published",
-            &format!("version {version}"),
-        )?;
-        Ok(version)
+        )?)
     }
 
-    fn status(&mut self) -> Result<HubStatus, HubError> {
-        let c = &self.conn;
-        let mut stmt = c.prepare(
-            "SELECT center, state, count(*) FROM requests GROUP BY center, state ORDER BY center, state",
-        )?;
-        let requests = stmt
-            .query_map([], |r| {
-                Ok(CenterStates {
-                    center: r.get(0)?,
-                    state: r.get(1)?,
-                    count: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0));
-        let mut stmt = c.prepare(
-            "SELECT id, center, desk, last_seen, audit_seq, audit_hash, anchor_broken FROM desks ORDER BY id",
-        )?;
-        let desks = stmt
-            .query_map([], |r| {
-                Ok(DeskStatus {
-                    id: r.get(0)?,
-                    center: r.get(1)?,
-                    desk: r.get(2)?,
-                    last_seen: r.get::<_, Option<i64>>(3)?.map(rfc3339),
-                    audit_seq: r.get(4)?,
-                    audit_hash: r.get(5)?,
-                    anchor_broken: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(HubStatus {
-            requests,
-            effects_applied: count("SELECT count(*) FROM effects WHERE outcome = 'applied'")?,
-            effects_rejected: count("SELECT count(*) FROM effects WHERE outcome = 'rejected'")?,
-            unauthorised_attempts: count("SELECT count(*) FROM log WHERE event = 'unauthorised'")?,
-            desks,
-            batches: count("SELECT count(*) FROM batches")?,
-            trust_version: count("SELECT coalesce(max(version), 0) FROM trust")?,
-        })
-    }
-    fn enroll(&mut self, req: &EnrollRequest) -> Result<EnrollResponse, HubError> {
-        if !crate::store::valid_code(&req.desk) {
-            return Err(HubError::BadRequest(
-                "bad_desk".into(),
-                format!("not a desk code: {:?}", req.desk),
-            ));
-        }
-        let now = Utc::now().timestamp();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let code_hash = code_hash(&req.code);
-        let center: Option<String> = tx
+    fn trust_after(&mut self, version: i64) -> Result<Option<TrustUpdate>, HubError> {
+        Ok(self
+            .0
             .query_row(
-                "SELECT center FROM enroll_codes WHERE code_hash = ?1 AND used_at IS NULL",
-                [&code_hash],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(center) = center else {
-            log_event(
-                &tx,
-                now,
-                "unauthorised",
-                "enrol with an unknown or used code",
-            )?;
-            tx.commit()?;
-            return Err(HubError::Unauthorized(
-                "unknown or already used enrolment code".into(),
-            ));
-        };
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(storage)?;
-        let token = hex::encode(bytes);
-        let desk_id: i64 = tx.query_row(
-            "INSERT INTO desks (center, desk, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-            params![center, req.desk, sha256_hex(token.as_bytes()), now],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "UPDATE enroll_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
-            params![code_hash, now, desk_id],
-        )?;
-        log_event(
-            &tx,
-            now,
-            "enrolled",
-            &format!("{center}/{} as desk {desk_id}", req.desk),
-        )?;
-        tx.commit()?;
-        Ok(EnrollResponse {
-            token,
-            center,
-            desk_id,
-        })
-    }
-
-    fn authenticate(&mut self, token: Option<&str>, what: &str) -> Result<DeskAuth, HubError> {
-        let now = Utc::now().timestamp();
-        let found = match token {
-            Some(t) => self
-                .conn
-                .prepare_cached("SELECT id, center, desk FROM desks WHERE token_hash = ?1")?
-                .query_row([sha256_hex(t.as_bytes())], |r| {
-                    Ok(DeskAuth {
-                        id: r.get(0)?,
-                        center: r.get(1)?,
-                        desk: r.get(2)?,
-                    })
-                })
-                .optional()?,
-            None => None,
-        };
-        match found {
-            Some(desk) => {
-                self.conn
-                    .prepare_cached("UPDATE desks SET last_seen = ?2 WHERE id = ?1")?
-                    .execute(params![desk.id, now])?;
-                Ok(desk)
-            }
-            None => {
-                let why = if token.is_some() {
-                    "bad token"
-                } else {
-                    "no token"
-                };
-                log_event(&self.conn, now, "unauthorised", &format!("{what}: {why}"))?;
-                Err(HubError::Unauthorized(format!(
-                    "{why}: enrol this desk first"
-                )))
-            }
-        }
-    }
-
-    fn push(&mut self, desk: &DeskAuth, push: &PushRequest) -> Result<PushResponse, HubError> {
-        let now = Utc::now().timestamp();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut results = Vec::with_capacity(push.changes.len());
-        for change in &push.changes {
-            let content = serde_json::to_vec(&(&change.kind, &change.request_id, &change.payload))
-                .map_err(storage)?;
-            let content_hash = sha256_hex(&content);
-            let earlier: Option<EarlierEffect> = tx
-                .prepare_cached(
-                    "SELECT content_hash, desk_id, outcome, hub_state, reason FROM effects WHERE key = ?1",
-                )?
-                .query_row([&change.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                .optional()?;
-            if let Some((hash, desk_id, outcome, hub_state, reason)) = earlier {
-                if hash != content_hash || desk_id != desk.id {
-                    // Nothing of this push is kept: the transaction is
-                    // dropped, and the desk is told which key clashed.
-                    drop(tx);
-                    log_event(
-                        &self.conn,
-                        now,
-                        "key_reuse",
-                        &format!("desk {}: {}", desk.id, change.key),
-                    )?;
-                    return Err(HubError::Conflict(format!(
-                        "idempotency key {} was used before with different content",
-                        change.key
-                    )));
-                }
-                results.push(ChangeResult {
-                    key: change.key.clone(),
-                    outcome: if outcome == "rejected" {
-                        Outcome::Rejected
-                    } else {
-                        Outcome::Duplicate
-                    },
-                    hub_state,
-                    reason,
-                });
-                continue;
-            }
-            let current = match &change.request_id {
-                Some(id) => load_request(&tx, id)?,
-                None => None,
-            };
-            let (result, save) = judge(desk, change, current);
-            if let Some((req, before)) = save {
-                save_request(&tx, &req, Some(before), "desk", Some(&change.key), now)?;
-            }
-            if change.kind == "handover_batch" {
-                let batch = change
-                    .payload
-                    .get("batch")
-                    .and_then(|b| b.as_str())
-                    .unwrap_or(&change.key);
-                let count = change
-                    .payload
-                    .get("tracking_codes")
-                    .and_then(|c| c.as_array())
-                    .map_or(0, Vec::len);
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO batches (batch, desk_id, count, body, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![batch, desk.id, count as i64, change.payload.to_string(), now])?;
-            }
-            let outcome = match result.outcome {
-                Outcome::Rejected => "rejected",
-                _ => "applied",
-            };
-            tx.prepare_cached(
-                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome, hub_state, reason, payload, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                change.key,
-                desk.id,
-                content_hash,
-                change.kind,
-                change.request_id,
-                outcome,
-                result.hub_state,
-                result.reason,
-                change.payload.to_string(),
-                now
-            ])?;
-            if result.outcome == Outcome::Rejected {
-                log_event(
-                    &tx,
-                    now,
-                    "rejected_change",
-                    &format!(
-                        "desk {}: {} {}",
-                        desk.id,
-                        change.key,
-                        result.reason.as_deref().unwrap_or("")
-                    ),
-                )?;
-            }
-            results.push(result);
-        }
-        if let Some(head) = &push.audit_head {
-            let (seq, hash): (Option<i64>, Option<String>) = tx.query_row(
-                "SELECT audit_seq, audit_hash FROM desks WHERE id = ?1",
-                [desk.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let broken = match (seq, hash) {
-                (Some(s), _) if head.seq < s => true,
-                (Some(s), Some(h)) if head.seq == s && head.hash != h => true,
-                _ => false,
-            };
-            if broken {
-                log_event(
-                    &tx,
-                    now,
-                    "audit_anchor_broken",
-                    &format!("desk {}: head {} after {:?}", desk.id, head.seq, seq),
-                )?;
-                tx.execute(
-                    "UPDATE desks SET anchor_broken = 1 WHERE id = ?1",
-                    [desk.id],
-                )?;
-            } else {
-                tx.execute(
-                    "UPDATE desks SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1",
-                    params![desk.id, head.seq, head.hash],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(PushResponse { results })
-    }
-
-    fn pull(&mut self, desk: &DeskAuth, pull: &PullRequest) -> Result<PullResponse, HubError> {
-        let limit = pull.limit.clamp(1, PULL_PAGE);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, body FROM requests WHERE center = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
-        let rows: Vec<(i64, String)> = stmt
-            .query_map(params![desk.center, pull.cursor, limit + 1], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let more = rows.len() > limit as usize;
-        let mut requests = Vec::with_capacity(rows.len());
-        for (seq, body) in rows.into_iter().take(limit as usize) {
-            requests.push(PulledRequest {
-                seq,
-                request: serde_json::from_str(&body).map_err(storage)?,
-            });
-        }
-        let next_cursor = requests.last().map_or(pull.cursor, |r| r.seq);
-        let trust = self
-            .conn
-            .query_row(
-                "SELECT version, document FROM trust WHERE version > ?1 ORDER BY version DESC LIMIT 1",
-                [pull.trust_version],
+                "SELECT version, document FROM trust WHERE version > ?1
+                 ORDER BY version DESC LIMIT 1",
+                [version],
                 |r| {
                     Ok(TrustUpdate {
                         version: r.get(0)?,
@@ -643,16 +403,38 @@ impl HubStorage for HubStore {
                     })
                 },
             )
-            .optional()?;
-        Ok(PullResponse {
-            requests,
-            next_cursor,
-            more,
-            trust,
-        })
+            .optional()?)
     }
 
-    fn log(&mut self, event: &str, detail: &str) -> Result<(), HubError> {
-        log_event(&self.conn, Utc::now().timestamp(), event, detail)
+    fn requests_by_center_state(&mut self) -> Result<Vec<CenterStates>, HubError> {
+        let mut stmt = self.0.prepare(
+            "SELECT center, state, count(*) FROM requests GROUP BY center, state
+             ORDER BY center, state",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (center, state, count) = row?;
+            let state = state_column(&state)?;
+            out.push(CenterStates {
+                center,
+                state,
+                count,
+            });
+        }
+        Ok(out)
+    }
+
+    fn tally(&mut self, what: Tally) -> Result<i64, HubError> {
+        Ok(self.0.query_row(what.sql(), [], |r| r.get(0))?)
+    }
+
+    fn log(&mut self, now: i64, event: &str, detail: &str) -> Result<(), HubError> {
+        self.0
+            .prepare_cached("INSERT INTO log (at, event, detail) VALUES (?1, ?2, ?3)")?
+            .execute(params![now, event, detail])?;
+        Ok(())
     }
 }

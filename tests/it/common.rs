@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: real stores in temporary
 //! directories, and the real binary.
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::path::Path;
@@ -11,6 +10,8 @@ use citizen_desk::demo::{DemoOptions, create_demo};
 use citizen_desk::domain::State;
 use citizen_desk::store::Store;
 use tempfile::TempDir;
+
+pub use crate::shared::*;
 
 pub const PIN: &str = "123456";
 
@@ -94,7 +95,7 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-pub fn code(o: &Output) -> i32 {
+pub fn exit_code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
@@ -121,27 +122,6 @@ pub fn squeeze(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .collect()
-}
-
-/// Tells the person running the tests that a test was skipped.
-pub fn say_skipped(why: &str) {
-    say_loudly(&format!("\n*** SKIPPED: {why} ***\n"));
-}
-
-/// A line for the person running the tests, past the harness's output
-/// capture (which would swallow eprintln!).
-pub fn say_loudly(line: &str) {
-    use std::io::Write as _;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/tty")
-        .or_else(|_| std::fs::OpenOptions::new().write(true).open("/dev/stderr"))
-    {
-        Ok(mut f) => {
-            let _ = f.write_all(line.as_bytes());
-        }
-        Err(_) => eprintln!("{line}"),
-    }
 }
 
 /// A real hub process (`citizen-desk hub serve`) on a loopback port, with
@@ -194,12 +174,6 @@ pub fn fresh_postgres_database() -> Option<String> {
 }
 
 impl Hub {
-    /// Starts a hub on a free port (port 0 the first time, the same port
-    /// after a restart so desks keep their address).
-    pub fn start(dir: &Path, faults: &str) -> Hub {
-        Hub::start_on(dir, faults, None)
-    }
-
     /// A hub on the given backend; None when PostgreSQL is not available
     /// here (and this is not CI).
     pub fn start_with(dir: &Path, faults: &str, backend: Backend) -> Option<Hub> {

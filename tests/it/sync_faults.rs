@@ -7,17 +7,15 @@
 //! holds every effect exactly once and agrees with the desk on every
 //! request's state.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use citizen_desk::documents::labels::LabelFormat;
 use citizen_desk::domain::State;
 use citizen_desk::store::{RequestRef, Store};
 use citizen_desk::sync::client::enroll;
-use common::*;
 use tempfile::TempDir;
 
 /// Faults the hub injects itself while the harness runs.

@@ -4,12 +4,10 @@
 //! newer HarfBuzz, so a small number of differences is tolerated: each is
 //! printed with the string it came from.
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::*;
 use citizen_desk::documents::text::{FontId, shape_line, shape_raw};
-use common::*;
 
 fn corpus() -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -21,7 +19,7 @@ fn corpus() -> Vec<String> {
     out.extend(catalog.governorates.iter().map(|g| g.name_ar.clone()));
     out.extend(catalog.banks.iter().map(|b| b.name_ar.clone()));
     let templates: serde_json::Value =
-        serde_json::from_str(include_str!("../assets/templates.json")).unwrap();
+        serde_json::from_str(include_str!("../../assets/templates.json")).unwrap();
     for (_, t) in templates["services"].as_object().unwrap() {
         out.push(t["body"].as_str().unwrap().to_owned());
     }

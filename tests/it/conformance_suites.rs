@@ -2,8 +2,6 @@
 //! licences) run through the seal's own decoder and verifier, plus the
 //! RFC 9285 Base45 vectors, and the CLI runner's exit codes.
 
-mod common;
-
 use std::path::PathBuf;
 
 use citizen_desk::seal::{base45, conformance};
@@ -67,14 +65,23 @@ fn base45_rfc9285_vectors() {
 #[test]
 fn cli_runner_prints_the_count_line_and_fails_on_a_mismatch() {
     let dir = tempfile::TempDir::new().unwrap();
-    let out = common::cli(
+    let out = crate::common::cli(
         dir.path(),
         &["conformance", "cose", suite("cose").to_str().unwrap()],
         None,
         None,
     );
-    assert_eq!(common::code(&out), 0, "{}", common::stdout(&out));
-    let last = common::stdout(&out).lines().last().unwrap_or("").to_owned();
+    assert_eq!(
+        crate::common::exit_code(&out),
+        0,
+        "{}",
+        crate::common::stdout(&out)
+    );
+    let last = crate::common::stdout(&out)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_owned();
     assert!(
         last.ends_with("skipped") && last.contains(" passed, 0 failed, "),
         "{last}"
@@ -89,12 +96,12 @@ fn cli_runner_prints_the_count_line_and_fails_on_a_mismatch() {
     .unwrap();
     case["fail"] = serde_json::Value::Bool(true);
     std::fs::write(broken.join("case.json"), case.to_string()).unwrap();
-    let out = common::cli(
+    let out = crate::common::cli(
         dir.path(),
         &["conformance", "cose", broken.to_str().unwrap()],
         None,
         None,
     );
-    assert_eq!(common::code(&out), 1);
-    assert!(common::stdout(&out).contains("0 passed, 1 failed, 0 skipped"));
+    assert_eq!(crate::common::exit_code(&out), 1);
+    assert!(crate::common::stdout(&out).contains("0 passed, 1 failed, 0 skipped"));
 }

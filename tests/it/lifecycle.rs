@@ -1,15 +1,14 @@
 //! The request lifecycle, roles and the two-person rule, through the
 //! library on a real store file.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use chrono::{Duration, Utc};
 use citizen_desk::Error;
-use citizen_desk::domain::{Action, NationalId, Role, State};
+use citizen_desk::domain::{Action, NationalId, Role, State, Step};
+use citizen_desk::protocol::Change;
 use citizen_desk::store::{RequestFilter, RequestRef};
-use common::*;
 
 fn r(code: &str) -> RequestRef {
     RequestRef::parse(code).unwrap()
@@ -266,9 +265,19 @@ fn every_change_writes_one_audit_row_and_one_outbox_row() {
     assert_eq!(pending.len(), 1);
     let entry = &pending[0];
     assert_eq!(entry.request_id.as_deref(), Some(req.id.as_str()));
-    assert_eq!(entry.payload["from"], "received");
-    assert_eq!(entry.payload["to"], "verified");
-    assert_eq!(entry.payload["actor"], "clerk1");
+    let Change::StateChange(change) = &entry.change else {
+        panic!("{entry:?}")
+    };
+    assert_eq!((change.from, change.to), (State::Received, State::Verified));
+    assert_eq!(change.actor, "clerk1");
+    assert_eq!(change.role, Some(Role::Clerk));
+    assert_eq!(
+        change.step,
+        Step::Verify {
+            document_number: req.document_number.clone().unwrap(),
+            content_digest: req.content_digest.clone().unwrap(),
+        }
+    );
     assert!(entry.idempotency_key.starts_with("TRT01-D01-"));
     // Lookups are audited but are not changes: no outbox row.
     let id = req.national_id.clone();

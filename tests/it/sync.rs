@@ -2,16 +2,14 @@
 //! work, push with exactly-once effect, post reports, conflicts, and the
 //! hub's answers to bad input.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use citizen_desk::Error;
 use citizen_desk::domain::State;
+use citizen_desk::protocol::*;
 use citizen_desk::store::{RequestRef, Store};
 use citizen_desk::sync::client::{HubClient, SyncError, enroll, sync_once};
-use citizen_desk::sync::protocol::*;
-use common::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -189,11 +187,12 @@ fn enrol_pull_offline_push(backend: Backend) {
         audit_head: Some(head.clone()),
         changes: rows
             .iter()
-            .map(|(k, kind, id, p)| PushChange {
-                key: k.clone(),
-                kind: kind.clone(),
-                request_id: id.clone(),
-                payload: serde_json::from_str(p).unwrap(),
+            .map(|(k, kind, id, p)| {
+                serde_json::from_value(serde_json::json!({
+                    "key": k, "kind": kind, "request_id": id,
+                    "payload": serde_json::from_str::<Value>(p).unwrap(),
+                }))
+                .unwrap()
             })
             .collect(),
     };
@@ -208,7 +207,10 @@ fn enrol_pull_offline_push(backend: Backend) {
 
     // The same key with different content is refused whole (409).
     let mut forged = replay.clone();
-    forged.changes[0].payload["to"] = "cancelled".into();
+    match &mut forged.changes[0].change {
+        Change::StateChange(s) => s.to = State::Cancelled,
+        other => panic!("the first change is a state change: {other:?}"),
+    }
     match client.push(&forged) {
         Err(SyncError::Refused { status: 409, .. }) => {}
         other => panic!("expected 409: {other:?}"),
@@ -452,9 +454,9 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
         Some(PIN),
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(&dir, &["--json", "sync", "--once"], None, None);
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["pulled"]["new"], 4);
     let out = cli(&dir, &["--json", "outbox"], None, None);
@@ -464,7 +466,7 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
     // A demo store cannot enrol.
     let demo = tmp.path().join("demo");
     let out = cli(&demo, &["demo", "--requests", "3"], None, None);
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(
         &demo,
         &[
@@ -479,7 +481,7 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
         Some(PIN),
         None,
     );
-    assert_ne!(code_of(&out), 0);
+    assert_ne!(exit_code(&out), 0);
     assert!(
         stderr(&out).contains("demo store cannot enrol"),
         "{}",
@@ -489,15 +491,11 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
     let mut hub = hub;
     hub.kill();
     let out = cli(&dir, &["sync", "--once"], None, None);
-    assert_eq!(code_of(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     assert!(
         stderr(&out).contains("cannot be reached"),
         "{}",
         stderr(&out)
     );
     assert!(stderr(&out).contains("لا يمكن الوصول"), "{}", stderr(&out));
-}
-
-fn code_of(o: &std::process::Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }

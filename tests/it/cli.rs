@@ -1,8 +1,6 @@
 //! The real `citizen-desk` binary: what a clerk or an admin types.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -22,7 +20,7 @@ fn demo_dir(n: u64, seed: u64) -> TempDir {
         None,
         None,
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     dir
 }
 
@@ -45,7 +43,7 @@ fn init_creates_store_and_admin_then_admin_adds_staff() {
         None,
         Some("12345\n"),
     );
-    assert_eq!(code(&out), 2, "a 5-digit PIN is refused");
+    assert_eq!(exit_code(&out), 2, "a 5-digit PIN is refused");
     assert!(stderr(&out).contains("6"), "{}", stderr(&out));
     assert!(
         !dir.path().join("desk.sqlite3").exists(),
@@ -58,14 +56,14 @@ fn init_creates_store_and_admin_then_admin_adds_staff() {
         None,
         Some("٢٤٦٨١٣\n"),
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(
         dir.path(),
         &["init", "--center", "DAM02", "--desk", "D07"],
         None,
         Some("246813\n"),
     );
-    assert_eq!(code(&out), 1, "a second init is refused");
+    assert_eq!(exit_code(&out), 1, "a second init is refused");
 
     // Admin PIN on the first stdin line, the new user's PIN on the second.
     let out = cli(
@@ -82,7 +80,7 @@ fn init_creates_store_and_admin_then_admin_adds_staff() {
         None,
         Some("246813\n135792\n"),
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(
         dir.path(),
         &["--user", "admin", "--json", "user", "list"],
@@ -105,7 +103,7 @@ fn init_creates_store_and_admin_then_admin_adds_staff() {
         Some("135792"),
         Some("111111\n"),
     );
-    assert_eq!(code(&out), 1, "a supervisor cannot add users");
+    assert_eq!(exit_code(&out), 1, "a supervisor cannot add users");
     let err = stderr(&out);
     assert!(
         err.contains("غير مسموح") && err.contains("Not allowed"),
@@ -132,7 +130,7 @@ fn demo_is_deterministic_and_prints_its_users() {
         None,
         None,
     );
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     let text = stdout(&out);
     for user in [
         "admin",
@@ -153,7 +151,7 @@ fn demo_is_deterministic_and_prints_its_users() {
             Some(PIN),
             None,
         );
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
         json(&out)["requests"].clone()
     };
     let (la, lb, lc) = (list(&a), list(&b), list(&c));
@@ -187,7 +185,7 @@ fn demo_is_deterministic_and_prints_its_users() {
             .any(|r| r["delivery"]["kind"] == "address")
     );
     let out = cli(a.path(), &["demo", "--requests", "5"], None, None);
-    assert_eq!(code(&out), 1, "demo only into an empty store");
+    assert_eq!(exit_code(&out), 1, "demo only into an empty store");
 }
 
 #[test]
@@ -209,7 +207,7 @@ fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
             Some(PIN),
             None,
         );
-        assert_eq!(code(&out), 0, "{input}: {}", stderr(&out));
+        assert_eq!(exit_code(&out), 0, "{input}: {}", stderr(&out));
         let v = json(&out);
         assert_eq!(v["schema_version"], 1);
         let reqs = v["requests"].as_array().unwrap();
@@ -228,7 +226,7 @@ fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     let err = stderr(&out);
     assert!(err.contains("5 digits") && err.contains("١١ رقماً"), "{err}");
     let out = cli(
@@ -237,7 +235,7 @@ fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     assert!(stderr(&out).contains("\"X\""), "{}", stderr(&out));
     let out = cli(
         dir.path(),
@@ -245,7 +243,7 @@ fn lookup_accepts_arabic_indic_digits_and_explains_bad_ids() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 1, "not found");
+    assert_eq!(exit_code(&out), 1, "not found");
     assert!(stderr(&out).contains("99999999999"));
 }
 
@@ -266,7 +264,7 @@ fn requests_are_found_by_id_or_tracking_code() {
             Some(PIN),
             None,
         );
-        assert_eq!(code(&out), 0, "{reference}: {}", stderr(&out));
+        assert_eq!(exit_code(&out), 0, "{reference}: {}", stderr(&out));
         assert_eq!(json(&out)["request"]["id"], Value::String(id.clone()));
     }
     let out = cli(
@@ -275,7 +273,7 @@ fn requests_are_found_by_id_or_tracking_code() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
 }
 
 #[test]
@@ -296,28 +294,28 @@ fn the_whole_desk_flow_with_refusals_and_exit_codes() {
         cli(dir.path(), &all, Some(PIN), None)
     };
     let out = run("supervisor1", &["verify", &t]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert_eq!(json(&out)["request"]["state"], "verified");
     let out = run("supervisor1", &["stamp", &t]);
-    assert_eq!(code(&out), 1, "two-person rule");
+    assert_eq!(exit_code(&out), 1, "two-person rule");
     assert!(stderr(&out).contains("قاعدة الشخصين") && stderr(&out).contains("Two-person rule"));
     let out = run("clerk1", &["stamp", &t]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let out = run("supervisor2", &["stamp", &t]);
     assert_eq!(json(&out)["request"]["stamps_applied"], 1);
     assert_eq!(json(&out)["request"]["state"], "verified");
     let out = run("clerk1", &["reject", &t, "--reason", ""]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 1, "{}", stderr(&out));
     let out = run(
         "supervisor2",
         &["cancel", &t, "--reason", "بناءً على طلب المواطن"],
     );
     assert_eq!(json(&out)["request"]["state"], "cancelled");
     let out = run("clerk1", &["verify", &t]);
-    assert_eq!(code(&out), 1, "closed requests stay closed");
+    assert_eq!(exit_code(&out), 1, "closed requests stay closed");
 
     let out = run("clerk1", &["requests", "--state", "nonsense"]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     let out = run(
         "clerk1",
         &["requests", "--state", "cancelled", "--limit", "1000"],
@@ -335,15 +333,15 @@ fn the_whole_desk_flow_with_refusals_and_exit_codes() {
         Some("000000"),
         None,
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     assert!(stderr(&out).contains("Wrong PIN"));
     let out = cli(dir.path(), &["requests"], Some(PIN), None);
-    assert_eq!(code(&out), 2, "no --user");
+    assert_eq!(exit_code(&out), 2, "no --user");
     let out = cli(dir.path(), &["frobnicate"], None, None);
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
 
     let out = cli(dir.path(), &["--json", "audit", "verify"], None, None);
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     assert_eq!(json(&out)["intact"], true);
 }
 
@@ -356,13 +354,13 @@ fn audit_verify_reports_tampering_with_exit_1() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     {
         let conn = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
         conn.execute_batch("DROP TRIGGER audit_is_append_only_update; UPDATE audit SET actor = 'nobody' WHERE seq = 2;").unwrap();
     }
     let out = cli(dir.path(), &["--lang", "en", "audit", "verify"], None, None);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     assert!(
         stdout(&out).contains("BROKEN at entry 2"),
         "{}",
@@ -379,7 +377,7 @@ fn missing_store_is_explained_with_its_path() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let err = stderr(&out);
     assert!(
         err.contains(&dir.path().display().to_string()) && err.contains("citizen-desk init"),
@@ -398,14 +396,14 @@ fn backup_and_restore_from_the_command_line() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 1, "backups are for admins");
+    assert_eq!(exit_code(&out), 1, "backups are for admins");
     let out = cli(
         dir.path(),
         &["--user", "admin", "backup", f],
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let t = sql_one(
         &dir,
         "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1",
@@ -416,14 +414,14 @@ fn backup_and_restore_from_the_command_line() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     let out = cli(
         dir.path(),
         &["--user", "admin", "--json", "restore", f],
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert!(json(&out)["replaced_kept_at"].is_string());
     let state = sql_one(
         &dir,
@@ -436,7 +434,7 @@ fn backup_and_restore_from_the_command_line() {
         Some(PIN),
         None,
     );
-    assert_ne!(code(&out), 0);
+    assert_ne!(exit_code(&out), 0);
 }
 
 #[test]
@@ -464,7 +462,7 @@ fn a_killed_demo_leaves_a_consistent_store() {
     if status.success() {
         eprintln!("note: the demo finished before it could be killed; checking the finished store");
     }
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let total: u64 = json(&out)["by_state"]
         .as_object()
         .unwrap()
@@ -476,7 +474,7 @@ fn a_killed_demo_leaves_a_consistent_store() {
         "all or nothing, got {total}"
     );
     let out = cli(dir.path(), &["audit", "verify"], None, None);
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stdout(&out));
 }
 
 #[test]

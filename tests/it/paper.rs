@@ -2,30 +2,9 @@
 //! a cups-pdf queue and names it in CITIZEN_DESK_TEST_PRINTER (and where
 //! cups-pdf writes, in CITIZEN_DESK_TEST_PRINTER_OUT).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
-
-fn test_printer() -> Option<(String, std::path::PathBuf)> {
-    let printer = std::env::var("CITIZEN_DESK_TEST_PRINTER").ok();
-    let out = std::env::var("CITIZEN_DESK_TEST_PRINTER_OUT").ok();
-    match (printer, out) {
-        (Some(p), Some(o)) => Some((p, o.into())),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "CITIZEN_DESK_TEST_PRINTER(_OUT) must be set under CI=true: .ci/run sets up the cups-pdf queue"
-                );
-            }
-            say_skipped(
-                "no CUPS test queue (set CITIZEN_DESK_TEST_PRINTER and CITIZEN_DESK_TEST_PRINTER_OUT)",
-            );
-            None
-        }
-    }
-}
+use crate::common::*;
 
 #[test]
 fn an_original_goes_through_cups_and_comes_out_as_a_file() {
@@ -40,7 +19,7 @@ fn an_original_goes_through_cups_and_comes_out_as_a_file() {
         .unwrap_or_default();
 
     let out = cli(dir.path(), &["printers"], None, None);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains(&printer), "{}", stdout(&out));
     let out = cli(
         dir.path(),
@@ -48,7 +27,7 @@ fn an_original_goes_through_cups_and_comes_out_as_a_file() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(
         dir.path(),
         &[
@@ -63,7 +42,7 @@ fn an_original_goes_through_cups_and_comes_out_as_a_file() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("job"), "{}", stdout(&out));
 
     // cups-pdf writes the job as a new PDF file.
@@ -122,7 +101,7 @@ fn an_original_goes_through_cups_and_comes_out_as_a_file() {
         Some(PIN),
         None,
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     assert!(stderr(&out).contains("NoSuchPrinter"), "{}", stderr(&out));
     let state: String = conn
         .query_row(
@@ -248,7 +227,7 @@ fn a_paused_queue_and_cups_out_of_reach_are_clear_and_record_nothing() {
         cmd.output().unwrap()
     };
     let out = print(queue, None);
-    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert_eq!(exit_code(&out), 1, "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
         err.contains("موقوفة مؤقتاً") && err.contains("is paused"),
@@ -256,7 +235,7 @@ fn a_paused_queue_and_cups_out_of_reach_are_clear_and_record_nothing() {
     );
 
     let out = print(&printer, Some("127.0.0.1:9"));
-    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert_eq!(exit_code(&out), 1, "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
         err.contains("خدمة الطباعة (CUPS) متوقفة") && err.contains("is not running"),

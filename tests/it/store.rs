@@ -1,14 +1,12 @@
 //! The store file itself: migrations, refusals of newer or damaged files,
 //! the audit chain, a full disk, backup and restore.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use citizen_desk::Error;
 use citizen_desk::domain::{NationalId, State};
 use citizen_desk::store::{self, RequestRef, Store, schema};
-use common::*;
 use rusqlite::Connection;
 use tempfile::TempDir;
 

@@ -1,10 +1,9 @@
 //! Printed documents, checked with independent tools: qpdf, pdffonts,
 //! pdftotext (poppler) and a rasterised page whose QR must verify.
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::*;
 use chrono::Utc;
 use citizen_desk::documents::layout::{Item, Page};
 use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
@@ -12,7 +11,6 @@ use citizen_desk::documents::preview::preview_png;
 use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
 use citizen_desk::seal::{qr, verify_seal};
 use citizen_desk::store::{RequestRef, Store};
-use common::*;
 
 fn run(tool: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().unwrap();
@@ -56,7 +54,7 @@ fn a_draft_pdf_is_well_formed_embeds_subset_fonts_and_gives_back_its_arabic() {
         Some(PIN),
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(
         bytes.len() < 120_000,
@@ -113,7 +111,7 @@ fn a_draft_pdf_is_well_formed_embeds_subset_fonts_and_gives_back_its_arabic() {
         "draft mark:\n{text}"
     );
     let templates: serde_json::Value =
-        serde_json::from_str(include_str!("../assets/templates.json")).unwrap();
+        serde_json::from_str(include_str!("../../assets/templates.json")).unwrap();
     let body = templates["services"][&req.service]["body"]
         .as_str()
         .unwrap();
@@ -209,10 +207,6 @@ fn qr_modules_differing(
         .flat_map(|row| (0..n).map(move |col| (row, col)))
         .filter(|&(row, col)| dark(&ours, row, col) != dark(poppler, row, col))
         .count()
-}
-
-fn code_of(o: &std::process::Output) -> i32 {
-    code(o)
 }
 
 #[test]
@@ -336,7 +330,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         None,
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }
 
 #[test]
@@ -397,7 +391,7 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
         Ok(())
     });
     let original = original.unwrap();
-    assert_eq!((original.mark, original.sealed), ("original", true));
+    assert_eq!((original.mark, original.sealed), (Mark::Original, true));
     assert_eq!(
         state_of(&store, &code).0,
         citizen_desk::domain::State::Printed
@@ -427,7 +421,7 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
     let copy = store
         .print_document(&clerk, &r, Some(&sup), Digits::Latin, |_| Ok(()))
         .unwrap();
-    assert_eq!(copy.mark, "copy");
+    assert_eq!(copy.mark, Mark::Copy);
     assert_eq!(
         state_of(&store, &code).0,
         citizen_desk::domain::State::Printed
@@ -716,15 +710,6 @@ const LEVANTINE_MONTHS: [&str; 12] = [
     "كانون الأول",
 ];
 
-fn arabic_indic(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) => char::from_u32(0x0660 + d).unwrap(),
-            None => c,
-        })
-        .collect()
-}
-
 /// The command line's whole document path on one request: a draft (no
 /// seal), the sealed original to a file (`print --pdf`), then `render`
 /// again, which gives a copy for reading: marked COPY, unsealed, no state
@@ -743,7 +728,7 @@ fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
     let file = |name: &str| d.join(name).to_str().unwrap().to_owned();
     let run_cli = |args: &[&str]| {
         let out = cli(d, args, Some(PIN), None);
-        assert_eq!(code_of(&out), 0, "{args:?}: {}", stderr(&out));
+        assert_eq!(exit_code(&out), 0, "{args:?}: {}", stderr(&out));
         out
     };
     let text_of = |name: &str| run(&pdftotext, &[&file(name), "-"]);
@@ -868,7 +853,7 @@ fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
 
     // The seal in the metadata verifies; one character changed, it does not.
     let verify = |name: &str| cli(d, &["seal", "verify", "--pdf", &file(name)], None, None);
-    assert_eq!(code_of(&verify("original.pdf")), 0);
+    assert_eq!(exit_code(&verify("original.pdf")), 0);
     let at = original
         .windows(seal.len())
         .position(|w| w == seal.as_bytes())
@@ -878,7 +863,7 @@ fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
     tampered[k] = if tampered[k] == b'A' { b'B' } else { b'A' };
     std::fs::write(d.join("tampered.pdf"), &tampered).unwrap();
     let out = verify("tampered.pdf");
-    assert_ne!(code_of(&out), 0, "{}", stdout(&out));
+    assert_ne!(exit_code(&out), 0, "{}", stdout(&out));
 }
 
 /// Sync shows the envelopes other desks of the center made as enveloped
@@ -921,7 +906,7 @@ fn dispatch_hands_over_only_this_desks_envelopes() {
         Some(PIN),
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let text = squeeze(&run(&pdftotext, &[label.to_str().unwrap(), "-"]));
     assert!(text.contains(&ours), "A4 label: {text}");
     let store = Store::open(d).unwrap();
@@ -951,7 +936,7 @@ fn dispatch_hands_over_only_this_desks_envelopes() {
         Some(PIN),
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let store = Store::open(d).unwrap();
     assert_eq!(
         state_of(&store, &ours).0,

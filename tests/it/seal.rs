@@ -1,15 +1,13 @@
 //! The QR seal end to end on real stores: make, print-size PNG, decode with
 //! rqrr, verify; and every way a seal must fail.
 
-mod common;
-
+use crate::common::*;
 use chrono::{Duration, Utc};
 use citizen_desk::Error;
 use citizen_desk::seal::cose::{CoseMessage, encode_sign};
 use citizen_desk::seal::layers::{self, encode_text};
 use citizen_desk::seal::{Invalid, PREFIX, SealClaims, Warning, qr, verify_seal};
 use citizen_desk::store::{MAX_QR_VERSION, RequestRef, Store};
-use common::*;
 
 const DAY: i64 = 86_400;
 const YEAR: i64 = 365 * DAY;
@@ -451,14 +449,14 @@ fn the_cli_verifies_text_images_and_a_bank_trust_file() {
         Some(PIN),
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let out = cli(
         dir.path(),
         &["--json", "seal", "verify", "--image", png.to_str().unwrap()],
         None,
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}", stdout(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stdout(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], true);
     assert!(v["claims"]["document"]["national_id"].is_string());
@@ -479,7 +477,7 @@ fn the_cli_verifies_text_images_and_a_bank_trust_file() {
         None,
         None,
     );
-    assert_eq!(code_of(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("صالح"));
     // Exit 1 for any invalid seal, garbage included; 2 for unusable arguments.
     let out = cli(
@@ -494,7 +492,7 @@ fn the_cli_verifies_text_images_and_a_bank_trust_file() {
         None,
         None,
     );
-    assert_eq!(code_of(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let out = cli(
         bank.path(),
         &[
@@ -508,9 +506,9 @@ fn the_cli_verifies_text_images_and_a_bank_trust_file() {
         None,
         None,
     );
-    assert_eq!(code_of(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     let out = cli(bank.path(), &["seal", "verify", &seal.text], None, None);
-    assert_eq!(code_of(&out), 2, "no trust list: {}", stderr(&out));
+    assert_eq!(exit_code(&out), 2, "no trust list: {}", stderr(&out));
     let mut tampered = seal.text.clone();
     tampered.pop();
     tampered.push(if seal.text.ends_with('A') { 'B' } else { 'A' });
@@ -526,11 +524,7 @@ fn the_cli_verifies_text_images_and_a_bank_trust_file() {
         None,
         None,
     );
-    assert_eq!(code_of(&out), 1);
-}
-
-fn code_of(o: &std::process::Output) -> i32 {
-    code(o)
+    assert_eq!(exit_code(&out), 1);
 }
 
 #[test]

@@ -1,0 +1,112 @@
+//! Files the desk writes for people (documents, labels, manifests, QR
+//! images, trust lists) and files it reads from them: one writer that
+//! never leaves half a file and keeps it private, one reader that never
+//! takes more than it was told to.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::i18n::Message;
+
+/// Writes `bytes` to `path` through a temporary file beside it, synced to
+/// the disk and then renamed over the target: a full disk or a killed
+/// process leaves the old file or the new one, never half of one. The
+/// file is readable by its owner only (0600): documents carry a citizen's
+/// personal data.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let result = write_private(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Reads at most `limit` bytes of `path`; a longer file is refused in
+/// words (a hostile or mistaken file must not fill the memory).
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
+        Error::BadInput(
+            Message::new("err-io")
+                .arg("path", path.display())
+                .arg("detail", e),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::BadInput(
+            Message::new("err-file-too-large")
+                .arg("path", path.display())
+                .arg("limit", limit / (1024 * 1024)),
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_files_for_the_owner_only() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("doc.pdf");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert!(!dir.path().join("doc.pdf.partial").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("no-such-dir").join("doc.pdf");
+        assert!(matches!(write_atomic(&path, b"x"), Err(Error::Io { .. })));
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn reads_are_bounded() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("big");
+        std::fs::write(&path, vec![7u8; 2048]).unwrap();
+        assert_eq!(read_bounded(&path, 2048).unwrap().len(), 2048);
+        let err = read_bounded(&path, 2047).unwrap_err();
+        assert!(
+            matches!(err, Error::BadInput(ref m) if m.id == "err-file-too-large"),
+            "{err:?}"
+        );
+        assert!(matches!(
+            read_bounded(&dir.path().join("missing"), 10),
+            Err(Error::BadInput(_))
+        ));
+    }
+}

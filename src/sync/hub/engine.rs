@@ -1,0 +1,523 @@
+//! The hub's algorithms, written once over a narrow storage interface:
+//! push, pull, enrolment, authentication, the central changes and the
+//! operator's status. A backend ([`super::HubStore`] on SQLite,
+//! [`super::PgHubStore`] on PostgreSQL) implements only [`HubDb`] and the
+//! primitives of [`HubTx`]; every decision is made here or in
+//! [`super::rules`].
+
+use chrono::Utc;
+
+use super::rules::{
+    CenterStates, DeskStatus, HubStatus, apply_cancel, apply_post_report, code_hash, demo_requests,
+    judge, new_code_text, sha256_hex, storage,
+};
+use super::{DeskAuth, HubError, HubStorage};
+use crate::domain::{Request, State, valid_code};
+use crate::protocol::*;
+
+/// A data store the hub can run on.
+pub trait HubDb {
+    type Tx<'a>: HubTx
+    where
+        Self: 'a;
+
+    /// Starts a transaction. A writing one holds the write lock from its
+    /// start (SQLite `BEGIN IMMEDIATE`), so two pushes never interleave.
+    fn begin(&mut self, write: bool) -> Result<Self::Tx<'_>, HubError>;
+}
+
+/// What the hub recorded for an idempotency key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    pub key: String,
+    pub desk_id: i64,
+    pub content_hash: String,
+    pub kind: String,
+    pub request_id: Option<String>,
+    pub outcome: Outcome,
+    pub hub_state: Option<State>,
+    pub reason: Option<String>,
+    /// The change's payload as JSON.
+    pub payload: String,
+    pub at: i64,
+}
+
+/// One step in a request's history at the hub.
+#[derive(Clone, Copy, Debug)]
+pub struct History<'a> {
+    pub request_id: &'a str,
+    pub from: Option<State>,
+    pub to: State,
+    /// `desk`, `submitted`, `post` or `central_cancel`.
+    pub source: &'a str,
+    pub key: Option<&'a str>,
+    pub at: i64,
+}
+
+/// A hand-over batch a desk reported.
+#[derive(Clone, Debug)]
+pub struct Batch<'a> {
+    pub batch: &'a str,
+    pub desk_id: i64,
+    pub count: i64,
+    pub body: String,
+    pub at: i64,
+}
+
+/// The counts `hub status` shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tally {
+    EffectsApplied,
+    EffectsRejected,
+    UnauthorisedAttempts,
+    Batches,
+    TrustVersion,
+    Requests,
+}
+
+impl Tally {
+    /// The query, in SQL both backends read.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Tally::EffectsApplied => "SELECT count(*) FROM effects WHERE outcome = 'applied'",
+            Tally::EffectsRejected => "SELECT count(*) FROM effects WHERE outcome = 'rejected'",
+            Tally::UnauthorisedAttempts => "SELECT count(*) FROM log WHERE event = 'unauthorised'",
+            Tally::Batches => "SELECT count(*) FROM batches",
+            Tally::TrustVersion => "SELECT coalesce(max(version), 0) FROM trust",
+            Tally::Requests => "SELECT count(*) FROM requests",
+        }
+    }
+}
+
+/// The storage primitives, inside one transaction. Each is one query; none
+/// decides anything.
+pub trait HubTx {
+    fn commit(self) -> Result<(), HubError>;
+
+    /// The request with this id, locked until the transaction ends.
+    fn request(&mut self, id: &str) -> Result<Option<Request>, HubError>;
+    fn request_id_by_tracking(&mut self, tracking_code: &str) -> Result<Option<String>, HubError>;
+    /// Inserts or replaces a request under the next change number (what
+    /// desks pull by).
+    fn save_request(&mut self, req: &Request, now: i64) -> Result<(), HubError>;
+    /// A center's requests changed after `cursor`, oldest change first:
+    /// (change number, request as JSON).
+    fn requests_after(
+        &mut self,
+        center: &str,
+        cursor: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, HubError>;
+    fn append_history(&mut self, entry: &History<'_>) -> Result<(), HubError>;
+
+    fn effect(&mut self, key: &str) -> Result<Option<Effect>, HubError>;
+    fn insert_effect(&mut self, effect: &Effect) -> Result<(), HubError>;
+    fn insert_batch(&mut self, batch: &Batch<'_>) -> Result<(), HubError>;
+
+    fn insert_enroll_code(&mut self, hash: &str, center: &str, now: i64) -> Result<(), HubError>;
+    /// The center of an enrolment code not used yet (locked).
+    fn unused_code_center(&mut self, hash: &str) -> Result<Option<String>, HubError>;
+    fn use_enroll_code(&mut self, hash: &str, desk_id: i64, now: i64) -> Result<(), HubError>;
+    fn insert_desk(
+        &mut self,
+        center: &str,
+        desk: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<i64, HubError>;
+    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<DeskAuth>, HubError>;
+    fn touch_desk(&mut self, desk_id: i64, now: i64) -> Result<(), HubError>;
+    /// The audit head a desk last reported (locked).
+    fn audit_anchor(&mut self, desk_id: i64) -> Result<Option<AuditHead>, HubError>;
+    fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError>;
+    fn mark_anchor_broken(&mut self, desk_id: i64) -> Result<(), HubError>;
+    fn desks(&mut self) -> Result<Vec<DeskStatus>, HubError>;
+
+    /// Stores a trust list under the next version number; returns it.
+    fn insert_trust(&mut self, document: &str, now: i64) -> Result<i64, HubError>;
+    /// The newest trust list after `version`.
+    fn trust_after(&mut self, version: i64) -> Result<Option<TrustUpdate>, HubError>;
+
+    fn requests_by_center_state(&mut self) -> Result<Vec<CenterStates>, HubError>;
+    fn tally(&mut self, what: Tally) -> Result<i64, HubError>;
+    fn log(&mut self, now: i64, event: &str, detail: &str) -> Result<(), HubError>;
+}
+
+fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// One pushed change in the transaction of its push: a replay is answered
+/// as before; a key seen with other content ends the push (`Err`, nothing
+/// kept); a new change is judged, and its effect recorded with it.
+fn push_one<T: HubTx>(
+    tx: &mut T,
+    desk: &DeskAuth,
+    change: &PushChange,
+    now: i64,
+) -> Result<Result<ChangeResult, HubError>, HubError> {
+    let content_hash = change.content_hash();
+    if let Some(earlier) = tx.effect(&change.key)? {
+        if earlier.desk_id != desk.id || !same_content(&earlier, change, &content_hash) {
+            return Ok(Err(HubError::Conflict(format!(
+                "idempotency key {} was used before with different content",
+                change.key
+            ))));
+        }
+        return Ok(Ok(ChangeResult {
+            key: change.key.clone(),
+            outcome: match earlier.outcome {
+                Outcome::Rejected => Outcome::Rejected,
+                Outcome::Applied | Outcome::Duplicate => Outcome::Duplicate,
+            },
+            hub_state: earlier.hub_state,
+            reason: earlier.reason,
+        }));
+    }
+    let current = match &change.request_id {
+        Some(id) => tx.request(id)?,
+        None => None,
+    };
+    let judgement = judge(desk, change, current);
+    if let Some(saved) = &judgement.save {
+        tx.save_request(&saved.request, now)?;
+        tx.append_history(&History {
+            request_id: &saved.request.id,
+            from: Some(saved.from),
+            to: saved.request.state,
+            source: "desk",
+            key: Some(&change.key),
+            at: now,
+        })?;
+    }
+    if let Change::HandoverBatch(batch) = &change.change {
+        tx.insert_batch(&Batch {
+            batch: &batch.batch,
+            desk_id: desk.id,
+            count: batch.tracking_codes.len() as i64,
+            body: serde_json::to_string(batch).map_err(storage)?,
+            at: now,
+        })?;
+    }
+    let result = judgement.result;
+    tx.insert_effect(&Effect {
+        key: change.key.clone(),
+        desk_id: desk.id,
+        content_hash,
+        kind: change.change.kind().to_owned(),
+        request_id: change.request_id.clone(),
+        outcome: result.outcome,
+        hub_state: result.hub_state,
+        reason: result.reason.clone(),
+        payload: payload_json(&change.change)?,
+        at: now,
+    })?;
+    if result.outcome == Outcome::Rejected {
+        tx.log(
+            now,
+            "rejected_change",
+            &format!(
+                "desk {}: {} {}",
+                desk.id,
+                change.key,
+                result.reason.as_deref().unwrap_or("")
+            ),
+        )?;
+    }
+    Ok(Ok(result))
+}
+
+/// The payload part of a change, as stored with its effect.
+fn payload_json(change: &Change) -> Result<String, HubError> {
+    let mut wire = serde_json::to_value(change).map_err(storage)?;
+    Ok(wire
+        .get_mut("payload")
+        .map(serde_json::Value::take)
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// Whether a replayed change is the one recorded under its key. Effects
+/// recorded before changes were typed hashed their raw JSON: for those the
+/// stored payload is read back and compared as a change.
+fn same_content(earlier: &Effect, change: &PushChange, content_hash: &str) -> bool {
+    if earlier.content_hash == content_hash {
+        return true;
+    }
+    let stored = serde_json::json!({
+        "key": earlier.key,
+        "request_id": earlier.request_id,
+        "kind": earlier.kind,
+        "payload": serde_json::from_str::<serde_json::Value>(&earlier.payload).unwrap_or_default(),
+    });
+    serde_json::from_value::<PushChange>(stored).is_ok_and(|old| old == *change)
+}
+
+/// Checks a desk's audit head against the one it reported before: an older
+/// or a different head at the same place means its log was cut or
+/// rewritten.
+fn anchor_audit<T: HubTx>(
+    tx: &mut T,
+    desk: &DeskAuth,
+    head: &AuditHead,
+    now: i64,
+) -> Result<(), HubError> {
+    let before = tx.audit_anchor(desk.id)?;
+    let broken = before
+        .as_ref()
+        .is_some_and(|b| head.seq < b.seq || (head.seq == b.seq && head.hash != b.hash));
+    if broken {
+        tx.log(
+            now,
+            "audit_anchor_broken",
+            &format!(
+                "desk {}: head {} after {:?}",
+                desk.id,
+                head.seq,
+                before.map(|b| b.seq)
+            ),
+        )?;
+        tx.mark_anchor_broken(desk.id)
+    } else {
+        tx.set_audit_anchor(desk.id, head)
+    }
+}
+
+/// Takes one request through `f` and saves it as a hub-side change (post
+/// reports, central cancellations).
+fn central_change<D: HubDb>(
+    db: &mut D,
+    tracking_code: &str,
+    source: &str,
+    f: impl FnOnce(&mut Request) -> Result<(), HubError>,
+) -> Result<Request, HubError> {
+    let now = now();
+    let mut tx = db.begin(true)?;
+    let id = tx.request_id_by_tracking(tracking_code)?.ok_or_else(|| {
+        HubError::NotFound(format!("no request with tracking code {tracking_code}"))
+    })?;
+    let mut req = tx
+        .request(&id)?
+        .ok_or_else(|| HubError::NotFound(id.clone()))?;
+    let before = req.state;
+    f(&mut req)?;
+    req.updated_at = Utc::now();
+    tx.save_request(&req, now)?;
+    tx.append_history(&History {
+        request_id: &req.id,
+        from: Some(before),
+        to: req.state,
+        source,
+        key: None,
+        at: now,
+    })?;
+    tx.log(
+        now,
+        source,
+        &format!("{tracking_code}: {before} -> {}", req.state),
+    )?;
+    tx.commit()?;
+    Ok(req)
+}
+
+impl<D: HubDb> HubStorage for D {
+    fn enroll(&mut self, req: &EnrollRequest) -> Result<EnrollResponse, HubError> {
+        if !valid_code(&req.desk) {
+            return Err(HubError::BadRequest(
+                "bad_desk".into(),
+                format!("not a desk code: {:?}", req.desk),
+            ));
+        }
+        let now = now();
+        let mut tx = self.begin(true)?;
+        let hash = code_hash(&req.code);
+        let Some(center) = tx.unused_code_center(&hash)? else {
+            tx.log(now, "unauthorised", "enrol with an unknown or used code")?;
+            tx.commit()?;
+            return Err(HubError::Unauthorized(
+                "unknown or already used enrolment code".into(),
+            ));
+        };
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(storage)?;
+        let token = hex::encode(bytes);
+        let desk_id = tx.insert_desk(&center, &req.desk, &sha256_hex(token.as_bytes()), now)?;
+        tx.use_enroll_code(&hash, desk_id, now)?;
+        tx.log(
+            now,
+            "enrolled",
+            &format!("{center}/{} as desk {desk_id}", req.desk),
+        )?;
+        tx.commit()?;
+        Ok(EnrollResponse {
+            token,
+            center,
+            desk_id,
+        })
+    }
+
+    fn authenticate(&mut self, token: Option<&str>, what: &str) -> Result<DeskAuth, HubError> {
+        let now = now();
+        let mut tx = self.begin(true)?;
+        let found = match token {
+            Some(t) => tx.desk_by_token(&sha256_hex(t.as_bytes()))?,
+            None => None,
+        };
+        let result = match found {
+            Some(desk) => {
+                tx.touch_desk(desk.id, now)?;
+                Ok(desk)
+            }
+            None => {
+                let why = if token.is_some() {
+                    "bad token"
+                } else {
+                    "no token"
+                };
+                tx.log(now, "unauthorised", &format!("{what}: {why}"))?;
+                Err(HubError::Unauthorized(format!(
+                    "{why}: enrol this desk first"
+                )))
+            }
+        };
+        tx.commit()?;
+        result
+    }
+
+    fn push(&mut self, desk: &DeskAuth, push: &PushRequest) -> Result<PushResponse, HubError> {
+        let now = now();
+        let mut tx = self.begin(true)?;
+        let mut results = Vec::with_capacity(push.changes.len());
+        for change in &push.changes {
+            match push_one(&mut tx, desk, change, now)? {
+                Ok(result) => results.push(result),
+                Err(clash) => {
+                    // Nothing of this push is kept: the transaction is
+                    // dropped, and the clash logged on its own.
+                    drop(tx);
+                    self.log("key_reuse", &format!("desk {}: {}", desk.id, change.key))?;
+                    return Err(clash);
+                }
+            }
+        }
+        if let Some(head) = &push.audit_head {
+            anchor_audit(&mut tx, desk, head, now)?;
+        }
+        tx.commit()?;
+        Ok(PushResponse { results })
+    }
+
+    fn pull(&mut self, desk: &DeskAuth, pull: &PullRequest) -> Result<PullResponse, HubError> {
+        let limit = pull.limit.clamp(1, PULL_PAGE);
+        let mut tx = self.begin(false)?;
+        // One row more than asked says whether there is more.
+        let rows = tx.requests_after(&desk.center, pull.cursor, i64::from(limit) + 1)?;
+        let more = rows.len() > limit as usize;
+        let mut requests = Vec::with_capacity(rows.len());
+        for (seq, body) in rows.into_iter().take(limit as usize) {
+            requests.push(PulledRequest {
+                seq,
+                request: serde_json::from_str(&body).map_err(storage)?,
+            });
+        }
+        let next_cursor = requests.last().map_or(pull.cursor, |r| r.seq);
+        let trust = tx.trust_after(pull.trust_version)?;
+        tx.commit()?;
+        Ok(PullResponse {
+            requests,
+            next_cursor,
+            more,
+            trust,
+        })
+    }
+
+    fn log(&mut self, event: &str, detail: &str) -> Result<(), HubError> {
+        let mut tx = self.begin(true)?;
+        tx.log(now(), event, detail)?;
+        tx.commit()
+    }
+
+    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError> {
+        if !valid_code(center) {
+            return Err(HubError::BadRequest(
+                "bad_center".into(),
+                format!("not a center code: {center:?}"),
+            ));
+        }
+        let code = new_code_text()?;
+        let now = now();
+        let mut tx = self.begin(true)?;
+        tx.insert_enroll_code(&code_hash(&code), center, now)?;
+        tx.log(now, "enroll_code", center)?;
+        tx.commit()?;
+        Ok(code)
+    }
+
+    fn seed_demo(
+        &mut self,
+        n: u64,
+        centers: &[String],
+        seed: u64,
+        today: chrono::NaiveDate,
+    ) -> Result<u64, HubError> {
+        let now = now();
+        let mut tx = self.begin(true)?;
+        let existing = tx.tally(Tally::Requests)?;
+        for req in demo_requests(n, centers, seed, today, existing as u64)? {
+            tx.save_request(&req, now)?;
+            tx.append_history(&History {
+                request_id: &req.id,
+                from: None,
+                to: req.state,
+                source: "submitted",
+                key: None,
+                at: now,
+            })?;
+        }
+        tx.log(
+            now,
+            "demo",
+            &format!("{n} requests for {}", centers.join(",")),
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn post_report(&mut self, tracking_code: &str, outcome: State) -> Result<Request, HubError> {
+        central_change(self, tracking_code, "post", |req| {
+            apply_post_report(req, outcome)
+        })
+    }
+
+    fn cancel(&mut self, tracking_code: &str, reason: &str) -> Result<Request, HubError> {
+        central_change(self, tracking_code, "central_cancel", |req| {
+            apply_cancel(req, reason)
+        })
+    }
+
+    fn publish_trust(&mut self, document: &str) -> Result<i64, HubError> {
+        crate::seal::trust::open_file(document)
+            .map_err(|e| HubError::BadRequest("bad_trust_list".into(), e.to_string()))?;
+        let now = now();
+        let mut tx = self.begin(true)?;
+        let version = tx.insert_trust(document, now)?;
+        tx.log(now, "trust_published", &format!("version {version}"))?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    fn status(&mut self) -> Result<HubStatus, HubError> {
+        let mut tx = self.begin(false)?;
+        let status = HubStatus {
+            requests: tx.requests_by_center_state()?,
+            effects_applied: tx.tally(Tally::EffectsApplied)?,
+            effects_rejected: tx.tally(Tally::EffectsRejected)?,
+            unauthorised_attempts: tx.tally(Tally::UnauthorisedAttempts)?,
+            desks: tx.desks()?,
+            batches: tx.tally(Tally::Batches)?,
+            trust_version: tx.tally(Tally::TrustVersion)?,
+        };
+        tx.commit()?;
+        Ok(status)
+    }
+}

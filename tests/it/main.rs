@@ -1,0 +1,19 @@
+//! The integration tests, one crate linked once: real stores in temporary
+//! directories, the real binary, a real hub process, real CUPS and
+//! PostgreSQL where `.ci/run` provides them, and independent tools
+//! (poppler, qpdf, hb-shape) as checkers. Helpers shared by the modules
+//! are in `common`.
+
+mod common;
+mod shared;
+
+mod cli;
+mod conformance_suites;
+mod documents;
+mod harfbuzz;
+mod lifecycle;
+mod paper;
+mod seal;
+mod store;
+mod sync;
+mod sync_faults;

@@ -1,0 +1,56 @@
+//! Helpers both test crates use: the integration tests (`tests/it`) and
+//! the desk app's tests inside the binary (`src/gui/tests.rs`, which takes
+//! this file with `#[path]`). Self-contained: nothing here may use either
+//! crate's other helpers.
+
+/// `s` with its digits written in Arabic-Indic (٠-٩), as an Arabic
+/// keyboard types them. Written out here, not taken from the code under
+/// test.
+pub fn arabic_indic(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
+/// A line for the person running the tests, past the harness's output
+/// capture (which would swallow eprintln!).
+pub fn say_loudly(line: &str) {
+    use std::io::Write as _;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .or_else(|_| std::fs::OpenOptions::new().write(true).open("/dev/stderr"))
+    {
+        Ok(mut f) => {
+            let _ = f.write_all(line.as_bytes());
+        }
+        Err(_) => eprintln!("{line}"),
+    }
+}
+
+pub fn say_skipped(why: &str) {
+    say_loudly(&format!("\n*** SKIPPED: {why} ***\n"));
+}
+
+/// The CUPS queue `.ci/run` makes (cups-pdf) and the folder it writes to;
+/// a failure under CI=true, a loud skip elsewhere.
+pub fn test_printer() -> Option<(String, std::path::PathBuf)> {
+    let printer = std::env::var("CITIZEN_DESK_TEST_PRINTER").ok();
+    let out = std::env::var("CITIZEN_DESK_TEST_PRINTER_OUT").ok();
+    match (printer, out) {
+        (Some(p), Some(o)) => Some((p, o.into())),
+        _ => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "CITIZEN_DESK_TEST_PRINTER(_OUT) must be set under CI=true: .ci/run sets up the cups-pdf queue"
+            );
+            say_skipped(
+                "paper printing: no CUPS test queue (set CITIZEN_DESK_TEST_PRINTER and CITIZEN_DESK_TEST_PRINTER_OUT)",
+            );
+            None
+        }
+    }
+}
