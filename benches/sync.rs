@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use citizen_desk::domain::Role;
 use citizen_desk::store::Store;
 use citizen_desk::sync::client::{enroll, sync_once};
-use citizen_desk::sync::hub::{Faults, HubBackend, HubStorage, HubStore, serve};
+use citizen_desk::sync::hub::{Faults, HubBackend, HubDemo, HubStorage, HubStore, serve};
 
 const ENVELOPES: u64 = 10_000;
 const RUNS: usize = 3;
@@ -18,12 +18,12 @@ const RUNS: usize = 3;
 /// A hub holding `n` printed requests of TRT01, served on loopback.
 fn hub_with_printed(dir: &std::path::Path, n: u64) -> String {
     let mut hub = HubStore::open(dir).unwrap();
-    hub.seed_demo(
-        n,
-        &["TRT01".to_owned()],
-        7,
-        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-    )
+    hub.seed_demo(&HubDemo {
+        requests: n,
+        centers: vec!["TRT01".to_owned()],
+        seed: 7,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    })
     .unwrap();
     hub.connection()
         .execute_batch(

@@ -324,6 +324,7 @@ gui-summary-overdue = المتأخر الآن: { $count }
 gui-all-by-state = كل طلبات هذا المكتب حسب الحالة:
 gui-copy-title = نسخة مصرّح بها (يكتب المشرف رمزه السري بنفسه)
 gui-print-copy = طباعة نسخة إلى PDF
+gui-unpaid-no-print = لم تُدفع رسوم هذا الطلب بعد، فلا تُطبع وثيقته.
 gui-done-copy = طُبعت نسخة مؤشَّر عليها «نسخة» إلى PDF وسُجّلت.
 gui-conflicts-title = التعارضات: تغييرات رفضها المخدّم المركزي
 gui-settle-note = ملاحظة للملف (سبب قبول حالة المخدّم المركزي)

@@ -325,6 +325,7 @@ gui-summary-overdue = Overdue now: { $count }
 gui-all-by-state = All requests at this desk, by state:
 gui-copy-title = An authorised copy (a supervisor types their own PIN)
 gui-print-copy = Print a copy to PDF
+gui-unpaid-no-print = This request's fee is not paid yet: its document cannot be printed.
 gui-done-copy = A copy, marked COPY, was printed to PDF and logged.
 gui-conflicts-title = Conflicts: changes the hub refused
 gui-settle-note = A note for the file (why the hub's state is accepted)

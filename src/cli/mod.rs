@@ -698,7 +698,12 @@ fn hub_command(
             let today = today.unwrap_or_else(|| damascus_date(chrono::Utc::now()));
             let mut hub = backend.open().map_err(hub_err)?;
             let n = hub
-                .seed_demo(requests, &centers, seed, today)
+                .seed_demo(&crate::sync::hub::HubDemo {
+                    requests,
+                    centers: centers.clone(),
+                    seed,
+                    today,
+                })
                 .map_err(hub_err)?;
             out.done(
                 Message::new("hub-demo-added")

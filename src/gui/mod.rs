@@ -424,17 +424,7 @@ impl App {
                     return Task::none();
                 };
                 match store.show(session, &RequestRef::Id(id)) {
-                    Ok(r) => {
-                        self.current = Some(r);
-                        self.checks = [false; 4];
-                        self.reason.clear();
-                        self.sup_name.clear();
-                        self.sup_pin.clear();
-                        self.preview.clear();
-                        self.last_file = None;
-                        self.flash = None;
-                        self.page = Page::Request;
-                    }
+                    Ok(r) => self.open_request(r),
                     Err(e) => self.fail(e),
                 }
             }
@@ -705,11 +695,13 @@ impl App {
         };
         let by_code = q.chars().any(|c| c.is_ascii_alphabetic());
         match found {
-            Ok(list) if by_code && list.len() == 1 => {
-                // A scanned envelope or receipt code goes straight to it.
-                self.results = list;
-                let id = self.results[0].id.clone();
-                let _ = self.update(Message::Open(id));
+            Ok(mut list) if by_code && list.len() == 1 => {
+                // A scanned envelope or receipt code goes straight to it
+                // (already read, and audited, once by `show`).
+                self.results = list.clone();
+                if let Some(r) = list.pop() {
+                    self.open_request(r);
+                }
             }
             Ok(list) => {
                 self.flash = None;
@@ -720,6 +712,19 @@ impl App {
                 self.fail(e);
             }
         }
+    }
+
+    /// Shows `r` on the request page, with a fresh checklist and fields.
+    fn open_request(&mut self, r: Request) {
+        self.current = Some(r);
+        self.checks = [false; 4];
+        self.reason.clear();
+        self.sup_name.clear();
+        self.sup_pin.clear();
+        self.preview.clear();
+        self.last_file = None;
+        self.flash = None;
+        self.page = Page::Request;
     }
 
     /// Runs one action on the open request and shows its outcome.

@@ -293,9 +293,16 @@ fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
     interact(&mut app, |ui| {
         ui.click(unpaid.as_str()).unwrap();
     });
-    interact(&mut app, |ui| {
-        ui.click("Print the sealed original to PDF").unwrap();
-    });
+    // The page says why, and offers no print at all.
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(
+        ui.find("This request's fee is not paid yet: its document cannot be printed.")
+            .is_ok()
+    );
+    assert!(ui.find("Print the sealed original to PDF").is_err());
+    drop(ui);
+    // The library refuses it all the same (the app's message).
+    let _ = app.update(Message::Print);
     assert_eq!(state_of(&app, &unpaid), State::Approved);
     assert!(
         flash_text(&app).contains("not paid"),
@@ -747,7 +754,13 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
     let today = citizen_desk::domain::calendar::damascus_date(chrono::Utc::now());
     let code = {
         let mut hub = backend.open().unwrap();
-        hub.seed_demo(12, &["TRT01".to_owned()], 5, today).unwrap();
+        hub.seed_demo(&citizen_desk::sync::hub::HubDemo {
+            requests: 12,
+            centers: vec!["TRT01".to_owned()],
+            seed: 5,
+            today,
+        })
+        .unwrap();
         hub.new_enroll_code("TRT01").unwrap()
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -956,4 +969,95 @@ fn paper_is_printed_from_the_app_through_a_real_cups_queue() {
         assert!(Instant::now() < deadline, "no page came out of {printer}");
         std::thread::sleep(Duration::from_millis(250));
     }
+}
+
+/// The request page offers exactly what the lifecycle offers, for every
+/// state and for a clerk's and a supervisor's desk: the same table the
+/// store and the hub are held to in `tests/it/lifecycle_table.rs`.
+#[test]
+fn the_request_page_offers_what_the_lifecycle_offers() {
+    use citizen_desk::domain::{Action, Role, available_actions};
+    let buttons = [
+        (Action::Verify, "Verify"),
+        (Action::Stamp, "Approve with my stamp"),
+        (Action::Print, "Print the sealed original to PDF"),
+        (Action::Envelope, "Put in the envelope (print the label)"),
+        (Action::PrintCopy, "Print a copy to PDF"),
+        (Action::Reject, "Reject"),
+    ];
+    let (_dir, mut app) = demo_app(Lang::En);
+    app.store
+        .as_ref()
+        .unwrap()
+        .connection()
+        .execute_batch(
+            "UPDATE requests SET state = 'delivered' WHERE id IN
+                 (SELECT id FROM requests WHERE state = 'dispatched' ORDER BY id LIMIT 1);
+             UPDATE requests SET state = 'returned' WHERE id IN
+                 (SELECT id FROM requests WHERE state = 'dispatched' ORDER BY id LIMIT 1);",
+        )
+        .unwrap();
+    for (user, role) in [("clerk1", Role::Clerk), ("supervisor1", Role::Supervisor)] {
+        sign_in(&mut app, user, "123456");
+        assert_eq!(app.session.as_ref().map(|s| s.role()), Some(role));
+        for state in State::ALL {
+            let id = query_one(
+                &app,
+                &format!(
+                    "SELECT id FROM requests WHERE state = '{}' AND paid = 1 ORDER BY id LIMIT 1",
+                    state.as_str()
+                ),
+            );
+            let _ = app.update(Message::Open(id));
+            let r = app.current.clone().expect("the request is open");
+            let offered = pages::request::offered(&r, role);
+            // What the page offers is what the lifecycle lets this desk do,
+            // plus a supervisor's stamp at a clerk's desk.
+            let mut expected = available_actions(&r, role);
+            if role == Role::Clerk
+                && available_actions(&r, Role::Supervisor).contains(&Action::Stamp)
+            {
+                expected.push(Action::Stamp);
+            }
+            expected.retain(|a| !matches!(a, Action::Dispatch | Action::Cancel));
+            assert_eq!(offered, expected, "{state} {role}");
+            let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+            for (action, label) in buttons {
+                assert_eq!(
+                    ui.find(label).is_ok(),
+                    offered.contains(&action),
+                    "{state} {role}: {label}"
+                );
+            }
+        }
+        let _ = app.update(Message::SignOut);
+    }
+}
+
+/// A scanned tracking code opens its request with one audit row (the read
+/// that found it), not two.
+#[test]
+fn a_scanned_code_is_read_and_audited_once() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let code = query_one(
+        &app,
+        "SELECT tracking_code FROM requests ORDER BY tracking_code LIMIT 1",
+    );
+    let shows = |app: &App| {
+        query_one(
+            app,
+            "SELECT CAST(count(*) AS TEXT) FROM audit WHERE action = 'show'",
+        )
+    };
+    let before: i64 = shows(&app).parse().unwrap();
+    type_into(&mut app, pages::home::QUERY_ID, &code);
+    press_enter(&mut app, pages::home::QUERY_ID);
+    assert_eq!(app.page, Page::Request);
+    assert_eq!(
+        app.current.as_ref().map(|r| r.tracking_code.as_str()),
+        Some(code.as_str())
+    );
+    let after: i64 = shows(&app).parse().unwrap();
+    assert_eq!(after - before, 1);
 }

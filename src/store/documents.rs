@@ -121,10 +121,10 @@ impl Store {
         })
     }
 
-    /// `citizen-desk print`: the first print of an approved, paid request
-    /// is the sealed original (approved → printed); every later print is a
-    /// copy, which needs a supervisor's authorisation (`authoriser`, who
-    /// may be the printing supervisor). `deliver` gets the PDF inside the
+    /// `citizen-desk print`: without an `authoriser`, the sealed original
+    /// of an approved, paid request (approved → printed); with one (a
+    /// supervisor, who may be the one printing), a copy of a printed
+    /// document, marked COPY. `deliver` gets the PDF inside the
     /// transaction: if it cannot be saved or sent, nothing is recorded.
     pub fn print_document<D>(
         &mut self,
@@ -140,13 +140,16 @@ impl Store {
         self.authorise(session, Action::Print, reference.as_str())?;
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        // After the original, every print is a copy.
-        let action = if req.state.allows_copy() {
-            Action::PrintCopy
-        } else {
-            Action::Print
+        // With a supervisor's authorisation it is a copy, else the original.
+        let action = match authoriser {
+            Some(_) => Action::PrintCopy,
+            None => Action::Print,
         };
         let original = action == Action::Print;
+        if original && req.state.allows_copy() {
+            // The original is out: say what a copy needs, not just "no".
+            return Err(self.refuse(session, &req.id, action, Error::ReprintNeedsSupervisor));
+        }
         let actor = Actor {
             name: session.name(),
             role: session.role(),
@@ -154,18 +157,8 @@ impl Store {
         if let Err(refusal) = check(&req, actor, action) {
             return Err(self.refuse(session, &req.id, action, refusal.into()));
         }
-        if !original {
-            match authoriser {
-                Some(sup) => self.authorise(sup, Action::AuthoriseReprint, &req.id)?,
-                None => {
-                    return Err(self.refuse(
-                        session,
-                        &req.id,
-                        action,
-                        Error::ReprintNeedsSupervisor,
-                    ));
-                }
-            }
+        if let Some(supervisor) = authoriser {
+            self.authorise(supervisor, Action::AuthoriseReprint, &req.id)?;
         }
         let document_number = req
             .document_number
@@ -185,7 +178,7 @@ impl Store {
         let seal_sha256 = seal.as_ref().map(|s| content_digest(&s.text));
         let by = authoriser.map(|a| a.name().to_owned());
         let change = match (&by, seal_sha256) {
-            (Some(by), seal_sha256) if !original => Change::CopyPrinted(CopyPrinted {
+            (Some(by), seal_sha256) => Change::CopyPrinted(CopyPrinted {
                 state: req.state,
                 actor: session.name().to_owned(),
                 authorised_by: by.clone(),
@@ -193,7 +186,9 @@ impl Store {
                 document_number: document_number.clone(),
                 seal_sha256,
             }),
-            (_, seal_sha256) => state_change(
+            // An original is always sealed (a seal that cannot be made
+            // stopped it above).
+            (None, seal_sha256) => state_change(
                 Step::Print {
                     document_number: document_number.clone(),
                     seal_sha256: seal_sha256.unwrap_or_default(),

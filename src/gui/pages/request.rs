@@ -11,17 +11,36 @@ use super::{field, supervisor_fields};
 use crate::gui::{App, CHECKS, Message, Page, rtl};
 use citizen_desk::documents::labels::delivery_conditions;
 use citizen_desk::documents::render::left_to_right;
-use citizen_desk::domain::{DeliveryPlace, State};
+use citizen_desk::domain::{Action, DeliveryPlace, Request, Role, available_actions};
 use citizen_desk::i18n::{Lang, tr};
 
 pub const SUPERVISOR_ID: &str = "stamp-supervisor";
 pub const SUPERVISOR_PIN_ID: &str = "stamp-pin";
 pub const REASON_ID: &str = "reject-reason";
 
+/// The actions this page offers on `r` at the desk of someone with
+/// `role`: what the lifecycle lets them do here, and a stamp, which a
+/// supervisor gives at any desk with their own name and PIN. Dispatch is
+/// the outbox page's (the whole tray at once); cancelling is the command
+/// line's.
+pub fn offered(r: &Request, role: Role) -> Vec<Action> {
+    let mut actions = available_actions(r, role);
+    if available_actions(r, Role::Supervisor).contains(&Action::Stamp)
+        && !actions.contains(&Action::Stamp)
+    {
+        actions.push(Action::Stamp);
+    }
+    actions.retain(|a| !matches!(a, Action::Dispatch | Action::Cancel));
+    actions
+}
+
 pub fn view(app: &App) -> Element<'_, Message> {
     let Some(r) = &app.current else {
         return text("").into();
     };
+    let role = app.session.as_ref().map_or(Role::Clerk, |s| s.role());
+    let offers = offered(r, role);
+    let offers_action = |a: Action| offers.contains(&a);
     let lang = app.lang;
     let catalog = app.store.as_ref().map(|s| s.catalog());
     let service = catalog.and_then(|c| c.service(&r.service));
@@ -100,94 +119,92 @@ pub fn view(app: &App) -> Element<'_, Message> {
     ]
     .spacing(14);
 
-    match r.state {
-        State::Received => {
-            page = page.push(rtl::line(lang, app.t("gui-checklist"), 18.0));
-            for (i, id) in CHECKS.iter().enumerate() {
-                page = page.push(rtl::side(
-                    lang,
-                    checkbox(app.checks[i])
-                        .label(app.t(id))
-                        .on_toggle(move |v| Message::Check(i, v)),
-                ));
-            }
-            let ready = app.checks.iter().all(|c| *c);
+    if offers_action(Action::Verify) {
+        page = page.push(rtl::line(lang, app.t("gui-checklist"), 18.0));
+        for (i, id) in CHECKS.iter().enumerate() {
             page = page.push(rtl::side(
                 lang,
-                button(text(app.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
+                checkbox(app.checks[i])
+                    .label(app.t(id))
+                    .on_toggle(move |v| Message::Check(i, v)),
             ));
         }
-        State::Verified => {
-            page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
-            page = page.push(rtl::side(
+        let ready = app.checks.iter().all(|c| *c);
+        page = page.push(rtl::side(
+            lang,
+            button(text(app.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
+        ));
+    }
+    if offers_action(Action::Stamp) {
+        page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
+        page = page.push(rtl::side(
+            lang,
+            text_input(&app.t("gui-supervisor"), &app.sup_name)
+                .id(Id::new(SUPERVISOR_ID))
+                .on_input(Message::SupNameChanged)
+                .width(Length::Fixed(320.0))
+                .padding(8)
+                .line_height(rtl::INPUT_LINE),
+        ));
+        page = page.push(rtl::side(
+            lang,
+            text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+                .id(Id::new(SUPERVISOR_PIN_ID))
+                .secure(true)
+                .on_input(Message::SupPinChanged)
+                .on_submit(Message::Stamp)
+                .width(Length::Fixed(320.0))
+                .padding(8)
+                .line_height(rtl::INPUT_LINE),
+        ));
+        page = page.push(rtl::side(
+            lang,
+            button(text(app.t("gui-stamp"))).on_press(Message::Stamp),
+        ));
+    }
+    if r.state == citizen_desk::domain::State::Approved && !r.payment.paid {
+        // Nothing is printed before the fee is paid: say so, offer nothing.
+        page = page.push(rtl::line(lang, app.t("gui-unpaid-no-print"), 16.0));
+    }
+    if offers_action(Action::Print) {
+        let paper = match &app.printer {
+            Some(p) => tr(lang, "gui-print-paper", &[("printer", p)]),
+            None => app.t("gui-no-printer"),
+        };
+        page = page.push(rtl::side(
+            lang,
+            rtl::row(
                 lang,
-                text_input(&app.t("gui-supervisor"), &app.sup_name)
-                    .id(Id::new(SUPERVISOR_ID))
-                    .on_input(Message::SupNameChanged)
-                    .width(Length::Fixed(320.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE),
+                vec![
+                    button(text(app.t("gui-print-pdf")))
+                        .on_press(Message::Print)
+                        .into(),
+                    button(text(paper))
+                        .on_press_maybe(app.printer.is_some().then_some(Message::PrintPaper))
+                        .into(),
+                ],
+            ),
+        ));
+    }
+    if offers_action(Action::Envelope) {
+        // What the label will say, before it is printed.
+        if let Some(store) = &app.store {
+            let (conditions, place) = delivery_conditions(r, store.templates());
+            page = page.push(field(
+                app,
+                app.t("gui-label-conditions"),
+                conditions.to_owned(),
             ));
-            page = page.push(rtl::side(
-                lang,
-                text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
-                    .id(Id::new(SUPERVISOR_PIN_ID))
-                    .secure(true)
-                    .on_input(Message::SupPinChanged)
-                    .on_submit(Message::Stamp)
-                    .width(Length::Fixed(320.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE),
-            ));
-            page = page.push(rtl::side(
-                lang,
-                button(text(app.t("gui-stamp"))).on_press(Message::Stamp),
-            ));
+            page = page.push(field(app, app.t("gui-label-place"), place));
         }
-        State::Approved => {
-            let paper = match &app.printer {
-                Some(p) => tr(lang, "gui-print-paper", &[("printer", p)]),
-                None => app.t("gui-no-printer"),
-            };
-            page = page.push(rtl::side(
-                lang,
-                rtl::row(
-                    lang,
-                    vec![
-                        button(text(app.t("gui-print-pdf")))
-                            .on_press(Message::Print)
-                            .into(),
-                        button(text(paper))
-                            .on_press_maybe(app.printer.is_some().then_some(Message::PrintPaper))
-                            .into(),
-                    ],
-                ),
-            ));
-        }
-        State::Printed => {
-            // What the label will say, before it is printed.
-            if let Some(store) = &app.store {
-                let (conditions, place) = delivery_conditions(r, store.templates());
-                page = page.push(field(
-                    app,
-                    app.t("gui-label-conditions"),
-                    conditions.to_owned(),
-                ));
-                page = page.push(field(app, app.t("gui-label-place"), place));
-            }
-            page = page.push(rtl::side(
-                lang,
-                button(text(app.t("gui-envelope"))).on_press(Message::Envelope),
-            ));
-        }
-        _ => {}
+        page = page.push(rtl::side(
+            lang,
+            button(text(app.t("gui-envelope"))).on_press(Message::Envelope),
+        ));
     }
     // After the first print, every print is a copy, marked and logged, and
     // needs a supervisor's say-so at this desk (their own PIN).
-    if matches!(
-        r.state,
-        State::Printed | State::Enveloped | State::Dispatched | State::Delivered | State::Returned
-    ) {
+    if offers_action(Action::PrintCopy) {
         page = page.push(rtl::line(lang, app.t("gui-copy-title"), 17.0));
         page = page.push(supervisor_fields(
             app,
@@ -200,7 +217,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ],
         ));
     }
-    if r.state.is_open() {
+    if offers_action(Action::Reject) {
         page = page.push(rtl::side(
             lang,
             rtl::row(

@@ -8,8 +8,8 @@
 use chrono::Utc;
 
 use super::rules::{
-    CenterStates, DeskStatus, HubStatus, apply_cancel, apply_post_report, code_hash, demo_requests,
-    judge, new_code_text, sha256_hex, storage,
+    CenterStates, DeskStatus, HubDemo, HubStatus, apply_cancel, apply_post_report, code_hash,
+    demo_requests, judge, new_code_text, sha256_hex, storage,
 };
 use super::{DeskAuth, HubError, HubStorage};
 use crate::domain::{Request, State, valid_code};
@@ -64,6 +64,33 @@ pub struct Batch<'a> {
     pub at: i64,
 }
 
+/// Which changed requests a pull asks for.
+#[derive(Clone, Copy, Debug)]
+pub struct PageQuery<'a> {
+    pub center: &'a str,
+    /// The last change number the desk holds.
+    pub after: i64,
+    pub limit: i64,
+}
+
+/// A request as it was last changed at the hub.
+#[derive(Clone, Debug)]
+pub struct Changed {
+    /// The change number (what desks pull by).
+    pub seq: i64,
+    /// The request as JSON.
+    pub body: String,
+}
+
+/// A desk being enrolled.
+#[derive(Clone, Copy, Debug)]
+pub struct NewDesk<'a> {
+    pub center: &'a str,
+    pub desk: &'a str,
+    pub token_hash: &'a str,
+    pub at: i64,
+}
+
 /// The counts `hub status` shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tally {
@@ -100,14 +127,8 @@ pub trait HubTx {
     /// Inserts or replaces a request under the next change number (what
     /// desks pull by).
     fn save_request(&mut self, req: &Request, now: i64) -> Result<(), HubError>;
-    /// A center's requests changed after `cursor`, oldest change first:
-    /// (change number, request as JSON).
-    fn requests_after(
-        &mut self,
-        center: &str,
-        cursor: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, String)>, HubError>;
+    /// A center's requests changed after a change number, oldest first.
+    fn requests_after(&mut self, page: &PageQuery<'_>) -> Result<Vec<Changed>, HubError>;
     fn append_history(&mut self, entry: &History<'_>) -> Result<(), HubError>;
 
     fn effect(&mut self, key: &str) -> Result<Option<Effect>, HubError>;
@@ -118,13 +139,8 @@ pub trait HubTx {
     /// The center of an enrolment code not used yet (locked).
     fn unused_code_center(&mut self, hash: &str) -> Result<Option<String>, HubError>;
     fn use_enroll_code(&mut self, hash: &str, desk_id: i64, now: i64) -> Result<(), HubError>;
-    fn insert_desk(
-        &mut self,
-        center: &str,
-        desk: &str,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<i64, HubError>;
+    /// Records an enrolled desk; returns its id.
+    fn insert_desk(&mut self, desk: &NewDesk<'_>) -> Result<i64, HubError>;
     fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<DeskAuth>, HubError>;
     fn touch_desk(&mut self, desk_id: i64, now: i64) -> Result<(), HubError>;
     /// The audit head a desk last reported (locked).
@@ -341,7 +357,12 @@ impl<D: HubDb> HubStorage for D {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(storage)?;
         let token = hex::encode(bytes);
-        let desk_id = tx.insert_desk(&center, &req.desk, &sha256_hex(token.as_bytes()), now)?;
+        let desk_id = tx.insert_desk(&NewDesk {
+            center: &center,
+            desk: &req.desk,
+            token_hash: &sha256_hex(token.as_bytes()),
+            at: now,
+        })?;
         tx.use_enroll_code(&hash, desk_id, now)?;
         tx.log(
             now,
@@ -411,13 +432,17 @@ impl<D: HubDb> HubStorage for D {
         let limit = pull.limit.clamp(1, PULL_PAGE);
         let mut tx = self.begin(false)?;
         // One row more than asked says whether there is more.
-        let rows = tx.requests_after(&desk.center, pull.cursor, i64::from(limit) + 1)?;
+        let rows = tx.requests_after(&PageQuery {
+            center: &desk.center,
+            after: pull.cursor,
+            limit: i64::from(limit) + 1,
+        })?;
         let more = rows.len() > limit as usize;
         let mut requests = Vec::with_capacity(rows.len());
-        for (seq, body) in rows.into_iter().take(limit as usize) {
+        for row in rows.into_iter().take(limit as usize) {
             requests.push(PulledRequest {
-                seq,
-                request: serde_json::from_str(&body).map_err(storage)?,
+                seq: row.seq,
+                request: serde_json::from_str(&row.body).map_err(storage)?,
             });
         }
         let next_cursor = requests.last().map_or(pull.cursor, |r| r.seq);
@@ -453,17 +478,11 @@ impl<D: HubDb> HubStorage for D {
         Ok(code)
     }
 
-    fn seed_demo(
-        &mut self,
-        n: u64,
-        centers: &[String],
-        seed: u64,
-        today: chrono::NaiveDate,
-    ) -> Result<u64, HubError> {
+    fn seed_demo(&mut self, demo: &HubDemo) -> Result<u64, HubError> {
         let now = now();
         let mut tx = self.begin(true)?;
         let existing = tx.tally(Tally::Requests)?;
-        for req in demo_requests(n, centers, seed, today, existing as u64)? {
+        for req in demo_requests(demo, existing as u64)? {
             tx.save_request(&req, now)?;
             tx.append_history(&History {
                 request_id: &req.id,
@@ -477,10 +496,10 @@ impl<D: HubDb> HubStorage for D {
         tx.log(
             now,
             "demo",
-            &format!("{n} requests for {}", centers.join(",")),
+            &format!("{} requests for {}", demo.requests, demo.centers.join(",")),
         )?;
         tx.commit()?;
-        Ok(n)
+        Ok(demo.requests)
     }
 
     fn post_report(&mut self, tracking_code: &str, outcome: State) -> Result<Request, HubError> {

@@ -13,7 +13,7 @@ pub mod store;
 
 pub use engine::{HubDb, HubTx};
 pub use postgres::PgHubStore;
-pub use rules::{CenterStates, DeskStatus, HubStatus};
+pub use rules::{CenterStates, DeskStatus, HubDemo, HubStatus};
 pub use server::{Faults, serve};
 pub use store::HubStore;
 
@@ -98,15 +98,9 @@ pub trait HubStorage {
     /// A one-time enrolment code for a desk of `center`; only its hash is
     /// kept.
     fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError>;
-    /// Seeds `n` new requests spread over `centers`, as citizens would
-    /// submit them online.
-    fn seed_demo(
-        &mut self,
-        n: u64,
-        centers: &[String],
-        seed: u64,
-        today: chrono::NaiveDate,
-    ) -> Result<u64, HubError>;
+    /// Seeds new requests as citizens would submit them online; returns
+    /// how many.
+    fn seed_demo(&mut self, demo: &HubDemo) -> Result<u64, HubError>;
     /// The post's report for a dispatched request: delivered or returned.
     fn post_report(
         &mut self,

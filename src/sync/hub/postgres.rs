@@ -5,8 +5,10 @@
 
 use postgres::{Client, GenericClient, NoTls, Transaction};
 
-use super::engine::{Batch, Effect, History, HubDb, HubTx, Tally};
-use super::rules::{CenterStates, DeskStatus, outcome_column, rfc3339, state_column, storage};
+use super::engine::{Batch, Changed, Effect, History, HubDb, HubTx, NewDesk, PageQuery, Tally};
+use super::rules::{
+    CenterStates, DeskStatus, anchor_from, outcome_column, rfc3339, state_column, storage,
+};
 use super::schema::{self, Dialect};
 use super::{DeskAuth, HubError};
 use crate::domain::{Request, State};
@@ -137,20 +139,18 @@ impl HubTx for PgTx<'_> {
         Ok(())
     }
 
-    fn requests_after(
-        &mut self,
-        center: &str,
-        cursor: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, String)>, HubError> {
+    fn requests_after(&mut self, page: &PageQuery<'_>) -> Result<Vec<Changed>, HubError> {
         Ok(self
             .0
             .query(
                 "SELECT seq, body FROM requests WHERE center = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                &[&center, &cursor, &limit],
+                &[&page.center, &page.after, &page.limit],
             )?
             .into_iter()
-            .map(|row| (row.get(0), row.get(1)))
+            .map(|row| Changed {
+                seq: row.get(0),
+                body: row.get(1),
+            })
             .collect())
     }
 
@@ -253,19 +253,13 @@ impl HubTx for PgTx<'_> {
         Ok(())
     }
 
-    fn insert_desk(
-        &mut self,
-        center: &str,
-        desk: &str,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<i64, HubError> {
+    fn insert_desk(&mut self, d: &NewDesk<'_>) -> Result<i64, HubError> {
         Ok(self
             .0
             .query_one(
                 "INSERT INTO desks (center, desk, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)
                  RETURNING id",
-                &[&center, &desk, &token_hash, &now],
+                &[&d.center, &d.desk, &d.token_hash, &d.at],
             )?
             .get(0))
     }
@@ -297,12 +291,7 @@ impl HubTx for PgTx<'_> {
             "SELECT audit_seq, audit_hash FROM desks WHERE id = $1 FOR UPDATE",
             &[&desk_id],
         )?;
-        let seq: Option<i64> = row.get(0);
-        let hash: Option<String> = row.get(1);
-        Ok(seq.map(|seq| AuditHead {
-            seq,
-            hash: hash.unwrap_or_default(),
-        }))
+        Ok(anchor_from(row.get(0), row.get(1)))
     }
 
     fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError> {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DeskAuth, HubError};
 use crate::domain::lifecycle::{apply_copy, apply_step};
-use crate::domain::{Action, Request, State, next_state, post_outcome_allowed};
+use crate::domain::{Action, Request, State, Step, next_state, post_outcome_allowed};
 use crate::i18n::{Lang, Message};
 use crate::protocol::*;
 
@@ -57,6 +57,15 @@ pub struct DeskStatus {
 /// A state as a backend stored it.
 pub(crate) fn state_column(text: &str) -> Result<State, HubError> {
     State::parse(text).ok_or_else(|| storage(format!("unknown state {text:?}")))
+}
+
+/// A desk's audit anchor as a backend stored it (none before its first
+/// push with one).
+pub(crate) fn anchor_from(seq: Option<i64>, hash: Option<String>) -> Option<AuditHead> {
+    seq.map(|seq| AuditHead {
+        seq,
+        hash: hash.unwrap_or_default(),
+    })
 }
 
 /// An outcome as a backend stored it.
@@ -180,17 +189,15 @@ pub(crate) fn apply_post_report(req: &mut Request, outcome: State) -> Result<(),
     Ok(())
 }
 
-/// A central cancellation: only an open request.
+/// A central cancellation: only of an open request, as at a desk.
 pub(crate) fn apply_cancel(req: &mut Request, reason: &str) -> Result<(), HubError> {
-    if next_state(req, Action::Cancel).is_none() {
-        return Err(HubError::Conflict(format!(
-            "the request is already {}",
-            req.state
-        )));
-    }
-    req.state = State::Cancelled;
-    req.reason = Some(reason.to_owned());
-    Ok(())
+    let step = Step::Cancel {
+        reason: reason.to_owned(),
+    };
+    let state = req.state;
+    apply_step(req, &step, "hub", Utc::now())
+        .map(|_| ())
+        .map_err(|_| HubError::Conflict(format!("the request is already {state}")))
 }
 
 /// A one-time enrolment code: 16 characters in four groups, from an
@@ -218,15 +225,26 @@ pub(crate) fn code_hash(code: &str) -> String {
     sha256_hex(code.trim().to_ascii_uppercase().as_bytes())
 }
 
-/// New requests spread over `centers` for `hub demo`, numbered after the
-/// `existing` ones so tracking codes stay unique.
-pub(crate) fn demo_requests(
-    n: u64,
-    centers: &[String],
-    seed: u64,
-    today: chrono::NaiveDate,
-    existing: u64,
-) -> Result<Vec<Request>, HubError> {
+/// What `hub demo` seeds: `requests` new requests spread over
+/// `centers`, as citizens would submit them online.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubDemo {
+    pub requests: u64,
+    pub centers: Vec<String>,
+    pub seed: u64,
+    pub today: chrono::NaiveDate,
+}
+
+/// The demo's requests, numbered after the `existing` ones so tracking
+/// codes stay unique.
+pub(crate) fn demo_requests(demo: &HubDemo, existing: u64) -> Result<Vec<Request>, HubError> {
+    let HubDemo {
+        requests: n,
+        centers,
+        seed,
+        today,
+    } = demo;
+    let (n, seed) = (*n, *seed);
     if centers.is_empty() {
         return Err(HubError::BadRequest(
             "bad_center".into(),
@@ -235,7 +253,7 @@ pub(crate) fn demo_requests(
     }
     let catalog = crate::domain::Catalog::builtin().map_err(storage)?;
     let calendar = crate::domain::WorkCalendar::builtin().map_err(storage)?;
-    let midnight = crate::demo::damascus_midnight(today);
+    let midnight = crate::demo::damascus_midnight(*today);
     Ok((0..n)
         .map(|i| {
             let center = &centers[(i % centers.len() as u64) as usize];
@@ -248,4 +266,342 @@ pub(crate) fn demo_requests(
             crate::demo::incoming_request(seed, 20_000_000 + existing + i, n.max(4), &g)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::request::test_request;
+
+    fn desk() -> DeskAuth {
+        DeskAuth {
+            id: 7,
+            center: "TRT01".into(),
+            desk: "D01".into(),
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn in_state(state: State) -> Request {
+        let mut r = test_request();
+        r.state = state;
+        r
+    }
+
+    fn step_change(step: Step, from: State, to: State) -> PushChange {
+        PushChange {
+            key: "TRT01-D01-k".into(),
+            request_id: Some("req-1".into()),
+            change: Change::StateChange(StateChange {
+                step,
+                from,
+                to,
+                actor: "sup2".into(),
+                role: None,
+                at: at(),
+            }),
+        }
+    }
+
+    fn copy(state: State) -> PushChange {
+        PushChange {
+            key: "TRT01-D01-c".into(),
+            request_id: Some("req-1".into()),
+            change: Change::CopyPrinted(CopyPrinted {
+                state,
+                actor: "clerk1".into(),
+                authorised_by: "sup1".into(),
+                at: at(),
+                document_number: "TRT01-D01-0000001".into(),
+                seal_sha256: None,
+            }),
+        }
+    }
+
+    fn outcome(j: &Judgement) -> (Outcome, Option<State>) {
+        (j.result.outcome, j.result.hub_state)
+    }
+
+    #[test]
+    fn a_legal_step_is_applied_to_the_hubs_record() {
+        let verify = Step::Verify {
+            document_number: "TRT01-D01-0000001".into(),
+            content_digest: "ab".repeat(32),
+        };
+        let j = judge(
+            &desk(),
+            &step_change(verify, State::Received, State::Verified),
+            Some(in_state(State::Received)),
+        );
+        assert_eq!(outcome(&j), (Outcome::Applied, Some(State::Verified)));
+        assert_eq!(j.result.reason, None);
+        let saved = j.save.unwrap();
+        assert_eq!(saved.from, State::Received);
+        assert_eq!(saved.request.state, State::Verified);
+        assert_eq!(
+            saved.request.document_number.as_deref(),
+            Some("TRT01-D01-0000001")
+        );
+        assert_eq!(saved.request.verified_by.as_deref(), Some("sup2"));
+        assert_eq!(saved.request.updated_at, at());
+    }
+
+    #[test]
+    fn a_stamp_approves_only_by_the_hubs_own_count() {
+        // Two stamps required, none at the hub: a desk claiming the first
+        // stamp approves is refused, however it words it.
+        let mut req = in_state(State::Verified);
+        req.stamps_required = 2;
+        let skip = judge(
+            &desk(),
+            &step_change(Step::Stamp {}, State::Verified, State::Approved),
+            Some(req.clone()),
+        );
+        assert_eq!(outcome(&skip), (Outcome::Rejected, Some(State::Verified)));
+        assert!(skip.save.is_none());
+        assert!(skip.result.reason.as_deref().unwrap().contains(" — "));
+        let first = judge(
+            &desk(),
+            &step_change(Step::Stamp {}, State::Verified, State::Verified),
+            Some(req.clone()),
+        );
+        assert_eq!(outcome(&first), (Outcome::Applied, Some(State::Verified)));
+        req = first.save.unwrap().request;
+        assert_eq!(req.stamps.len(), 1);
+        let last = judge(
+            &desk(),
+            &step_change(Step::Stamp {}, State::Verified, State::Approved),
+            Some(req),
+        );
+        assert_eq!(outcome(&last), (Outcome::Applied, Some(State::Approved)));
+        assert_eq!(last.save.unwrap().request.stamps.len(), 2);
+    }
+
+    #[test]
+    fn a_stale_or_illegal_step_is_rejected_with_the_hubs_state() {
+        // Cancelled centrally while the desk printed it.
+        let print = Step::Print {
+            document_number: "TRT01-D01-0000001".into(),
+            seal_sha256: "cd".repeat(32),
+        };
+        let j = judge(
+            &desk(),
+            &step_change(print.clone(), State::Approved, State::Printed),
+            Some(in_state(State::Cancelled)),
+        );
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Cancelled)));
+        assert!(j.save.is_none());
+        let reason = j.result.reason.unwrap();
+        let (ar, en) = reason.split_once(" — ").unwrap();
+        assert!(en.contains("stale") && en.contains("cancelled"), "{en}");
+        assert!(!ar.is_empty() && !ar.contains("stale"));
+        // The state the desk saw, but a step the lifecycle does not take.
+        let j = judge(
+            &desk(),
+            &step_change(print, State::Verified, State::Printed),
+            Some(in_state(State::Verified)),
+        );
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
+        // A legal action claiming the wrong end state.
+        let j = judge(
+            &desk(),
+            &step_change(
+                Step::Reject { reason: "x".into() },
+                State::Received,
+                State::Cancelled,
+            ),
+            Some(in_state(State::Received)),
+        );
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Received)));
+        assert!(j.save.is_none());
+    }
+
+    #[test]
+    fn the_hub_records_reasons_and_prints() {
+        let j = judge(
+            &desk(),
+            &step_change(
+                Step::Reject {
+                    reason: "ناقص".into(),
+                },
+                State::Received,
+                State::Rejected,
+            ),
+            Some(in_state(State::Received)),
+        );
+        assert_eq!(j.save.unwrap().request.reason.as_deref(), Some("ناقص"));
+        let print = Step::Print {
+            document_number: "TRT01-D01-0000001".into(),
+            seal_sha256: "cd".repeat(32),
+        };
+        let j = judge(
+            &desk(),
+            &step_change(print, State::Approved, State::Printed),
+            Some(in_state(State::Approved)),
+        );
+        assert_eq!(j.save.unwrap().request.printed_count, 1);
+    }
+
+    #[test]
+    fn copies_are_recorded_while_the_document_is_on_its_way() {
+        for state in State::ALL {
+            let mut req = in_state(state);
+            req.printed_count = 1;
+            let j = judge(&desk(), &copy(State::Printed), Some(req));
+            if state.allows_copy() {
+                assert_eq!(outcome(&j), (Outcome::Applied, Some(state)), "{state}");
+                let saved = j.save.unwrap();
+                assert_eq!(saved.request.printed_count, 2, "{state}");
+                assert_eq!((saved.from, saved.request.state), (state, state));
+            } else {
+                assert_eq!(outcome(&j), (Outcome::Rejected, Some(state)), "{state}");
+                assert!(j.save.is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn changes_about_unknown_requests_or_other_centers_are_rejected() {
+        let change = step_change(Step::Stamp {}, State::Verified, State::Verified);
+        let j = judge(&desk(), &change, None);
+        assert_eq!(outcome(&j), (Outcome::Rejected, None));
+        assert!(j.result.reason.unwrap().contains("req-1"));
+        let mut elsewhere = in_state(State::Verified);
+        elsewhere.center = "DMS01".into();
+        let j = judge(&desk(), &change, Some(elsewhere));
+        assert_eq!(outcome(&j), (Outcome::Rejected, None));
+        assert!(j.save.is_none());
+        let j = judge(&desk(), &copy(State::Printed), None);
+        assert_eq!(outcome(&j), (Outcome::Rejected, None));
+    }
+
+    #[test]
+    fn a_handover_batch_is_applied_without_a_request() {
+        let change = PushChange {
+            key: "TRT01-D01-b".into(),
+            request_id: None,
+            change: Change::HandoverBatch(HandoverBatch {
+                batch: "TRT01-D01-B20261201-0001".into(),
+                at: at(),
+                clerk: "clerk1".into(),
+                tracking_codes: vec!["RR123456785SY".into()],
+            }),
+        };
+        let j = judge(&desk(), &change, None);
+        assert_eq!(outcome(&j), (Outcome::Applied, None));
+        assert_eq!(j.result.key, "TRT01-D01-b");
+        assert!(j.save.is_none());
+    }
+
+    #[test]
+    fn the_post_reports_only_on_dispatched_requests() {
+        for state in State::ALL {
+            for report in [State::Delivered, State::Returned] {
+                let mut req = in_state(state);
+                let result = apply_post_report(&mut req, report);
+                if state == State::Dispatched {
+                    assert_eq!(result, Ok(()));
+                    assert_eq!(req.state, report);
+                } else {
+                    assert!(matches!(result, Err(HubError::Conflict(_))), "{state}");
+                    assert_eq!(req.state, state);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn central_cancellations_take_open_requests_only() {
+        for state in State::ALL {
+            let mut req = in_state(state);
+            let result = apply_cancel(&mut req, "withdrawn online");
+            if state.is_open() {
+                assert_eq!(result, Ok(()), "{state}");
+                assert_eq!(req.state, State::Cancelled);
+                assert_eq!(req.reason.as_deref(), Some("withdrawn online"));
+            } else {
+                assert!(matches!(result, Err(HubError::Conflict(_))), "{state}");
+                assert_eq!((req.state, req.reason.as_deref()), (state, None));
+            }
+        }
+    }
+
+    #[test]
+    fn enrolment_codes_use_the_whole_alphabet() {
+        const ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let mut seen = std::collections::BTreeSet::new();
+        let mut codes = std::collections::BTreeSet::new();
+        for _ in 0..64 {
+            let code = new_code_text().unwrap();
+            assert_eq!(code.len(), 19, "{code}");
+            let groups: Vec<&str> = code.split('-').collect();
+            assert_eq!(groups.len(), 4);
+            assert!(groups.iter().all(|g| g.len() == 4));
+            for c in code.chars().filter(|c| *c != '-') {
+                assert!(ALPHABET.contains(c), "{c} in {code}");
+                seen.insert(c);
+            }
+            codes.insert(code);
+        }
+        // 1,024 characters drawn evenly from 32: every one shows up (the
+        // chance that one does not is below one in 10^12). A code cut to
+        // fewer bits would show fewer.
+        assert_eq!(seen.len(), 32, "{seen:?}");
+        assert_eq!(codes.len(), 64);
+    }
+
+    #[test]
+    fn codes_are_compared_without_case_or_spaces() {
+        assert_eq!(code_hash(" abcd-efgh "), code_hash("ABCD-EFGH"));
+        assert_ne!(code_hash("ABCD-EFGH"), code_hash("ABCD-EFGJ"));
+        assert_eq!(code_hash("A"), sha256_hex(b"A"));
+    }
+
+    #[test]
+    fn stored_columns_read_back_or_fail() {
+        assert_eq!(state_column("printed").unwrap(), State::Printed);
+        assert!(state_column("teleported").is_err());
+        assert_eq!(outcome_column("rejected").unwrap(), Outcome::Rejected);
+        assert!(outcome_column("maybe").is_err());
+        assert_eq!(anchor_from(None, Some("h".into())), None);
+        assert_eq!(
+            anchor_from(Some(3), Some("h".into())),
+            Some(AuditHead {
+                seq: 3,
+                hash: "h".into()
+            })
+        );
+        assert_eq!(rfc3339(1_800_000_000), "2027-01-15T08:00:00Z");
+    }
+
+    #[test]
+    fn the_demo_needs_a_center() {
+        let demo = HubDemo {
+            requests: 4,
+            centers: Vec::new(),
+            seed: 1,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        };
+        assert!(matches!(
+            demo_requests(&demo, 0),
+            Err(HubError::BadRequest(..))
+        ));
+        let demo = HubDemo {
+            centers: vec!["TRT01".into(), "DMS01".into()],
+            ..demo
+        };
+        let made = demo_requests(&demo, 10).unwrap();
+        assert_eq!(made.len(), 4);
+        assert_eq!(made[0].center, "TRT01");
+        assert_eq!(made[1].center, "DMS01");
+        assert!(made.iter().all(|r| r.state == State::Received));
+        let again = demo_requests(&demo, 14).unwrap();
+        assert!(
+            made.iter()
+                .all(|a| again.iter().all(|b| a.tracking_code != b.tracking_code))
+        );
+    }
 }

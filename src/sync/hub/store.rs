@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::engine::{Batch, Effect, History, HubDb, HubTx, Tally};
-use super::rules::{CenterStates, DeskStatus, outcome_column, rfc3339, state_column, storage};
+use super::engine::{Batch, Changed, Effect, History, HubDb, HubTx, NewDesk, PageQuery, Tally};
+use super::rules::{
+    CenterStates, DeskStatus, anchor_from, outcome_column, rfc3339, state_column, storage,
+};
 use super::schema::{self, Dialect};
 use super::{DeskAuth, HubError};
 use crate::domain::{Request, State};
@@ -182,17 +184,15 @@ impl HubTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn requests_after(
-        &mut self,
-        center: &str,
-        cursor: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, String)>, HubError> {
+    fn requests_after(&mut self, page: &PageQuery<'_>) -> Result<Vec<Changed>, HubError> {
         let mut stmt = self.0.prepare_cached(
             "SELECT seq, body FROM requests WHERE center = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![center, cursor, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+        let rows = stmt.query_map(params![page.center, page.after, page.limit], |r| {
+            Ok(Changed {
+                seq: r.get(0)?,
+                body: r.get(1)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -297,17 +297,11 @@ impl HubTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn insert_desk(
-        &mut self,
-        center: &str,
-        desk: &str,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<i64, HubError> {
+    fn insert_desk(&mut self, d: &NewDesk<'_>) -> Result<i64, HubError> {
         Ok(self.0.query_row(
             "INSERT INTO desks (center, desk, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4)
              RETURNING id",
-            params![center, desk, token_hash, now],
+            params![d.center, d.desk, d.token_hash, d.at],
             |r| r.get(0),
         )?)
     }
@@ -339,10 +333,7 @@ impl HubTx for SqliteTx<'_> {
             [desk_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        Ok(seq.map(|seq| AuditHead {
-            seq,
-            hash: hash.unwrap_or_default(),
-        }))
+        Ok(anchor_from(seq, hash))
     }
 
     fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError> {
