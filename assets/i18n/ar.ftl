@@ -33,6 +33,7 @@ action-manage-keys = إدارة المفاتيح
 action-manage-settings = تعديل الإعدادات
 action-backup = النسخ الاحتياطي
 action-restore = الاستعادة من نسخة احتياطية
+action-read-audit = قراءة سجل التدقيق
 
 ## الأخطاء
 err-national-id-empty = الرقم الوطني فارغ. اكتب أرقامه الأحد عشر.
@@ -109,6 +110,11 @@ label-due = موعد الإنجاز
 label-overdue = متأخر
 label-document-number = رقم الوثيقة
 label-stamps = الأختام
+label-stamp = ختم
+label-fee = { $fee } ل.س
+channel-app = تطبيق «معاملاتي»
+channel-web = الموقع الإلكتروني
+label-default-printer = (الافتراضية)
 label-stamps-required = { $count } أختام
 label-reason = السبب
 label-store = قاعدة البيانات

@@ -34,6 +34,7 @@ action-manage-keys = manage keys
 action-manage-settings = change settings
 action-backup = back up the store
 action-restore = restore the store
+action-read-audit = read the audit log
 
 ## Errors
 err-national-id-empty = The national ID is empty. Type its 11 digits.
@@ -110,6 +111,11 @@ label-due = Due
 label-overdue = OVERDUE
 label-document-number = Document number
 label-stamps = Stamps
+label-stamp = stamp
+label-fee = { $fee } SYP
+channel-app = the «Muamalati» app
+channel-web = the web site
+label-default-printer = (default)
 label-stamps-required = { $count } stamps
 label-reason = Reason
 label-store = Store

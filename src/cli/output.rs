@@ -5,6 +5,7 @@ use chrono_tz::Asia::Damascus;
 use serde_json::{Value, json};
 
 use super::JSON_SCHEMA_VERSION;
+use super::table::Table;
 use crate::demo::DemoReport;
 use crate::domain::{Catalog, DeliveryPlace, Request};
 use crate::error::Result;
@@ -79,6 +80,7 @@ impl Out {
     /// The document's fields in catalog order, labelled in the chosen language.
     fn document_fields(
         &self,
+        table: &mut Table,
         catalog: &Catalog,
         service: &str,
         values: &std::collections::BTreeMap<String, String>,
@@ -92,11 +94,10 @@ impl Out {
             } else {
                 &f.label_en
             };
-            say!(
-                "{:<22} {}",
-                label,
-                values.get(&f.key).map(String::as_str).unwrap_or("-")
-            );
+            table.row(vec![
+                label.clone(),
+                values.get(&f.key).cloned().unwrap_or_else(|| "-".into()),
+            ]);
         }
     }
 
@@ -154,12 +155,32 @@ impl Out {
                 .arg("pin", &report.pin)
                 .text(self.lang)
         );
+        let mut users = self.table();
         for (name, role) in &report.users {
-            say!("  {name:<12} {}", self.t(role.label_id()));
+            users.row(vec![name.clone(), self.t(role.label_id())]);
         }
-        for (state, n) in &report.by_state {
-            say!("  {:<12} {n}", self.t(state.label_id()));
+        self.print(&users);
+        self.counts(&report.by_state);
+    }
+
+    /// A table in the output's language (right to left in Arabic).
+    fn table(&self) -> Table {
+        Table::new(self.lang)
+    }
+
+    fn print(&self, table: &Table) {
+        for line in table.lines() {
+            say!("{line}");
         }
+    }
+
+    /// Counts by state, one state a line.
+    fn counts(&self, by_state: &[(crate::domain::State, u64)]) {
+        let mut t = self.table();
+        for (state, n) in by_state {
+            t.row(vec![self.t(state.label_id()), n.to_string()]);
+        }
+        self.print(&t);
     }
 
     pub fn services(&self, catalog: &Catalog) {
@@ -167,6 +188,7 @@ impl Out {
             print_json(json!({ "services": catalog.services }));
             return;
         }
+        let mut t = self.table();
         for s in &catalog.services {
             let class = match s.class {
                 crate::domain::ServiceClass::Fast => self.t("class-fast"),
@@ -174,17 +196,19 @@ impl Out {
                     .arg("days", working_days)
                     .text(self.lang),
             };
-            say!(
-                "{:<26} {}  |  {} SYP  |  {}  |  {}",
-                s.code,
+            t.row(vec![
+                s.code.clone(),
                 self.service_name(catalog, &s.code),
-                s.fee_syp,
+                Message::new("label-fee")
+                    .arg("fee", s.fee_syp)
+                    .text(self.lang),
                 class,
                 Message::new("label-stamps-required")
                     .arg("count", s.required_stamps)
-                    .text(self.lang)
-            );
+                    .text(self.lang),
+            ]);
         }
+        self.print(&t);
     }
 
     pub fn conformance(&self, report: &crate::seal::conformance::SuiteReport) {
@@ -240,7 +264,8 @@ impl Out {
         }
         if let Some(c) = &report.claims {
             let d = &c.document;
-            let line = |label: &str, value: String| say!("{:<22} {value}", self.t(label));
+            let mut t = self.table();
+            let mut line = |label: &str, value: String| t.row(vec![self.t(label), value]);
             line("label-document-number", d.document_number.clone());
             line("label-service", self.service_name(catalog, &d.service));
             line("label-national-id", d.national_id.clone());
@@ -248,17 +273,19 @@ impl Out {
             line("label-issuer", c.issuer.clone());
             line("label-issued", unix_day(c.issued_at));
             line("label-expires", unix_day(c.expires_at));
-            self.document_fields(catalog, &d.service, &d.fields);
+            self.document_fields(&mut t, catalog, &d.service, &d.fields);
+            self.print(&t);
+            let mut signers = self.table();
             for s in &report.signers {
-                let mark = if s.verified { "✔" } else { "✘" };
-                let when = s.signed_at.map(unix_day).unwrap_or_default();
-                say!(
-                    "  {mark} {:<12} {:<11} {when}  kid {}",
-                    s.name,
-                    s.role,
-                    s.kid
-                );
+                signers.row(vec![
+                    (if s.verified { "✔" } else { "✘" }).into(),
+                    s.name.clone(),
+                    s.role.clone(),
+                    s.signed_at.map(unix_day).unwrap_or_default(),
+                    s.kid.clone(),
+                ]);
             }
+            self.print(&signers);
         }
         if let Some(root) = root {
             say!("{}: {root}", self.t("label-trust-root"));
@@ -288,19 +315,21 @@ impl Out {
             print_json(json!({ "printers": printers, "chosen": chosen }));
             return;
         }
+        let mut t = self.table();
         for p in printers {
             let mark = if Some(p.name.as_str()) == chosen {
                 "*"
             } else {
                 " "
             };
-            say!(
-                "{mark} {:<24} {}{}",
-                p.name,
-                p.state,
-                if p.default { " (default)" } else { "" }
-            );
+            let default = if p.default {
+                self.t("label-default-printer")
+            } else {
+                String::new()
+            };
+            t.row(vec![mark.into(), p.name.clone(), p.state.clone(), default]);
         }
+        self.print(&t);
     }
 
     pub fn trust_list(&self, keys: &[crate::seal::TrustedKey]) {
@@ -308,6 +337,7 @@ impl Out {
             print_json(json!({ "keys": keys }));
             return;
         }
+        let mut rows = self.table();
         for k in keys {
             let mut flags = Vec::new();
             if let Some(t) = k.valid_to {
@@ -319,17 +349,16 @@ impl Out {
             if k.demo {
                 flags.push("demo".into());
             }
-            say!(
-                "{}  {:<10} {:<12} {:<8} {} {}  {}",
-                k.kid,
-                k.role.as_str(),
-                k.owner,
-                k.center,
-                self.t("label-from"),
-                unix_day(k.valid_from),
-                flags.join(", ")
-            );
+            rows.row(vec![
+                k.kid.clone(),
+                k.role.as_str().to_owned(),
+                k.owner.clone(),
+                k.center.clone(),
+                format!("{} {}", self.t("label-from"), unix_day(k.valid_from)),
+                flags.join("، "),
+            ]);
         }
+        self.print(&rows);
     }
 
     pub fn restored(&self, report: &RestoreReport) {
@@ -376,9 +405,7 @@ impl Out {
             if demo { " (demo)" } else { "" }
         );
         say!("{}: {outbox}", self.t("label-outbox-pending"));
-        for (state, n) in counts {
-            say!("  {:<12} {n}", self.t(state.label_id()));
-        }
+        self.counts(&counts);
         Ok(())
     }
 
@@ -417,17 +444,18 @@ impl Out {
             print_json(json!({ "entries": entries }));
             return;
         }
+        let mut t = self.table();
         for e in entries {
-            say!(
-                "{:>8}  {}  {:<12} {:<16} {}  {}",
-                e.seq,
-                e.at,
-                e.actor,
-                e.action,
-                e.subject,
-                e.detail
-            );
+            t.row(vec![
+                e.seq.to_string(),
+                e.at.clone(),
+                e.actor.clone(),
+                e.action.clone(),
+                e.subject.clone(),
+                e.detail.clone(),
+            ]);
         }
+        self.print(&t);
     }
 
     pub fn users(&self, users: &[UserInfo]) {
@@ -435,6 +463,7 @@ impl Out {
             print_json(json!({ "users": users }));
             return;
         }
+        let mut t = self.table();
         for u in users {
             let mut flags = Vec::new();
             if !u.active {
@@ -447,14 +476,14 @@ impl Out {
                         .text(self.lang),
                 );
             }
-            say!(
-                "{:<16} {:<10} {:<24} {}",
-                u.name,
+            t.row(vec![
+                u.name.clone(),
                 self.t(u.role.label_id()),
-                u.full_name.as_deref().unwrap_or("-"),
-                flags.join(", ")
-            );
+                u.full_name.clone().unwrap_or_else(|| "-".into()),
+                flags.join("، "),
+            ]);
         }
+        self.print(&t);
     }
 
     pub fn requests(&self, store: &Store, found: &[Request]) {
@@ -465,24 +494,24 @@ impl Out {
             );
             return;
         }
+        let mut t = self.table();
         for r in found {
             let overdue = if r.is_overdue(now) {
-                format!("  [{}]", self.t("label-overdue"))
+                self.t("label-overdue")
             } else {
                 String::new()
             };
-            say!(
-                "{}  {}  {:<10}  {}  {}  {}: {}{}",
-                r.tracking_code,
-                r.national_id,
+            t.row(vec![
+                r.tracking_code.clone(),
+                r.national_id.to_string(),
                 self.t(r.state.label_id()),
                 self.service_name(store.catalog(), &r.service),
                 r.name.full(),
-                self.t("label-due"),
-                local(r.due_at),
-                overdue
-            );
+                format!("{}: {}", self.t("label-due"), local(r.due_at)),
+                overdue,
+            ]);
         }
+        self.print(&t);
     }
 
     pub fn changed(&self, store: &Store, req: &Request) {
@@ -508,7 +537,8 @@ impl Out {
             return;
         }
         let catalog = store.catalog();
-        let line = |label: &str, value: String| say!("{:<22} {value}", self.t(label));
+        let mut t = self.table();
+        let mut line = |label: &str, value: String| t.row(vec![self.t(label), value]);
         line("label-request-id", r.id.clone());
         line("label-tracking", r.tracking_code.clone());
         line("label-state", self.t(r.state.label_id()));
@@ -530,14 +560,23 @@ impl Out {
         );
         line(
             "label-submitted",
-            format!("{} ({})", local(r.submitted_at), r.channel.as_str()),
+            format!(
+                "{} ({})",
+                local(r.submitted_at),
+                self.t(match r.channel {
+                    crate::domain::Channel::App => "channel-app",
+                    crate::domain::Channel::Web => "channel-web",
+                })
+            ),
         );
         let bank = r.payment.bank.as_deref().and_then(|b| catalog.bank(b));
         let paid = if r.payment.paid {
             format!(
-                "{} {} SYP {}",
+                "{} {} {}",
                 self.t("label-paid"),
-                r.payment.fee_syp,
+                Message::new("label-fee")
+                    .arg("fee", r.payment.fee_syp)
+                    .text(self.lang),
                 bank.map(|b| if self.lang == Lang::Ar {
                     b.name_ar.as_str()
                 } else {
@@ -555,7 +594,7 @@ impl Out {
         };
         line("label-delivery", format!("{place}  ☎ {}", r.delivery.phone));
         let overdue = if r.is_overdue(now) {
-            format!("  [{}]", self.t("label-overdue"))
+            format!(" — {}", self.t("label-overdue"))
         } else {
             String::new()
         };
@@ -568,12 +607,16 @@ impl Out {
             format!("{}/{}", r.stamps.len(), r.stamps_required),
         );
         for s in &r.stamps {
-            say!("{:<22}   {} {}", "", s.supervisor, local(s.stamped_at));
+            line(
+                "label-stamp",
+                format!("{} {}", s.supervisor, local(s.stamped_at)),
+            );
         }
         if let Some(reason) = &r.reason {
             line("label-reason", reason.clone());
         }
-        self.document_fields(catalog, &r.service, &r.document);
+        self.document_fields(&mut t, catalog, &r.service, &r.document);
+        self.print(&t);
     }
 
     pub fn hub_json(&self, value: Value) {
@@ -586,10 +629,15 @@ impl Out {
             return;
         }
         say!("{}", self.t("hub-status-requests"));
+        let mut t = self.table();
         for r in &status.requests {
-            let state = self.t(r.state.label_id());
-            say!("  {:<8} {:<14} {}", r.center, state, r.count);
+            t.row(vec![
+                r.center.clone(),
+                self.t(r.state.label_id()),
+                r.count.to_string(),
+            ]);
         }
+        self.print(&t);
         say!(
             "{}",
             Message::new("hub-status-totals")
@@ -668,15 +716,16 @@ impl Out {
         for line in status.messages() {
             say!("{}", line.text(self.lang));
         }
+        let mut t = self.table();
         for e in pending {
-            say!(
-                "{:>6}  {}  {:<14} {}",
-                e.seq,
-                e.created_at,
+            t.row(vec![
+                e.seq.to_string(),
+                e.created_at.clone(),
                 self.t(e.change.label_id()),
-                e.request_id.as_deref().unwrap_or("")
-            );
+                e.request_id.clone().unwrap_or_default(),
+            ]);
         }
+        self.print(&t);
     }
 
     pub fn conflicts(&self, conflicts: &[crate::store::Conflict]) {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::layout::{A4, Align, Item, PT_PER_MM, Page};
-use super::render::{Digits, Templates, left_to_right, short_date};
+use super::render::{Digits, Templates, fill, left_to_right, short_date};
 use super::text::{ShapedLine, shape_line, wrap};
 use crate::domain::{DeliveryPlace, Request};
 use crate::error::{Error, Result};
@@ -23,8 +23,8 @@ pub enum LabelFormat {
 /// against their ID, at their address or at a delivery center.
 pub fn delivery_conditions<'t>(req: &Request, t: &'t Templates) -> (&'t str, String) {
     match &req.delivery.place {
-        DeliveryPlace::Address { address } => (t.caption("conditions_home"), address.clone()),
-        DeliveryPlace::Center { center } => (t.caption("conditions_center"), center.clone()),
+        DeliveryPlace::Address { address } => (&t.captions.conditions_home, address.clone()),
+        DeliveryPlace::Center { center } => (&t.captions.conditions_center, center.clone()),
     }
 }
 
@@ -65,7 +65,7 @@ pub fn envelope_label(
     page.text(
         right,
         oy + 12.0,
-        &t.fill("sender", &[("sender", sender)]),
+        &fill(&t.captions.sender, &[("sender", sender)]),
         10.5,
         false,
         Align::Right,
@@ -74,7 +74,7 @@ pub fn envelope_label(
     page.text(
         right,
         oy + 28.0,
-        t.caption("recipient"),
+        &t.captions.recipient,
         11.0,
         false,
         Align::Right,
@@ -90,7 +90,10 @@ pub fn envelope_label(
     page.text(
         right,
         oy + 38.0,
-        &t.fill("phone", &[("phone", &left_to_right(&req.delivery.phone))]),
+        &fill(
+            &t.captions.phone,
+            &[("phone", &left_to_right(&req.delivery.phone))],
+        ),
         12.0,
         false,
         Align::Right,
@@ -112,7 +115,7 @@ pub fn envelope_label(
     page.text(
         left + 17.0,
         oy + 70.0,
-        t.caption("tracking_caption"),
+        &t.captions.tracking_caption,
         9.0,
         false,
         Align::Center,
@@ -120,8 +123,8 @@ pub fn envelope_label(
     page.text(
         right,
         oy + lh - 8.0,
-        &t.fill(
-            "document_number",
+        &fill(
+            &t.captions.document_number,
             &[("number", req.document_number.as_deref().unwrap_or("—"))],
         ),
         9.5,
@@ -242,8 +245,8 @@ pub fn manifest(
         .iter()
         .filter(|r| matches!(r.delivery.place, DeliveryPlace::Center { .. }))
         .count();
-    let count_line = t.fill(
-        "envelope_count",
+    let count_line = fill(
+        &t.captions.envelope_count,
         &[
             ("count", &dg(requests.len())),
             ("home", &dg(requests.len() - to_centers)),
@@ -317,7 +320,7 @@ pub fn manifest(
         page.text(
             right,
             18.0,
-            t.caption("manifest_title"),
+            &t.captions.manifest_title,
             16.0,
             true,
             Align::Right,
@@ -326,7 +329,7 @@ pub fn manifest(
         page.text(
             left,
             18.0,
-            &t.fill("batch", &[("batch", batch)]),
+            &fill(&t.captions.batch, &[("batch", batch)]),
             10.0,
             false,
             Align::Left,
@@ -334,7 +337,10 @@ pub fn manifest(
         page.text(
             left,
             24.0,
-            &t.fill("date", &[("date", &digits.apply(&short_date(at)))]),
+            &fill(
+                &t.captions.date,
+                &[("date", &digits.apply(&short_date(at)))],
+            ),
             10.0,
             false,
             Align::Left,
@@ -342,14 +348,17 @@ pub fn manifest(
         page.text(
             left,
             30.0,
-            &t.fill("page_of", &[("page", &dg(n + 1)), ("pages", &dg(pages))]),
+            &fill(
+                &t.captions.page_of,
+                &[("page", &dg(n + 1)), ("pages", &dg(pages))],
+            ),
             10.0,
             false,
             Align::Left,
         );
         page.text(right, 36.0, &count_line, 12.0, true, Align::Right);
         let header = FIRST_ROW - ROW_PITCH;
-        for (x, title) in cols.iter().zip(t.caption("manifest_columns").split('|')) {
+        for (x, title) in cols.iter().zip(t.captions.manifest_columns.split('|')) {
             page.text(*x, header, title, 10.5, true, Align::Right);
         }
         page.rule(left, header + 2.5, right, 0.8);
@@ -377,7 +386,7 @@ pub fn manifest(
             page.text(
                 right,
                 y,
-                &t.fill("clerk", &[("clerk", clerk)]),
+                &fill(&t.captions.clerk, &[("clerk", clerk)]),
                 11.0,
                 false,
                 Align::Right,
@@ -385,7 +394,7 @@ pub fn manifest(
             page.text(
                 right,
                 y + 12.0,
-                t.caption("signature"),
+                &t.captions.signature,
                 11.0,
                 false,
                 Align::Right,
@@ -393,7 +402,7 @@ pub fn manifest(
             page.text(
                 left + 80.0,
                 y,
-                t.caption("postal_agent"),
+                &t.captions.postal_agent,
                 11.0,
                 false,
                 Align::Right,
@@ -401,7 +410,7 @@ pub fn manifest(
             page.text(
                 left + 80.0,
                 y + 12.0,
-                t.caption("signature"),
+                &t.captions.signature,
                 11.0,
                 false,
                 Align::Right,

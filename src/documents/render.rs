@@ -26,48 +26,61 @@ pub struct Templates {
     verify_hint: String,
     authorities: BTreeMap<String, Vec<String>>,
     services: BTreeMap<String, ServiceTemplate>,
-    /// Every fixed caption printed on documents, labels and manifests;
-    /// `{name}` marks a value filled in at print time.
-    captions: BTreeMap<String, String>,
+    /// Every fixed caption printed on documents, labels and manifests.
+    pub captions: Captions,
 }
 
-/// The captions the layouts use: `builtin` refuses templates missing one.
-const CAPTIONS: &[&str] = &[
-    "document_number",
-    "issue_date",
-    "valid_until",
-    "tracking_code",
-    "continued",
-    "name",
-    "mother",
-    "national_id",
-    "governorate",
-    "stamps_title",
-    "no_stamps",
-    "stamp_line",
-    "stamps_count",
-    "no_seal",
-    "no_seal_copy",
-    "no_seal_legacy",
-    "issued_on",
-    "page_of",
-    "draft",
-    "copy",
-    "conditions_home",
-    "conditions_center",
-    "sender",
-    "recipient",
-    "phone",
-    "tracking_caption",
-    "manifest_title",
-    "batch",
-    "date",
-    "envelope_count",
-    "manifest_columns",
-    "clerk",
-    "postal_agent",
-    "signature",
-];
+/// The fixed captions, each one a field: a caption missing from
+/// `templates.json` stops the templates from loading (at start, with its
+/// name), never a print. `{name}` marks a value filled in at print time
+/// (see [`fill`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Captions {
+    pub document_number: String,
+    pub issue_date: String,
+    pub valid_until: String,
+    pub tracking_code: String,
+    pub continued: String,
+    pub name: String,
+    pub mother: String,
+    pub national_id: String,
+    pub governorate: String,
+    pub stamps_title: String,
+    pub no_stamps: String,
+    pub stamp_line: String,
+    pub stamps_count: String,
+    pub no_seal: String,
+    pub no_seal_copy: String,
+    pub no_seal_legacy: String,
+    pub issued_on: String,
+    pub page_of: String,
+    pub draft: String,
+    pub copy: String,
+    pub conditions_home: String,
+    pub conditions_center: String,
+    pub sender: String,
+    pub recipient: String,
+    pub phone: String,
+    pub tracking_caption: String,
+    pub manifest_title: String,
+    pub batch: String,
+    pub date: String,
+    pub envelope_count: String,
+    pub manifest_columns: String,
+    pub clerk: String,
+    pub postal_agent: String,
+    pub signature: String,
+}
+
+/// A caption with its `{name}` placeholders filled in.
+pub fn fill(caption: &str, values: &[(&str, &str)]) -> String {
+    let mut out = caption.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
 
 impl Templates {
     /// How a center is named on documents, labels and manifests.
@@ -75,33 +88,16 @@ impl Templates {
         format!("{} {center}", self.center_prefix)
     }
 
-    /// A fixed caption.
-    pub fn caption(&self, key: &str) -> &str {
-        // `builtin` checked every key in CAPTIONS; a key outside that list
-        // is a programming error caught by the documents tests.
-        self.captions
-            .get(key)
-            .map(String::as_str)
-            .unwrap_or_else(|| panic!("caption {key} is not in CAPTIONS"))
-    }
-
-    /// A caption with its `{name}` placeholders filled in.
-    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut out = self.caption(key).to_owned();
-        for (name, value) in values {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
-    }
-
     /// The templates shipped in `assets/templates.json`, checked against
     /// the catalog: every service has one, naming a known authority.
     pub fn builtin(catalog: &Catalog) -> Result<Templates> {
-        let t: Templates = serde_json::from_str(include_str!("../../assets/templates.json"))
-            .map_err(|e| Error::Data(format!("templates.json: {e}")))?;
-        if let Some(missing) = CAPTIONS.iter().find(|k| !t.captions.contains_key(**k)) {
-            return Err(Error::Data(format!("templates.json: no caption {missing}")));
-        }
+        Templates::from_json(include_str!("../../assets/templates.json"), catalog)
+    }
+
+    /// Templates from JSON text, checked like the built-in ones.
+    pub fn from_json(text: &str, catalog: &Catalog) -> Result<Templates> {
+        let t: Templates =
+            serde_json::from_str(text).map_err(|e| Error::Data(format!("templates.json: {e}")))?;
         for s in &catalog.services {
             let tpl = t
                 .services
@@ -333,7 +329,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let number = req.document_number.clone().unwrap_or_else(|| "—".into());
     // Codes (document number, tracking code) are printed as they are typed
     // into systems, whatever the digit setting.
-    let number_line = t.fill("document_number", &[("number", &number)]);
+    let number_line = fill(&t.captions.document_number, &[("number", &number)]);
 
     // Header: the state and the issuing authority on the right, the center
     // and the document's number and dates on the left.
@@ -349,9 +345,15 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let valid_until = input.issued + chrono::Duration::days(i64::from(service.validity_days));
     let left_lines = [
         number_line.clone(),
-        t.fill("issue_date", &[("date", &dg(&short_date(input.issued)))]),
-        t.fill("valid_until", &[("date", &dg(&short_date(valid_until)))]),
-        t.fill("tracking_code", &[("code", &req.tracking_code)]),
+        fill(
+            &t.captions.issue_date,
+            &[("date", &dg(&short_date(input.issued)))],
+        ),
+        fill(
+            &t.captions.valid_until,
+            &[("date", &dg(&short_date(valid_until)))],
+        ),
+        fill(&t.captions.tracking_code, &[("code", &req.tracking_code)]),
     ];
     for (i, line) in left_lines.iter().enumerate() {
         page.text(left, 22.0 + 6.5 * i as f32, line, 10.5, false, Align::Left);
@@ -367,7 +369,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         p.text(
             w / 2.0,
             18.0,
-            &format!("{} ({})", service.name_ar, t.caption("continued")),
+            &format!("{} ({})", service.name_ar, &t.captions.continued),
             10.0,
             false,
             Align::Center,
@@ -404,15 +406,12 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     // read right to left: label on the right, value beside it.
     let value_x = right - 48.0;
     let mut rows: Vec<(String, String)> = vec![
-        (t.caption("name").into(), req.name.full()),
-        (t.caption("mother").into(), req.name.mother.clone()),
-        (
-            t.caption("national_id").into(),
-            dg(req.national_id.as_str()),
-        ),
+        (t.captions.name.clone(), req.name.full()),
+        (t.captions.mother.clone(), req.name.mother.clone()),
+        (t.captions.national_id.clone(), dg(req.national_id.as_str())),
     ];
     if let Some(gov) = input.catalog.governorate(&req.governorate) {
-        rows.push((t.caption("governorate").into(), gov.name_ar.clone()));
+        rows.push((t.captions.governorate.clone(), gov.name_ar.clone()));
     }
     for f in &service.fields {
         let value = req
@@ -453,7 +452,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     flow.page.text(
         right,
         flow.y,
-        t.caption("stamps_title"),
+        &t.captions.stamps_title,
         13.0,
         true,
         Align::Right,
@@ -463,7 +462,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         flow.page.text(
             right,
             flow.y,
-            t.caption("no_stamps"),
+            &t.captions.no_stamps,
             11.5,
             false,
             Align::Right,
@@ -477,8 +476,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             .with_timezone(&Damascus)
             .format("%d/%m/%Y %H:%M")
             .to_string());
-        let line = t.fill(
-            "stamp_line",
+        let line = fill(
+            &t.captions.stamp_line,
             &[("supervisor", &s.supervisor), ("time", &when)],
         );
         flow.page
@@ -486,8 +485,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     }
     flow.room(8.0, CONTENT_BOTTOM);
     flow.y += 8.0;
-    let count = t.fill(
-        "stamps_count",
+    let count = fill(
+        &t.captions.stamps_count,
         &[
             ("count", &dg(&req.stamps.len().to_string())),
             ("required", &dg(&req.stamps_required.to_string())),
@@ -517,19 +516,13 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         // Why there is no seal: a draft; a copy for reading; a copy whose
         // stamps were given before the digital seal existed.
         let why = match input.mark {
-            Mark::Draft => "no_seal",
-            Mark::ReadingCopy => "no_seal_copy",
-            Mark::Original | Mark::Copy => "no_seal_legacy",
+            Mark::Draft => &t.captions.no_seal,
+            Mark::ReadingCopy => &t.captions.no_seal_copy,
+            Mark::Original | Mark::Copy => &t.captions.no_seal_legacy,
         };
         page.frame(qx, qy, SEAL_SIDE, SEAL_SIDE, 0.5);
         // Centred in the box, each line and the block.
-        let lines = wrap(
-            t.caption(why),
-            11.0,
-            false,
-            true,
-            (SEAL_SIDE - 8.0) * PT_PER_MM,
-        );
+        let lines = wrap(why, 11.0, false, true, (SEAL_SIDE - 8.0) * PT_PER_MM);
         let leading = 6.0;
         let mut baseline =
             qy + SEAL_SIDE / 2.0 + 1.5 - leading / 2.0 * lines.len().saturating_sub(1) as f32;
@@ -556,8 +549,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     page.text(
         right,
         h - 12.0,
-        &t.fill(
-            "issued_on",
+        &fill(
+            &t.captions.issued_on,
             &[("date", &long_date(input.issued, input.digits))],
         ),
         9.5,
@@ -570,8 +563,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let total = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
         if total > 1 {
-            let line = t.fill(
-                "page_of",
+            let line = fill(
+                &t.captions.page_of,
                 &[
                     ("page", &dg(&(n + 1).to_string())),
                     ("pages", &dg(&total.to_string())),
@@ -580,8 +573,8 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             page.text(left, h - 12.0, &line, 9.5, false, Align::Left);
         }
         let mark = match input.mark {
-            Mark::Draft => Some(t.caption("draft")),
-            Mark::Copy | Mark::ReadingCopy => Some(t.caption("copy")),
+            Mark::Draft => Some(&t.captions.draft),
+            Mark::Copy | Mark::ReadingCopy => Some(&t.captions.copy),
             Mark::Original => None,
         };
         if let Some(mark) = mark {
@@ -595,4 +588,46 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         }
     }
     Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUILTIN: &str = include_str!("../../assets/templates.json");
+
+    fn with_captions(edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(BUILTIN).unwrap();
+        edit(v["captions"].as_object_mut().unwrap());
+        v.to_string()
+    }
+
+    #[test]
+    fn a_missing_or_unknown_caption_stops_the_templates_loading() {
+        let catalog = Catalog::builtin().unwrap();
+        assert!(Templates::from_json(BUILTIN, &catalog).is_ok());
+        let missing = with_captions(|c| {
+            c.remove("postal_agent");
+        });
+        match Templates::from_json(&missing, &catalog) {
+            Err(Error::Data(d)) => assert!(d.contains("postal_agent"), "{d}"),
+            other => panic!("{:?}", other.err()),
+        }
+        let unknown = with_captions(|c| {
+            c.insert("postal_agnet".into(), "x".into());
+        });
+        match Templates::from_json(&unknown, &catalog) {
+            Err(Error::Data(d)) => assert!(d.contains("postal_agnet"), "{d}"),
+            other => panic!("{:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill("رقم {number} من {n}", &[("number", "7"), ("n", "9")]),
+            "رقم 7 من 9"
+        );
+        assert_eq!(fill("no {gap}", &[]), "no {gap}");
+    }
 }

@@ -192,10 +192,11 @@ impl Role {
                     | Stamp
                     | Cancel
                     | AuthoriseReprint
+                    | ReadAudit
             ),
             Role::Admin => matches!(
                 action,
-                ManageUsers | ManageKeys | ManageSettings | Backup | Restore
+                ManageUsers | ManageKeys | ManageSettings | Backup | Restore | ReadAudit
             ),
         }
     }
@@ -228,10 +229,12 @@ pub enum Action {
     ManageSettings,
     Backup,
     Restore,
+    /// Read the audit log (it names citizens and staff).
+    ReadAudit,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Lookup,
         Action::Verify,
         Action::Stamp,
@@ -247,6 +250,7 @@ impl Action {
         Action::ManageSettings,
         Action::Backup,
         Action::Restore,
+        Action::ReadAudit,
     ];
 
     /// The actions that act on one request, in the order of its life.
@@ -282,6 +286,7 @@ impl Action {
             Action::ManageSettings => "manage_settings",
             Action::Backup => "backup",
             Action::Restore => "restore",
+            Action::ReadAudit => "read_audit",
         }
     }
 
@@ -302,6 +307,7 @@ impl Action {
             Action::ManageSettings => "action-manage-settings",
             Action::Backup => "action-backup",
             Action::Restore => "action-restore",
+            Action::ReadAudit => "action-read-audit",
         }
     }
 }
@@ -838,6 +844,7 @@ mod tests {
             A::Stamp,
             A::Cancel,
             A::AuthoriseReprint,
+            A::ReadAudit,
         ];
         let admin = [
             A::ManageUsers,
@@ -845,6 +852,7 @@ mod tests {
             A::ManageSettings,
             A::Backup,
             A::Restore,
+            A::ReadAudit,
         ];
         for action in Action::ALL {
             assert_eq!(Role::Clerk.may(action), clerk.contains(&action), "{action}");

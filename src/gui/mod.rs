@@ -509,21 +509,19 @@ impl App {
             Message::SealFileChanged(v) => self.seal_file = v,
             Message::OpenSealFile => {
                 let path = PathBuf::from(self.seal_file.trim());
-                match std::fs::read(&path) {
-                    Ok(bytes) => match seal_in_file(&bytes) {
-                        Some(found) => {
-                            self.flash = None;
-                            self.seal_text = found;
-                            return self.update(Message::CheckSeal);
-                        }
-                        None => {
-                            self.seal_report = None;
-                            self.flash = Some(Flash::Err(self.t("gui-no-seal-in-file")));
-                        }
-                    },
+                match citizen_desk::seal::read_seal_file(&path) {
+                    Ok(Some(found)) => {
+                        self.flash = None;
+                        self.seal_text = found;
+                        return self.update(Message::CheckSeal);
+                    }
+                    Ok(None) => {
+                        self.seal_report = None;
+                        self.flash = Some(Flash::Err(self.t("gui-no-seal-in-file")));
+                    }
                     Err(e) => {
                         self.seal_report = None;
-                        self.fail(citizen_desk::Error::io(&path, e));
+                        self.fail(e);
                     }
                 }
             }
@@ -826,7 +824,7 @@ impl App {
             };
             let doc = store.print_document(session, r, supervisor.as_ref(), digits, |pdf| {
                 let path = dir.join(&name);
-                std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
+                citizen_desk::files::write_atomic(&path, pdf)?;
                 written = Some(path);
                 Ok(())
             })?;
@@ -896,7 +894,7 @@ impl App {
             .map_err(|e| citizen_desk::Error::io(&dir, e))
             .and_then(|_| {
                 store.dispatch(session, digits, |pdf| {
-                    std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))
+                    citizen_desk::files::write_atomic(&path, pdf)
                 })
             });
         match result {
@@ -1015,7 +1013,7 @@ impl App {
                 citizen_desk::documents::labels::LabelFormat::Dl,
                 |pdf| {
                     let path = dir.join(format!("{}-label.pdf", r.as_str()));
-                    std::fs::write(&path, pdf).map_err(|e| citizen_desk::Error::io(&path, e))?;
+                    citizen_desk::files::write_atomic(&path, pdf)?;
                     written = Some(path);
                     Ok(())
                 },
@@ -1176,18 +1174,6 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
 
 /// The seal in a file: a PDF's metadata (what citizen-desk writes), else
 /// the QR codes in a scanned image, ours first.
-fn seal_in_file(bytes: &[u8]) -> Option<String> {
-    if bytes.starts_with(b"%PDF") {
-        return citizen_desk::seal::seal_from_pdf(bytes);
-    }
-    let texts = citizen_desk::seal::qr::decode_image(bytes).ok()?;
-    texts
-        .iter()
-        .find(|t| t.starts_with(citizen_desk::seal::PREFIX))
-        .cloned()
-        .or_else(|| texts.into_iter().next())
-}
-
 fn digits_only(v: &str) -> String {
     // Arabic-Indic digits count too: a PIN typed on an Arabic keyboard.
     v.chars()

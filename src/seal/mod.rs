@@ -17,6 +17,35 @@ pub use payload::{SealClaims, SealDocument};
 pub use trust::{KeyRole, TrustSet, TrustedKey};
 pub use verify::{Invalid, PREFIX, SealReport, Warning, verify_seal};
 
+/// The largest file a seal is read from: a phone's photo of a QR code
+/// or one of our PDFs (about 25 KB) fits many times over.
+pub const MAX_SEAL_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The seal in a file: the metadata of one of our PDFs, or the QR code
+/// in a photo or scan (PNG or JPEG), told apart by their contents. `None`
+/// when the file holds no seal; an unreadable or too large file is an
+/// error in words. The command line and the desk app both read seals
+/// with this.
+pub fn read_seal_file(path: &std::path::Path) -> crate::Result<Option<String>> {
+    let bytes = crate::files::read_bounded(path, MAX_SEAL_FILE_BYTES)?;
+    Ok(seal_in_bytes(&bytes))
+}
+
+/// The seal in a file's bytes (see [`read_seal_file`]).
+pub fn seal_in_bytes(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(b"%PDF") {
+        return seal_from_pdf(bytes);
+    }
+    let texts = qr::decode_image(bytes).ok()?;
+    // A photo can hold other codes too (the envelope's tracking code):
+    // ours first.
+    texts
+        .iter()
+        .find(|t| t.starts_with(PREFIX))
+        .cloned()
+        .or_else(|| texts.into_iter().next())
+}
+
 /// Finds a seal text in raw bytes (our PDFs carry it in their metadata):
 /// the longest run of QR-alphanumeric characters after the prefix.
 pub fn find_seal_in_bytes(bytes: &[u8]) -> Option<String> {

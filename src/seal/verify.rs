@@ -120,6 +120,13 @@ pub struct SealReport {
 }
 
 impl SealReport {
+    /// The answer for a file or image with no seal in it.
+    pub fn no_seal() -> SealReport {
+        SealReport::invalid(Invalid::BadPrefix {
+            detail: "no seal found".into(),
+        })
+    }
+
     fn invalid(reason: Invalid) -> SealReport {
         SealReport {
             valid: false,

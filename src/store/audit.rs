@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::Store;
+use super::{Session, Store};
+use crate::domain::Action;
 use crate::error::Result;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -156,8 +157,28 @@ impl Store {
         })
     }
 
-    /// The newest `limit` rows, newest first.
-    pub fn audit_tail(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+    /// `citizen-desk audit tail`: the newest `limit` rows, newest first,
+    /// for a supervisor or an admin. The log names citizens and staff, so
+    /// reading it is itself recorded.
+    pub fn audit_tail(&mut self, session: &Session, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.authorise(session, Action::ReadAudit, "audit")?;
+        let rows = self.audit_rows(limit)?;
+        let now = self.now();
+        self.audit_only(
+            now,
+            session.name(),
+            "audit_tail",
+            "audit",
+            &format!("{} rows", rows.len()),
+        )?;
+        Ok(rows)
+    }
+
+    /// The newest `limit` rows, newest first, with no session and no
+    /// record of the read: for tests and integrity tools. The desk never
+    /// calls it on anyone's behalf.
+    #[doc(hidden)]
+    pub fn audit_rows(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT ?1",
         )?;

@@ -345,6 +345,96 @@ fn the_whole_desk_flow_with_refusals_and_exit_codes() {
     assert_eq!(json(&out)["intact"], true);
 }
 
+/// A value the command line does not know is a usage error (exit 2) in
+/// clap's words, never quietly taken as something else.
+#[test]
+fn unknown_languages_and_digits_are_refused_not_guessed() {
+    let dir = demo_dir(20, 5);
+    for args in [
+        &["--lang", "fr", "services"][..],
+        &["--lang", "", "services"][..],
+    ] {
+        let out = cli(dir.path(), args, None, None);
+        assert_eq!(exit_code(&out), 2, "{args:?}: {}", stdout(&out));
+        assert!(stderr(&out).contains("--lang"), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+    let out = cli(dir.path(), &["--lang", "en", "services"], None, None);
+    assert_eq!(exit_code(&out), 0);
+    assert!(
+        stdout(&out).contains("Civil registry extract"),
+        "{}",
+        stdout(&out)
+    );
+    let code = sql_one(&dir, "SELECT tracking_code FROM requests LIMIT 1");
+    let pdf = dir.path().join("x.pdf");
+    for digits in [
+        &["--digits", "roman"][..],
+        &["--digits", "latin", "--arabic-digits"][..],
+    ] {
+        let mut args = vec!["--user", "clerk1", "render", &code, "--out"];
+        args.push(pdf.to_str().unwrap());
+        args.extend_from_slice(digits);
+        let out = cli(dir.path(), &args, Some(PIN), None);
+        assert_eq!(exit_code(&out), 2, "{digits:?}");
+        assert!(!pdf.exists());
+    }
+    let mut args = vec!["--user", "clerk1", "render", &code, "--out"];
+    args.push(pdf.to_str().unwrap());
+    args.extend_from_slice(&["--digits", "arabic-indic"]);
+    let out = cli(dir.path(), &args, Some(PIN), None);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(pdf.exists());
+}
+
+/// Reading the audit log is for supervisors and admins, and is itself
+/// in the log (it names citizens).
+#[test]
+fn audit_tail_is_role_checked_and_audited() {
+    let dir = demo_dir(20, 6);
+    let out = cli(
+        dir.path(),
+        &["--user", "clerk1", "audit", "tail"],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 1);
+    assert!(
+        stderr(&out).contains("read the audit log"),
+        "{}",
+        stderr(&out)
+    );
+    let rows_before: i64 = sql_one(&dir, "SELECT CAST(count(*) AS TEXT) FROM audit")
+        .parse()
+        .unwrap();
+    let out = cli(
+        dir.path(),
+        &[
+            "--user",
+            "supervisor1",
+            "--json",
+            "audit",
+            "tail",
+            "--limit",
+            "3",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["entries"].as_array().unwrap().len(), 3);
+    let last = sql_one(
+        &dir,
+        "SELECT actor || ' ' || action FROM audit ORDER BY seq DESC LIMIT 1",
+    );
+    assert_eq!(last, "supervisor1 audit_tail");
+    let rows_after: i64 = sql_one(&dir, "SELECT CAST(count(*) AS TEXT) FROM audit")
+        .parse()
+        .unwrap();
+    // The sign-in and the read.
+    assert_eq!(rows_after - rows_before, 2);
+}
+
 #[test]
 fn audit_verify_reports_tampering_with_exit_1() {
     let dir = demo_dir(30, 4);

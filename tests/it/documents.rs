@@ -446,7 +446,7 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
             .collect()
     };
     assert_eq!(kinds, ["state_change", "copy_printed"]);
-    let tail = store.audit_tail(1).unwrap();
+    let tail = store.audit_rows(1).unwrap();
     assert_eq!(tail[0].action, "print_copy");
     assert!(tail[0].detail.contains("supervisor2"));
 
@@ -844,7 +844,7 @@ fn the_cli_prints_an_original_and_renders_drafts_and_copies_without_a_seal() {
         )
         .unwrap();
     assert_eq!(printed, 1, "a render is not a print");
-    let tail = store.audit_tail(1).unwrap();
+    let tail = store.audit_rows(1).unwrap();
     assert_eq!(
         (tail[0].action.as_str(), tail[0].detail.as_str()),
         ("render", "copy")

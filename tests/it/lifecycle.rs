@@ -70,7 +70,7 @@ fn supervisor_cannot_stamp_what_they_verified() {
     assert!(matches!(err, Error::TwoPersonRule), "{err:?}");
     assert_eq!(state_of(&store, &code), (State::Verified, 0));
     // The refusal itself is in the audit log.
-    let tail = store.audit_tail(3).unwrap();
+    let tail = store.audit_rows(3).unwrap();
     assert!(
         tail.iter().any(|e| e.action == "refused"
             && e.actor == "supervisor1"
@@ -284,7 +284,7 @@ fn every_change_writes_one_audit_row_and_one_outbox_row() {
     let found = store.lookup(&clerk, &id).unwrap();
     assert!(found.iter().any(|x| x.id == req.id));
     assert_eq!(store.outbox_len().unwrap(), 1);
-    let last = &store.audit_tail(1).unwrap()[0];
+    let last = &store.audit_rows(1).unwrap()[0];
     assert_eq!(
         (
             last.action.as_str(),

@@ -334,7 +334,7 @@ fn seal_make_refuses_what_must_not_be_sealed() {
         before,
         "making a seal changes no state"
     );
-    let last = &store.audit_tail(1).unwrap()[0];
+    let last = &store.audit_rows(1).unwrap()[0];
     assert_eq!(last.action, "seal_issued");
 }
 

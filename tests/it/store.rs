@@ -398,7 +398,7 @@ fn an_admin_sets_full_names_and_a_supervisor_keeps_the_stamp_key() {
         before,
         "a new name is not a new key"
     );
-    let tail = store.audit_tail(1).unwrap();
+    let tail = store.audit_rows(1).unwrap();
     assert_eq!(
         (tail[0].action.as_str(), tail[0].subject.as_str()),
         ("user_full_name", "supervisor1")
