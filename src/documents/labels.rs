@@ -240,131 +240,168 @@ pub fn manifest(
     t: &Templates,
     digits: Digits,
 ) -> Vec<Page> {
-    let dg = |n: usize| digits.apply(&n.to_string());
-    let to_centers = requests
-        .iter()
-        .filter(|r| matches!(r.delivery.place, DeliveryPlace::Center { .. }))
-        .count();
-    let count_line = fill(
-        &t.captions.envelope_count,
-        &[
-            ("count", &dg(requests.len())),
-            ("home", &dg(requests.len() - to_centers)),
-            ("center", &dg(to_centers)),
-        ],
-    );
-    let (w, h) = A4;
-    let (right, left) = (w - 15.0, 15.0);
-    // Columns, right to left: #, tracking code, name, destination, phone;
-    // each cell from its column's right edge to 3 mm short of the next
-    // (the phone to the margin). Names and places wrap; the others are
-    // one line.
-    let cols = [right, right - 10.0, right - 46.0, right - 91.0, left + 33.0];
-    let widths: Vec<f32> = (0..cols.len())
-        .map(|i| match cols.get(i + 1) {
-            Some(next) => cols[i] - next - 3.0,
-            None => cols[i] - left,
-        })
-        .collect();
-    const WRAPS: [bool; 5] = [false, false, true, true, false];
-    let rows: Vec<Vec<Vec<ShapedLine>>> = requests
-        .iter()
-        .enumerate()
-        .map(|(i, req)| {
-            [
-                dg(i + 1),
-                req.tracking_code.clone(),
-                req.name.full(),
-                delivery_conditions(req, t).1,
-                left_to_right(&req.delivery.phone),
-            ]
-            .iter()
-            .zip(&widths)
-            .zip(WRAPS)
-            .map(|((text, width), wraps)| cell(text, *width, wraps))
-            .collect()
-        })
-        .collect();
-    // Rows to pages, by height, before drawing: each page says "n of N".
-    // Pages run down to the bottom margin; the last keeps room for the
-    // signatures, so rows past it there go on to one more page (a row has
-    // at most MAX_CELL_LINES lines, so they fit there).
-    // Each page's rows: the cells' lines, the row's line count, its bottom.
-    type Placed<'r> = (&'r [Vec<ShapedLine>], usize, f32);
-    let mut chunks: Vec<Vec<Placed<'_>>> = Vec::new();
-    let mut page: Vec<Placed<'_>> = Vec::new();
-    let mut y = FIRST_ROW;
-    for row in &rows {
-        let lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let height = (lines - 1) as f32 * LINE_PITCH + 2.5;
-        if y + height > PAGE_END && !page.is_empty() {
-            chunks.push(std::mem::take(&mut page));
-            y = FIRST_ROW;
-        }
-        page.push((row, lines, y + height));
-        y += height - 2.5 + ROW_PITCH;
-    }
-    let split = page
-        .iter()
-        .position(|&(_, _, bottom)| bottom > ROWS_END)
-        .unwrap_or(page.len());
-    let rest = page.split_off(split);
-    chunks.push(page);
-    if !rest.is_empty() {
-        chunks.push(rest);
-    }
+    let sheet = Manifest::new(batch, sender, clerk, at, requests, t, digits);
+    let rows = sheet.rows(requests);
+    let chunks = paginate(&rows);
     let pages = chunks.len();
-    let mut out = Vec::with_capacity(pages);
-    for (n, chunk) in chunks.into_iter().enumerate() {
-        let mut page = Page::new(w, h);
-        page.text(
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut page = Page::new(A4.0, A4.1);
+            sheet.header(&mut page, n, pages);
+            sheet.table(&mut page, &chunk);
+            if n + 1 == pages {
+                sheet.signatures(&mut page);
+            }
+            page
+        })
+        .collect()
+}
+
+/// What every page of a manifest shows, and its columns.
+struct Manifest<'a> {
+    batch: &'a str,
+    sender: &'a str,
+    clerk: &'a str,
+    at: DateTime<Utc>,
+    t: &'a Templates,
+    digits: Digits,
+    /// "N envelopes: n to addresses, m to delivery centers".
+    count_line: String,
+    right: f32,
+    left: f32,
+    /// Each column's right edge, right to left: #, tracking code, name,
+    /// destination, phone.
+    cols: [f32; 5],
+}
+
+/// Which columns wrap: names and places do, the others are one line.
+const WRAPS: [bool; 5] = [false, false, true, true, false];
+
+/// One row placed on a page: its cells' lines, how many lines its tallest
+/// cell has, and where the row ends.
+struct PlacedRow<'r> {
+    cells: &'r [Vec<ShapedLine>],
+    lines: usize,
+    bottom: f32,
+}
+
+impl<'a> Manifest<'a> {
+    fn new(
+        batch: &'a str,
+        sender: &'a str,
+        clerk: &'a str,
+        at: DateTime<Utc>,
+        requests: &[Request],
+        t: &'a Templates,
+        digits: Digits,
+    ) -> Manifest<'a> {
+        let dg = |n: usize| digits.apply(&n.to_string());
+        let to_centers = requests
+            .iter()
+            .filter(|r| matches!(r.delivery.place, DeliveryPlace::Center { .. }))
+            .count();
+        let count_line = fill(
+            &t.captions.envelope_count,
+            &[
+                ("count", &dg(requests.len())),
+                ("home", &dg(requests.len() - to_centers)),
+                ("center", &dg(to_centers)),
+            ],
+        );
+        let (right, left) = (A4.0 - 15.0, 15.0);
+        Manifest {
+            batch,
+            sender,
+            clerk,
+            at,
+            t,
+            digits,
+            count_line,
             right,
-            18.0,
-            &t.captions.manifest_title,
-            16.0,
-            true,
-            Align::Right,
-        );
-        page.text(right, 26.0, sender, 11.0, false, Align::Right);
-        page.text(
             left,
-            18.0,
-            &fill(&t.captions.batch, &[("batch", batch)]),
-            10.0,
-            false,
-            Align::Left,
-        );
-        page.text(
-            left,
-            24.0,
-            &fill(
-                &t.captions.date,
-                &[("date", &digits.apply(&short_date(at)))],
-            ),
-            10.0,
-            false,
-            Align::Left,
-        );
-        page.text(
-            left,
-            30.0,
-            &fill(
+            cols: [right, right - 10.0, right - 46.0, right - 91.0, left + 33.0],
+        }
+    }
+
+    fn dg(&self, n: usize) -> String {
+        self.digits.apply(&n.to_string())
+    }
+
+    /// Each cell from its column's right edge to 3 mm short of the next
+    /// (the phone to the margin).
+    fn widths(&self) -> Vec<f32> {
+        let cols = &self.cols;
+        (0..cols.len())
+            .map(|i| match cols.get(i + 1) {
+                Some(next) => cols[i] - next - 3.0,
+                None => cols[i] - self.left,
+            })
+            .collect()
+    }
+
+    /// Every envelope's cells, laid out to fit their columns.
+    fn rows(&self, requests: &[Request]) -> Vec<Vec<Vec<ShapedLine>>> {
+        let widths = self.widths();
+        requests
+            .iter()
+            .enumerate()
+            .map(|(i, req)| {
+                [
+                    self.dg(i + 1),
+                    req.tracking_code.clone(),
+                    req.name.full(),
+                    delivery_conditions(req, self.t).1,
+                    left_to_right(&req.delivery.phone),
+                ]
+                .iter()
+                .zip(&widths)
+                .zip(WRAPS)
+                .map(|((text, width), wraps)| cell(text, *width, wraps))
+                .collect()
+            })
+            .collect()
+    }
+
+    /// The title, the sender, the batch, the date, "page n of N" and the
+    /// counts.
+    fn header(&self, page: &mut Page, n: usize, pages: usize) {
+        let (t, right, left) = (self.t, self.right, self.left);
+        let title = &t.captions.manifest_title;
+        page.text(right, 18.0, title, 16.0, true, Align::Right);
+        page.text(right, 26.0, self.sender, 11.0, false, Align::Right);
+        let date = self.digits.apply(&short_date(self.at));
+        let page_of = [("page", self.dg(n + 1)), ("pages", self.dg(pages))];
+        let left_lines = [
+            fill(&t.captions.batch, &[("batch", self.batch)]),
+            fill(&t.captions.date, &[("date", &date)]),
+            fill(
                 &t.captions.page_of,
-                &[("page", &dg(n + 1)), ("pages", &dg(pages))],
+                &page_of.each_ref().map(|(k, v)| (*k, v.as_str())),
             ),
-            10.0,
-            false,
-            Align::Left,
-        );
-        page.text(right, 36.0, &count_line, 12.0, true, Align::Right);
+        ];
+        for (i, line) in left_lines.iter().enumerate() {
+            page.text(left, 18.0 + 6.0 * i as f32, line, 10.0, false, Align::Left);
+        }
+        page.text(right, 36.0, &self.count_line, 12.0, true, Align::Right);
+    }
+
+    /// The column titles and this page's rows, each under a thin rule.
+    fn table(&self, page: &mut Page, rows: &[PlacedRow<'_>]) {
+        let (right, left) = (self.right, self.left);
         let header = FIRST_ROW - ROW_PITCH;
-        for (x, title) in cols.iter().zip(t.captions.manifest_columns.split('|')) {
+        for (x, title) in self
+            .cols
+            .iter()
+            .zip(self.t.captions.manifest_columns.split('|'))
+        {
             page.text(*x, header, title, 10.5, true, Align::Right);
         }
         page.rule(left, header + 2.5, right, 0.8);
         let mut y = FIRST_ROW;
-        for (row, lines, _) in chunk {
-            for (x, lines) in cols.iter().zip(row) {
+        for row in rows {
+            for (x, lines) in self.cols.iter().zip(row.cells) {
                 let mut baseline = y;
                 for line in lines {
                     page.items.push(Item::Text {
@@ -377,46 +414,76 @@ pub fn manifest(
                     baseline += LINE_PITCH;
                 }
             }
-            let last = y + (lines - 1) as f32 * LINE_PITCH;
+            let last = y + (row.lines - 1) as f32 * LINE_PITCH;
             page.rule(left, last + 2.5, right, 0.2);
             y = last + ROW_PITCH;
         }
-        if n + 1 == pages {
-            let y = h - 40.0;
-            page.text(
-                right,
-                y,
-                &fill(&t.captions.clerk, &[("clerk", clerk)]),
-                11.0,
-                false,
-                Align::Right,
-            );
-            page.text(
-                right,
-                y + 12.0,
-                &t.captions.signature,
-                11.0,
-                false,
-                Align::Right,
-            );
-            page.text(
-                left + 80.0,
-                y,
-                &t.captions.postal_agent,
-                11.0,
-                false,
-                Align::Right,
-            );
-            page.text(
-                left + 80.0,
-                y + 12.0,
-                &t.captions.signature,
-                11.0,
-                false,
-                Align::Right,
-            );
-        }
-        out.push(page);
     }
-    out
+
+    /// The clerk's and the postal agent's signature lines (last page).
+    fn signatures(&self, page: &mut Page) {
+        let t = self.t;
+        let y = A4.1 - 40.0;
+        let clerk = fill(&t.captions.clerk, &[("clerk", self.clerk)]);
+        let agent_x = self.left + 80.0;
+        page.text(self.right, y, &clerk, 11.0, false, Align::Right);
+        page.text(
+            self.right,
+            y + 12.0,
+            &t.captions.signature,
+            11.0,
+            false,
+            Align::Right,
+        );
+        page.text(
+            agent_x,
+            y,
+            &t.captions.postal_agent,
+            11.0,
+            false,
+            Align::Right,
+        );
+        page.text(
+            agent_x,
+            y + 12.0,
+            &t.captions.signature,
+            11.0,
+            false,
+            Align::Right,
+        );
+    }
+}
+
+/// Rows to pages, by height, before drawing (each page says "n of N").
+/// Pages run down to the bottom margin; the last keeps room for the
+/// signatures, so rows past it there go on to one more page (a row has at
+/// most MAX_CELL_LINES lines, so they fit there).
+fn paginate(rows: &[Vec<Vec<ShapedLine>>]) -> Vec<Vec<PlacedRow<'_>>> {
+    let mut chunks: Vec<Vec<PlacedRow<'_>>> = Vec::new();
+    let mut page: Vec<PlacedRow<'_>> = Vec::new();
+    let mut y = FIRST_ROW;
+    for row in rows {
+        let lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let height = (lines - 1) as f32 * LINE_PITCH + 2.5;
+        if y + height > PAGE_END && !page.is_empty() {
+            chunks.push(std::mem::take(&mut page));
+            y = FIRST_ROW;
+        }
+        page.push(PlacedRow {
+            cells: row,
+            lines,
+            bottom: y + height,
+        });
+        y += height - 2.5 + ROW_PITCH;
+    }
+    let split = page
+        .iter()
+        .position(|row| row.bottom > ROWS_END)
+        .unwrap_or(page.len());
+    let rest = page.split_off(split);
+    chunks.push(page);
+    if !rest.is_empty() {
+        chunks.push(rest);
+    }
+    chunks
 }

@@ -168,209 +168,280 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
         doc.metadata.info.subject = seal.to_owned();
         doc.metadata.info.keywords = vec![seal.to_owned()];
     }
-    let stand_ins = stand_ins();
-    let mut fonts = DocumentFonts::of(pages);
-    let mut ids: BTreeMap<FontId, printpdf::FontId> = BTreeMap::new();
+    let mut writer = Writer {
+        fonts: DocumentFonts::of(pages),
+        ids: BTreeMap::new(),
+        doc,
+    };
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
-        let h = page.height * PT_PER_MM;
-        let mut ops = Vec::new();
+        let mut ops = PageOps {
+            height: page.height * PT_PER_MM,
+            ops: Vec::new(),
+        };
         for item in &page.items {
-            match item {
-                Item::Text {
-                    x,
-                    baseline,
-                    line,
-                    gray,
-                    angle,
-                } => {
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetFillColor { col: grey(*gray) });
-                    ops.push(Op::StartTextSection);
-                    let (x0, y0) = (x * PT_PER_MM, h - baseline * PT_PER_MM);
-                    let (sin, cos) = angle.to_radians().sin_cos();
-                    // One text matrix and one TJ per run of glyphs on the
-                    // same font and baseline: after each glyph the reader
-                    // advances by its /W width, and the number after it in
-                    // the TJ array moves the pen on to the next glyph's x.
-                    let at = |gx: f32, gy: f32| {
-                        if *angle == 0.0 {
-                            TextMatrix::Translate(Pt(x0 + gx), Pt(y0 + gy))
-                        } else {
-                            TextMatrix::Raw([
-                                cos,
-                                sin,
-                                -sin,
-                                cos,
-                                x0 + gx * cos - gy * sin,
-                                y0 + gx * sin + gy * cos,
-                            ])
-                        }
-                    };
-                    let em = line.size / 1000.0;
-                    let mut run: Vec<printpdf::Codepoint> = Vec::new();
-                    let mut current = None;
-                    let mut pen = 0.0f32;
-                    let mut rise = 0.0f32;
-                    for (k, g) in line.glyphs.iter().enumerate() {
-                        let (wanted, gx) = placement(&line.glyphs, k, line.size);
-                        let new_font = current != Some(g.font);
-                        if new_font || g.y_offset != rise || run.is_empty() {
-                            if !run.is_empty() {
-                                ops.push(Op::ShowText {
-                                    items: vec![TextItem::GlyphIds(std::mem::take(&mut run))],
-                                });
-                            }
-                            if new_font {
-                                let id = ids
-                                    .entry(g.font)
-                                    .or_insert_with(|| doc.add_font(&stand_ins[g.font as usize].1))
-                                    .clone();
-                                ops.push(Op::SetFont {
-                                    font: PdfFontHandle::External(id),
-                                    size: Pt(line.size),
-                                });
-                                current = Some(g.font);
-                            }
-                            ops.push(Op::SetTextMatrix {
-                                matrix: at(gx, g.y_offset),
-                            });
-                            pen = gx;
-                            rise = g.y_offset;
-                        } else if let Some(last) = run.last_mut() {
-                            // Whole thousandths of an em: a hundredth of a
-                            // point at 10 pt. The pen follows the rounded
-                            // value, so the error never adds up.
-                            let kern = ((pen - gx) / em).round();
-                            if kern != 0.0 {
-                                last.offset = kern;
-                                pen -= kern * em;
-                            }
-                        }
-                        let code = fonts.code(g.font, wanted, &g.text);
-                        run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
-                        pen += fonts.width(g.font, code) * em;
-                    }
-                    if !run.is_empty() {
-                        ops.push(Op::ShowText {
-                            items: vec![TextItem::GlyphIds(run)],
-                        });
-                    }
-                    ops.push(Op::EndTextSection);
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Rect {
-                    x,
-                    y,
-                    w,
-                    h: rh,
-                    fill,
-                    stroke,
-                } => {
-                    let mut rect = Rect::from_xywh(
-                        Pt(x * PT_PER_MM),
-                        Pt(h - (y + rh) * PT_PER_MM),
-                        Pt(w * PT_PER_MM),
-                        Pt(rh * PT_PER_MM),
-                    );
-                    ops.push(Op::SaveGraphicsState);
-                    if let Some(level) = fill {
-                        ops.push(Op::SetFillColor { col: grey(*level) });
-                        rect.mode = Some(printpdf::PaintMode::Fill);
-                    }
-                    if let Some(width) = stroke {
-                        ops.push(Op::SetOutlineColor { col: grey(0.0) });
-                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                        rect.mode = Some(if fill.is_some() {
-                            printpdf::PaintMode::FillStroke
-                        } else {
-                            printpdf::PaintMode::Stroke
-                        });
-                    }
-                    ops.push(Op::DrawRectangle { rectangle: rect });
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width_pt,
-                } => {
-                    let p = |x: f32, y: f32| LinePoint {
-                        p: Point {
-                            x: Pt(x * PT_PER_MM),
-                            y: Pt(h - y * PT_PER_MM),
-                        },
-                        bezier: false,
-                    };
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetOutlineColor { col: grey(0.0) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width_pt) });
-                    ops.push(Op::DrawLine {
-                        line: Line {
-                            points: vec![p(*x1, *y1), p(*x2, *y2)],
-                            is_closed: false,
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Qr {
-                    x,
-                    y,
-                    side,
-                    modules,
-                    dark,
-                } => {
-                    let symbol = doc.add_xobject(&qr_mask(dark, *modules));
-                    let s = side * PT_PER_MM;
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetFillColor { col: grey(0.0) });
-                    // An image fills the unit square: scale it to the
-                    // symbol's side and put its bottom-left in place.
-                    ops.push(Op::SetTransformationMatrix {
-                        matrix: CurTransMat::Raw([
-                            s,
-                            0.0,
-                            0.0,
-                            s,
-                            x * PT_PER_MM,
-                            h - (y + side) * PT_PER_MM,
-                        ]),
-                    });
-                    ops.push(Op::UseXobject {
-                        id: symbol,
-                        transform: XObjectTransform {
-                            no_auto_scale: true,
-                            ..XObjectTransform::default()
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
+            writer.draw(&mut ops, item);
+        }
+        pdf_pages.push(PdfPage::new(Mm(page.width), Mm(page.height), ops.ops));
+    }
+    writer.finish(pdf_pages)
+}
+
+/// The document being written and its fonts.
+struct Writer {
+    doc: PdfDocument,
+    fonts: DocumentFonts,
+    /// printpdf's handle of each face, added on first use.
+    ids: BTreeMap<FontId, printpdf::FontId>,
+}
+
+/// One page's drawing operators, with the page's height (PDF counts up
+/// from the bottom, the layout down from the top).
+struct PageOps {
+    height: f32,
+    ops: Vec<Op>,
+}
+
+impl PageOps {
+    /// A layout point (mm from the top left) in PDF points.
+    fn point(&self, x: f32, y: f32) -> Point {
+        Point {
+            x: Pt(x * PT_PER_MM),
+            y: Pt(self.height - y * PT_PER_MM),
+        }
+    }
+}
+
+impl Writer {
+    fn draw(&mut self, page: &mut PageOps, item: &Item) {
+        match item {
+            Item::Text {
+                x,
+                baseline,
+                line,
+                gray,
+                angle,
+            } => self.text(page, (*x, *baseline), line, *gray, *angle),
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => rect(page, (*x, *y, *w, *h), *fill, *stroke),
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width_pt,
+            } => line(page, (*x1, *y1), (*x2, *y2), *width_pt),
+            Item::Qr {
+                x,
+                y,
+                side,
+                modules,
+                dark,
+            } => {
+                let symbol = self.doc.add_xobject(&qr_mask(dark, *modules));
+                let s = side * PT_PER_MM;
+                let corner = page.point(*x, y + side);
+                page.ops.push(Op::SaveGraphicsState);
+                page.ops.push(Op::SetFillColor { col: grey(0.0) });
+                // An image fills the unit square: scale it to the symbol's
+                // side and put its bottom-left in place.
+                page.ops.push(Op::SetTransformationMatrix {
+                    matrix: CurTransMat::Raw([s, 0.0, 0.0, s, corner.x.0, corner.y.0]),
+                });
+                page.ops.push(Op::UseXobject {
+                    id: symbol,
+                    transform: XObjectTransform {
+                        no_auto_scale: true,
+                        ..XObjectTransform::default()
+                    },
+                });
+                page.ops.push(Op::RestoreGraphicsState);
             }
         }
-        pdf_pages.push(PdfPage::new(Mm(page.width), Mm(page.height), ops));
     }
-    doc.with_pages(pdf_pages);
-    // printpdf's own subsetting re-parses and re-serialises every table of
-    // each face for each document; it writes the stand-ins whole instead,
-    // and they are replaced by programs cut to this document's glyphs. Its
-    // optimisation would compress every stream at level 9 (the largest
-    // single cost of a document once); `compress_streams` uses level 6,
-    // nearly the same size in a fraction of the time.
-    let options = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        ..PdfSaveOptions::default()
+
+    /// A line of shaped glyphs: one text matrix and one TJ per run of
+    /// glyphs on the same font and baseline. After each glyph the reader
+    /// advances by its /W width, and the number after it in the TJ array
+    /// moves the pen on to the next glyph's x.
+    fn text(
+        &mut self,
+        page: &mut PageOps,
+        (x, baseline): (f32, f32),
+        line: &super::text::ShapedLine,
+        gray: f32,
+        angle: f32,
+    ) {
+        let ops = &mut page.ops;
+        ops.push(Op::SaveGraphicsState);
+        ops.push(Op::SetFillColor { col: grey(gray) });
+        ops.push(Op::StartTextSection);
+        let origin = page_point(page.height, x, baseline);
+        let at = |gx: f32, gy: f32| text_matrix(origin, angle, gx, gy);
+        let em = line.size / 1000.0;
+        let mut run: Vec<printpdf::Codepoint> = Vec::new();
+        let mut current = None;
+        let mut pen = 0.0f32;
+        let mut rise = 0.0f32;
+        for (k, g) in line.glyphs.iter().enumerate() {
+            let (wanted, gx) = placement(&line.glyphs, k, line.size);
+            let new_font = current != Some(g.font);
+            if new_font || g.y_offset != rise || run.is_empty() {
+                if !run.is_empty() {
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(std::mem::take(&mut run))],
+                    });
+                }
+                if new_font {
+                    let doc = &mut self.doc;
+                    let id = self
+                        .ids
+                        .entry(g.font)
+                        .or_insert_with(|| doc.add_font(&stand_ins()[g.font as usize].1))
+                        .clone();
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(id),
+                        size: Pt(line.size),
+                    });
+                    current = Some(g.font);
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: at(gx, g.y_offset),
+                });
+                pen = gx;
+                rise = g.y_offset;
+            } else if let Some(last) = run.last_mut() {
+                // Whole thousandths of an em: a hundredth of a point at
+                // 10 pt. The pen follows the rounded value, so the error
+                // never adds up.
+                let kern = ((pen - gx) / em).round();
+                if kern != 0.0 {
+                    last.offset = kern;
+                    pen -= kern * em;
+                }
+            }
+            let code = self.fonts.code(g.font, wanted, &g.text);
+            run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
+            pen += self.fonts.width(g.font, code) * em;
+        }
+        if !run.is_empty() {
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(run)],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// The pages into the document, then the fonts cut to what they draw,
+    /// the document information tidied and the streams compressed.
+    fn finish(self, pages: Vec<PdfPage>) -> Vec<u8> {
+        let Writer {
+            mut doc, mut fonts, ..
+        } = self;
+        doc.with_pages(pages);
+        // printpdf's own subsetting re-parses and re-serialises every table
+        // of each face for each document; it writes the stand-ins whole
+        // instead, and they are replaced by programs cut to this document's
+        // glyphs. Its optimisation would compress every stream at level 9
+        // (the largest single cost of a document once); `compress_streams`
+        // uses level 6, nearly the same size in a fraction of the time.
+        let options = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut lo = doc.to_lopdf_document(&options, &mut Vec::new());
+        embed_subsets(&mut lo, &mut fonts);
+        tidy_information(&mut lo);
+        compress_streams(&mut lo);
+        let mut out = Vec::new();
+        lo.save_to(&mut out)
+            .expect("writing a PDF into memory cannot fail");
+        out
+    }
+}
+
+/// A layout point (mm from the top left) as PDF points from the bottom
+/// left of a page `height` points high.
+fn page_point(height: f32, x: f32, y: f32) -> (f32, f32) {
+    (x * PT_PER_MM, height - y * PT_PER_MM)
+}
+
+/// Where glyph `(gx, gy)` of a line starting at `origin` is drawn, the
+/// line turned by `angle` degrees (the watermark).
+fn text_matrix((x0, y0): (f32, f32), angle: f32, gx: f32, gy: f32) -> TextMatrix {
+    if angle == 0.0 {
+        return TextMatrix::Translate(Pt(x0 + gx), Pt(y0 + gy));
+    }
+    let (sin, cos) = angle.to_radians().sin_cos();
+    TextMatrix::Raw([
+        cos,
+        sin,
+        -sin,
+        cos,
+        x0 + gx * cos - gy * sin,
+        y0 + gx * sin + gy * cos,
+    ])
+}
+
+/// A rectangle `(x, y, w, h)` in mm, filled grey and/or stroked black.
+fn rect(
+    page: &mut PageOps,
+    (x, y, w, h): (f32, f32, f32, f32),
+    fill: Option<f32>,
+    stroke: Option<f32>,
+) {
+    let bottom_left = page.point(x, y + h);
+    let mut rect = Rect::from_xywh(
+        bottom_left.x,
+        bottom_left.y,
+        Pt(w * PT_PER_MM),
+        Pt(h * PT_PER_MM),
+    );
+    let ops = &mut page.ops;
+    ops.push(Op::SaveGraphicsState);
+    if let Some(level) = fill {
+        ops.push(Op::SetFillColor { col: grey(level) });
+        rect.mode = Some(printpdf::PaintMode::Fill);
+    }
+    if let Some(width) = stroke {
+        ops.push(Op::SetOutlineColor { col: grey(0.0) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        rect.mode = Some(if fill.is_some() {
+            printpdf::PaintMode::FillStroke
+        } else {
+            printpdf::PaintMode::Stroke
+        });
+    }
+    ops.push(Op::DrawRectangle { rectangle: rect });
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// A black line from `a` to `b` (mm), `width_pt` thick.
+fn line(page: &mut PageOps, a: (f32, f32), b: (f32, f32), width_pt: f32) {
+    let p = |(x, y): (f32, f32)| LinePoint {
+        p: page.point(x, y),
+        bezier: false,
     };
-    let mut lo = doc.to_lopdf_document(&options, &mut Vec::new());
-    embed_subsets(&mut lo, &mut fonts);
-    tidy_information(&mut lo);
-    compress_streams(&mut lo);
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .expect("writing a PDF into memory cannot fail");
-    out
+    let points = vec![p(a), p(b)];
+    let ops = &mut page.ops;
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetOutlineColor { col: grey(0.0) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(width_pt) });
+    ops.push(Op::DrawLine {
+        line: Line {
+            points,
+            is_closed: false,
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
 }
 
 /// Replaces each stand-in printpdf embedded by the glyphs this document

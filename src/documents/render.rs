@@ -9,7 +9,7 @@ use chrono_tz::Asia::Damascus;
 use serde::Deserialize;
 
 use super::layout::{A4, Align, Item, PT_PER_MM, Page};
-use super::text::wrap;
+use super::text::{ShapedLine, wrap};
 use crate::domain::{Catalog, Request};
 use crate::error::{Error, Result};
 
@@ -313,6 +313,26 @@ impl Flow<'_> {
     }
 }
 
+/// What every part of a document's layout reads: the input, the service
+/// and its template, and the page's edges.
+struct Doc<'a> {
+    input: &'a RenderInput<'a>,
+    service: &'a crate::domain::Service,
+    t: &'a Templates,
+    tpl: &'a ServiceTemplate,
+    /// "Document number …", printed at the top of every page.
+    number_line: String,
+    right: f32,
+    left: f32,
+}
+
+impl Doc<'_> {
+    /// Dates, counts and plain numbers in the desk's digits.
+    fn dg(&self, s: &str) -> String {
+        self.input.digits.apply(s)
+    }
+}
+
 /// Lays the document out on A4 pages: one page for every catalog service
 /// today, more when the body, the fields or the stamps need them.
 pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
@@ -322,156 +342,201 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         .service(&req.service)
         .ok_or_else(|| Error::Data(format!("unknown service {}", req.service)))?;
     let t = input.templates;
-    let tpl = &t.services[&req.service];
-    let dg = |s: &str| input.digits.apply(s);
-    let (w, h) = A4;
-    let (right, left) = (w - MARGIN, MARGIN);
+    let tpl = t
+        .services
+        .get(&req.service)
+        .ok_or_else(|| Error::Data(format!("no template for {}", req.service)))?;
     let number = req.document_number.clone().unwrap_or_else(|| "—".into());
-    // Codes (document number, tracking code) are printed as they are typed
-    // into systems, whatever the digit setting.
-    let number_line = fill(&t.captions.document_number, &[("number", &number)]);
-
-    // Header: the state and the issuing authority on the right, the center
-    // and the document's number and dates on the left.
-    let mut page = Page::new(w, h);
-    let mut y = 22.0;
-    page.text(right, y, &t.state_line, 13.0, true, Align::Right);
-    for line in &t.authorities[&tpl.authority] {
-        y += 6.5;
-        page.text(right, y, line, 12.0, true, Align::Right);
-    }
-    y += 6.5;
-    page.text(right, y, input.center_name, 11.0, false, Align::Right);
-    let valid_until = input.issued + chrono::Duration::days(i64::from(service.validity_days));
-    let left_lines = [
-        number_line.clone(),
-        fill(
-            &t.captions.issue_date,
-            &[("date", &dg(&short_date(input.issued)))],
-        ),
-        fill(
-            &t.captions.valid_until,
-            &[("date", &dg(&short_date(valid_until)))],
-        ),
-        fill(&t.captions.tracking_code, &[("code", &req.tracking_code)]),
-    ];
-    for (i, line) in left_lines.iter().enumerate() {
-        page.text(left, 22.0 + 6.5 * i as f32, line, 10.5, false, Align::Left);
-    }
-    y = y.max(41.5) + 6.0;
-    page.rule(left, y, right, 1.2);
-
+    let doc = Doc {
+        input,
+        service,
+        t,
+        tpl,
+        // Codes (document number, tracking code) are printed as they are
+        // typed into systems, whatever the digit setting.
+        number_line: fill(&t.captions.document_number, &[("number", &number)]),
+        right: A4.0 - MARGIN,
+        left: MARGIN,
+    };
+    let (page, y) = first_page_header(&doc);
     // Later pages repeat who issued the document and its number, so a
     // loose page still says what it belongs to.
-    let running_header = |p: &mut Page| {
-        p.text(right, 18.0, &t.state_line, 11.0, true, Align::Right);
-        p.text(left, 18.0, &number_line, 10.0, false, Align::Left);
-        p.text(
-            w / 2.0,
-            18.0,
-            &format!("{} ({})", service.name_ar, &t.captions.continued),
-            10.0,
-            false,
-            Align::Center,
-        );
-        p.rule(left, 22.0, right, 0.6);
-        30.0
-    };
+    let running_header = |p: &mut Page| running_header(&doc, p);
     let mut flow = Flow {
         done: Vec::new(),
         page,
         y,
         running_header: &running_header,
     };
+    title_and_body(&doc, &mut flow);
+    data_table(&doc, &mut flow);
+    stamps_block(&doc, &mut flow);
+    // The seal area at the foot of the last page.
+    if flow.y + 4.0 > SEAL_TOP {
+        flow.turn();
+    }
+    seal_block(&doc, &mut flow.page)?;
+    let mut pages = flow.done;
+    pages.push(flow.page);
+    number_and_mark(&doc, &mut pages);
+    Ok(pages)
+}
 
-    // Title and certifying sentence, line by line so a long body flows on.
+/// The first page's header: the state and the issuing authority on the
+/// right, the center and the document's number and dates on the left.
+/// Returns the page and where the content starts.
+fn first_page_header(doc: &Doc<'_>) -> (Page, f32) {
+    let (t, input) = (doc.t, doc.input);
+    let (right, left) = (doc.right, doc.left);
+    let mut page = Page::new(A4.0, A4.1);
+    let mut y = 22.0;
+    page.text(right, y, &t.state_line, 13.0, true, Align::Right);
+    for line in t.authorities.get(&doc.tpl.authority).into_iter().flatten() {
+        y += 6.5;
+        page.text(right, y, line, 12.0, true, Align::Right);
+    }
+    y += 6.5;
+    page.text(right, y, input.center_name, 11.0, false, Align::Right);
+    let valid_until = input.issued + chrono::Duration::days(i64::from(doc.service.validity_days));
+    let left_lines = [
+        doc.number_line.clone(),
+        fill(
+            &t.captions.issue_date,
+            &[("date", &doc.dg(&short_date(input.issued)))],
+        ),
+        fill(
+            &t.captions.valid_until,
+            &[("date", &doc.dg(&short_date(valid_until)))],
+        ),
+        fill(
+            &t.captions.tracking_code,
+            &[("code", &input.request.tracking_code)],
+        ),
+    ];
+    for (i, line) in left_lines.iter().enumerate() {
+        page.text(left, 22.0 + 6.5 * i as f32, line, 10.5, false, Align::Left);
+    }
+    y = y.max(41.5) + 6.0;
+    page.rule(left, y, right, 1.2);
+    (page, y)
+}
+
+/// The short header of every later page; returns where its content starts.
+fn running_header(doc: &Doc<'_>, p: &mut Page) -> f32 {
+    let t = doc.t;
+    p.text(doc.right, 18.0, &t.state_line, 11.0, true, Align::Right);
+    p.text(doc.left, 18.0, &doc.number_line, 10.0, false, Align::Left);
+    p.text(
+        A4.0 / 2.0,
+        18.0,
+        &format!("{} ({})", doc.service.name_ar, &t.captions.continued),
+        10.0,
+        false,
+        Align::Center,
+    );
+    p.rule(doc.left, 22.0, doc.right, 0.6);
+    30.0
+}
+
+/// Right-aligns a laid-out line at `right`.
+fn push_line(page: &mut Page, right: f32, baseline: f32, line: ShapedLine) {
+    let width = line.width / PT_PER_MM;
+    page.items.push(Item::Text {
+        x: right - width,
+        baseline,
+        line,
+        gray: 0.0,
+        angle: 0.0,
+    });
+}
+
+/// The title and the certifying sentence, line by line so a long body
+/// flows on.
+fn title_and_body(doc: &Doc<'_>, flow: &mut Flow<'_>) {
     flow.y += 14.0;
-    flow.page
-        .text(w / 2.0, flow.y, &service.name_ar, 20.0, true, Align::Center);
+    flow.page.text(
+        A4.0 / 2.0,
+        flow.y,
+        &doc.service.name_ar,
+        20.0,
+        true,
+        Align::Center,
+    );
     flow.y += 12.0;
-    for line in wrap(&tpl.body, 12.5, false, true, (right - left) * PT_PER_MM) {
+    let measure = (doc.right - doc.left) * PT_PER_MM;
+    for line in wrap(&doc.tpl.body, 12.5, false, true, measure) {
         flow.room(7.5, CONTENT_BOTTOM);
-        let width = line.width / PT_PER_MM;
-        flow.page.items.push(Item::Text {
-            x: right - width,
-            baseline: flow.y,
-            line,
-            gray: 0.0,
-            angle: 0.0,
-        });
+        push_line(&mut flow.page, doc.right, flow.y, line);
         flow.y += 7.5;
     }
+}
 
-    // The citizen, then the document's own fields, as a two-column table
-    // read right to left: label on the right, value beside it.
-    let value_x = right - 48.0;
+/// The citizen, then the document's own fields, as a two-column table
+/// read right to left: label on the right, value beside it. A long value
+/// (a family's children, a full address) wraps within its column instead
+/// of running off the page.
+fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
+    const VALUE_LEADING: f32 = 6.5;
+    let (req, t) = (doc.input.request, doc.t);
+    let value_x = doc.right - 48.0;
     let mut rows: Vec<(String, String)> = vec![
         (t.captions.name.clone(), req.name.full()),
         (t.captions.mother.clone(), req.name.mother.clone()),
-        (t.captions.national_id.clone(), dg(req.national_id.as_str())),
+        (
+            t.captions.national_id.clone(),
+            doc.dg(req.national_id.as_str()),
+        ),
     ];
-    if let Some(gov) = input.catalog.governorate(&req.governorate) {
+    if let Some(gov) = doc.input.catalog.governorate(&req.governorate) {
         rows.push((t.captions.governorate.clone(), gov.name_ar.clone()));
     }
-    for f in &service.fields {
+    for f in &doc.service.fields {
         let value = req
             .document
             .get(&f.key)
             .map(|v| field_value(v))
             .unwrap_or_else(|| "—".into());
-        rows.push((f.label_ar.clone(), input.digits.apply_to_value(&value)));
+        rows.push((f.label_ar.clone(), doc.input.digits.apply_to_value(&value)));
     }
-    // A long value (a family's children, a full address) wraps within its
-    // column instead of running off the page.
-    const VALUE_LEADING: f32 = 6.5;
     flow.y += 4.0;
     for (label, value) in &rows {
-        let lines = wrap(value, 12.0, false, true, (value_x - left) * PT_PER_MM);
+        let lines = wrap(value, 12.0, false, true, (value_x - doc.left) * PT_PER_MM);
         let extra = VALUE_LEADING * lines.len().saturating_sub(1) as f32;
         flow.room(9.0 + extra, CONTENT_BOTTOM);
         flow.y += 9.0;
         flow.page
-            .text(right, flow.y, label, 12.0, true, Align::Right);
+            .text(doc.right, flow.y, label, 12.0, true, Align::Right);
         for (i, line) in lines.into_iter().enumerate() {
-            let width = line.width / PT_PER_MM;
-            flow.page.items.push(Item::Text {
-                x: value_x - width,
-                baseline: flow.y + VALUE_LEADING * i as f32,
+            push_line(
+                &mut flow.page,
+                value_x,
+                flow.y + VALUE_LEADING * i as f32,
                 line,
-                gray: 0.0,
-                angle: 0.0,
-            });
+            );
         }
         flow.y += extra;
-        flow.page.rule(left, flow.y + 2.8, right, 0.3);
+        flow.page.rule(doc.left, flow.y + 2.8, doc.right, 0.3);
     }
+}
 
-    // Stamps: each supervisor approval, with role and time.
+/// Each supervisor's approval, with the time, and the count of stamps.
+fn stamps_block(doc: &Doc<'_>, flow: &mut Flow<'_>) {
+    let (req, t, right) = (doc.input.request, doc.t, doc.right);
     flow.room(30.0, CONTENT_BOTTOM);
     flow.y += 14.0;
-    flow.page.text(
-        right,
-        flow.y,
-        &t.captions.stamps_title,
-        13.0,
-        true,
-        Align::Right,
-    );
+    let title = &t.captions.stamps_title;
+    flow.page
+        .text(right, flow.y, title, 13.0, true, Align::Right);
     if req.stamps.is_empty() {
         flow.y += 8.0;
-        flow.page.text(
-            right,
-            flow.y,
-            &t.captions.no_stamps,
-            11.5,
-            false,
-            Align::Right,
-        );
+        let none = &t.captions.no_stamps;
+        flow.page
+            .text(right, flow.y, none, 11.5, false, Align::Right);
     }
     for s in &req.stamps {
         flow.room(8.0, CONTENT_BOTTOM);
         flow.y += 8.0;
-        let when = dg(&s
+        let when = doc.dg(&s
             .stamped_at
             .with_timezone(&Damascus)
             .format("%d/%m/%Y %H:%M")
@@ -488,20 +553,20 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     let count = fill(
         &t.captions.stamps_count,
         &[
-            ("count", &dg(&req.stamps.len().to_string())),
-            ("required", &dg(&req.stamps_required.to_string())),
+            ("count", &doc.dg(&req.stamps.len().to_string())),
+            ("required", &doc.dg(&req.stamps_required.to_string())),
         ],
     );
     flow.page
         .text(right, flow.y, &count, 10.5, false, Align::Right);
+}
 
-    // The seal area at the foot of the last page: a 60 mm square, bottom
-    // left, with the verify hint beside it.
-    if flow.y + 4.0 > SEAL_TOP {
-        flow.turn();
-    }
-    let (qx, qy) = (left, SEAL_TOP);
-    let page = &mut flow.page;
+/// The seal area at the foot of the page: a 60 mm square, bottom left,
+/// holding the QR (or saying why there is none), the verify hint beside
+/// it and the issue date in words.
+fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
+    let (input, t) = (doc.input, doc.t);
+    let (qx, qy) = (doc.left, SEAL_TOP);
     let sealable = matches!(input.mark, Mark::Original | Mark::Copy);
     if let Some(text) = input.seal.filter(|_| sealable) {
         let symbol = crate::seal::qr::encode(text).map_err(|e| Error::Storage(e.to_string()))?;
@@ -538,56 +603,49 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
             baseline += leading;
         }
     }
+    let h = A4.1;
     page.paragraph(
-        right,
+        doc.right,
         h - 26.0,
-        right - left - SEAL_SIDE - 8.0,
+        doc.right - doc.left - SEAL_SIDE - 8.0,
         &t.verify_hint,
         9.5,
         5.5,
     );
-    page.text(
-        right,
-        h - 12.0,
-        &fill(
-            &t.captions.issued_on,
-            &[("date", &long_date(input.issued, input.digits))],
-        ),
-        9.5,
-        false,
-        Align::Right,
+    let issued = fill(
+        &t.captions.issued_on,
+        &[("date", &long_date(input.issued, input.digits))],
     );
+    page.text(doc.right, h - 12.0, &issued, 9.5, false, Align::Right);
+    Ok(())
+}
 
-    let mut pages = flow.done;
-    pages.push(flow.page);
+/// Page numbers ("page n of N") when there is more than one, and the
+/// DRAFT or COPY mark on every page.
+fn number_and_mark(doc: &Doc<'_>, pages: &mut [Page]) {
+    let (input, t) = (doc.input, doc.t);
     let total = pages.len();
+    let mark = match input.mark {
+        Mark::Draft => Some((&t.captions.draft, 0.85)),
+        Mark::Copy | Mark::ReadingCopy => Some((&t.captions.copy, 0.88)),
+        Mark::Original => None,
+    };
     for (n, page) in pages.iter_mut().enumerate() {
         if total > 1 {
             let line = fill(
                 &t.captions.page_of,
                 &[
-                    ("page", &dg(&(n + 1).to_string())),
-                    ("pages", &dg(&total.to_string())),
+                    ("page", &doc.dg(&(n + 1).to_string())),
+                    ("pages", &doc.dg(&total.to_string())),
                 ],
             );
-            page.text(left, h - 12.0, &line, 9.5, false, Align::Left);
+            page.text(doc.left, A4.1 - 12.0, &line, 9.5, false, Align::Left);
         }
-        let mark = match input.mark {
-            Mark::Draft => Some(&t.captions.draft),
-            Mark::Copy | Mark::ReadingCopy => Some(&t.captions.copy),
-            Mark::Original => None,
-        };
-        if let Some(mark) = mark {
-            let gray = if input.mark == Mark::Draft {
-                0.85
-            } else {
-                0.88
-            };
+        if let Some((mark, gray)) = mark {
             page.watermark(mark, 72.0, gray);
-            page.text(w / 2.0, 12.0, mark, 12.0, true, Align::Center);
+            page.text(A4.0 / 2.0, 12.0, mark, 12.0, true, Align::Center);
         }
     }
-    Ok(pages)
 }
 
 #[cfg(test)]

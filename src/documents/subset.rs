@@ -323,17 +323,7 @@ fn build(
         })
     };
     let long_metrics = usize::from(u16_at(hhea, 34)?).max(1);
-    let metrics = |gid: u16| -> Result<(u16, i16), SubsetError> {
-        let gid = usize::from(gid);
-        Ok(if gid < long_metrics {
-            (u16_at(hmtx, 4 * gid)?, u16_at(hmtx, 4 * gid + 2)? as i16)
-        } else {
-            (
-                u16_at(hmtx, 4 * (long_metrics - 1))?,
-                u16_at(hmtx, 4 * long_metrics + 2 * (gid - long_metrics))? as i16,
-            )
-        })
-    };
+    let metrics = |gid: u16| horizontal_metrics(hmtx, long_metrics, gid);
     let mut glyf = Vec::new();
     let mut loca = Vec::with_capacity(4 * (order.len() + 1));
     // hmtx with a full metric (advance, left side bearing) for every glyph.
@@ -354,24 +344,8 @@ fn build(
                 glyf[start + at..start + at + 2].copy_from_slice(&id.to_be_bytes());
             }
         } else if outline.len() >= 10 {
-            // A composite of one part: the glyph, moved right by `shift`.
-            let moved = |at: usize| -> Result<[u8; 2], SubsetError> {
-                (u16_at(outline, at)? as i16)
-                    .checked_add(shift)
-                    .map(i16::to_be_bytes)
-                    .ok_or(SubsetError("a glyph moved out of range"))
-            };
             let part = id_of(Wanted::plain(gid), &mut order);
-            glyf.extend_from_slice(&(-1i16).to_be_bytes());
-            glyf.extend_from_slice(&moved(2)?);
-            glyf.extend_from_slice(&outline[4..6]);
-            glyf.extend_from_slice(&moved(6)?);
-            glyf.extend_from_slice(&outline[8..10]);
-            // ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES: an offset in units.
-            glyf.extend_from_slice(&0x0003u16.to_be_bytes());
-            glyf.extend_from_slice(&part.to_be_bytes());
-            glyf.extend_from_slice(&shift.to_be_bytes());
-            glyf.extend_from_slice(&0i16.to_be_bytes());
+            moved_copy(&mut glyf, outline, part, shift)?;
             advance = 0;
             bearing = bearing.saturating_add(shift);
         }
@@ -414,6 +388,51 @@ fn build(
         out.push((tag, data));
     }
     Ok((write_sfnt(&out), advances, units_per_em))
+}
+
+/// A glyph's advance and left side bearing from `hmtx` (glyphs past the
+/// long metrics share the last advance).
+fn horizontal_metrics(
+    hmtx: &[u8],
+    long_metrics: usize,
+    gid: u16,
+) -> Result<(u16, i16), SubsetError> {
+    let gid = usize::from(gid);
+    Ok(if gid < long_metrics {
+        (u16_at(hmtx, 4 * gid)?, u16_at(hmtx, 4 * gid + 2)? as i16)
+    } else {
+        (
+            u16_at(hmtx, 4 * (long_metrics - 1))?,
+            u16_at(hmtx, 4 * long_metrics + 2 * (gid - long_metrics))? as i16,
+        )
+    })
+}
+
+/// Appends to `glyf` a composite of one part: glyph `part` (whose outline
+/// is `outline`), moved right by `shift` units, its bounding box with it.
+fn moved_copy(
+    glyf: &mut Vec<u8>,
+    outline: &[u8],
+    part: u16,
+    shift: i16,
+) -> Result<(), SubsetError> {
+    let moved = |at: usize| -> Result<[u8; 2], SubsetError> {
+        (u16_at(outline, at)? as i16)
+            .checked_add(shift)
+            .map(i16::to_be_bytes)
+            .ok_or(SubsetError("a glyph moved out of range"))
+    };
+    glyf.extend_from_slice(&(-1i16).to_be_bytes());
+    glyf.extend_from_slice(&moved(2)?);
+    glyf.extend_from_slice(&outline[4..6]);
+    glyf.extend_from_slice(&moved(6)?);
+    glyf.extend_from_slice(&outline[8..10]);
+    // ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES: an offset in units.
+    glyf.extend_from_slice(&0x0003u16.to_be_bytes());
+    glyf.extend_from_slice(&part.to_be_bytes());
+    glyf.extend_from_slice(&shift.to_be_bytes());
+    glyf.extend_from_slice(&0i16.to_be_bytes());
+    Ok(())
 }
 
 fn checksum(data: &[u8]) -> u32 {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use ciborium::Value;
 use serde::Serialize;
 
+use super::cose::CoseMessage;
 use super::layers::{self, Layer};
 use super::payload::SealClaims;
 use super::trust::{KeyRole, TrustSet};
@@ -159,21 +160,9 @@ pub fn verify_seal(
     now: i64,
     max_trust_age: i64,
 ) -> SealReport {
-    let msg = match layers::decode_text(text, PREFIX) {
-        Ok(msg) => msg,
-        Err(e) => {
-            let detail = e.detail;
-            return SealReport::invalid(match e.layer {
-                Layer::Prefix => Invalid::BadPrefix { detail },
-                Layer::Base45 => Invalid::BadBase45 { detail },
-                Layer::Zlib => Invalid::BadZlib { detail },
-                Layer::Cose | Layer::Claims => Invalid::BadCose { detail },
-            });
-        }
-    };
-    let claims = match SealClaims::from_cbor(&msg.payload) {
-        Ok(c) => c,
-        Err(detail) => return SealReport::invalid(Invalid::BadPayload { detail }),
+    let (msg, claims) = match decode(text) {
+        Ok(decoded) => decoded,
+        Err(reason) => return SealReport::invalid(reason),
     };
     let mut report = SealReport {
         valid: false,
@@ -182,135 +171,9 @@ pub fn verify_seal(
         claims: Some(claims.clone()),
         signers: Vec::new(),
     };
-    let fail = |mut report: SealReport, reason: Invalid| {
+    if let Err(reason) = check(&msg, &claims, trust, catalog, now, &mut report) {
         report.invalid = Some(reason);
-        report
-    };
-    let Some(service) = catalog.service(&claims.document.service) else {
-        return fail(
-            report,
-            Invalid::UnknownService {
-                service: claims.document.service.clone(),
-            },
-        );
-    };
-
-    let mut center_signed = false;
-    let mut stamped_by = BTreeSet::new();
-    for (index, sig) in msg.signatures.iter().enumerate() {
-        let kid = sig.kid().map(hex::encode).unwrap_or_default();
-        let signed_at = int_header(&sig.protected, "time");
-        report.signers.push(SignerInfo {
-            kid: kid.clone(),
-            name: text_header(&sig.protected, "name").unwrap_or_default(),
-            role: text_header(&sig.protected, "role").unwrap_or_default(),
-            signed_at,
-            verified: false,
-        });
-        let Some(alg) = sig.alg() else {
-            return fail(
-                report,
-                Invalid::BadCose {
-                    detail: "a signature has no algorithm".into(),
-                },
-            );
-        };
-        let kid_bytes = sig.kid().unwrap_or_default();
-        let mut candidates = trust.with_kid(kid_bytes).peekable();
-        if candidates.peek().is_none() {
-            return fail(report, Invalid::UnknownKey { kid });
-        }
-        let tbs = msg.to_be_signed(index, &[]);
-        // Every trusted key with this kid is tried (kids may collide).
-        let Some((entry, _)) =
-            candidates.find(|(_, key)| key.verify(alg, &tbs, &sig.signature).is_ok())
-        else {
-            return fail(report, Invalid::BadSignature { kid });
-        };
-        if entry.revoked_at.is_some() {
-            return fail(
-                report,
-                Invalid::RevokedKey {
-                    kid,
-                    owner: entry.owner.clone(),
-                },
-            );
-        }
-        let when = signed_at.unwrap_or(claims.issued_at);
-        if when < entry.valid_from || entry.valid_to.is_some_and(|end| when > end) {
-            return fail(
-                report,
-                Invalid::KeyNotValidAtSigning {
-                    kid,
-                    owner: entry.owner.clone(),
-                },
-            );
-        }
-        if let Some(last) = report.signers.last_mut() {
-            last.verified = true;
-        }
-        let claimed_name = text_header(&sig.protected, "name");
-        if claimed_name.as_deref().is_some_and(|n| n != entry.owner) {
-            return fail(
-                report,
-                Invalid::WrongSigner {
-                    kid,
-                    detail: format!(
-                        "header names {claimed_name:?}, key belongs to {}",
-                        entry.owner
-                    ),
-                },
-            );
-        }
-        if entry.demo {
-            report.warnings.push(Warning::DemoKey {
-                owner: entry.owner.clone(),
-            });
-        }
-        match entry.role {
-            KeyRole::Center if entry.owner == claims.issuer => center_signed = true,
-            KeyRole::Supervisor if entry.center == claims.issuer => {
-                stamped_by.insert(entry.owner.clone());
-            }
-            role => {
-                let detail = format!(
-                    "a {} key of {} cannot sign for {}",
-                    role.as_str(),
-                    entry.center,
-                    claims.issuer
-                );
-                return fail(report, Invalid::WrongSigner { kid, detail });
-            }
-        }
-    }
-    if !center_signed {
-        return fail(report, Invalid::MissingCenterSignature);
-    }
-    let have = stamped_by.len() as u32;
-    if have < service.required_stamps {
-        return fail(
-            report,
-            Invalid::MissingStamps {
-                have,
-                need: service.required_stamps,
-            },
-        );
-    }
-    if now > claims.expires_at {
-        return fail(
-            report,
-            Invalid::Expired {
-                expires_at: claims.expires_at,
-            },
-        );
-    }
-    if now + CLOCK_SKEW_SECS < claims.issued_at {
-        return fail(
-            report,
-            Invalid::NotYetValid {
-                issued_at: claims.issued_at,
-            },
-        );
+        return report;
     }
     let age = now - trust.updated_at;
     if age > max_trust_age {
@@ -323,12 +186,154 @@ pub fn verify_seal(
     report
 }
 
+/// The layers of a seal text down to its message and claims, or the
+/// first layer that is wrong.
+fn decode(text: &str) -> Result<(CoseMessage, SealClaims), Invalid> {
+    let msg = layers::decode_text(text, PREFIX).map_err(|e| {
+        let detail = e.detail;
+        match e.layer {
+            Layer::Prefix => Invalid::BadPrefix { detail },
+            Layer::Base45 => Invalid::BadBase45 { detail },
+            Layer::Zlib => Invalid::BadZlib { detail },
+            Layer::Cose | Layer::Claims => Invalid::BadCose { detail },
+        }
+    })?;
+    let claims =
+        SealClaims::from_cbor(&msg.payload).map_err(|detail| Invalid::BadPayload { detail })?;
+    Ok((msg, claims))
+}
+
+/// Who a verified signature speaks for.
+enum Signer {
+    /// The issuing center's key.
+    Center,
+    /// A supervisor of the issuing center, by name.
+    Supervisor(String),
+}
+
+/// The rules of a decoded seal: every signature by a trusted key, the
+/// center's among them, enough distinct supervisors of the issuing center
+/// for the service, and the validity period. Signers and warnings are
+/// recorded in `report` as they are read.
+fn check(
+    msg: &CoseMessage,
+    claims: &SealClaims,
+    trust: &TrustSet,
+    catalog: &Catalog,
+    now: i64,
+    report: &mut SealReport,
+) -> Result<(), Invalid> {
+    let service =
+        catalog
+            .service(&claims.document.service)
+            .ok_or_else(|| Invalid::UnknownService {
+                service: claims.document.service.clone(),
+            })?;
+    let mut center_signed = false;
+    let mut stamped_by = BTreeSet::new();
+    for index in 0..msg.signatures.len() {
+        match check_signature(msg, index, claims, trust, report)? {
+            Signer::Center => center_signed = true,
+            Signer::Supervisor(owner) => {
+                stamped_by.insert(owner);
+            }
+        }
+    }
+    if !center_signed {
+        return Err(Invalid::MissingCenterSignature);
+    }
+    let have = stamped_by.len() as u32;
+    if have < service.required_stamps {
+        return Err(Invalid::MissingStamps {
+            have,
+            need: service.required_stamps,
+        });
+    }
+    if now > claims.expires_at {
+        return Err(Invalid::Expired {
+            expires_at: claims.expires_at,
+        });
+    }
+    if now + CLOCK_SKEW_SECS < claims.issued_at {
+        return Err(Invalid::NotYetValid {
+            issued_at: claims.issued_at,
+        });
+    }
+    Ok(())
+}
+
+/// One signature: made by a trusted key with its kid (every such key is
+/// tried: kids may collide), not revoked, valid when it signed, naming
+/// its key's owner, and of a key that may sign for the issuer.
+fn check_signature(
+    msg: &CoseMessage,
+    index: usize,
+    claims: &SealClaims,
+    trust: &TrustSet,
+    report: &mut SealReport,
+) -> Result<Signer, Invalid> {
+    let sig = &msg.signatures[index];
+    let kid = sig.kid().map(hex::encode).unwrap_or_default();
+    let signed_at = int_header(&sig.protected, "time");
+    let claimed_name = text_header(&sig.protected, "name");
+    report.signers.push(SignerInfo {
+        kid: kid.clone(),
+        name: claimed_name.clone().unwrap_or_default(),
+        role: text_header(&sig.protected, "role").unwrap_or_default(),
+        signed_at,
+        verified: false,
+    });
+    let alg = sig.alg().ok_or_else(|| Invalid::BadCose {
+        detail: "a signature has no algorithm".into(),
+    })?;
+    let mut candidates = trust.with_kid(sig.kid().unwrap_or_default()).peekable();
+    if candidates.peek().is_none() {
+        return Err(Invalid::UnknownKey { kid });
+    }
+    let tbs = msg.to_be_signed(index, &[]);
+    let Some((entry, _)) =
+        candidates.find(|(_, key)| key.verify(alg, &tbs, &sig.signature).is_ok())
+    else {
+        return Err(Invalid::BadSignature { kid });
+    };
+    let owner = entry.owner.clone();
+    if entry.revoked_at.is_some() {
+        return Err(Invalid::RevokedKey { kid, owner });
+    }
+    let when = signed_at.unwrap_or(claims.issued_at);
+    if when < entry.valid_from || entry.valid_to.is_some_and(|end| when > end) {
+        return Err(Invalid::KeyNotValidAtSigning { kid, owner });
+    }
+    if let Some(last) = report.signers.last_mut() {
+        last.verified = true;
+    }
+    if claimed_name.as_deref().is_some_and(|n| n != owner) {
+        let detail = format!("header names {claimed_name:?}, key belongs to {owner}");
+        return Err(Invalid::WrongSigner { kid, detail });
+    }
+    if entry.demo {
+        report.warnings.push(Warning::DemoKey {
+            owner: owner.clone(),
+        });
+    }
+    match entry.role {
+        KeyRole::Center if owner == claims.issuer => Ok(Signer::Center),
+        KeyRole::Supervisor if entry.center == claims.issuer => Ok(Signer::Supervisor(owner)),
+        role => Err(Invalid::WrongSigner {
+            kid,
+            detail: format!(
+                "a {} key of {} cannot sign for {}",
+                role.as_str(),
+                entry.center,
+                claims.issuer
+            ),
+        }),
+    }
+}
+
 /// Verifies a single-signer message (COSE_Sign1, as in HCERT) against a
 /// key ring of (kid, key): every key with the message's kid is tried.
-pub fn verify_sign1(
-    msg: &super::cose::CoseMessage,
-    ring: &[(Vec<u8>, super::crypto::PublicKey)],
-) -> bool {
+pub fn verify_sign1(msg: &CoseMessage, ring: &[(Vec<u8>, super::crypto::PublicKey)]) -> bool {
     let Some(sig) = msg.signatures.first() else {
         return false;
     };

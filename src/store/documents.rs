@@ -40,6 +40,93 @@ pub struct RenderedDocument {
     pub sealed: bool,
 }
 
+/// What a print tells the hub.
+struct PrintFacts<'a> {
+    req: &'a Request,
+    actor: (&'a str, crate::domain::Role),
+    /// The supervisor who authorised a copy; none for the original.
+    authorised_by: Option<&'a str>,
+    document_number: &'a str,
+    seal_sha256: Option<String>,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The outbox's change for a print: the original is a step of the
+/// lifecycle, a copy a change of its own.
+fn print_change(facts: PrintFacts<'_>) -> Change {
+    match facts.authorised_by {
+        Some(by) => Change::CopyPrinted(CopyPrinted {
+            state: facts.req.state,
+            actor: facts.actor.0.to_owned(),
+            authorised_by: by.to_owned(),
+            at: facts.at,
+            document_number: facts.document_number.to_owned(),
+            seal_sha256: facts.seal_sha256,
+        }),
+        // An original is always sealed (a seal that cannot be made stops
+        // it before this).
+        None => state_change(
+            Step::Print {
+                document_number: facts.document_number.to_owned(),
+                seal_sha256: facts.seal_sha256.unwrap_or_default(),
+            },
+            facts.req.state,
+            State::Printed,
+            facts.actor,
+            facts.at,
+        ),
+    }
+}
+
+/// One envelope of a hand-over batch, in the batch's transaction:
+/// enveloped → dispatched, its audit row and its outbox row.
+fn record_dispatch(
+    tx: &rusqlite::Transaction<'_>,
+    session: &Session,
+    req: &Request,
+    batch: &str,
+    key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let step = Step::Dispatch {
+        batch: batch.to_owned(),
+        tracking_code: req.tracking_code.clone(),
+    };
+    let mut after = req.clone();
+    apply_step(&mut after, &step, session.name(), now)?;
+    let changed = tx.execute(
+        "UPDATE requests SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state = ?4",
+        rusqlite::params![
+            req.id,
+            now.timestamp(),
+            after.state.as_str(),
+            req.state.as_str()
+        ],
+    )?;
+    if changed != 1 {
+        return Err(Error::InvalidTransition {
+            state: req.state,
+            action: Action::Dispatch,
+        });
+    }
+    append_audit(
+        tx,
+        now,
+        session.name(),
+        "dispatch",
+        &req.id,
+        &format!("{} -> {} in {batch}", req.state, after.state),
+    )?;
+    let change = state_change(
+        step,
+        req.state,
+        after.state,
+        (session.name(), session.role()),
+        now,
+    );
+    append_outbox(tx, key, now, Some(&req.id), &change)
+}
+
 impl Store {
     fn compose(
         &self,
@@ -140,26 +227,8 @@ impl Store {
         self.authorise(session, Action::Print, reference.as_str())?;
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        // With a supervisor's authorisation it is a copy, else the original.
-        let action = match authoriser {
-            Some(_) => Action::PrintCopy,
-            None => Action::Print,
-        };
+        let action = self.check_print(session, &req, authoriser)?;
         let original = action == Action::Print;
-        if original && req.state.allows_copy() {
-            // The original is out: say what a copy needs, not just "no".
-            return Err(self.refuse(session, &req.id, action, Error::ReprintNeedsSupervisor));
-        }
-        let actor = Actor {
-            name: session.name(),
-            role: session.role(),
-        };
-        if let Err(refusal) = check(&req, actor, action) {
-            return Err(self.refuse(session, &req.id, action, refusal.into()));
-        }
-        if let Some(supervisor) = authoriser {
-            self.authorise(supervisor, Action::AuthoriseReprint, &req.id)?;
-        }
         let document_number = req
             .document_number
             .clone()
@@ -175,30 +244,15 @@ impl Store {
         let mark = if original { Mark::Original } else { Mark::Copy };
         let (pages, pdf) =
             self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
-        let seal_sha256 = seal.as_ref().map(|s| content_digest(&s.text));
         let by = authoriser.map(|a| a.name().to_owned());
-        let change = match (&by, seal_sha256) {
-            (Some(by), seal_sha256) => Change::CopyPrinted(CopyPrinted {
-                state: req.state,
-                actor: session.name().to_owned(),
-                authorised_by: by.clone(),
-                at: now,
-                document_number: document_number.clone(),
-                seal_sha256,
-            }),
-            // An original is always sealed (a seal that cannot be made
-            // stopped it above).
-            (None, seal_sha256) => state_change(
-                Step::Print {
-                    document_number: document_number.clone(),
-                    seal_sha256: seal_sha256.unwrap_or_default(),
-                },
-                req.state,
-                State::Printed,
-                (session.name(), session.role()),
-                now,
-            ),
-        };
+        let change = print_change(PrintFacts {
+            req: &req,
+            actor: (session.name(), session.role()),
+            authorised_by: by.as_deref(),
+            document_number: &document_number,
+            seal_sha256: seal.as_ref().map(|s| content_digest(&s.text)),
+            at: now,
+        });
 
         let key = new_idempotency_key(&self.center, &self.desk)?;
         let tx = self
@@ -254,6 +308,36 @@ impl Store {
             mark,
             sealed: seal.is_some(),
         })
+    }
+
+    /// May `session` print `req` now: the original (no `authoriser`) or a
+    /// copy authorised by a supervisor? The action it is; refusals are
+    /// audited.
+    fn check_print(
+        &mut self,
+        session: &Session,
+        req: &Request,
+        authoriser: Option<&Session>,
+    ) -> Result<Action> {
+        let action = match authoriser {
+            Some(_) => Action::PrintCopy,
+            None => Action::Print,
+        };
+        if action == Action::Print && req.state.allows_copy() {
+            // The original is out: say what a copy needs, not just "no".
+            return Err(self.refuse(session, &req.id, action, Error::ReprintNeedsSupervisor));
+        }
+        let actor = Actor {
+            name: session.name(),
+            role: session.role(),
+        };
+        if let Err(refusal) = check(req, actor, action) {
+            return Err(self.refuse(session, &req.id, action, refusal.into()));
+        }
+        if let Some(supervisor) = authoriser {
+            self.authorise(supervisor, Action::AuthoriseReprint, &req.id)?;
+        }
+        Ok(action)
     }
 
     /// `citizen-desk envelope`: printed → enveloped, writing the label.
@@ -349,14 +433,7 @@ impl Store {
         D: FnOnce(&[u8]) -> Result<()>,
     {
         self.authorise(session, Action::Dispatch, "dispatch")?;
-        let batch_requests: Vec<Request> = {
-            let mut stmt = self.conn.prepare(&format!(
-                "{} WHERE r.state = 'enveloped' AND r.enveloped_at_desk = ?1 ORDER BY r.tracking_code",
-                requests::SELECT
-            ))?;
-            stmt.query_map([&self.desk], requests::map_row)?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let batch_requests = self.envelopes_in_tray()?;
         if batch_requests.is_empty() {
             return Err(Error::NothingToDispatch);
         }
@@ -403,43 +480,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (req, key) in batch_requests.iter().zip(&keys) {
-            let step = Step::Dispatch {
-                batch: batch.clone(),
-                tracking_code: req.tracking_code.clone(),
-            };
-            let mut after = req.clone();
-            apply_step(&mut after, &step, session.name(), now)?;
-            let changed = tx.execute(
-                "UPDATE requests SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state = ?4",
-                rusqlite::params![
-                    req.id,
-                    now.timestamp(),
-                    after.state.as_str(),
-                    req.state.as_str()
-                ],
-            )?;
-            if changed != 1 {
-                return Err(Error::InvalidTransition {
-                    state: req.state,
-                    action: Action::Dispatch,
-                });
-            }
-            append_audit(
-                &tx,
-                now,
-                session.name(),
-                "dispatch",
-                &req.id,
-                &format!("{} -> {} in {batch}", req.state, after.state),
-            )?;
-            let change = state_change(
-                step,
-                req.state,
-                after.state,
-                (session.name(), session.role()),
-                now,
-            );
-            append_outbox(&tx, key, now, Some(&req.id), &change)?;
+            record_dispatch(&tx, session, req, &batch, key, now)?;
         }
         let batch_key = keys.last().cloned().unwrap_or_default();
         let handover = Change::HandoverBatch(HandoverBatch {
@@ -463,6 +504,16 @@ impl Store {
             count: batch_requests.len(),
             pages: pages.len(),
         })
+    }
+
+    /// The envelopes this desk made and still holds, by tracking code.
+    fn envelopes_in_tray(&self) -> Result<Vec<Request>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{} WHERE r.state = 'enveloped' AND r.enveloped_at_desk = ?1 ORDER BY r.tracking_code",
+            requests::SELECT
+        ))?;
+        let rows = stmt.query_map([&self.desk], requests::map_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many envelopes this desk holds for the post (what `dispatch`
