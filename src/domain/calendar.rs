@@ -50,13 +50,20 @@ impl WorkCalendar {
         !matches!(day.weekday(), Weekday::Fri | Weekday::Sat) && !self.holidays.contains(&day)
     }
 
-    fn next_working_day(&self, mut day: NaiveDate) -> NaiveDate {
-        loop {
-            day = day.succ_opt().unwrap_or(day);
-            if self.is_working_day(day) {
-                return day;
+    /// The first working day after `day`. Real calendars leave a few days
+    /// off in a row at most; the search gives up after a year (a holiday
+    /// list gone wrong, not a calendar) and answers the next day, so a
+    /// deadline is always found.
+    fn next_working_day(&self, day: NaiveDate) -> NaiveDate {
+        const LONGEST_SEARCH_DAYS: u32 = 366;
+        let mut next = day;
+        for _ in 0..LONGEST_SEARCH_DAYS {
+            next = next.succ_opt().unwrap_or(next);
+            if self.is_working_day(next) {
+                return next;
             }
         }
+        day.succ_opt().unwrap_or(day)
     }
 
     /// When a request submitted at `submitted` is due.
@@ -172,5 +179,48 @@ mod tests {
         let cal = WorkCalendar::builtin().unwrap();
         assert!(!cal.is_working_day(NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()));
         assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()));
+    }
+
+    #[test]
+    fn the_work_week_is_sunday_to_thursday() {
+        let cal = WorkCalendar::default();
+        // 2026-11-29 is a Sunday.
+        let week: Vec<bool> = (0..7)
+            .map(|d| {
+                cal.is_working_day(
+                    NaiveDate::from_ymd_opt(2026, 11, 29).unwrap() + Duration::days(d),
+                )
+            })
+            .collect();
+        assert_eq!(week, [true, true, true, true, true, false, false]);
+    }
+
+    /// A holiday list that leaves no working day (a year of holidays) still
+    /// gives a deadline: the search is bounded.
+    #[test]
+    fn a_calendar_with_no_working_day_still_answers() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let cal = WorkCalendar::with_holidays((0..800).map(|d| start + Duration::days(d)));
+        let due = cal.due_at(
+            &ServiceClass::Slow { working_days: 2 },
+            at("2026-03-01T06:00:00Z"),
+        );
+        assert_eq!(due, at("2026-03-03T06:00:00Z"));
+        let fast = cal.due_at(&ServiceClass::Fast, at("2026-03-01T06:00:00Z"));
+        assert_eq!(fast, at("2026-03-03T06:00:00Z"));
+    }
+
+    #[test]
+    fn a_long_run_of_days_off_is_crossed() {
+        // Eid: Thursday to the next Tuesday off, with the weekend between.
+        let eid = (0..6).map(|d| NaiveDate::from_ymd_opt(2026, 3, 19).unwrap() + Duration::days(d));
+        let cal = WorkCalendar::with_holidays(eid);
+        // Wednesday 18th 09:00, fast: due Thursday, which is off, so the
+        // next working day is Wednesday 25th.
+        assert_eq!(
+            cal.due_at(&ServiceClass::Fast, at("2026-03-18T06:00:00Z")),
+            at("2026-03-25T06:00:00Z")
+        );
+        assert!(WorkCalendar::from_json("{\"holidays\": [{\"date\": \"2026-13-01\"}]}").is_err());
     }
 }

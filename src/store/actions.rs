@@ -516,3 +516,244 @@ struct StampSignature {
     protected: Vec<u8>,
     signature: Vec<u8>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoOptions, create_demo};
+
+    const PIN: &str = "123456";
+
+    fn demo(n: u64) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (store, _) = create_demo(
+            dir.path(),
+            &DemoOptions {
+                requests: n,
+                seed: 11,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            },
+        )
+        .unwrap();
+        (dir, store)
+    }
+
+    fn one(store: &Store, sql: &str) -> String {
+        store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn code(store: &Store, condition: &str) -> RequestRef {
+        RequestRef::parse(&one(
+            store,
+            &format!("SELECT tracking_code FROM requests WHERE {condition} ORDER BY id LIMIT 1"),
+        ))
+        .unwrap()
+    }
+
+    fn last_audit(store: &Store) -> (String, String, String) {
+        store
+            .conn
+            .query_row(
+                "SELECT actor, action, detail FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn verify_numbers_documents_in_order_and_freezes_them() {
+        let (_dir, mut store) = demo(120);
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let seq: u64 = one(&store, "SELECT value FROM meta WHERE key = 'document_seq'")
+            .parse()
+            .unwrap();
+        let first = store
+            .verify_confirming(
+                &clerk,
+                &code(&store, "state = 'received'"),
+                &["identity", "payment"],
+            )
+            .unwrap();
+        let second = store
+            .verify(&clerk, &code(&store, "state = 'received'"))
+            .unwrap();
+        assert_eq!(
+            first.document_number.as_deref(),
+            Some(format!("TRT01-D01-{:07}", seq + 1).as_str())
+        );
+        assert_eq!(
+            second.document_number.as_deref(),
+            Some(format!("TRT01-D01-{:07}", seq + 2).as_str())
+        );
+        assert_eq!(second.verified_by.as_deref(), Some("clerk1"));
+        let frozen = store.frozen_content(&first.id).unwrap().unwrap();
+        assert_eq!(
+            first.content_digest.as_deref(),
+            Some(content_digest(&frozen).as_str())
+        );
+        let payload: Option<Vec<u8>> = store
+            .conn
+            .query_row(
+                "SELECT seal_payload FROM requests WHERE id = ?1",
+                [&first.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(payload.is_some_and(|p| !p.is_empty()));
+        let (actor, action, detail) = last_audit(&store);
+        assert_eq!((actor.as_str(), action.as_str()), ("clerk1", "verify"));
+        assert_eq!(detail, "received -> verified");
+        let detail_of_first: String = store
+            .conn
+            .query_row(
+                "SELECT detail FROM audit WHERE action = 'verify' AND subject = ?1",
+                [&first.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            detail_of_first,
+            "received -> verified confirmed: identity,payment"
+        );
+    }
+
+    #[test]
+    fn a_refused_step_changes_nothing_and_is_audited() {
+        let (_dir, mut store) = demo(80);
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let r = code(&store, "state = 'dispatched'");
+        let outbox = store.outbox_len().unwrap();
+        let err = store.reject(&clerk, &r, "late").unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidTransition {
+                state: State::Dispatched,
+                action: Action::Reject
+            }
+        ));
+        let (actor, action, detail) = last_audit(&store);
+        assert_eq!((actor.as_str(), action.as_str()), ("clerk1", "refused"));
+        assert!(detail.starts_with("reject: "), "{detail}");
+        assert_eq!(store.outbox_len().unwrap(), outbox);
+        assert!(matches!(
+            store.reject(&clerk, &code(&store, "state = 'received'"), "   "),
+            Err(Error::ReasonRequired)
+        ));
+        assert!(matches!(
+            store.verify(&clerk, &RequestRef::Id("no-such-request".into())),
+            Err(Error::RequestNotFound(_))
+        ));
+    }
+
+    #[test]
+    fn a_stamp_is_signed_counted_and_approves_when_complete() {
+        let (_dir, mut store) = demo(150);
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let r = code(&store, "state = 'received' AND stamps_required = 2");
+        store.verify(&clerk, &r).unwrap();
+        let s1 = store.sign_in("supervisor1", PIN).unwrap();
+        let s2 = store.sign_in("supervisor2", PIN).unwrap();
+        let after = store.stamp(&s1, &r, PIN).unwrap();
+        assert_eq!((after.state, after.stamps.len()), (State::Verified, 1));
+        assert_eq!(last_audit(&store).2, "verified -> verified (1/2 stamps)");
+        let signed: bool = store
+            .conn
+            .query_row(
+                "SELECT signature IS NOT NULL AND kid IS NOT NULL FROM stamps
+                 WHERE request_id = ?1 AND supervisor = 'supervisor1'",
+                [&after.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(signed);
+        assert!(matches!(
+            store.stamp(&s2, &r, "654321"),
+            Err(Error::WrongPin { .. })
+        ));
+        let done = store.stamp(&s2, &r, PIN).unwrap();
+        assert_eq!((done.state, done.stamps.len()), (State::Approved, 2));
+        let pending = store.outbox_pending(10).unwrap();
+        let last = pending.last().unwrap();
+        assert!(matches!(
+            &last.change,
+            crate::protocol::Change::StateChange(s) if s.step == Step::Stamp {} && s.to == State::Approved
+        ));
+    }
+
+    #[test]
+    fn cancel_is_a_supervisors_and_keeps_the_reason() {
+        let (_dir, mut store) = demo(60);
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let sup = store.sign_in("supervisor1", PIN).unwrap();
+        let r = code(&store, "state = 'approved'");
+        assert!(matches!(
+            store.cancel(&clerk, &r, "x"),
+            Err(Error::Forbidden {
+                role: crate::domain::Role::Clerk,
+                action: Action::Cancel
+            })
+        ));
+        let req = store.cancel(&sup, &r, "  بطلب المواطن ").unwrap();
+        assert_eq!(req.state, State::Cancelled);
+        assert_eq!(req.reason.as_deref(), Some("بطلب المواطن"));
+        assert_eq!(last_audit(&store).2, "approved -> cancelled: بطلب المواطن");
+    }
+
+    #[test]
+    fn lists_filter_by_state_and_lateness() {
+        let (_dir, mut store) = demo(300);
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        let now = store.now();
+        let overdue = store
+            .list(
+                &clerk,
+                &RequestFilter {
+                    state: None,
+                    overdue: true,
+                    limit: 1000,
+                },
+            )
+            .unwrap();
+        let in_sql: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM requests
+                 WHERE state IN ('received', 'verified', 'approved') AND due_at < ?1",
+                [now.timestamp()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(overdue.len() as i64, in_sql);
+        assert!(overdue.iter().all(|r| r.is_overdue(now)));
+        assert!(overdue.windows(2).all(|w| w[0].due_at <= w[1].due_at));
+        let approved = store
+            .list(
+                &clerk,
+                &RequestFilter {
+                    state: Some(State::Approved),
+                    overdue: false,
+                    limit: 3,
+                },
+            )
+            .unwrap();
+        assert_eq!(approved.len(), 3);
+        assert!(approved.iter().all(|r| r.state == State::Approved));
+        let summary = store
+            .daily_summary(&clerk, crate::domain::calendar::damascus_date(now))
+            .unwrap();
+        assert_eq!(summary.overdue(), in_sql as u64);
+        let open: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM requests WHERE state IN ('received', 'verified', 'approved')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            summary.services.iter().map(|s| s.open).sum::<u64>(),
+            open as u64
+        );
+    }
+}

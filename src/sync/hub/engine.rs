@@ -540,3 +540,385 @@ impl<D: HubDb> HubStorage for D {
         Ok(status)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Step;
+    use crate::sync::hub::HubStore;
+    use chrono::DateTime;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        hub: HubStore,
+        desk: DeskAuth,
+        ids: Vec<String>,
+    }
+
+    /// A hub with `n` received requests of TRT01 and one enrolled desk.
+    fn hub(n: u64) -> Fixture {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut hub = HubStore::open(dir.path()).unwrap();
+        hub.seed_demo(&HubDemo {
+            requests: n,
+            centers: vec!["TRT01".into()],
+            seed: 9,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        })
+        .unwrap();
+        let code = hub.new_enroll_code("TRT01").unwrap();
+        let answer = hub
+            .enroll(&EnrollRequest {
+                protocol: PROTOCOL_VERSION,
+                code,
+                desk: "D01".into(),
+            })
+            .unwrap();
+        let desk = hub.authenticate(Some(&answer.token), "test").unwrap();
+        let ids = {
+            let mut stmt = hub
+                .connection()
+                .prepare("SELECT id FROM requests ORDER BY seq")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        Fixture {
+            _dir: dir,
+            hub,
+            desk,
+            ids,
+        }
+    }
+
+    fn reject(key: &str, id: &str, reason: &str) -> PushChange {
+        PushChange {
+            key: key.into(),
+            request_id: Some(id.into()),
+            change: Change::StateChange(StateChange {
+                step: Step::Reject {
+                    reason: reason.into(),
+                },
+                from: State::Received,
+                to: State::Rejected,
+                actor: "clerk1".into(),
+                role: None,
+                at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            }),
+        }
+    }
+
+    fn push(f: &mut Fixture, changes: Vec<PushChange>) -> Result<PushResponse, HubError> {
+        let desk = f.desk.clone();
+        f.hub.push(
+            &desk,
+            &PushRequest {
+                protocol: PROTOCOL_VERSION,
+                audit_head: None,
+                changes,
+            },
+        )
+    }
+
+    fn count(f: &Fixture, sql: &str) -> i64 {
+        f.hub.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn state_of(f: &Fixture, id: &str) -> String {
+        f.hub
+            .connection()
+            .query_row("SELECT state FROM requests WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_change_is_applied_once_and_a_replay_is_a_duplicate() {
+        let mut f = hub(2);
+        let id = f.ids[0].clone();
+        let change = reject("TRT01-D01-a", &id, "ناقص");
+        let first = push(&mut f, vec![change.clone()]).unwrap();
+        assert_eq!(first.results[0].outcome, Outcome::Applied);
+        assert_eq!(first.results[0].hub_state, Some(State::Rejected));
+        assert_eq!(state_of(&f, &id), "rejected");
+        let seq_after_first = count(&f, "SELECT max(seq) FROM requests");
+        let again = push(&mut f, vec![change]).unwrap();
+        assert_eq!(again.results[0].outcome, Outcome::Duplicate);
+        assert_eq!(again.results[0].hub_state, Some(State::Rejected));
+        assert_eq!(count(&f, "SELECT count(*) FROM effects"), 1);
+        assert_eq!(count(&f, "SELECT max(seq) FROM requests"), seq_after_first);
+        assert_eq!(
+            count(&f, "SELECT count(*) FROM history WHERE source = 'desk'"),
+            1
+        );
+    }
+
+    #[test]
+    fn a_rejected_change_replays_as_rejected() {
+        let mut f = hub(1);
+        let id = f.ids[0].clone();
+        let mut stale = reject("TRT01-D01-s", &id, "x");
+        if let Change::StateChange(s) = &mut stale.change {
+            s.from = State::Verified;
+        }
+        for _ in 0..2 {
+            let answer = push(&mut f, vec![stale.clone()]).unwrap();
+            assert_eq!(answer.results[0].outcome, Outcome::Rejected);
+            assert_eq!(answer.results[0].hub_state, Some(State::Received));
+            assert!(answer.results[0].reason.is_some());
+        }
+        assert_eq!(state_of(&f, &id), "received");
+        assert_eq!(
+            count(
+                &f,
+                "SELECT count(*) FROM log WHERE event = 'rejected_change'"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn a_key_reused_with_other_content_keeps_nothing_of_its_push() {
+        let mut f = hub(3);
+        let (a, b) = (f.ids[0].clone(), f.ids[1].clone());
+        push(&mut f, vec![reject("TRT01-D01-k", &a, "one")]).unwrap();
+        let clash = push(
+            &mut f,
+            vec![
+                reject("TRT01-D01-fresh", &b, "new"),
+                reject("TRT01-D01-k", &a, "other words"),
+            ],
+        );
+        assert!(matches!(clash, Err(HubError::Conflict(_))), "{clash:?}");
+        // The fresh change before the clash was not kept either.
+        assert_eq!(state_of(&f, &b), "received");
+        assert_eq!(count(&f, "SELECT count(*) FROM effects"), 1);
+        assert_eq!(
+            count(&f, "SELECT count(*) FROM log WHERE event = 'key_reuse'"),
+            1
+        );
+    }
+
+    #[test]
+    fn another_desks_key_is_a_clash() {
+        let mut f = hub(1);
+        let id = f.ids[0].clone();
+        let change = reject("TRT01-D01-x", &id, "r");
+        push(&mut f, vec![change.clone()]).unwrap();
+        f.desk.id += 1;
+        assert!(matches!(
+            push(&mut f, vec![change]),
+            Err(HubError::Conflict(_))
+        ));
+    }
+
+    /// An effect recorded before changes were typed, with the hash of its
+    /// raw JSON: the same change pushed again is a duplicate, not a clash.
+    #[test]
+    fn effects_of_untyped_pushes_are_compared_as_changes() {
+        let mut f = hub(1);
+        let id = f.ids[0].clone();
+        let change = reject("TRT01-D01-old", &id, "legacy");
+        let old_payload = serde_json::json!({
+            "request_id": id, "action": "reject", "from": "received", "to": "rejected",
+            "actor": "clerk1", "role": null, "at": "2027-01-15T08:00:00Z",
+            "document_number": null, "content_digest": null, "reason": "legacy", "stamps": 0,
+        });
+        f.hub
+            .connection()
+            .execute(
+                "INSERT INTO effects (key, desk_id, content_hash, kind, request_id, outcome,
+                                      hub_state, reason, payload, at)
+                 VALUES ('TRT01-D01-old', ?1, 'an-old-hash', 'state_change', ?2, 'applied',
+                         'rejected', NULL, ?3, 0)",
+                rusqlite::params![f.desk.id, id, old_payload.to_string()],
+            )
+            .unwrap();
+        let answer = push(&mut f, vec![change]).unwrap();
+        assert_eq!(answer.results[0].outcome, Outcome::Duplicate);
+        // Different words under the old key are still a clash.
+        assert!(matches!(
+            push(&mut f, vec![reject("TRT01-D01-old", &id, "changed")]),
+            Err(HubError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn the_audit_anchor_moves_forward_only() {
+        let mut f = hub(1);
+        let desk = f.desk.clone();
+        let mut anchor = |f: &mut Fixture, seq: i64, hash: &str| {
+            f.hub
+                .push(
+                    &desk,
+                    &PushRequest {
+                        protocol: PROTOCOL_VERSION,
+                        audit_head: Some(AuditHead {
+                            seq,
+                            hash: hash.into(),
+                        }),
+                        changes: Vec::new(),
+                    },
+                )
+                .unwrap();
+            let status = f.hub.status().unwrap();
+            let d = &status.desks[0];
+            (d.audit_seq, d.anchor_broken)
+        };
+        assert_eq!(anchor(&mut f, 10, "a"), (Some(10), false));
+        assert_eq!(anchor(&mut f, 10, "a"), (Some(10), false));
+        assert_eq!(anchor(&mut f, 12, "b"), (Some(12), false));
+        // The same place with another hash: rewritten.
+        assert_eq!(anchor(&mut f, 12, "c"), (Some(12), true));
+        let mut g = hub(1);
+        assert_eq!(anchor(&mut g, 20, "a"), (Some(20), false));
+        // Behind: cut.
+        assert_eq!(anchor(&mut g, 19, "z"), (Some(20), true));
+        assert_eq!(
+            count(
+                &g,
+                "SELECT count(*) FROM log WHERE event = 'audit_anchor_broken'"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn pulls_come_in_pages_with_a_cursor() {
+        let mut f = hub(5);
+        let desk = f.desk.clone();
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        loop {
+            let page = f
+                .hub
+                .pull(
+                    &desk,
+                    &PullRequest {
+                        protocol: PROTOCOL_VERSION,
+                        cursor,
+                        limit: 2,
+                        trust_version: 0,
+                    },
+                )
+                .unwrap();
+            assert!(page.requests.len() <= 2);
+            seen.extend(page.requests.iter().map(|r| r.request.id.clone()));
+            assert_eq!(
+                page.next_cursor,
+                page.requests.last().map_or(cursor, |r| r.seq)
+            );
+            cursor = page.next_cursor;
+            if !page.more {
+                break;
+            }
+        }
+        assert_eq!(seen, f.ids);
+        // Another center's desk sees none of them.
+        let other = DeskAuth {
+            center: "DMS01".into(),
+            ..desk
+        };
+        let page = f
+            .hub
+            .pull(
+                &other,
+                &PullRequest {
+                    protocol: PROTOCOL_VERSION,
+                    cursor: 0,
+                    limit: 0,
+                    trust_version: 0,
+                },
+            )
+            .unwrap();
+        assert!(page.requests.is_empty() && !page.more);
+    }
+
+    #[test]
+    fn tokens_and_codes_are_checked_and_refusals_logged() {
+        let mut f = hub(1);
+        assert!(matches!(
+            f.hub.authenticate(Some("not-a-token"), "pull"),
+            Err(HubError::Unauthorized(_))
+        ));
+        assert!(matches!(
+            f.hub.authenticate(None, "push"),
+            Err(HubError::Unauthorized(_))
+        ));
+        assert_eq!(f.hub.status().unwrap().unauthorised_attempts, 2);
+        assert!(f.hub.status().unwrap().desks[0].last_seen.is_some());
+        // A code works once, and only with a proper desk code.
+        let code = f.hub.new_enroll_code("TRT01").unwrap();
+        let ask = |code: &str, desk: &str| EnrollRequest {
+            protocol: PROTOCOL_VERSION,
+            code: code.into(),
+            desk: desk.into(),
+        };
+        assert!(matches!(
+            f.hub.enroll(&ask(&code, "d-2")),
+            Err(HubError::BadRequest(..))
+        ));
+        let answer = f.hub.enroll(&ask(&code.to_lowercase(), "D02")).unwrap();
+        assert_eq!(answer.center, "TRT01");
+        assert!(matches!(
+            f.hub.enroll(&ask(&code, "D03")),
+            Err(HubError::Unauthorized(_))
+        ));
+        assert!(matches!(
+            f.hub.new_enroll_code("trt"),
+            Err(HubError::BadRequest(..))
+        ));
+    }
+
+    #[test]
+    fn central_changes_are_recorded_and_pulled() {
+        let mut f = hub(2);
+        let tracking: String = f
+            .hub
+            .connection()
+            .query_row(
+                "SELECT tracking_code FROM requests WHERE id = ?1",
+                [&f.ids[0]],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let before = count(&f, "SELECT max(seq) FROM requests");
+        let req = f.hub.cancel(&tracking, "withdrawn online").unwrap();
+        assert_eq!(req.state, State::Cancelled);
+        assert!(count(&f, "SELECT max(seq) FROM requests") > before);
+        assert!(matches!(
+            f.hub.cancel(&tracking, "again"),
+            Err(HubError::Conflict(_))
+        ));
+        assert!(matches!(
+            f.hub.post_report(&tracking, State::Delivered),
+            Err(HubError::Conflict(_))
+        ));
+        assert!(matches!(
+            f.hub.cancel("RR000000000SY", "x"),
+            Err(HubError::NotFound(_))
+        ));
+        assert_eq!(
+            count(
+                &f,
+                "SELECT count(*) FROM history WHERE source = 'central_cancel'"
+            ),
+            1
+        );
+        let status = f.hub.status().unwrap();
+        let cancelled = status
+            .requests
+            .iter()
+            .find(|c| c.state == State::Cancelled)
+            .unwrap();
+        assert_eq!(cancelled.count, 1);
+        assert_eq!(status.trust_version, 0);
+        assert!(matches!(
+            f.hub.publish_trust("not a trust list"),
+            Err(HubError::BadRequest(..))
+        ));
+    }
+}
