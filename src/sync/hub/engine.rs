@@ -750,7 +750,7 @@ mod tests {
     fn the_audit_anchor_moves_forward_only() {
         let mut f = hub(1);
         let desk = f.desk.clone();
-        let mut anchor = |f: &mut Fixture, seq: i64, hash: &str| {
+        let anchor = |f: &mut Fixture, seq: i64, hash: &str| {
             f.hub
                 .push(
                     &desk,
