@@ -891,6 +891,36 @@ mod tests {
         assert_eq!(Action::parse("Verify"), None);
     }
 
+    /// Every state, role and action has a name in both languages (an id
+    /// with no translation would show as the id itself), and prints as its
+    /// command-line name.
+    #[test]
+    fn every_name_is_translated_and_displayed() {
+        use crate::i18n::{Lang, tr};
+        let ids: Vec<(&str, String)> = State::ALL
+            .iter()
+            .map(|s| (s.label_id(), s.to_string()))
+            .chain(Role::ALL.iter().map(|r| (r.label_id(), r.to_string())))
+            .chain(Action::ALL.iter().map(|a| (a.label_id(), a.to_string())))
+            .collect();
+        for (id, _) in &ids {
+            for lang in Lang::ALL {
+                let text = tr(lang, id, &[]);
+                assert!(!text.is_empty() && text != *id, "{id} in {lang:?}");
+            }
+        }
+        for s in State::ALL {
+            assert_eq!(s.to_string(), s.as_str());
+        }
+        for r in Role::ALL {
+            assert_eq!(r.to_string(), r.as_str());
+        }
+        for a in Action::ALL {
+            assert_eq!(a.to_string(), a.as_str());
+        }
+        assert_eq!(tr(Lang::En, Role::Supervisor.label_id(), &[]), "supervisor");
+    }
+
     #[test]
     fn steps_serialise_under_their_action() {
         let step = Step::Envelope {

@@ -577,6 +577,23 @@ mod tests {
         assert_eq!(rfc3339(1_800_000_000), "2027-01-15T08:00:00Z");
     }
 
+    /// A second seeding continues the numbering of the first: tracking
+    /// codes keep growing and never repeat.
+    #[test]
+    fn the_demo_numbers_after_the_requests_there_are() {
+        let demo = HubDemo {
+            requests: 5,
+            centers: vec!["TRT01".into()],
+            seed: 2,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        };
+        let serial = |r: &Request| r.tracking_code[2..10].parse::<u32>().unwrap();
+        let first = demo_requests(&demo, 0).unwrap();
+        let second = demo_requests(&demo, 5).unwrap();
+        let serials: Vec<u32> = first.iter().chain(&second).map(serial).collect();
+        assert!(serials.windows(2).all(|w| w[1] == w[0] + 1), "{serials:?}");
+    }
+
     #[test]
     fn the_demo_needs_a_center() {
         let demo = HubDemo {
