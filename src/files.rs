@@ -16,10 +16,16 @@ use crate::i18n::Message;
 /// file is readable by its owner only (0600): documents carry a citizen's
 /// personal data.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // A name of its own (two writers of one file never share it), made
+    // new (a leftover with another mode is never reused).
+    let mut suffix = [0u8; 6];
+    getrandom::fill(&mut suffix).map_err(|e| Error::Storage(format!("no randomness: {e}")))?;
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
+    tmp.push(format!(".{}.partial", hex::encode(suffix)));
     let tmp = PathBuf::from(tmp);
-    let result = write_private(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    let result = write_private(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .and_then(|_| sync_folder(path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::io(path, e));
@@ -29,7 +35,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -38,6 +44,17 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = options.open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// The rename is durable once the folder that holds the file is synced.
+fn sync_folder(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Reads at most `limit` bytes of `path`; a longer file is refused in
@@ -76,7 +93,11 @@ mod tests {
         write_atomic(&path, b"first").unwrap();
         write_atomic(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        assert!(!dir.path().join("doc.pdf.partial").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["doc.pdf"], "no temporary file is left");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -22,10 +22,12 @@ fn gui_options() -> Option<gui::Options> {
     let mut args = std::env::args().skip(1);
     let mut demo = false;
     let mut data_dir = std::env::var_os("CITIZEN_DESK_DATA_DIR").map(std::path::PathBuf::from);
-    let mut lang = std::env::var("CITIZEN_DESK_LANG")
-        .ok()
-        .and_then(|l| Lang::parse(&l))
-        .unwrap_or_default();
+    // A language that is not one of ours is left to the command line,
+    // which says so (never a silent Arabic).
+    let mut lang = match std::env::var("CITIZEN_DESK_LANG") {
+        Ok(l) => Lang::parse(&l)?,
+        Err(_) => Lang::default(),
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--demo" => demo = true,

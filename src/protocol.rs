@@ -139,6 +139,8 @@ impl PushChange {
     /// equal bytes).
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
+        // Plain structs of strings, numbers and times: writing them to JSON
+        // cannot fail.
         let bytes = serde_json::to_vec(&(&self.request_id, &self.change)).unwrap_or_default();
         hex::encode(Sha256::digest(bytes))
     }
@@ -149,6 +151,77 @@ pub struct PushRequest {
     pub protocol: u32,
     pub audit_head: Option<AuditHead>,
     pub changes: Vec<PushChange>,
+}
+
+/// A push as the hub reads it: each change on its own, so that one it
+/// cannot read (from a newer desk, or a damaged row) is answered rejected
+/// by itself and the rest of the desk's queue goes on.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct IncomingPush {
+    pub protocol: u32,
+    pub audit_head: Option<AuditHead>,
+    pub changes: Vec<Incoming>,
+}
+
+/// One pushed change: one of the protocol's, or one that does not read as
+/// one but names its key (a change with no key makes the whole push a bad
+/// request: there would be nothing to answer it by).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Incoming {
+    Change(PushChange),
+    Unreadable {
+        key: String,
+        request_id: Option<String>,
+        /// Why it does not read (serde's words, for the operator's log).
+        detail: String,
+        /// The change as it came.
+        raw: serde_json::Value,
+    },
+}
+
+impl Incoming {
+    pub fn key(&self) -> &str {
+        match self {
+            Incoming::Change(c) => &c.key,
+            Incoming::Unreadable { key, .. } => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Incoming {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Incoming, D::Error> {
+        let raw = serde_json::Value::deserialize(d)?;
+        match PushChange::deserialize(&raw) {
+            Ok(change) => Ok(Incoming::Change(change)),
+            Err(e) => {
+                let key = raw
+                    .get("key")
+                    .and_then(serde_json::Value::as_str)
+                    .ok_or_else(|| serde::de::Error::custom(format!("a change with no key: {e}")))?
+                    .to_owned();
+                let request_id = raw
+                    .get("request_id")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                Ok(Incoming::Unreadable {
+                    key,
+                    request_id,
+                    detail: e.to_string(),
+                    raw,
+                })
+            }
+        }
+    }
+}
+
+impl From<&PushRequest> for IncomingPush {
+    fn from(push: &PushRequest) -> IncomingPush {
+        IncomingPush {
+            protocol: push.protocol,
+            audit_head: push.audit_head.clone(),
+            changes: push.changes.iter().cloned().map(Incoming::Change).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -355,6 +428,37 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// The hub reads a push change by change: an unreadable one names its
+    /// key and is kept as it came; one without a key spoils the push.
+    #[test]
+    fn a_push_is_read_change_by_change() {
+        let push: IncomingPush = serde_json::from_value(json!({
+        "protocol": 1, "audit_head": null, "changes": [
+            {"key": "k1", "kind": "handover_batch", "request_id": null, "payload": {
+                "batch": "B1", "at": "2026-12-01T09:54:00Z", "clerk": "c", "tracking_codes": []}},
+            {"key": "k2", "kind": "teleport", "request_id": "r9", "payload": {}},
+        ]}))
+        .unwrap();
+        assert!(matches!(&push.changes[0], Incoming::Change(c) if c.key == "k1"));
+        match &push.changes[1] {
+            Incoming::Unreadable {
+                key,
+                request_id,
+                detail,
+                raw,
+            } => {
+                assert_eq!((key.as_str(), request_id.as_deref()), ("k2", Some("r9")));
+                assert!(detail.contains("teleport"), "{detail}");
+                assert_eq!(raw["kind"], "teleport");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(push.changes[1].key(), "k2");
+        let no_key = serde_json::from_value::<IncomingPush>(json!({
+            "protocol": 1, "audit_head": null, "changes": [{"kind": "teleport"}]}));
+        assert!(no_key.is_err());
     }
 
     #[test]

@@ -20,6 +20,22 @@ use crate::seal::{KeyRole, TrustedKey};
 use crate::store::{self, RequestFilter, RequestRef, Session, Store};
 use crate::sync::client;
 
+/// The largest key or trust list file read (a trust list of thousands of
+/// keys is well under a megabyte).
+const MAX_TEXT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A text file someone names on the command line, read with a limit.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = crate::files::read_bounded(path, MAX_TEXT_FILE_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::BadInput(
+            Message::new("err-io")
+                .arg("path", path.display())
+                .arg("detail", "not UTF-8 text"),
+        )
+    })
+}
+
 /// What a desk command works with.
 pub struct Desk<'a> {
     pub store: &'a mut Store,
@@ -174,7 +190,7 @@ fn reading(desk: &mut Desk<'_>, command: Command) -> Result<u8> {
             let reference = RequestRef::parse(&request)?;
             let session = desk.sign_in()?;
             let req = desk.store.show(&session, &reference)?;
-            desk.out.request_detail(desk.store, &req);
+            desk.out.request_detail(desk.store, &req, session.role());
         }
         Command::Requests {
             state,
@@ -408,7 +424,7 @@ fn trust(desk: &mut Desk<'_>, command: TrustCommand) -> Result<u8> {
                 .filter(|r| *r != KeyRole::Root)
                 .ok_or_else(|| Error::BadInput(Message::new("err-bad-role").arg("role", &role)))?;
             let text = match public_key.strip_prefix('@') {
-                Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+                Some(path) => read_text(Path::new(path))?,
                 None => public_key,
             };
             let der = store::parse_public_key_text(&text)
@@ -433,7 +449,7 @@ fn trust(desk: &mut Desk<'_>, command: TrustCommand) -> Result<u8> {
             out.done(Message::new("done-key-revoked").arg("kid", &kid));
         }
         TrustCommand::Import { file, accept_root } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            let text = read_text(&file)?;
             let report = store.trust_import(&session, &text, accept_root.as_deref())?;
             out.done(
                 Message::new("done-trust-imported")

@@ -109,7 +109,7 @@ pub fn hub_command(command: HubCommand, backend: &HubBackend, out: &Out) -> Resu
             Ok(0)
         }
         HubCommand::PublishTrust { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            let text = super::desk::read_text(&file)?;
             let mut hub = backend.open().map_err(hub_err)?;
             let version = hub.publish_trust(&text).map_err(hub_err)?;
             out.done(Message::new("hub-trust-published").arg("version", version));

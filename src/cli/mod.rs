@@ -175,8 +175,7 @@ fn seal_verify(command: Command, dir: &Path, out: &Out) -> Result<u8> {
     let input = seal_input(text, image.or(pdf))?;
     let (trust_set, catalog) = match trust {
         Some(file) => {
-            let text = crate::files::read_bounded(&file, 16 * 1024 * 1024)?;
-            let text = String::from_utf8_lossy(&text);
+            let text = desk::read_text(&file)?;
             let (body, root) = crate::seal::trust::open_file(&text)
                 .map_err(|e| Error::BadInput(Message::new("err-trust-file").arg("detail", e)))?;
             (

@@ -163,6 +163,11 @@ impl Out {
         self.counts(&report.by_state);
     }
 
+    /// Between the items of a list in a sentence: the Arabic comma in Arabic.
+    fn list_separator(&self) -> &'static str {
+        if self.lang == Lang::Ar { "، " } else { ", " }
+    }
+
     /// A table in the output's language (right to left in Arabic).
     fn table(&self) -> Table {
         Table::new(self.lang)
@@ -355,7 +360,7 @@ impl Out {
                 k.owner.clone(),
                 k.center.clone(),
                 format!("{} {}", self.t("label-from"), unix_day(k.valid_from)),
-                flags.join("، "),
+                flags.join(self.list_separator()),
             ]);
         }
         self.print(&rows);
@@ -480,7 +485,7 @@ impl Out {
                 u.name.clone(),
                 self.t(u.role.label_id()),
                 u.full_name.clone().unwrap_or_else(|| "-".into()),
-                flags.join("، "),
+                flags.join(self.list_separator()),
             ]);
         }
         self.print(&t);
@@ -530,10 +535,13 @@ impl Out {
         );
     }
 
-    pub fn request_detail(&self, store: &Store, r: &Request) {
+    /// One request, and what `role` can do with it now (the lifecycle's
+    /// list, so the command line offers what the library allows).
+    pub fn request_detail(&self, store: &Store, r: &Request, role: crate::domain::Role) {
         let now = store.now();
+        let next = crate::domain::available_actions(r, role);
         if self.json {
-            print_json(json!({ "request": request_json(r, now) }));
+            print_json(json!({ "request": request_json(r, now), "available_actions": next }));
             return;
         }
         let catalog = store.catalog();
@@ -616,6 +624,13 @@ impl Out {
             line("label-reason", reason.clone());
         }
         self.document_fields(&mut t, catalog, &r.service, &r.document);
+        let next: Vec<String> = next.iter().map(|a| self.t(a.label_id())).collect();
+        let next = if next.is_empty() {
+            self.t("label-nothing-to-do")
+        } else {
+            next.join(self.list_separator())
+        };
+        t.row(vec![self.t("label-next-steps"), next]);
         self.print(&t);
     }
 

@@ -180,7 +180,16 @@ fn shape_run(text: &str, rtl: bool, font: FontId, size: f32, out: &mut Vec<Glyph
     }
 }
 
-type ShapeKey = (String, u32, bool, bool);
+/// What a shaped line depends on: the text, the size (its bits: sizes are
+/// exact values from the layouts), bold or not, and the paragraph's base
+/// direction.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ShapeKey {
+    text: String,
+    size_bits: u32,
+    bold: bool,
+    rtl_base: bool,
+}
 
 /// Shaped lines by (text, size, bold, base direction). Most of a document
 /// is the same from one citizen to the next (captions, the certifying
@@ -208,7 +217,12 @@ pub fn clear_shape_cache() {
 /// Shapes one line of a paragraph whose base direction is right-to-left
 /// (`rtl_base`) or left-to-right.
 pub fn shape_line(text: &str, size: f32, bold: bool, rtl_base: bool) -> ShapedLine {
-    let key = (text.to_owned(), size.to_bits(), bold, rtl_base);
+    let key = ShapeKey {
+        text: text.to_owned(),
+        size_bits: size.to_bits(),
+        bold,
+        rtl_base,
+    };
     if let Ok(cache) = shape_cache().lock()
         && let Some(line) = cache.get(&key)
     {
@@ -274,7 +288,12 @@ fn shape_range(
     }
 }
 
-type WrapKey = (String, u32, bool, bool, u32);
+/// What a wrapped paragraph depends on: its line's key and the measure.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct WrapKey {
+    line: ShapeKey,
+    max_width_bits: u32,
+}
 
 /// Wrapped paragraphs: the certifying sentence and the verify hint are the
 /// same on every document of a service.
@@ -298,13 +317,15 @@ pub fn wrap(text: &str, size: f32, bold: bool, rtl_base: bool, max_width: f32) -
     if line.width <= max_width {
         return vec![line];
     }
-    let key = (
-        text.to_owned(),
-        size.to_bits(),
-        bold,
-        rtl_base,
-        max_width.to_bits(),
-    );
+    let key = WrapKey {
+        line: ShapeKey {
+            text: text.to_owned(),
+            size_bits: size.to_bits(),
+            bold,
+            rtl_base,
+        },
+        max_width_bits: max_width.to_bits(),
+    };
     if let Ok(cache) = wrap_cache().lock()
         && let Some(lines) = cache.get(&key)
     {

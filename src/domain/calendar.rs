@@ -32,12 +32,27 @@ impl WorkCalendar {
         WorkCalendar::from_json(BUILTIN)
     }
 
+    /// A holiday list, refused if it leaves more than a month without a
+    /// working day anywhere (a list gone wrong, which would move
+    /// deadlines by months).
     pub fn from_json(text: &str) -> Result<WorkCalendar, String> {
+        const LONGEST_BREAK_DAYS: u32 = 31;
         let file: HolidayFile =
             serde_json::from_str(text).map_err(|e| format!("invalid holiday list: {e}"))?;
-        Ok(WorkCalendar {
+        let calendar = WorkCalendar {
             holidays: file.holidays.into_iter().map(|h| h.date).collect(),
-        })
+        };
+        for &start in &calendar.holidays {
+            let off = (0..=LONGEST_BREAK_DAYS)
+                .take_while(|d| !calendar.is_working_day(start + Duration::days(i64::from(*d))))
+                .count() as u32;
+            if off > LONGEST_BREAK_DAYS {
+                return Err(format!(
+                    "invalid holiday list: no working day for more than {LONGEST_BREAK_DAYS} days from {start}"
+                ));
+            }
+        }
+        Ok(calendar)
     }
 
     pub fn with_holidays(dates: impl IntoIterator<Item = NaiveDate>) -> WorkCalendar {
@@ -222,5 +237,17 @@ mod tests {
             at("2026-03-25T06:00:00Z")
         );
         assert!(WorkCalendar::from_json("{\"holidays\": [{\"date\": \"2026-13-01\"}]}").is_err());
+        // A list that closes the desk for five weeks is refused.
+        let dates: Vec<String> = (0..35)
+            .map(|d| {
+                let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap() + Duration::days(d);
+                format!("{{\"date\": \"{day}\"}}")
+            })
+            .collect();
+        let text = format!("{{\"holidays\": [{}]}}", dates.join(","));
+        let err = WorkCalendar::from_json(&text).unwrap_err();
+        assert!(err.contains("2026-06-01"), "{err}");
+        let shorter = format!("{{\"holidays\": [{}]}}", dates[..20].join(","));
+        assert!(WorkCalendar::from_json(&shorter).is_ok());
     }
 }

@@ -87,6 +87,11 @@ impl State {
         matches!(self, State::Received | State::Verified | State::Approved)
     }
 
+    /// In its envelope at the desk, waiting for the post's hand-over.
+    pub fn awaits_post(self) -> bool {
+        self == State::Enveloped
+    }
+
     /// The original is printed and the document is still on its way: a
     /// copy may be printed (with a supervisor's authorisation).
     pub fn allows_copy(self) -> bool {
@@ -371,7 +376,7 @@ pub fn next_state(req: &Request, action: Action) -> Option<State> {
         (Action::Print, Approved) => Some(Printed),
         (Action::PrintCopy, s) if s.allows_copy() => Some(s),
         (Action::Envelope, Printed) => Some(Enveloped),
-        (Action::Dispatch, Enveloped) => Some(Dispatched),
+        (Action::Dispatch, s) if s.awaits_post() => Some(Dispatched),
         (Action::Reject, s) if s.is_open() => Some(Rejected),
         (Action::Cancel, s) if s.is_open() => Some(Cancelled),
         _ => None,
@@ -643,6 +648,7 @@ mod tests {
             [Received, Verified, Approved, Printed, Enveloped]
         );
         assert_eq!(of(State::awaits_desk), [Received, Verified, Approved]);
+        assert_eq!(of(State::awaits_post), [Enveloped]);
         assert_eq!(of(State::allows_copy), [Printed, Enveloped, Dispatched]);
         assert_eq!(
             of(State::is_sealable),

@@ -1098,7 +1098,13 @@ impl App {
             self.summary = store.count_by_state().unwrap_or_default();
             self.envelopes_held = store.envelopes_held().unwrap_or_default();
             self.sync_status = store.sync_status().ok();
-            self.pending = store.outbox_pending(50).unwrap_or_default();
+            match store.outbox_pending(50) {
+                Ok(pending) => self.pending = pending,
+                Err(e) => {
+                    self.pending.clear();
+                    self.flash = Some(Flash::Err(e.message().text(self.lang)));
+                }
+            }
         }
     }
 
@@ -1172,8 +1178,7 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     }
 }
 
-/// The seal in a file: a PDF's metadata (what citizen-desk writes), else
-/// the QR codes in a scanned image, ours first.
+/// The digits of a PIN as typed, in Latin digits, at most twelve.
 fn digits_only(v: &str) -> String {
     // Arabic-Indic digits count too: a PIN typed on an Arabic keyboard.
     v.chars()

@@ -13,7 +13,7 @@ use super::users::Session;
 use super::{Store, meta_get};
 use crate::domain::lifecycle::apply_step;
 use crate::domain::request::{canonical_content, content_digest};
-use crate::domain::{Action, Actor, NationalId, Request, State, Step, check};
+use crate::domain::{Action, NationalId, Request, State, Step, check};
 use crate::error::{Error, Result};
 use crate::seal::crypto::SigningKey;
 
@@ -277,10 +277,7 @@ impl Store {
             stamp_key,
             stamp_signature: None,
         };
-        let actor = Actor {
-            name: session.name(),
-            role: session.role(),
-        };
+        let actor = session.actor();
         let step = check(&req, actor, action)
             .map_err(Error::from)
             .and_then(|_| build(&req, &mut ctx))
@@ -339,13 +336,7 @@ impl Store {
         }
         let detail = format!("{} -> {}{}", before, req.state, ctx.detail);
         append_audit(&tx, now, session.name(), action.as_str(), &req.id, &detail)?;
-        let change = state_change(
-            step,
-            before,
-            req.state,
-            (session.name(), session.role()),
-            now,
-        );
+        let change = state_change(step, before, req.state, session.actor(), now);
         append_outbox(&tx, &key, now, Some(&req.id), &change)?;
         tx.commit()?;
         Ok(req)

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use super::users::Session;
-use super::{Store, check_sqlite_header, integrity_check, meta_get, restrict_permissions, schema};
+use super::{Store, check_sqlite_header, create_private, integrity_check, meta_get, schema};
 use crate::domain::Action;
 use crate::error::{Error, Result};
 
@@ -36,6 +36,8 @@ fn copy_checked(src: &Connection, dest: &Path) -> Result<()> {
     let partial = partial_path(dest);
     let _ = std::fs::remove_file(&partial);
     let result = (|| {
+        // Private from its first byte: a backup holds every citizen's data.
+        create_private(&partial)?;
         let mut out = Connection::open(&partial)?;
         {
             let backup = rusqlite::backup::Backup::new(src, &mut out)?;
@@ -45,7 +47,6 @@ fn copy_checked(src: &Connection, dest: &Path) -> Result<()> {
         // A backup file must be self-contained: no WAL beside it.
         let _: String = out.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         drop(out);
-        restrict_permissions(&partial);
         std::fs::rename(&partial, dest).map_err(|e| Error::io(dest, e))
     })();
     if result.is_err() {

@@ -17,7 +17,7 @@ use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, render_document};
 use crate::domain::lifecycle::{apply_copy, apply_step};
 use crate::domain::request::content_digest;
-use crate::domain::{Action, Actor, Request, State, Step, check};
+use crate::domain::{Action, Actor, Request, State, Step, check, next_state};
 use crate::error::{Error, Result};
 use crate::protocol::{Change, CopyPrinted, HandoverBatch};
 
@@ -43,7 +43,7 @@ pub struct RenderedDocument {
 /// What a print tells the hub.
 struct PrintFacts<'a> {
     req: &'a Request,
-    actor: (&'a str, crate::domain::Role),
+    actor: Actor<'a>,
     /// The supervisor who authorised a copy; none for the original.
     authorised_by: Option<&'a str>,
     document_number: &'a str,
@@ -57,7 +57,7 @@ fn print_change(facts: PrintFacts<'_>) -> Change {
     match facts.authorised_by {
         Some(by) => Change::CopyPrinted(CopyPrinted {
             state: facts.req.state,
-            actor: facts.actor.0.to_owned(),
+            actor: facts.actor.name.to_owned(),
             authorised_by: by.to_owned(),
             at: facts.at,
             document_number: facts.document_number.to_owned(),
@@ -71,7 +71,7 @@ fn print_change(facts: PrintFacts<'_>) -> Change {
                 seal_sha256: facts.seal_sha256.unwrap_or_default(),
             },
             facts.req.state,
-            State::Printed,
+            next_state(facts.req, Action::Print).unwrap_or(facts.req.state),
             facts.actor,
             facts.at,
         ),
@@ -117,13 +117,7 @@ fn record_dispatch(
         &req.id,
         &format!("{} -> {} in {batch}", req.state, after.state),
     )?;
-    let change = state_change(
-        step,
-        req.state,
-        after.state,
-        (session.name(), session.role()),
-        now,
-    );
+    let change = state_change(step, req.state, after.state, session.actor(), now);
     append_outbox(tx, key, now, Some(&req.id), &change)
 }
 
@@ -247,7 +241,7 @@ impl Store {
         let by = authoriser.map(|a| a.name().to_owned());
         let change = print_change(PrintFacts {
             req: &req,
-            actor: (session.name(), session.role()),
+            actor: session.actor(),
             authorised_by: by.as_deref(),
             document_number: &document_number,
             seal_sha256: seal.as_ref().map(|s| content_digest(&s.text)),
@@ -327,10 +321,12 @@ impl Store {
             // The original is out: say what a copy needs, not just "no".
             return Err(self.refuse(session, &req.id, action, Error::ReprintNeedsSupervisor));
         }
-        let actor = Actor {
-            name: session.name(),
-            role: session.role(),
-        };
+        if action == Action::PrintCopy && next_state(req, Action::Print).is_some() {
+            // A copy was asked for, but the original is still to print.
+            let err = Error::bad_input("err-copy-before-original");
+            return Err(self.refuse(session, &req.id, action, err));
+        }
+        let actor = session.actor();
         if let Err(refusal) = check(req, actor, action) {
             return Err(self.refuse(session, &req.id, action, refusal.into()));
         }
@@ -354,10 +350,7 @@ impl Store {
         self.authorise(session, Action::Envelope, reference.as_str())?;
         let mut req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
-        let actor = Actor {
-            name: session.name(),
-            role: session.role(),
-        };
+        let actor = session.actor();
         if let Err(refusal) = check(&req, actor, Action::Envelope) {
             return Err(self.refuse(session, &req.id, Action::Envelope, refusal.into()));
         }
@@ -406,13 +399,7 @@ impl Store {
             &req.id,
             &format!("{before} -> {} {}", req.state, req.tracking_code),
         )?;
-        let change = state_change(
-            step,
-            before,
-            req.state,
-            (session.name(), session.role()),
-            now,
-        );
+        let change = state_change(step, before, req.state, session.actor(), now);
         append_outbox(&tx, &key, now, Some(&req.id), &change)?;
         deliver(&pdf)?;
         tx.commit()?;
@@ -509,8 +496,9 @@ impl Store {
     /// The envelopes this desk made and still holds, by tracking code.
     fn envelopes_in_tray(&self) -> Result<Vec<Request>> {
         let mut stmt = self.conn.prepare(&format!(
-            "{} WHERE r.state = 'enveloped' AND r.enveloped_at_desk = ?1 ORDER BY r.tracking_code",
-            requests::SELECT
+            "{} WHERE r.state IN {} AND r.enveloped_at_desk = ?1 ORDER BY r.tracking_code",
+            requests::SELECT,
+            State::sql_list(State::awaits_post)
         ))?;
         let rows = stmt.query_map([&self.desk], requests::map_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -520,7 +508,10 @@ impl Store {
     /// would hand over now).
     pub fn envelopes_held(&self) -> Result<u64> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM requests WHERE state = 'enveloped' AND enveloped_at_desk = ?1",
+            &format!(
+                "SELECT count(*) FROM requests WHERE state IN {} AND enveloped_at_desk = ?1",
+                State::sql_list(State::awaits_post)
+            ),
             [&self.desk],
             |r| r.get::<_, i64>(0),
         )? as u64)

@@ -212,15 +212,13 @@ impl Store {
         if path.exists() {
             return Err(Error::AlreadyInitialised(path));
         }
+        create_private(&path)?;
         let mut conn = Connection::open_with_flags(
             &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         migrate(&mut conn, &path, true)?;
         configure(&conn)?;
-        restrict_permissions(&path);
         let now = Utc::now().to_rfc3339();
         {
             let tx = conn.transaction()?;
@@ -318,13 +316,18 @@ fn integrity_check(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Personal data: only the desk's OS user may read the file.
-fn restrict_permissions(path: &Path) {
+/// Personal data: only the desk's OS user may read the file. Made empty
+/// with mode 0600 before SQLite opens it (SQLite gives the journal files
+/// the database file's mode), so it is never readable by others, even for
+/// a moment.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    options.open(path).map_err(|e| Error::io(path, e))?;
+    Ok(())
 }

@@ -4,11 +4,11 @@
 //! `payload`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::Store;
-use crate::domain::{Role, State, Step};
+use crate::domain::{Actor, State, Step};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
 use crate::protocol::{Change, PushChange, StateChange};
@@ -47,15 +47,15 @@ pub(crate) fn state_change(
     step: Step,
     from: State,
     to: State,
-    actor: (&str, Role),
+    actor: Actor<'_>,
     at: DateTime<Utc>,
 ) -> Change {
     Change::StateChange(StateChange {
         step,
         from,
         to,
-        actor: actor.0.to_owned(),
-        role: Some(actor.1),
+        actor: actor.name.to_owned(),
+        role: Some(actor.role),
         at,
     })
 }
@@ -86,17 +86,21 @@ pub(crate) fn append_outbox(
 }
 
 /// A stored row's change. A row that does not read as one (a damaged or
-/// hand-edited file) stops the sync with its number rather than being
-/// skipped or pushed half-understood.
+/// hand-edited file) is an error with its number, never skipped or pushed
+/// half-understood; sync sets such rows aside first
+/// ([`Store::set_aside_unreadable_outbox_rows`]).
 fn parse_change(seq: i64, kind: &str, payload: &str) -> Result<Change> {
-    let payload: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
-    serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload })).map_err(|e| {
+    let unreadable = |detail: String| {
         Error::BadInput(
             Message::new("err-outbox-row")
                 .arg("seq", seq)
-                .arg("detail", e),
+                .arg("detail", detail),
         )
-    })
+    };
+    let payload: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| unreadable(e.to_string()))?;
+    serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
+        .map_err(|e| unreadable(e.to_string()))
 }
 
 impl Store {
@@ -132,11 +136,152 @@ impl Store {
         Ok(entries)
     }
 
+    /// Queued rows that do not read as a change (a damaged or hand-edited
+    /// file) are taken out of the queue, each as a conflict for a
+    /// supervisor with the row's number, and audited: the rest of the
+    /// queue goes on. Returns how many.
+    pub fn set_aside_unreadable_outbox_rows(&mut self) -> Result<u64> {
+        let rows: Vec<(i64, String, String, Option<String>, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT seq, idempotency_key, kind, request_id, payload FROM outbox
+                 WHERE synced_at IS NULL AND rejected_at IS NULL ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let unreadable: Vec<_> = rows
+            .into_iter()
+            .filter(|(seq, _, kind, _, payload)| parse_change(*seq, kind, payload).is_err())
+            .collect();
+        if unreadable.is_empty() {
+            return Ok(0);
+        }
+        let now = self.now();
+        let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (seq, key, _, request_id, _) in &unreadable {
+            let subject = request_id.clone().unwrap_or_else(|| "outbox".into());
+            let why = Message::new("err-outbox-row")
+                .arg("seq", seq)
+                .arg("detail", "-");
+            let reason = format!(
+                "{} — {}",
+                why.text(crate::i18n::Lang::Ar),
+                why.text(crate::i18n::Lang::En)
+            );
+            tx.execute(
+                "UPDATE outbox SET rejected_at = ?2, hub_answer = 'unreadable at the desk'
+                 WHERE seq = ?1",
+                rusqlite::params![seq, at],
+            )?;
+            let desk_state: Option<String> = tx
+                .query_row(
+                    "SELECT state FROM requests WHERE id = ?1",
+                    [&subject],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT OR IGNORE INTO conflicts (request_id, idempotency_key, desk_state, hub_state,
+                                                  reason, detected_at)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
+                rusqlite::params![
+                    subject,
+                    key,
+                    desk_state.unwrap_or_else(|| "n/a".into()),
+                    reason,
+                    at
+                ],
+            )?;
+            super::audit::append_audit(
+                &tx,
+                now,
+                "sync",
+                "outbox_row_unreadable",
+                &subject,
+                &format!("outbox row {seq} ({key}) set aside"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(unreadable.len() as u64)
+    }
+
     pub fn outbox_len(&self) -> Result<u64> {
         Ok(self.conn.query_row(
             "SELECT count(*) FROM outbox WHERE synced_at IS NULL AND rejected_at IS NULL",
             [],
             |r| r.get::<_, i64>(0),
         )? as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::demo::{DemoOptions, create_demo};
+    use crate::store::RequestRef;
+
+    #[test]
+    fn a_row_that_does_not_read_is_set_aside_as_a_conflict() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (mut store, _) = create_demo(
+            dir.path(),
+            &DemoOptions {
+                requests: 40,
+                seed: 3,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            },
+        )
+        .unwrap();
+        let clerk = store.sign_in("clerk1", "123456").unwrap();
+        let code: String = store
+            .conn
+            .query_row(
+                "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        store
+            .verify(&clerk, &RequestRef::parse(&code).unwrap())
+            .unwrap();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO outbox (idempotency_key, created_at, kind, request_id, payload)
+                 VALUES ('TRT01-D01-bad', '2026-11-28T10:00:00Z', 'state_change', NULL, '{not json');",
+            )
+            .unwrap();
+        assert!(
+            store.outbox_pending(10).is_err(),
+            "an unreadable row is an error"
+        );
+        assert_eq!(store.set_aside_unreadable_outbox_rows().unwrap(), 1);
+        assert_eq!(store.set_aside_unreadable_outbox_rows().unwrap(), 0);
+        let pending = store.outbox_pending(10).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(store.outbox_len().unwrap(), 1);
+        let sup = store.sign_in("supervisor1", "123456").unwrap();
+        let conflicts = store.conflicts(&sup, false).unwrap();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].idempotency_key, "TRT01-D01-bad");
+        assert!(
+            conflicts[0].reason.contains("Outbox row"),
+            "{}",
+            conflicts[0].reason
+        );
+        let audited: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = 'outbox_row_unreadable'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 1);
+        assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
     }
 }

@@ -32,6 +32,13 @@ impl Session {
     pub fn role(&self) -> Role {
         self.role
     }
+    /// Who this session acts as, for the lifecycle's checks.
+    pub fn actor(&self) -> crate::domain::Actor<'_> {
+        crate::domain::Actor {
+            name: &self.name,
+            role: self.role,
+        }
+    }
     pub fn user_id(&self) -> i64 {
         self.user_id
     }

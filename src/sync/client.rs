@@ -161,6 +161,8 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
         .ok_or(Error::Sync(SyncError::NotEnrolled))?;
     let client = HubClient::new(&link.url, Some(link.token.clone()), timeout());
     let mut report = SyncReport::default();
+    // A damaged row becomes a conflict instead of stopping the queue.
+    store.set_aside_unreadable_outbox_rows()?;
     loop {
         let batch = store.outbox_pending(PUSH_BATCH as u32)?;
         if batch.is_empty() {

@@ -359,6 +359,17 @@ fn unknown_languages_and_digits_are_refused_not_guessed() {
         assert!(stderr(&out).contains("--lang"), "{}", stderr(&out));
         assert!(stdout(&out).is_empty());
     }
+    // Nor does the desk app take an unknown language from the environment:
+    // the command line refuses it (2) before any window (3 without one).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+        .env("CITIZEN_DESK_LANG", "fr")
+        .env("CITIZEN_DESK_DATA_DIR", dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--lang"), "{}", stderr(&out));
     let out = cli(dir.path(), &["--lang", "en", "services"], None, None);
     assert_eq!(exit_code(&out), 0);
     assert!(

@@ -187,10 +187,100 @@ fn change_for(req: &Request, action: Action) -> Change {
     })
 }
 
+/// Direct access to a hub's rows, for setting a request's state and
+/// reading it back (test inspection; the hub itself is driven through its
+/// own API).
+trait Rows {
+    fn ids(&mut self) -> Vec<String>;
+    fn set_state(&mut self, id: &str, state: State);
+    fn body(&mut self, id: &str) -> Request;
+}
+
+struct SqliteRows(rusqlite::Connection);
+
+impl Rows for SqliteRows {
+    fn ids(&mut self) -> Vec<String> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT id FROM requests ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+    fn set_state(&mut self, id: &str, state: State) {
+        self.0
+            .execute(
+                "UPDATE requests SET state = ?2, body = json_set(body, '$.state', ?2,
+                    '$.stamps_required', 1) WHERE id = ?1",
+                [id, state.as_str()],
+            )
+            .unwrap();
+    }
+    fn body(&mut self, id: &str) -> Request {
+        let body: String = self
+            .0
+            .query_row("SELECT body FROM requests WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+struct PgRows(postgres::Client);
+
+impl Rows for PgRows {
+    fn ids(&mut self) -> Vec<String> {
+        self.0
+            .query("SELECT id FROM requests ORDER BY seq", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    }
+    fn set_state(&mut self, id: &str, state: State) {
+        let mut req = self.body(id);
+        req.state = state;
+        req.stamps_required = 1;
+        let body = serde_json::to_string(&req).unwrap();
+        self.0
+            .execute(
+                "UPDATE requests SET state = $2, body = $3 WHERE id = $1",
+                &[&id, &state.as_str(), &body],
+            )
+            .unwrap();
+    }
+    fn body(&mut self, id: &str) -> Request {
+        let row = self
+            .0
+            .query_one("SELECT body FROM requests WHERE id = $1", &[&id])
+            .unwrap();
+        serde_json::from_str(row.get::<_, &str>(0)).unwrap()
+    }
+}
+
 #[test]
 fn the_hub_applies_exactly_what_the_lifecycle_allows() {
     let tmp = tempfile::TempDir::new().unwrap();
     let mut hub = HubStore::open(tmp.path()).unwrap();
+    let rows = SqliteRows(rusqlite::Connection::open(HubStore::path_in(tmp.path())).unwrap());
+    hub_table(&mut hub, rows);
+}
+
+#[test]
+fn a_postgresql_hub_applies_the_same() {
+    let Some(url) = fresh_postgres_database() else {
+        return;
+    };
+    let mut hub = citizen_desk::sync::hub::PgHubStore::connect(&url).unwrap();
+    let rows = PgRows(postgres::Client::connect(&url, postgres::NoTls).unwrap());
+    hub_table(&mut hub, rows);
+}
+
+/// Every (state, action) pushed to `hub`, one request each.
+fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
     let cases = State::ALL.len() * Action::ON_REQUESTS.len();
     hub.seed_demo(&HubDemo {
         requests: cases as u64,
@@ -209,38 +299,14 @@ fn the_hub_applies_exactly_what_the_lifecycle_allows() {
         .unwrap()
         .token;
     let desk = hub.authenticate(Some(&token), "test").unwrap();
-    let ids: Vec<String> = {
-        let mut stmt = hub
-            .connection()
-            .prepare("SELECT id FROM requests ORDER BY seq")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
-    let body_of = |hub: &HubStore, id: &str| -> Request {
-        let body: String = hub
-            .connection()
-            .query_row("SELECT body FROM requests WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        serde_json::from_str(&body).unwrap()
-    };
+    let ids = rows.ids();
     let mut n = 0;
     for state in State::ALL {
         for action in Action::ON_REQUESTS {
             let id = &ids[n];
             n += 1;
-            hub.connection()
-                .execute(
-                    "UPDATE requests SET state = ?2, body = json_set(body, '$.state', ?2,
-                        '$.stamps_required', 1) WHERE id = ?1",
-                    [id.as_str(), state.as_str()],
-                )
-                .unwrap();
-            let req = body_of(&hub, id);
+            rows.set_state(id, state);
+            let req = rows.body(id);
             let answer = hub
                 .push(
                     &desk,
@@ -256,10 +322,9 @@ fn the_hub_applies_exactly_what_the_lifecycle_allows() {
                 )
                 .unwrap();
             let result = &answer.results[0];
-            let allowed = next_state(&req, action);
-            let after = body_of(&hub, id);
+            let after = rows.body(id);
             let case = format!("{state} {action}: {result:?}");
-            match allowed {
+            match next_state(&req, action) {
                 Some(to) => {
                     assert_eq!(result.outcome, Outcome::Applied, "{case}");
                     assert_eq!((result.hub_state, after.state), (Some(to), to), "{case}");

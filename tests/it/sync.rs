@@ -499,3 +499,152 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
     );
     assert!(stderr(&out).contains("لا يمكن الوصول"), "{}", stderr(&out));
 }
+
+/// A hub's SQLite file as the first hub release made it (its settings
+/// table called `meta`) opens with today's hub, keeps its desks, requests
+/// and effects, and goes on numbering changes where it stopped. After
+/// that an older hub would refuse the file (schema 2), not fail on it.
+#[test]
+fn a_hub_file_from_the_first_release_opens_and_works() {
+    use citizen_desk::sync::hub::{HubDemo, HubStorage, HubStore};
+    use sha2::Digest;
+    let tmp = TempDir::new().unwrap();
+    // A request body of today's shape, from a hub made for the purpose.
+    let body: String = {
+        let mut scratch = HubStore::open(&tmp.path().join("scratch")).unwrap();
+        scratch
+            .seed_demo(&HubDemo {
+                requests: 1,
+                centers: vec!["TRT01".into()],
+                seed: 1,
+                today: today(),
+            })
+            .unwrap();
+        scratch
+            .connection()
+            .query_row("SELECT body FROM requests", [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut request: serde_json::Value = serde_json::from_str(&body).unwrap();
+    request["id"] = "r-legacy".into();
+    request["tracking_code"] = "RR100000003SY".into();
+    let token = "legacy-token";
+    let token_hash = hex::encode(sha2::Sha256::digest(token.as_bytes()));
+    let sql = include_str!("../fixtures/hub-sqlite-v1.sql")
+        .replace("@BODY@", &request.to_string().replace('\'', "''"))
+        .replace("@TOKEN_HASH@", &token_hash);
+    let dir = tmp.path().join("old-hub");
+    std::fs::create_dir_all(&dir).unwrap();
+    rusqlite::Connection::open(HubStore::path_in(&dir))
+        .unwrap()
+        .execute_batch(&sql)
+        .unwrap();
+
+    let mut hub = HubStore::open(&dir).unwrap();
+    let version: i64 = hub
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let desk = hub.authenticate(Some(token), "test").unwrap();
+    assert_eq!((desk.center.as_str(), desk.desk.as_str()), ("TRT01", "D01"));
+    // The change recorded by the old hub is still known by its key.
+    let replay: PushChange = serde_json::from_value(serde_json::json!({
+        "key": "TRT01-D01-legacy", "request_id": null, "kind": "handover_batch",
+        "payload": {"batch": "TRT01-D01-B20260921-0001", "at": "2026-09-21T14:13:20Z",
+                    "clerk": "clerk1", "tracking_codes": ["RR100000003SY"]}}))
+    .unwrap();
+    let push = |hub: &mut HubStore, change: PushChange| {
+        hub.push(
+            &desk,
+            &PushRequest {
+                protocol: PROTOCOL_VERSION,
+                audit_head: None,
+                changes: vec![change],
+            },
+        )
+    };
+    let answer = push(&mut hub, replay.clone()).unwrap();
+    assert_eq!(answer.results[0].outcome, Outcome::Duplicate);
+    // The same key with other content is refused whole, as before.
+    let mut other = replay;
+    if let Change::HandoverBatch(b) = &mut other.change {
+        b.tracking_codes.clear();
+    }
+    assert!(matches!(
+        push(&mut hub, other),
+        Err(citizen_desk::sync::hub::HubError::Conflict(_))
+    ));
+    // New work is numbered after the old.
+    hub.seed_demo(&HubDemo {
+        requests: 1,
+        centers: vec!["TRT01".into()],
+        seed: 2,
+        today: today(),
+    })
+    .unwrap();
+    let seqs: Vec<i64> = {
+        let mut stmt = hub
+            .connection()
+            .prepare("SELECT seq FROM requests ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(seqs, [1, 2]);
+    let status = hub.status().unwrap();
+    assert_eq!(status.effects_applied, 1);
+    assert_eq!(status.desks.len(), 1);
+    drop(hub);
+    // Opened again: nothing left to migrate.
+    HubStore::open(&dir).unwrap();
+}
+
+/// PostgreSQL databases the first hub releases made open with today's hub:
+/// one with the version row they later wrote, and one from before it.
+#[test]
+fn postgresql_databases_from_the_first_releases_open_and_work() {
+    use citizen_desk::sync::hub::{HubDemo, HubStorage, PgHubStore};
+    for with_version_row in [true, false] {
+        let Some(url) = fresh_postgres_database() else {
+            return;
+        };
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        client
+            .batch_execute(include_str!("../fixtures/hub-postgres-v1.sql"))
+            .unwrap();
+        if with_version_row {
+            client
+                .batch_execute("INSERT INTO hub_meta VALUES ('schema_version', '1')")
+                .unwrap();
+        }
+        drop(client);
+        let mut hub = PgHubStore::connect(&url).unwrap();
+        hub.seed_demo(&HubDemo {
+            requests: 2,
+            centers: vec!["TRT01".into()],
+            seed: 4,
+            today: today(),
+        })
+        .unwrap();
+        let status = hub.status().unwrap();
+        assert_eq!(status.requests.iter().map(|r| r.count).sum::<i64>(), 2);
+        drop(hub);
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let version: String = client
+            .query_one(
+                "SELECT value FROM hub_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(version, "2", "with the version row: {with_version_row}");
+        // A version that is not a number is refused, not taken as empty.
+        client
+            .batch_execute("UPDATE hub_meta SET value = 'x' WHERE key = 'schema_version'")
+            .unwrap();
+        assert!(PgHubStore::connect(&url).is_err());
+    }
+}

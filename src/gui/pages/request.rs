@@ -11,7 +11,9 @@ use super::{field, supervisor_fields};
 use crate::gui::{App, CHECKS, Message, Page, rtl};
 use citizen_desk::documents::labels::delivery_conditions;
 use citizen_desk::documents::render::left_to_right;
-use citizen_desk::domain::{Action, DeliveryPlace, Request, Role, available_actions};
+use citizen_desk::domain::{
+    Action, Actor, DeliveryPlace, Refusal, Request, Role, available_actions,
+};
 use citizen_desk::i18n::{Lang, tr};
 
 pub const SUPERVISOR_ID: &str = "stamp-supervisor";
@@ -162,7 +164,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
             button(text(app.t("gui-stamp"))).on_press(Message::Stamp),
         ));
     }
-    if r.state == citizen_desk::domain::State::Approved && !r.payment.paid {
+    let unpaid = citizen_desk::domain::check(r, Actor { name: "", role }, Action::Print)
+        == Err(Refusal::Unpaid);
+    if unpaid {
         // Nothing is printed before the fee is paid: say so, offer nothing.
         page = page.push(rtl::line(lang, app.t("gui-unpaid-no-print"), 16.0));
     }

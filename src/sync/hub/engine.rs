@@ -104,14 +104,22 @@ pub enum Tally {
 
 impl Tally {
     /// The query, in SQL both backends read.
-    pub fn sql(self) -> &'static str {
+    pub fn sql(self) -> String {
+        let effects = |o: Outcome| {
+            format!(
+                "SELECT count(*) FROM effects WHERE outcome = '{}'",
+                o.as_str()
+            )
+        };
         match self {
-            Tally::EffectsApplied => "SELECT count(*) FROM effects WHERE outcome = 'applied'",
-            Tally::EffectsRejected => "SELECT count(*) FROM effects WHERE outcome = 'rejected'",
-            Tally::UnauthorisedAttempts => "SELECT count(*) FROM log WHERE event = 'unauthorised'",
-            Tally::Batches => "SELECT count(*) FROM batches",
-            Tally::TrustVersion => "SELECT coalesce(max(version), 0) FROM trust",
-            Tally::Requests => "SELECT count(*) FROM requests",
+            Tally::EffectsApplied => effects(Outcome::Applied),
+            Tally::EffectsRejected => effects(Outcome::Rejected),
+            Tally::UnauthorisedAttempts => {
+                "SELECT count(*) FROM log WHERE event = 'unauthorised'".into()
+            }
+            Tally::Batches => "SELECT count(*) FROM batches".into(),
+            Tally::TrustVersion => "SELECT coalesce(max(version), 0) FROM trust".into(),
+            Tally::Requests => "SELECT count(*) FROM requests".into(),
         }
     }
 }
@@ -241,6 +249,73 @@ fn push_one<T: HubTx>(
         )?;
     }
     Ok(Ok(result))
+}
+
+/// A pushed change the hub cannot read.
+struct Unreadable<'a> {
+    key: &'a str,
+    request_id: Option<&'a str>,
+    detail: &'a str,
+    raw: &'a serde_json::Value,
+}
+
+/// A change the hub cannot read is rejected, and its effect recorded
+/// under its key with the change as it came, like any other: a replay is
+/// answered the same way, the same key with other content clashes.
+fn push_unreadable<T: HubTx>(
+    tx: &mut T,
+    desk: &DeskAuth,
+    change: &Unreadable<'_>,
+    now: i64,
+) -> Result<Result<ChangeResult, HubError>, HubError> {
+    let content_hash = sha256_hex(change.raw.to_string().as_bytes());
+    if let Some(earlier) = tx.effect(change.key)? {
+        if earlier.desk_id != desk.id || earlier.content_hash != content_hash {
+            return Ok(Err(HubError::Conflict(format!(
+                "idempotency key {} was used before with different content",
+                change.key
+            ))));
+        }
+        return Ok(Ok(ChangeResult {
+            key: change.key.to_owned(),
+            outcome: earlier.outcome,
+            hub_state: earlier.hub_state,
+            reason: earlier.reason,
+        }));
+    }
+    let why = crate::i18n::Message::new("hub-reason-unreadable").arg("detail", change.detail);
+    let reason = format!(
+        "{} — {}",
+        why.text(crate::i18n::Lang::Ar),
+        why.text(crate::i18n::Lang::En)
+    );
+    let kind = change.raw.get("kind").and_then(serde_json::Value::as_str);
+    tx.insert_effect(&Effect {
+        key: change.key.to_owned(),
+        desk_id: desk.id,
+        content_hash,
+        kind: kind.unwrap_or("unreadable").chars().take(64).collect(),
+        request_id: change.request_id.map(str::to_owned),
+        outcome: Outcome::Rejected,
+        hub_state: None,
+        reason: Some(reason.clone()),
+        payload: change.raw.to_string(),
+        at: now,
+    })?;
+    tx.log(
+        now,
+        "rejected_change",
+        &format!(
+            "desk {}: {} unreadable: {}",
+            desk.id, change.key, change.detail
+        ),
+    )?;
+    Ok(Ok(ChangeResult {
+        key: change.key.to_owned(),
+        outcome: Outcome::Rejected,
+        hub_state: None,
+        reason: Some(reason),
+    }))
 }
 
 /// The payload part of a change, as stored with its effect.
@@ -405,18 +480,40 @@ impl<D: HubDb> HubStorage for D {
         result
     }
 
-    fn push(&mut self, desk: &DeskAuth, push: &PushRequest) -> Result<PushResponse, HubError> {
+    fn push_incoming(
+        &mut self,
+        desk: &DeskAuth,
+        push: &IncomingPush,
+    ) -> Result<PushResponse, HubError> {
         let now = now();
         let mut tx = self.begin(true)?;
         let mut results = Vec::with_capacity(push.changes.len());
-        for change in &push.changes {
-            match push_one(&mut tx, desk, change, now)? {
+        for incoming in &push.changes {
+            let answered = match incoming {
+                Incoming::Change(change) => push_one(&mut tx, desk, change, now)?,
+                Incoming::Unreadable {
+                    key,
+                    request_id,
+                    detail,
+                    raw,
+                } => {
+                    let unreadable = Unreadable {
+                        key,
+                        request_id: request_id.as_deref(),
+                        detail,
+                        raw,
+                    };
+                    push_unreadable(&mut tx, desk, &unreadable, now)?
+                }
+            };
+            match answered {
                 Ok(result) => results.push(result),
                 Err(clash) => {
                     // Nothing of this push is kept: the transaction is
                     // dropped, and the clash logged on its own.
                     drop(tx);
-                    self.log("key_reuse", &format!("desk {}: {}", desk.id, change.key))?;
+                    let key = incoming.key();
+                    self.log("key_reuse", &format!("desk {}: {key}", desk.id))?;
                     return Err(clash);
                 }
             }
@@ -700,6 +797,61 @@ mod tests {
             count(&f, "SELECT count(*) FROM log WHERE event = 'key_reuse'"),
             1
         );
+    }
+
+    /// A change the hub cannot read is rejected by itself; the changes
+    /// around it are applied, and a replay is answered the same way.
+    #[test]
+    fn an_unreadable_change_is_rejected_alone() {
+        let mut f = hub(2);
+        let (a, b) = (f.ids[0].clone(), f.ids[1].clone());
+        let strange = |kind: &str| Incoming::Unreadable {
+            key: "TRT01-D01-strange".into(),
+            request_id: Some(a.clone()),
+            detail: "unknown variant `teleport`".into(),
+            raw: serde_json::json!({"key": "TRT01-D01-strange", "kind": kind}),
+        };
+        let push = IncomingPush {
+            protocol: PROTOCOL_VERSION,
+            audit_head: None,
+            changes: vec![
+                Incoming::Change(reject("TRT01-D01-1", &a, "x")),
+                strange("teleport"),
+                Incoming::Change(reject("TRT01-D01-2", &b, "y")),
+            ],
+        };
+        let desk = f.desk.clone();
+        let answer = f.hub.push_incoming(&desk, &push).unwrap();
+        let outcomes: Vec<Outcome> = answer.results.iter().map(|r| r.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [Outcome::Applied, Outcome::Rejected, Outcome::Applied]
+        );
+        let reason = answer.results[1].reason.clone().unwrap();
+        assert!(
+            reason.contains("teleport") && reason.contains(" — "),
+            "{reason}"
+        );
+        assert_eq!(
+            (state_of(&f, &a), state_of(&f, &b)),
+            ("rejected".into(), "rejected".into())
+        );
+        let again = IncomingPush {
+            changes: vec![strange("teleport")],
+            ..push.clone()
+        };
+        let replay = f.hub.push_incoming(&desk, &again).unwrap();
+        assert_eq!(replay.results[0].outcome, Outcome::Rejected);
+        assert_eq!(replay.results[0].reason.as_deref(), Some(reason.as_str()));
+        let other = IncomingPush {
+            changes: vec![strange("gift")],
+            ..push
+        };
+        assert!(matches!(
+            f.hub.push_incoming(&desk, &other),
+            Err(HubError::Conflict(_))
+        ));
+        assert_eq!(f.hub.status().unwrap().effects_rejected, 1);
     }
 
     #[test]

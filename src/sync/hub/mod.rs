@@ -87,8 +87,17 @@ pub trait HubStorage {
     /// logged and refused.
     fn authenticate(&mut self, token: Option<&str>, what: &str) -> Result<DeskAuth, HubError>;
     /// Applies pushed changes in order, each exactly once (by key), with
-    /// their effects in one transaction.
-    fn push(&mut self, desk: &DeskAuth, req: &PushRequest) -> Result<PushResponse, HubError>;
+    /// their effects in one transaction; a change that does not read is
+    /// answered rejected on its own.
+    fn push_incoming(
+        &mut self,
+        desk: &DeskAuth,
+        req: &IncomingPush,
+    ) -> Result<PushResponse, HubError>;
+    /// [`HubStorage::push_incoming`] for a push of readable changes.
+    fn push(&mut self, desk: &DeskAuth, req: &PushRequest) -> Result<PushResponse, HubError> {
+        self.push_incoming(desk, &IncomingPush::from(req))
+    }
     /// The desk's center's requests changed after the cursor, in order.
     fn pull(&mut self, desk: &DeskAuth, req: &PullRequest) -> Result<PullResponse, HubError>;
     fn log(&mut self, event: &str, detail: &str) -> Result<(), HubError>;

@@ -24,7 +24,9 @@ impl From<postgres::Error> for HubError {
     }
 }
 
-/// The schema version a database holds (0 for an empty one).
+/// The schema version a database holds: 0 for an empty one, 1 for one
+/// the first hub releases made (their tables, made with `IF NOT EXISTS`,
+/// and at first no version row).
 fn schema_version_in(c: &mut impl GenericClient) -> Result<i64, HubError> {
     let has_meta: bool = c
         .query_one("SELECT to_regclass('hub_meta') IS NOT NULL", &[])?
@@ -32,12 +34,18 @@ fn schema_version_in(c: &mut impl GenericClient) -> Result<i64, HubError> {
     if !has_meta {
         return Ok(0);
     }
-    Ok(c.query_opt(
+    let row = c.query_opt(
         "SELECT value FROM hub_meta WHERE key = 'schema_version'",
         &[],
-    )?
-    .and_then(|r| r.get::<_, String>(0).parse().ok())
-    .unwrap_or(0))
+    )?;
+    match row.map(|r| r.get::<_, String>(0)) {
+        None => Ok(1),
+        Some(v) => v.parse().map_err(|_| {
+            HubError::Storage(format!(
+                "the database's schema version {v:?} is not a number"
+            ))
+        }),
+    }
 }
 
 impl PgHubStore {
@@ -377,7 +385,7 @@ impl HubTx for PgTx<'_> {
     }
 
     fn tally(&mut self, what: Tally) -> Result<i64, HubError> {
-        Ok(self.0.query_one(what.sql(), &[])?.get(0))
+        Ok(self.0.query_one(&what.sql(), &[])?.get(0))
     }
 
     fn log(&mut self, now: i64, event: &str, detail: &str) -> Result<(), HubError> {

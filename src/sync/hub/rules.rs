@@ -158,6 +158,14 @@ fn judge_on_request(
 /// the step must lead where the desk says it did.
 fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message> {
     let action: Action = change.step.action();
+    // The role the desk says its user had must be one that may act so.
+    // (That the user has that role is the desk's word; see the README's
+    // threat model.)
+    if let Some(role) = change.role.filter(|r| !r.may(action)) {
+        return Err(Message::new("hub-reason-role")
+            .arg_tr("role", role.label_id())
+            .arg_tr("action", action.label_id()));
+    }
     let hub_state = req.state;
     if change.from != hub_state {
         return Err(Message::new("hub-reason-stale")
@@ -253,17 +261,17 @@ pub(crate) fn demo_requests(demo: &HubDemo, existing: u64) -> Result<Vec<Request
     }
     let catalog = crate::domain::Catalog::builtin().map_err(storage)?;
     let calendar = crate::domain::WorkCalendar::builtin().map_err(storage)?;
-    let midnight = crate::demo::damascus_midnight(*today);
+    let midnight = crate::domain::calendar::damascus_midnight(*today);
     Ok((0..n)
         .map(|i| {
             let center = &centers[(i % centers.len() as u64) as usize];
-            let g = crate::demo::GenCtx {
+            let g = crate::sample::GenCtx {
                 catalog: &catalog,
                 calendar: &calendar,
                 center,
                 midnight,
             };
-            crate::demo::incoming_request(seed, 20_000_000 + existing + i, n.max(4), &g)
+            crate::sample::incoming_request(seed, 20_000_000 + existing + i, n.max(4), &g)
         })
         .collect())
 }
@@ -417,6 +425,26 @@ mod tests {
         );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Received)));
         assert!(j.save.is_none());
+    }
+
+    #[test]
+    fn a_role_that_may_not_act_so_is_refused() {
+        let mut change = step_change(Step::Stamp {}, State::Verified, State::Verified);
+        if let Change::StateChange(s) = &mut change.change {
+            s.role = Some(crate::domain::Role::Clerk);
+        }
+        let j = judge(&desk(), &change, Some(in_state(State::Verified)));
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
+        let reason = j.result.reason.unwrap();
+        assert!(
+            reason.contains("clerk") && reason.contains("stamp"),
+            "{reason}"
+        );
+        if let Change::StateChange(s) = &mut change.change {
+            s.role = Some(crate::domain::Role::Supervisor);
+        }
+        let j = judge(&desk(), &change, Some(in_state(State::Verified)));
+        assert_eq!(j.result.outcome, Outcome::Applied);
     }
 
     #[test]

@@ -4,7 +4,14 @@
 
 /// Migrations in order; a hub's data is at version `n` once the first `n`
 /// have run. Released migrations are never edited, only appended to.
-pub const MIGRATIONS: &[&str] = &[r#"
+///
+/// Version 1 is the schema the two backends had when they came to share
+/// it. SQLite hubs made before then called their settings table `meta`;
+/// version 2 is the same tables with that table named `hub_meta` on every
+/// backend (the SQLite store renames it in code, in the migration's
+/// transaction, so an older hub refuses the file instead of failing on it).
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE requests (
     id            TEXT PRIMARY KEY,
@@ -76,7 +83,12 @@ CREATE TABLE log (
     detail TEXT NOT NULL
 );
 INSERT INTO hub_meta VALUES ('change_seq', '0');
-"#];
+"#,
+    r#"
+-- Version 2: the settings table is hub_meta everywhere (see above).
+SELECT 1;
+"#,
+];
 
 /// The newest schema version this hub knows.
 pub fn latest_version() -> i64 {

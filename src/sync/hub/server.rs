@@ -244,8 +244,8 @@ fn handle(store: &mut dyn HubStorage, mut request: Request, faults: &Faults, dic
                         "at most {PUSH_BATCH} changes per push"
                     )));
                 }
-                let body: PushRequest = typed(body)?;
-                let answer = store.push(&desk, &body)?;
+                let body: IncomingPush = typed(body)?;
+                let answer = store.push_incoming(&desk, &body)?;
                 if dice.roll(faults.crash_after_commit) {
                     // The effects are committed; the answer never leaves.
                     std::process::abort();

@@ -45,6 +45,7 @@ impl HubStore {
         std::fs::create_dir_all(dir)
             .map_err(|e| HubError::Storage(format!("{}: {e}", dir.display())))?;
         let path = Self::path_in(dir);
+        create_private(&path)?;
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // Durability on: WAL with a full sync at every commit.
@@ -68,19 +69,17 @@ impl HubStore {
                 path.display()
             )));
         }
-        // Hubs made before the schema was shared with PostgreSQL called
-        // their settings table `meta`.
-        let old_meta: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'meta')
-                AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'hub_meta')",
-            [],
-            |r| r.get(0),
-        )?;
-        if old_meta {
-            conn.execute_batch("ALTER TABLE meta RENAME TO hub_meta")?;
-        }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Another hub process may have migrated while this one waited
+            // for the lock.
+            let now_at: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now_at > i as i64 {
+                continue;
+            }
+            if i == 1 {
+                rename_settings_table(&tx)?;
+            }
             tx.execute_batch(&Dialect::Sqlite.render(sql))?;
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
@@ -88,7 +87,6 @@ impl HubStore {
             ))?;
             tx.commit()?;
         }
-        restrict_permissions(&path);
         Ok(HubStore { conn, path })
     }
 
@@ -101,19 +99,43 @@ impl HubStore {
     }
 }
 
-/// The hub's file holds every center's citizens: only its OS user reads it.
-fn restrict_permissions(path: &Path) {
+/// Version 2: hubs made before the schema was shared with PostgreSQL
+/// called their settings table `meta`.
+fn rename_settings_table(tx: &Transaction<'_>) -> Result<(), HubError> {
+    let old: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'meta')
+            AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'hub_meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if old {
+        tx.execute_batch("ALTER TABLE meta RENAME TO hub_meta")?;
+    }
+    Ok(())
+}
+
+/// The hub's file holds every center's citizens: only its OS user reads
+/// it. Made empty with mode 0600 before SQLite opens it, as SQLite gives
+/// its journal files (`-wal`, `-shm`) the database file's mode.
+fn create_private(path: &Path) -> Result<(), HubError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        for p in [path.to_path_buf(), PathBuf::from(wal)] {
-            let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
-        }
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options
+            .open(path)
+            .map_err(|e| HubError::Storage(format!("{}: {e}", path.display())))?;
+        // A file made before hubs did this keeps its mode: tighten it.
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| HubError::Storage(format!("{}: {e}", path.display())))?;
     }
     #[cfg(not(unix))]
-    let _ = path;
+    options
+        .open(path)
+        .map_err(|e| HubError::Storage(format!("{}: {e}", path.display())))?;
+    Ok(())
 }
 
 impl HubDb for HubStore {
@@ -419,7 +441,7 @@ impl HubTx for SqliteTx<'_> {
     }
 
     fn tally(&mut self, what: Tally) -> Result<i64, HubError> {
-        Ok(self.0.query_row(what.sql(), [], |r| r.get(0))?)
+        Ok(self.0.query_row(&what.sql(), [], |r| r.get(0))?)
     }
 
     fn log(&mut self, now: i64, event: &str, detail: &str) -> Result<(), HubError> {
