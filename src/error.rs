@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{Action, NationalIdError, Refusal, Role, State};
 use crate::i18n::Message;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     NationalId(#[from] NationalIdError),

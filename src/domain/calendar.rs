@@ -196,6 +196,31 @@ mod tests {
         assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()));
     }
 
+    /// Before 2022 Syria moved its clocks: a local time in the spring gap
+    /// (26 March 2021, 00:00 → 01:00) is taken an hour later, one in the
+    /// autumn fold at its first passing.
+    #[test]
+    fn local_times_in_old_clock_changes_resolve() {
+        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            damascus_to_utc(local("2021-03-26 00:30")),
+            at("2021-03-25T22:30:00Z")
+        );
+        assert_eq!(
+            damascus_to_utc(local("2021-03-25 23:30")),
+            at("2021-03-25T21:30:00Z")
+        );
+        // 29 October 2021 00:00 went back to 23:00: 23:30 came twice.
+        assert_eq!(
+            damascus_to_utc(local("2021-10-28 23:30")),
+            at("2021-10-28T20:30:00Z")
+        );
+        assert_eq!(
+            damascus_to_utc(local("2026-11-29 10:00")),
+            at("2026-11-29T07:00:00Z")
+        );
+    }
+
     #[test]
     fn the_work_week_is_sunday_to_thursday() {
         let cal = WorkCalendar::default();

@@ -142,6 +142,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn shows_its_eleven_digits() {
+        let id = NationalId::parse("٠١٠١٠٠٠٠٤٢٨").unwrap();
+        assert_eq!(id.to_string(), "01010000428");
+        assert_eq!(format!("{id:?}"), "NationalId(01010000428)");
+    }
+
+    #[test]
     fn accepts_latin_arabic_indic_and_persian_digits() {
         let expected = "01234567890";
         for input in [

@@ -76,5 +76,40 @@ mod tests {
             None
         );
         assert_eq!(normalise_tracking_code("RR12345SY"), None);
+        // The service letters and the country code are letters.
+        let good = tracking_code(12_345_678);
+        for bad in [
+            format!("{}S1", &good[..11]),
+            format!("1{}", &good[1..]),
+            format!("{}55", &good[..11]),
+        ] {
+            assert_eq!(normalise_tracking_code(&bad), None, "{bad}");
+        }
+        assert_eq!(
+            normalise_tracking_code(&format!(" {} ", &good)).as_deref(),
+            Some(good.as_str())
+        );
+    }
+
+    /// Every serial's check digit against the rule written out: the
+    /// weighted sum of the digits, 11 minus it modulo 11, 10 → 0, 11 → 5.
+    /// (Counting a digit from its character code rather than its value
+    /// would give the same digit: the weights sum to 44, a multiple of 11.)
+    #[test]
+    fn check_digits_follow_the_rule() {
+        for serial in (0..100_000_000u32).step_by(999_983) {
+            let digits: Vec<u32> = format!("{serial:08}")
+                .chars()
+                .map(|c| c.to_digit(10).unwrap())
+                .collect();
+            let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+            let want = match 11 - sum % 11 {
+                10 => 0,
+                11 => 5,
+                c => c,
+            };
+            let code = tracking_code(serial);
+            assert_eq!(code[10..11], want.to_string(), "{code}");
+        }
     }
 }

@@ -133,6 +133,25 @@ mod tests {
         assert_eq!(decode("U5").unwrap(), vec![0xFF]);
     }
 
+    /// Errors name where they are, also past the first group (the place a
+    /// reader of a damaged seal looks at).
+    #[test]
+    fn errors_say_where() {
+        assert_eq!(
+            decode("BB8BB8BBb"),
+            Err(Base45Error::Character {
+                ch: 'b',
+                position: 8
+            })
+        );
+        assert_eq!(
+            decode("BB8BB8:::BB8"),
+            Err(Base45Error::Range { position: 6 })
+        );
+        assert_eq!(decode("BB8BB8ZZ"), Err(Base45Error::Range { position: 6 }));
+        assert_eq!(decode("BB8BB8B"), Err(Base45Error::Length(7)));
+    }
+
     #[test]
     fn round_trips_every_byte_pair_edge() {
         let data: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();

@@ -509,3 +509,219 @@ mod tests {
         assert!(validate_user_name("x:y").is_err());
     }
 }
+
+#[cfg(test)]
+mod store_tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    const PIN: &str = "123456";
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::initialise(dir.path(), "TRT01", "D01", "admin", PIN).unwrap();
+        (dir, store)
+    }
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).unwrap()
+    }
+
+    fn set_time(store: &mut Store, secs: i64) {
+        store.set_clock(Arc::new(move || at(secs)));
+    }
+
+    #[test]
+    fn full_names_are_names() {
+        assert_eq!(
+            validate_full_name("  سامِر   الحلبي ").unwrap(),
+            "سامِر الحلبي"
+        );
+        assert_eq!(
+            validate_full_name("O'Neil-Smith Jr.").unwrap(),
+            "O'Neil-Smith Jr."
+        );
+        assert_eq!(validate_full_name("عبـد").unwrap(), "عبـد");
+        for bad in ["", "س", "Samer 2", "سامر 😀", "a\u{0}b", &"س".repeat(81)] {
+            assert!(validate_full_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_full_name(&"س".repeat(80)).is_ok());
+        assert!(validate_full_name("سا").is_ok());
+    }
+
+    /// Five wrong PINs lock the user for five minutes, to the second; a
+    /// right PIN in that time is refused too; after it, the user signs in
+    /// and the count starts again.
+    #[test]
+    fn wrong_pins_lock_for_five_minutes() {
+        let (_dir, mut store) = store();
+        let admin = store.sign_in("admin", PIN).unwrap();
+        store.add_user(&admin, "clerk1", Role::Clerk, PIN).unwrap();
+        set_time(&mut store, 1_800_000_000);
+        for left in (1..MAX_FAILED_ATTEMPTS).rev() {
+            assert_eq!(
+                store.sign_in("clerk1", "999999"),
+                Err(Error::WrongPin {
+                    attempts_left: left
+                })
+            );
+        }
+        let until = at(1_800_000_000 + LOCKOUT_MINUTES * 60);
+        assert_eq!(
+            store.sign_in("clerk1", "999999"),
+            Err(Error::Locked { until })
+        );
+        set_time(&mut store, 1_800_000_000 + LOCKOUT_MINUTES * 60 - 1);
+        assert_eq!(store.sign_in("clerk1", PIN), Err(Error::Locked { until }));
+        set_time(&mut store, 1_800_000_000 + LOCKOUT_MINUTES * 60);
+        let session = store.sign_in("clerk1", PIN).unwrap();
+        assert_eq!((session.name(), session.role()), ("clerk1", Role::Clerk));
+        assert_eq!(
+            store.sign_in("clerk1", "999999"),
+            Err(Error::WrongPin {
+                attempts_left: MAX_FAILED_ATTEMPTS - 1
+            })
+        );
+        let locked: Option<i64> = store
+            .conn
+            .query_row(
+                "SELECT locked_until FROM users WHERE name = 'clerk1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(locked, None);
+        assert_eq!(
+            store.sign_in("nobody", PIN),
+            Err(Error::UserNotFound("nobody".into()))
+        );
+    }
+
+    #[test]
+    fn a_store_knows_whether_it_has_an_admin() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let empty = Store::create(dir.path(), "TRT01", "D01", false).unwrap();
+        assert!(!empty.has_admin().unwrap());
+        let (_dir, mut store) = store();
+        assert!(store.has_admin().unwrap());
+        let admin = store.sign_in("admin", PIN).unwrap();
+        // The last active admin stays.
+        assert_eq!(
+            store.deactivate_user(&admin, "admin"),
+            Err(Error::LastAdmin)
+        );
+        store.add_user(&admin, "admin2", Role::Admin, PIN).unwrap();
+        store.deactivate_user(&admin, "admin2").unwrap();
+        assert!(store.has_admin().unwrap());
+        assert_eq!(
+            store.deactivate_user(&admin, "admin"),
+            Err(Error::LastAdmin)
+        );
+        assert_eq!(
+            store.sign_in("admin2", PIN),
+            Err(Error::UserInactive("admin2".into()))
+        );
+    }
+
+    /// A supervisor gets a stamp key with their account, marked demo only
+    /// in a demo store; a PIN reset retires it and makes a new one, which
+    /// signs the next stamp; the old one signs no more.
+    #[test]
+    fn a_supervisors_stamp_key_follows_their_pin() {
+        let (_dir, mut store) = store();
+        let admin = store.sign_in("admin", PIN).unwrap();
+        store.add_user(&admin, "clerk1", Role::Clerk, PIN).unwrap();
+        store
+            .add_user(&admin, "sup1", Role::Supervisor, PIN)
+            .unwrap();
+        let keys = |store: &Store, owner: &str| -> Vec<(String, bool, Option<i64>)> {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT kid, demo, valid_to FROM keys WHERE owner = ?1 AND role = 'supervisor' ORDER BY valid_from, kid")
+                .unwrap();
+            stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert!(keys(&store, "clerk1").is_empty());
+        let first = keys(&store, "sup1");
+        assert_eq!(first.len(), 1);
+        assert!(!first[0].1, "not a demo store");
+        assert_eq!(first[0].2, None);
+        store.reset_pin(&admin, "sup1", "654321").unwrap();
+        let after = keys(&store, "sup1");
+        assert_eq!(after.len(), 2);
+        let old = after.iter().find(|k| k.0 == first[0].0).unwrap();
+        assert!(old.2.is_some(), "the old key is retired");
+        let new = after.iter().find(|k| k.0 != first[0].0).unwrap();
+        assert_eq!(new.2, None);
+        // The new key signs with the new PIN; the old PIN opens nothing.
+        let (kid, _) = store.unlock_stamp_key("sup1", "654321").unwrap();
+        assert_eq!(hex::encode(kid), new.0);
+        assert!(matches!(
+            store.unlock_stamp_key("sup1", PIN),
+            Err(Error::WrongPin { .. })
+        ));
+        // A demo store's supervisors get demo keys.
+        let demo_dir = tempfile::TempDir::new().unwrap();
+        let mut demo = Store::create(demo_dir.path(), "TRT01", "D01", true).unwrap();
+        demo.bootstrap_user("sup9", Role::Supervisor, PIN, "test")
+            .unwrap();
+        assert!(keys(&demo, "sup9")[0].1);
+        assert_eq!(
+            demo.bootstrap_user("sup9", Role::Clerk, PIN, "test"),
+            Err(Error::UserExists("sup9".into()))
+        );
+    }
+
+    /// A session stops working when its user is deactivated, given another
+    /// role, or is no longer the account it signed in as.
+    #[test]
+    fn sessions_are_checked_again_at_every_action() {
+        let (_dir, mut store) = store();
+        let admin = store.sign_in("admin", PIN).unwrap();
+        store.add_user(&admin, "clerk1", Role::Clerk, PIN).unwrap();
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        assert!(store.authorise(&clerk, Action::Lookup, "x").is_ok());
+        // Same name, another account (its row replaced under it).
+        store
+            .conn
+            .execute("UPDATE users SET id = id + 100 WHERE name = 'clerk1'", [])
+            .unwrap();
+        assert_eq!(
+            store.authorise(&clerk, Action::Lookup, "x"),
+            Err(Error::UserInactive("clerk1".into()))
+        );
+        let clerk = store.sign_in("clerk1", PIN).unwrap();
+        assert!(store.authorise(&clerk, Action::Lookup, "x").is_ok());
+        store
+            .conn
+            .execute(
+                "UPDATE users SET role = 'supervisor' WHERE name = 'clerk1'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            store.authorise(&clerk, Action::Lookup, "x"),
+            Err(Error::UserInactive("clerk1".into()))
+        );
+        assert_eq!(
+            store.authorise(&admin, Action::Lookup, "x"),
+            Err(Error::Forbidden {
+                role: Role::Admin,
+                action: Action::Lookup
+            })
+        );
+        let created: i64 = store
+            .conn
+            .query_row(
+                "SELECT created_at FROM users WHERE name = 'clerk1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(created > 1_700_000_000, "{created}");
+    }
+}
