@@ -753,6 +753,33 @@ mod tests {
         );
     }
 
+    /// The hub keeps what each desk did: the change's payload and when,
+    /// and when each desk was last seen.
+    #[test]
+    fn effects_keep_the_payload_and_the_time() {
+        let before = Utc::now().timestamp();
+        let mut f = hub(1);
+        let id = f.ids[0].clone();
+        push(&mut f, vec![reject("TRT01-D01-p", &id, "ناقص")]).unwrap();
+        let (payload, at): (String, i64) = f
+            .hub
+            .connection()
+            .query_row(
+                "SELECT payload, at FROM effects WHERE key = 'TRT01-D01-p'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        assert_eq!(payload["action"], "reject");
+        assert_eq!(payload["reason"], "ناقص");
+        assert_eq!(payload["to"], "rejected");
+        assert!((before..=Utc::now().timestamp()).contains(&at), "{at}");
+        let seen = f.hub.status().unwrap().desks[0].last_seen.clone().unwrap();
+        let seen = DateTime::parse_from_rfc3339(&seen).unwrap().timestamp();
+        assert!(seen >= before, "{seen} {before}");
+    }
+
     #[test]
     fn a_rejected_change_replays_as_rejected() {
         let mut f = hub(1);
