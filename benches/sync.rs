@@ -1,6 +1,7 @@
 //! Draining a desk's outbox to the hub: 10,000 queued envelope changes
-//! pushed to a real hub over loopback HTTP (SQLite, WAL, synchronous=FULL:
-//! every commit is durable), then the pull that follows. Prints its figures.
+//! pushed to a real hub on loopback (SQLite, WAL, synchronous=FULL: every
+//! commit is durable), then the pull that follows; over plain HTTP and
+//! over TLS with a pinned key, in the same run. Prints its figures.
 //!
 //! `cargo bench --bench sync`
 
@@ -9,14 +10,16 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use citizen_desk::domain::Role;
 use citizen_desk::store::Store;
-use citizen_desk::sync::client::{enroll, sync_once};
-use citizen_desk::sync::hub::{Faults, HubBackend, HubDemo, HubStorage, HubStore, serve};
+use citizen_desk::sync::client::{HubTrust, enroll, sync_once};
+use citizen_desk::sync::hub::{HubBackend, HubDemo, HubStorage, HubStore, ServeOptions, serve};
+use citizen_desk::sync::tls::{Identity, self_signed};
 
 const ENVELOPES: u64 = 10_000;
 const RUNS: usize = 3;
 
-/// A hub holding `n` printed requests of TRT01, served on loopback.
-fn hub_with_printed(dir: &std::path::Path, n: u64) -> String {
+/// A hub holding `n` printed requests of TRT01, served on loopback, with
+/// TLS or without: its URL and how a desk trusts it.
+fn hub_with_printed(dir: &std::path::Path, n: u64, tls: bool) -> (String, HubTrust) {
     let mut hub = HubStore::open(dir).unwrap();
     hub.seed_demo(&HubDemo {
         requests: n,
@@ -33,23 +36,40 @@ fn hub_with_printed(dir: &std::path::Path, n: u64) -> String {
     drop(hub);
     let (tx, rx) = std::sync::mpsc::channel();
     let dir = dir.to_owned();
-    std::thread::spawn(move || {
-        serve(
-            "127.0.0.1:0",
-            &HubBackend::Sqlite(dir),
-            Faults::default(),
-            |addr| {
-                tx.send(addr).unwrap();
-            },
+    let (config, trust) = if tls {
+        let (key, cert, fingerprint) = self_signed(&[]).unwrap();
+        let identity = Identity::from_pem(cert.as_bytes(), key.as_bytes()).unwrap();
+        (
+            Some(identity.server_config().unwrap()),
+            HubTrust::Pin(fingerprint),
         )
+    } else {
+        (None, HubTrust::Loopback)
+    };
+    std::thread::spawn(move || {
+        let options = ServeOptions {
+            tls: config,
+            faults: Default::default(),
+            limits: Default::default(),
+        };
+        serve("127.0.0.1:0", &HubBackend::Sqlite(dir), options, |addr| {
+            tx.send(addr).unwrap();
+        })
         .unwrap();
     });
-    format!("http://{}", rx.recv().unwrap())
+    let scheme = if tls { "https" } else { "http" };
+    (format!("{scheme}://{}", rx.recv().unwrap()), trust)
 }
 
 /// An enrolled desk that has pulled the printed requests and put every one
 /// in its envelope while offline: `n` changes queued.
-fn desk_with_queue(dir: &std::path::Path, hub_dir: &std::path::Path, url: &str, n: u64) -> Store {
+fn desk_with_queue(
+    dir: &std::path::Path,
+    hub_dir: &std::path::Path,
+    url: &str,
+    trust: &HubTrust,
+    n: u64,
+) -> Store {
     let mut store = Store::initialise(dir, "TRT01", "D01", "admin", "123456").unwrap();
     let admin = store.sign_in("admin", "123456").unwrap();
     store
@@ -59,7 +79,7 @@ fn desk_with_queue(dir: &std::path::Path, hub_dir: &std::path::Path, url: &str, 
         .unwrap()
         .new_enroll_code("TRT01")
         .unwrap();
-    enroll(&mut store, &admin, url, &code).unwrap();
+    enroll(&mut store, &admin, url, trust, &code).unwrap();
     let pulled = sync_once(&mut store).unwrap();
     assert_eq!(pulled.pulled.new as u64, n);
     // The queue an offline day of envelopes leaves (the labels themselves
@@ -105,39 +125,49 @@ fn desk_with_queue(dir: &std::path::Path, hub_dir: &std::path::Path, url: &str, 
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing
-    // useful either: both run the measurement.
-    let mut times: Vec<Duration> = Vec::new();
+    // useful either: both run the measurement. Plain and TLS runs take
+    // turns, so both see the same machine.
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
     for run in 0..RUNS {
-        let tmp = tempfile::TempDir::new().unwrap();
-        let hub_dir = tmp.path().join("hub");
-        let url = hub_with_printed(&hub_dir, ENVELOPES);
-        let mut desk = desk_with_queue(&tmp.path().join("desk"), &hub_dir, &url, ENVELOPES);
-        let start = Instant::now();
-        let report = sync_once(&mut desk).unwrap();
-        let took = start.elapsed();
-        assert_eq!(report.pushed.applied as u64, ENVELOPES);
-        assert_eq!(report.queued, 0);
-        let hub = HubStore::open(&hub_dir).unwrap();
-        let enveloped: i64 = hub
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM requests WHERE state = 'enveloped'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(enveloped as u64, ENVELOPES);
-        println!(
-            "run {}: drained {ENVELOPES} envelopes in {:.2} s ({:.0} per second), pull included",
-            run + 1,
-            took.as_secs_f64(),
-            ENVELOPES as f64 / took.as_secs_f64()
-        );
-        times.push(took);
+        for (i, tls) in [false, true].into_iter().enumerate() {
+            times[i].push(drain(run, tls));
+        }
     }
-    times.sort();
+    for (i, name) in ["plain HTTP", "TLS, pinned key"].iter().enumerate() {
+        times[i].sort();
+        println!(
+            "sync/drain_10k_envelopes ({name}): median {:.2} s over {RUNS} runs (target: under 3 s)",
+            times[i][RUNS / 2].as_secs_f64()
+        );
+    }
+}
+
+fn drain(run: usize, tls: bool) -> Duration {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let hub_dir = tmp.path().join("hub");
+    let (url, trust) = hub_with_printed(&hub_dir, ENVELOPES, tls);
+    let mut desk = desk_with_queue(&tmp.path().join("desk"), &hub_dir, &url, &trust, ENVELOPES);
+    let start = Instant::now();
+    let report = sync_once(&mut desk).unwrap();
+    let took = start.elapsed();
+    assert_eq!(report.pushed.applied as u64, ENVELOPES);
+    assert_eq!(report.queued, 0);
+    let hub = HubStore::open(&hub_dir).unwrap();
+    let enveloped: i64 = hub
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM requests WHERE state = 'enveloped'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(enveloped as u64, ENVELOPES);
     println!(
-        "sync/drain_10k_envelopes: median {:.2} s over {RUNS} runs (target: under 3 s)",
-        times[RUNS / 2].as_secs_f64()
+        "run {} ({}): drained {ENVELOPES} envelopes in {:.2} s ({:.0} per second), pull included",
+        run + 1,
+        if tls { "TLS" } else { "plain" },
+        took.as_secs_f64(),
+        ENVELOPES as f64 / took.as_secs_f64()
     );
+    took
 }

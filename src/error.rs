@@ -116,6 +116,26 @@ pub enum SyncError {
     },
     #[error("the hub's answer was not understood: {0}")]
     BadAnswer(String),
+    #[error("not a hub address: {0}")]
+    BadUrl(String),
+    /// Plain HTTP leaves this machine only encrypted.
+    #[error("plain http:// is allowed to this machine only: {0}")]
+    PlainHttp(String),
+    /// An https hub needs a pinned fingerprint or a CA.
+    #[error("no fingerprint or CA given for {0}")]
+    NoTrust(String),
+    #[error("the CA file: {0}")]
+    BadTrust(String),
+    /// The server showed another key than the pinned one: someone in the
+    /// middle, or a hub whose key was replaced.
+    #[error("the server at {url} has key {seen}, not the pinned {expected}")]
+    WrongKey {
+        url: String,
+        expected: String,
+        seen: String,
+    },
+    #[error("the certificate of {url} is not trusted: {detail}")]
+    Untrusted { url: String, detail: String },
 }
 
 impl SyncError {
@@ -123,9 +143,17 @@ impl SyncError {
     pub fn is_transient(&self) -> bool {
         match self {
             SyncError::Unreachable { .. } => true,
-            SyncError::Refused { status, .. } => *status >= 500,
+            // 429: the hub turns an address away for a minute.
+            SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
             SyncError::BadAnswer(_) => true,
-            SyncError::NotEnrolled => false,
+            // A wrong key may be someone in the middle for a while; keep
+            // queueing and trying, and keep saying so.
+            SyncError::WrongKey { .. } | SyncError::Untrusted { .. } => true,
+            SyncError::NotEnrolled
+            | SyncError::BadUrl(_)
+            | SyncError::PlainHttp(_)
+            | SyncError::NoTrust(_)
+            | SyncError::BadTrust(_) => false,
         }
     }
 }
@@ -240,6 +268,21 @@ impl Error {
                         .arg("code", code)
                         .arg("detail", message),
                     S::BadAnswer(d) => m("err-sync-bad-answer").arg("detail", d),
+                    S::BadUrl(url) => m("err-sync-bad-url").arg("url", url),
+                    S::PlainHttp(url) => m("err-sync-plain-http").arg("url", url),
+                    S::NoTrust(url) => m("err-sync-no-trust").arg("url", url),
+                    S::BadTrust(d) => m("err-sync-bad-trust").arg("detail", d),
+                    S::WrongKey {
+                        url,
+                        expected,
+                        seen,
+                    } => m("err-sync-wrong-key")
+                        .arg("url", url)
+                        .arg("expected", expected)
+                        .arg("seen", seen),
+                    S::Untrusted { url, detail } => m("err-sync-untrusted")
+                        .arg("url", url)
+                        .arg("detail", detail),
                 }
             }
         }

@@ -57,6 +57,19 @@ fn sync_folder(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Creates `dir` (and its parents) if missing; a folder this creates is
+/// its owner's only (0700). An existing folder keeps its mode.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
 /// Reads at most `limit` bytes of `path`; a longer file is refused in
 /// words (a hostile or mistaken file must not fill the memory).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {

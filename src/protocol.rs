@@ -322,9 +322,117 @@ pub mod rfc3339_seconds {
     }
 }
 
+// Who the hub is (enrolment). The TLS code that uses them is in
+// `sync::tls`.
+
+/// The SHA-256 of a hub certificate's public key (SubjectPublicKeyInfo):
+/// what a desk pins at enrolment.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl Fingerprint {
+    /// Reads `sha256:` followed by 64 hex digits; spaces, colons and dashes
+    /// between them are allowed (as an operator may copy or dictate it),
+    /// and the prefix may be left out.
+    pub fn parse(text: &str) -> Option<Fingerprint> {
+        let text = text.trim();
+        let text = text
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("sha256:"))
+            .map_or(text, |_| &text[7..]);
+        let hex_digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-'))
+            .collect();
+        if hex_digits.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(&hex_digits, &mut out).ok()?;
+        Some(Fingerprint(out))
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sha256:{}", hex::encode(self.0))
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+/// How a desk decides it is talking to its hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubTrust {
+    /// Plain HTTP to a loopback address (no TLS at all).
+    Loopback,
+    /// TLS, and the server's key must have this fingerprint.
+    Pin(Fingerprint),
+    /// TLS checked against this CA certificate (PEM).
+    Ca(String),
+}
+
+impl HubTrust {
+    /// How the store keeps it: `loopback`, `pin:sha256:…` or `ca:` + PEM.
+    pub fn to_stored(&self) -> String {
+        match self {
+            HubTrust::Loopback => "loopback".into(),
+            HubTrust::Pin(f) => format!("pin:{f}"),
+            HubTrust::Ca(pem) => format!("ca:{pem}"),
+        }
+    }
+
+    pub fn from_stored(text: &str) -> Option<HubTrust> {
+        if text == "loopback" {
+            Some(HubTrust::Loopback)
+        } else if let Some(pin) = text.strip_prefix("pin:") {
+            Fingerprint::parse(pin).map(HubTrust::Pin)
+        } else {
+            text.strip_prefix("ca:").map(|pem| HubTrust::Ca(pem.into()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_read_as_operators_write_them() {
+        let f = Fingerprint([0xab; 32]);
+        let shown = f.to_string();
+        assert_eq!(shown.len(), 7 + 64);
+        assert_eq!(Fingerprint::parse(&shown), Some(f));
+        assert_eq!(Fingerprint::parse(&shown.to_uppercase()), Some(f));
+        assert_eq!(Fingerprint::parse(&shown[7..]), Some(f));
+        let grouped: Vec<String> = shown.as_bytes()[7..]
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        assert_eq!(Fingerprint::parse(&grouped.join(" ")), Some(f));
+        assert_eq!(Fingerprint::parse(&grouped.join(":")), Some(f));
+        assert_eq!(Fingerprint::parse(&shown[..70]), None);
+        assert_eq!(Fingerprint::parse(&format!("{shown}0")), None);
+        assert_eq!(Fingerprint::parse(&shown.replace('a', "g")), None);
+    }
+
+    #[test]
+    fn trust_is_stored_and_read_back() {
+        for t in [
+            HubTrust::Loopback,
+            HubTrust::Pin(Fingerprint([7; 32])),
+            HubTrust::Ca("-----BEGIN CERTIFICATE-----\n…".into()),
+        ] {
+            assert_eq!(HubTrust::from_stored(&t.to_stored()), Some(t));
+        }
+        assert_eq!(HubTrust::from_stored("pin:nonsense"), None);
+        assert_eq!(HubTrust::from_stored("plain"), None);
+    }
+
     use serde_json::json;
 
     fn at() -> DateTime<Utc> {

@@ -236,10 +236,18 @@ pub enum Command {
     /// Enrol this desk with the central hub (admin), with the one-time
     /// code from the hub's operator.
     Enroll {
+        /// https://HOST:PORT (or http:// to a hub on this machine).
         #[arg(long, value_name = "URL")]
         hub: String,
         #[arg(long, value_name = "CODE")]
         code: String,
+        /// The hub's key fingerprint, as its operator read it to you
+        /// (`sha256:…`, from `hub enroll-code`): pinned from now on.
+        #[arg(long, value_name = "SHA256", conflicts_with = "ca")]
+        fingerprint: Option<String>,
+        /// Or: the CA certificate (PEM) that issued the hub's certificate.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
     },
     /// Sync with the hub: push the outbox, pull this center's requests.
     /// Without --once it keeps syncing (backoff and jitter when the hub is
@@ -288,10 +296,26 @@ pub enum ConflictCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum HubCommand {
-    /// Run the hub's HTTP server.
+    /// Run the hub's server: HTTPS with the certificate from `hub tls
+    /// init` (or --tls-cert/--tls-key), or plain HTTP on a loopback
+    /// address with --plain.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740", value_name = "ADDR:PORT")]
         listen: String,
+        /// The certificate chain (PEM), e.g. from the ministry's CA.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// Its private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Plain HTTP, without TLS: for a loopback address only.
+        #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+        plain: bool,
+    },
+    /// The hub's TLS key and certificate.
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
     },
     /// Seed N new requests spread over several centers.
     Demo {
@@ -324,6 +348,23 @@ pub enum HubCommand {
     },
     /// Publish a signed trust list (from `trust export`) for desks to pull.
     PublishTrust { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TlsCommand {
+    /// Make a key and a self-signed certificate in the hub's data
+    /// directory and print the fingerprint desks pin.
+    Init {
+        /// A host name or IP address desks use for the hub (repeatable;
+        /// localhost and the loopback addresses are always included).
+        #[arg(long = "name", value_name = "HOST")]
+        names: Vec<String>,
+        /// Replace an existing key (every desk must then enrol again).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the fingerprint of the hub's certificate.
+    Fingerprint,
 }
 
 #[derive(Subcommand, Debug)]

@@ -470,9 +470,15 @@ fn trust(desk: &mut Desk<'_>, command: TrustCommand) -> Result<u8> {
 /// `enroll`, `sync`, `outbox` and `conflicts`: this desk and the hub.
 fn syncing(desk: &mut Desk<'_>, command: Command) -> Result<u8> {
     match command {
-        Command::Enroll { hub, code } => {
+        Command::Enroll {
+            hub,
+            code,
+            fingerprint,
+            ca,
+        } => {
+            let trust = hub_trust(&hub, fingerprint.as_deref(), ca.as_deref())?;
             let session = desk.sign_in()?;
-            let answer = client::enroll(desk.store, &session, &hub, &code)?;
+            let answer = client::enroll(desk.store, &session, &hub, &trust, &code)?;
             desk.out.done(
                 Message::new("done-enrolled")
                     .arg("hub", &hub)
@@ -514,4 +520,19 @@ fn syncing(desk: &mut Desk<'_>, command: Command) -> Result<u8> {
         _ => {}
     }
     Ok(0)
+}
+
+/// How the desk will know its hub, from the command line's options.
+fn hub_trust(
+    url: &str,
+    fingerprint: Option<&str>,
+    ca: Option<&std::path::Path>,
+) -> Result<client::HubTrust> {
+    let ca_pem = match ca {
+        Some(path) => Some(
+            String::from_utf8_lossy(&crate::files::read_bounded(path, 1024 * 1024)?).into_owned(),
+        ),
+        None => None,
+    };
+    client::trust_for(url, fingerprint, ca_pem)
 }

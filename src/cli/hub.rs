@@ -4,28 +4,64 @@
 
 use std::io::Write;
 
-use super::args::HubCommand;
+use std::path::{Path, PathBuf};
+
+use super::args::{HubCommand, TlsCommand};
 use super::output::Out;
 use crate::domain::calendar::damascus_date;
 use crate::error::{Error, Result};
+use crate::files::write_atomic;
 use crate::i18n::Message;
-use crate::sync::hub::{Faults, HubBackend, HubDemo, HubError, serve};
+use crate::sync::hub::{Faults, HubBackend, HubDemo, HubError, Limits, ServeOptions, serve};
+use crate::sync::tls::{Fingerprint, Identity};
 
 /// The hub's commands: operator tools, in Arabic or English, or `--json`.
-pub fn hub_command(command: HubCommand, backend: &HubBackend, out: &Out) -> Result<u8> {
+pub fn hub_command(
+    command: HubCommand,
+    backend: &HubBackend,
+    hub_dir: &Path,
+    out: &Out,
+) -> Result<u8> {
     let hub_err =
         |e: HubError| Error::BadInput(Message::new("err-hub").arg("detail", e.to_string()));
     match command {
-        HubCommand::Serve { listen } => {
-            let faults = match std::env::var("CITIZEN_DESK_HUB_FAULTS") {
-                Ok(spec) => Faults::parse(&spec)
-                    .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?,
-                Err(_) => Faults::default(),
+        HubCommand::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            plain,
+        } => {
+            let faults = faults_from_env()?;
+            let identity = if plain {
+                None
+            } else {
+                let (cert, key) = match (tls_cert, tls_key) {
+                    (Some(c), Some(k)) => (c, k),
+                    _ => tls_paths(hub_dir),
+                };
+                if !cert.exists() && !key.exists() {
+                    return Err(Error::bad_input("err-hub-no-certificate"));
+                }
+                Some(load_identity(&cert, &key)?)
             };
-            serve(&listen, backend, faults.clone(), |addr| {
+            let fingerprint = identity.as_ref().and_then(|i| i.fingerprint());
+            let tls = identity
+                .map(|i| i.server_config())
+                .transpose()
+                .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let options = ServeOptions {
+                tls,
+                faults: faults.clone(),
+                limits: Limits::default(),
+            };
+            serve(&listen, backend, options, |addr| {
                 // Tests and scripts read this line for the bound port.
                 let mut stdout = std::io::stdout();
-                let _ = writeln!(stdout, "citizen-desk hub listening on http://{addr}");
+                let _ = writeln!(stdout, "citizen-desk hub listening on {scheme}://{addr}");
+                if let Some(f) = fingerprint {
+                    let _ = writeln!(stdout, "fingerprint: {f}");
+                }
                 if !faults.is_empty() {
                     let _ = writeln!(stdout, "injecting faults: {faults:?}");
                 }
@@ -33,6 +69,33 @@ pub fn hub_command(command: HubCommand, backend: &HubBackend, out: &Out) -> Resu
                 let _ = stdout.flush();
             })
             .map_err(hub_err)?;
+            Ok(0)
+        }
+        HubCommand::Tls {
+            command: TlsCommand::Init { names, force },
+        } => {
+            let (cert, key) = tls_paths(hub_dir);
+            if !force && (cert.exists() || key.exists()) {
+                return Err(Error::BadInput(
+                    Message::new("err-hub-tls-exists").arg("path", cert.display()),
+                ));
+            }
+            let (key_pem, cert_pem, fingerprint) = crate::sync::tls::self_signed(&names)
+                .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?;
+            crate::files::create_private_dir(hub_dir)?;
+            write_atomic(&key, key_pem.as_bytes())?;
+            write_atomic(&cert, cert_pem.as_bytes())?;
+            say_fingerprint(out, &fingerprint, Some(&cert));
+            Ok(0)
+        }
+        HubCommand::Tls {
+            command: TlsCommand::Fingerprint,
+        } => {
+            let (cert, key) = tls_paths(hub_dir);
+            let fingerprint = load_identity(&cert, &key)?
+                .fingerprint()
+                .ok_or_else(|| Error::bad_input("err-hub-no-certificate"))?;
+            say_fingerprint(out, &fingerprint, None);
             Ok(0)
         }
         HubCommand::Demo {
@@ -69,10 +132,24 @@ pub fn hub_command(command: HubCommand, backend: &HubBackend, out: &Out) -> Resu
         HubCommand::EnrollCode { center } => {
             let mut hub = backend.open().map_err(hub_err)?;
             let code = hub.new_enroll_code(&center).map_err(hub_err)?;
+            // The desk needs the hub's fingerprint with the code.
+            let (cert, key) = tls_paths(hub_dir);
+            let fingerprint = if cert.exists() {
+                load_identity(&cert, &key)?.fingerprint()
+            } else {
+                None
+            };
             if out.json {
-                out.hub_json(serde_json::json!({ "center": center, "code": code }));
+                out.hub_json(serde_json::json!({
+                    "center": center,
+                    "code": code,
+                    "fingerprint": fingerprint.map(|f| f.to_string()),
+                }));
             } else {
                 super::output::say_line(&code);
+                if let Some(f) = fingerprint {
+                    super::output::say_line(&format!("fingerprint: {f}"));
+                }
             }
             Ok(0)
         }
@@ -115,5 +192,50 @@ pub fn hub_command(command: HubCommand, backend: &HubBackend, out: &Out) -> Resu
             out.done(Message::new("hub-trust-published").arg("version", version));
             Ok(0)
         }
+    }
+}
+
+/// Where `hub tls init` keeps the hub's certificate and key.
+fn tls_paths(hub_dir: &Path) -> (PathBuf, PathBuf) {
+    (hub_dir.join("tls-cert.pem"), hub_dir.join("tls-key.pem"))
+}
+
+/// The largest certificate or key file read (a chain is a few KB).
+const MAX_PEM_BYTES: u64 = 1024 * 1024;
+
+fn load_identity(cert: &Path, key: &Path) -> Result<Identity> {
+    let cert_pem = crate::files::read_bounded(cert, MAX_PEM_BYTES)?;
+    let key_pem = crate::files::read_bounded(key, MAX_PEM_BYTES)?;
+    Identity::from_pem(&cert_pem, &key_pem)
+        .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))
+}
+
+fn say_fingerprint(out: &Out, fingerprint: &Fingerprint, written: Option<&Path>) {
+    if out.json {
+        out.hub_json(serde_json::json!({
+            "fingerprint": fingerprint.to_string(),
+            "certificate": written.map(|p| p.display().to_string()),
+        }));
+    } else {
+        if let Some(path) = written {
+            out.done(Message::new("done-hub-tls").arg("path", path.display()));
+        }
+        super::output::say_line(&format!("fingerprint: {fingerprint}"));
+    }
+}
+
+/// Fault injection for the fault tests, from `CITIZEN_DESK_HUB_FAULTS`;
+/// only debug builds (the tests') obey it, a release hub refuses to start
+/// with it set.
+fn faults_from_env() -> Result<Faults> {
+    let Ok(spec) = std::env::var("CITIZEN_DESK_HUB_FAULTS") else {
+        return Ok(Faults::default());
+    };
+    let faults = Faults::parse(&spec)
+        .map_err(|e| Error::BadInput(Message::new("err-hub").arg("detail", e)))?;
+    if cfg!(debug_assertions) || faults.is_empty() {
+        Ok(faults)
+    } else {
+        Err(Error::bad_input("err-hub-faults-release"))
     }
 }

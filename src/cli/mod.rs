@@ -118,14 +118,17 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             command: SealCommand::Verify { .. },
         } => seal_verify(cli.command, &dir, out),
         Command::Hub { database, command } => {
+            // The hub's own folder: its SQLite file (unless PostgreSQL
+            // keeps the data) and its TLS key and certificate.
+            let hub_dir = match &cli.data_dir {
+                Some(d) => d.clone(),
+                None => store::default_data_dir()?.with_file_name("citizen-desk-hub"),
+            };
             let backend = match database {
                 Some(url) => HubBackend::Postgres(url),
-                None => HubBackend::Sqlite(match &cli.data_dir {
-                    Some(d) => d.clone(),
-                    None => store::default_data_dir()?.with_file_name("citizen-desk-hub"),
-                }),
+                None => HubBackend::Sqlite(hub_dir.clone()),
             };
-            hub::hub_command(command, &backend, out)
+            hub::hub_command(command, &backend, &hub_dir, out)
         }
         Command::Restore { file } => {
             let report = if Store::path_in(&dir).exists() {

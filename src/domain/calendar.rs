@@ -274,5 +274,15 @@ mod tests {
         assert!(err.contains("2026-06-01"), "{err}");
         let shorter = format!("{{\"holidays\": [{}]}}", dates[..20].join(","));
         assert!(WorkCalendar::from_json(&shorter).is_ok());
+        // Exactly a month off (31 days, Sunday 3 January to Tuesday 2
+        // February 2027, a working Wednesday after it) is still allowed.
+        let month: Vec<String> = (0..31)
+            .map(|d| {
+                let day = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap() + Duration::days(d);
+                format!("{{\"date\": \"{day}\"}}")
+            })
+            .collect();
+        let text = format!("{{\"holidays\": [{}]}}", month.join(","));
+        assert!(WorkCalendar::from_json(&text).is_ok());
     }
 }

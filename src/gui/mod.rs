@@ -111,6 +111,8 @@ pub struct App {
     pub settle_note: String,
     // Enrolment with the hub (settings, admin).
     pub hub_url: String,
+    /// The hub's key fingerprint the operator gave with the code.
+    pub hub_fingerprint: String,
     pub enroll_code: String,
     /// Waiting for the hub's answer to an enrolment.
     pub enrolling: bool,
@@ -174,11 +176,13 @@ pub enum Message {
     Settle(i64),
     HubUrlChanged(String),
     EnrollCodeChanged(String),
+    HubFingerprintChanged(String),
     Enroll,
     /// The hub's answer to an enrolment: the hub's address, and the answer
     /// or the error in words.
     Enrolled(
         String,
+        citizen_desk::protocol::HubTrust,
         Result<citizen_desk::protocol::EnrollResponse, String>,
     ),
     AdminNewUser(String),
@@ -252,6 +256,7 @@ impl App {
             conflicts: Vec::new(),
             settle_note: String::new(),
             hub_url: String::new(),
+            hub_fingerprint: String::new(),
             enroll_code: String::new(),
             enrolling: false,
             admin_users: Vec::new(),
@@ -570,8 +575,9 @@ impl App {
             Message::Settle(id) => self.settle(id),
             Message::HubUrlChanged(v) => self.hub_url = v.trim().to_owned(),
             Message::EnrollCodeChanged(v) => self.enroll_code = v.trim().to_owned(),
+            Message::HubFingerprintChanged(v) => self.hub_fingerprint = v,
             Message::Enroll => return self.enroll(),
-            Message::Enrolled(url, answer) => self.enrolled(url, answer),
+            Message::Enrolled(url, trust, answer) => self.enrolled(url, trust, answer),
             Message::Dispatch => self.dispatch(),
             Message::AdminNewUser(v) => self.new_user = v.trim().to_owned(),
             Message::AdminFullNameChanged(v) => self.new_full_name = v,
@@ -958,6 +964,17 @@ impl App {
             self.fail(e);
             return Task::none();
         }
+        let trust = match citizen_desk::sync::client::trust_for(
+            &self.hub_url,
+            Some(&self.hub_fingerprint),
+            None,
+        ) {
+            Ok(trust) => trust,
+            Err(e) => {
+                self.fail(e);
+                return Task::none();
+            }
+        };
         let (url, code) = (self.hub_url.clone(), std::mem::take(&mut self.enroll_code));
         let desk = store.desk().to_owned();
         let lang = self.lang;
@@ -965,11 +982,11 @@ impl App {
         self.flash = None;
         Task::perform(
             async move {
-                let answer = citizen_desk::sync::client::ask_to_enroll(&url, &code, &desk)
+                let answer = citizen_desk::sync::client::ask_to_enroll(&url, &trust, &code, &desk)
                     .map_err(|e| e.message().text(lang));
-                (url, answer)
+                (url, trust, answer)
             },
-            |(url, answer)| Message::Enrolled(url, answer),
+            |(url, trust, answer)| Message::Enrolled(url, trust, answer),
         )
     }
 
@@ -978,13 +995,18 @@ impl App {
     fn enrolled(
         &mut self,
         url: String,
+        trust: citizen_desk::protocol::HubTrust,
         answer: Result<citizen_desk::protocol::EnrollResponse, String>,
     ) {
         self.enrolling = false;
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
             return;
         };
-        match answer.map(|answer| store.save_hub_link(session, &url, &answer).map(|_| answer)) {
+        match answer.map(|answer| {
+            store
+                .save_hub_link(session, &url, &trust, &answer)
+                .map(|_| answer)
+        }) {
             Ok(Ok(answer)) => self.ok(Text::new("done-enrolled")
                 .arg("hub", url)
                 .arg("center", answer.center)

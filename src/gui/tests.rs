@@ -747,7 +747,7 @@ fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
 #[test]
 fn a_conflict_from_the_hub_is_settled_in_the_app() {
     use citizen_desk::sync::hub::HubBackend;
-    use citizen_desk::sync::hub::server::{Faults, serve};
+    use citizen_desk::sync::hub::server::{ServeOptions, serve};
 
     let hub_dir = tempfile::TempDir::new().unwrap();
     let backend = HubBackend::Sqlite(hub_dir.path().to_owned());
@@ -763,10 +763,21 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         .unwrap();
         hub.new_enroll_code("TRT01").unwrap()
     };
+    // Over TLS, with the key the operator's fingerprint names.
+    let (key, cert, fingerprint) = citizen_desk::sync::tls::self_signed(&[]).unwrap();
+    let tls = citizen_desk::sync::tls::Identity::from_pem(cert.as_bytes(), key.as_bytes())
+        .unwrap()
+        .server_config()
+        .unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let serving = backend.clone();
     std::thread::spawn(move || {
-        let _ = serve("127.0.0.1:0", &serving, Faults::default(), |addr| {
+        let options = ServeOptions {
+            tls: Some(tls),
+            faults: Default::default(),
+            limits: Default::default(),
+        };
+        let _ = serve("127.0.0.1:0", &serving, options, |addr| {
             let _ = tx.send(addr);
         });
     });
@@ -790,12 +801,17 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
     type_into(
         &mut app,
         pages::settings::HUB_URL_ID,
-        &format!("http://{addr}"),
+        &format!("https://{addr}"),
+    );
+    type_into(
+        &mut app,
+        pages::settings::HUB_FINGERPRINT_ID,
+        &fingerprint.to_string(),
     );
     type_into(&mut app, pages::settings::ENROLL_CODE_ID, &code);
     assert_eq!(
         (app.hub_url.as_str(), app.enroll_code.as_str()),
-        (format!("http://{addr}").as_str(), code.as_str())
+        (format!("https://{addr}").as_str(), code.as_str())
     );
     press_enter(&mut app, pages::settings::ENROLL_CODE_ID);
     assert!(!app.enrolling, "the hub's answer came back");

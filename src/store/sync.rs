@@ -14,12 +14,14 @@ use super::{Store, meta_get};
 use crate::domain::{Action, State};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
-use crate::protocol::{AuditHead, ChangeResult, EnrollResponse, Outcome, PullResponse};
+use crate::protocol::{AuditHead, ChangeResult, EnrollResponse, HubTrust, Outcome, PullResponse};
 
 /// Where this desk's hub is and how it proves who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HubLink {
     pub url: String,
+    /// How the desk knows it reached its hub (pinned key, CA, loopback).
+    pub trust: HubTrust,
     pub token: String,
     pub desk_id: i64,
 }
@@ -148,9 +150,18 @@ impl Store {
         let url = meta_get(&self.conn, "hub_url")?;
         let token = meta_get(&self.conn, "hub_token")?;
         let desk_id = meta_get(&self.conn, "hub_desk_id")?.and_then(|d| d.parse().ok());
+        // Links saved before TLS have no trust row: they were plain HTTP,
+        // which stays allowed to this machine only (the client refuses
+        // the rest, and the admin enrols again over TLS).
+        let trust = match meta_get(&self.conn, "hub_trust")? {
+            Some(t) => HubTrust::from_stored(&t)
+                .ok_or_else(|| Error::Data(format!("the hub trust setting {t:?} does not read")))?,
+            None => HubTrust::Loopback,
+        };
         Ok(match (url, token, desk_id) {
             (Some(url), Some(token), Some(desk_id)) => Some(HubLink {
                 url,
+                trust,
                 token,
                 desk_id,
             }),
@@ -172,6 +183,7 @@ impl Store {
         &mut self,
         session: &Session,
         url: &str,
+        trust: &HubTrust,
         answer: &EnrollResponse,
     ) -> Result<()> {
         self.check_may_enroll(session)?;
@@ -187,6 +199,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         set_meta(&tx, "hub_url", url)?;
+        set_meta(&tx, "hub_trust", &trust.to_stored())?;
         set_meta(&tx, "hub_token", &answer.token)?;
         set_meta(&tx, "hub_desk_id", &answer.desk_id.to_string())?;
         // A new enrolment pulls everything again.
@@ -197,7 +210,16 @@ impl Store {
             session.name(),
             "hub_enrolled",
             url,
-            &format!("desk {} of {}", answer.desk_id, answer.center),
+            &format!(
+                "desk {} of {}, {}",
+                answer.desk_id,
+                answer.center,
+                match trust {
+                    HubTrust::Loopback => "plain HTTP on this machine".to_owned(),
+                    HubTrust::Pin(f) => format!("key pinned {f}"),
+                    HubTrust::Ca(_) => "certificate checked against a CA".to_owned(),
+                }
+            ),
         )?;
         tx.commit()?;
         Ok(())

@@ -39,9 +39,6 @@ impl Session {
             role: self.role,
         }
     }
-    pub fn user_id(&self) -> i64 {
-        self.user_id
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

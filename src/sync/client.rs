@@ -14,26 +14,194 @@ use crate::error::{Error, Result};
 use crate::protocol::*;
 use crate::store::{PullTally, PushTally, Session, Store};
 
+use super::tls::ClientTls;
+pub use super::tls::{Fingerprint, HubTrust};
 pub use crate::error::SyncError;
 
-pub struct HubClient {
-    agent: ureq::Agent,
-    base: String,
-    token: Option<String>,
+/// Where a hub is, read from its URL: `https://host:port[/prefix]`, or
+/// `http://` to a loopback address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubAddress {
+    pub https: bool,
+    pub host: String,
+    pub port: u16,
+    /// Path prefix before `/v1/…` (empty, or starting with `/`).
+    pub prefix: String,
 }
 
-impl HubClient {
-    pub fn new(base: &str, token: Option<String>, timeout: Duration) -> HubClient {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        HubClient {
-            agent,
-            base: base.trim_end_matches('/').to_owned(),
-            token,
+impl HubAddress {
+    pub fn parse(url: &str) -> Result<HubAddress, SyncError> {
+        let bad = || SyncError::BadUrl(url.to_owned());
+        let uri: http::Uri = url.trim().parse().map_err(|_| bad())?;
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(bad()),
+        };
+        let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(bad)?;
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            return Err(bad());
         }
+        let address = HubAddress {
+            https,
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            prefix: uri.path().trim_end_matches('/').to_owned(),
+        };
+        if !https && !super::tls::is_loopback_host(&address.host) {
+            return Err(SyncError::PlainHttp(url.to_owned()));
+        }
+        Ok(address)
+    }
+
+    /// The trust a plain loopback address needs, or that an `https`
+    /// address needs one given.
+    pub fn check_trust(&self, url: &str, trust: &HubTrust) -> Result<(), SyncError> {
+        match (self.https, trust) {
+            (false, HubTrust::Loopback) | (true, HubTrust::Pin(_) | HubTrust::Ca(_)) => Ok(()),
+            (true, HubTrust::Loopback) => Err(SyncError::NoTrust(url.to_owned())),
+            (false, _) => Err(SyncError::PlainHttp(url.to_owned())),
+        }
+    }
+
+    fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// The largest answer a desk reads from a hub (a pull page of 500
+/// requests is far below it).
+const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
+pub struct HubClient {
+    runtime: tokio::runtime::Runtime,
+    url: String,
+    address: HubAddress,
+    tls: Option<ClientTls>,
+    pin: Option<Fingerprint>,
+    token: Option<String>,
+    timeout: Duration,
+}
+
+/// Any stream the client speaks HTTP over (TCP, or TLS on TCP).
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
+impl HubClient {
+    /// A client for the hub at `url`, trusted as `trust` says; each
+    /// request may take `timeout` in all (connect, TLS, answer).
+    pub fn new(
+        url: &str,
+        trust: &HubTrust,
+        token: Option<String>,
+        timeout: Duration,
+    ) -> Result<HubClient, SyncError> {
+        let address = HubAddress::parse(url)?;
+        address.check_trust(url, trust)?;
+        let tls = super::tls::client_config(trust).map_err(SyncError::BadTrust)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| SyncError::Unreachable {
+                url: url.to_owned(),
+                detail: e.to_string(),
+            })?;
+        Ok(HubClient {
+            runtime,
+            url: url.trim_end_matches('/').to_owned(),
+            address,
+            tls,
+            pin: match trust {
+                HubTrust::Pin(p) => Some(*p),
+                _ => None,
+            },
+            token,
+            timeout,
+        })
+    }
+
+    fn unreachable(&self, detail: impl std::fmt::Display) -> SyncError {
+        SyncError::Unreachable {
+            url: self.url.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// A failed TLS handshake, explained: the pinned key was not the one
+    /// shown, or the CA check failed.
+    fn tls_failure(&self, err: std::io::Error) -> SyncError {
+        let seen = self.tls.as_ref().and_then(|(_, seen)| seen.get());
+        match (self.pin, seen) {
+            (Some(expected), Some(seen)) if expected != seen => SyncError::WrongKey {
+                url: self.url.clone(),
+                expected: expected.to_string(),
+                seen: seen.to_string(),
+            },
+            (None, _) if err.to_string().contains("certificate") => SyncError::Untrusted {
+                url: self.url.clone(),
+                detail: err.to_string(),
+            },
+            _ => self.unreachable(err),
+        }
+    }
+
+    async fn connect(&self) -> Result<Box<dyn Stream>, SyncError> {
+        let tcp = tokio::net::TcpStream::connect(self.address.authority())
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let _ = tcp.set_nodelay(true);
+        let Some((config, _)) = &self.tls else {
+            return Ok(Box::new(tcp));
+        };
+        let name = rustls::pki_types::ServerName::try_from(self.address.host.clone())
+            .map_err(|_| SyncError::BadUrl(self.url.clone()))?;
+        let tls = tokio_rustls::TlsConnector::from(config.clone())
+            .connect(name, tcp)
+            .await
+            .map_err(|e| self.tls_failure(e))?;
+        Ok(Box::new(tls))
+    }
+
+    /// One request, one connection: POST `body` to `path`, and the status
+    /// and the body of the answer (at most [`MAX_ANSWER_BYTES`]).
+    async fn exchange(&self, path: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        use http_body_util::BodyExt;
+        let stream = self.connect().await?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| self.unreachable(e))?;
+        let connection = tokio::spawn(connection);
+        let mut request = hyper::Request::post(format!("{}{path}", self.address.prefix))
+            .header(hyper::header::HOST, self.address.authority())
+            .header(hyper::header::CONTENT_TYPE, "application/json");
+        if let Some(t) = &self.token {
+            request = request.header(hyper::header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let request = request
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            .map_err(|e| self.unreachable(e))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let status = response.status().as_u16();
+        let answer = http_body_util::Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+            .collect()
+            .await
+            .map_err(|e| self.unreachable(e))?
+            .to_bytes()
+            .to_vec();
+        connection.abort();
+        Ok((status, answer))
     }
 
     fn post<B: Serialize, R: DeserializeOwned>(
@@ -41,34 +209,28 @@ impl HubClient {
         path: &str,
         body: &B,
     ) -> Result<R, SyncError> {
-        let url = format!("{}{path}", self.base);
-        let mut request = self.agent.post(&url);
-        if let Some(t) = &self.token {
-            request = request.header("Authorization", &format!("Bearer {t}"));
-        }
-        let unreachable = |e: ureq::Error| SyncError::Unreachable {
-            url: self.base.clone(),
-            detail: e.to_string(),
-        };
-        let mut response = request.send_json(body).map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .map_err(unreachable)?;
+        let body = serde_json::to_vec(body).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
+        let (status, answer) = self.post_raw(path, body)?;
         if status != 200 {
-            let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+            let text = String::from_utf8_lossy(&answer);
+            let body: Option<ErrorBody> = serde_json::from_slice(&answer).ok();
             return Err(SyncError::Refused {
                 status,
                 code: body
                     .as_ref()
                     .map_or_else(|| "http".into(), |b| b.error.clone()),
-                message: body.map_or(text, |b| b.message),
+                message: body.map_or_else(|| text.chars().take(500).collect(), |b| b.message),
             });
         }
-        serde_json::from_str(&text).map_err(|e| SyncError::BadAnswer(e.to_string()))
+        serde_json::from_slice(&answer).map_err(|e| SyncError::BadAnswer(e.to_string()))
+    }
+
+    /// Sends `body` as it is and returns the status and body of the
+    /// answer, whatever they are (for probing a hub with bad input).
+    pub fn post_raw(&self, path: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        self.runtime
+            .block_on(async { tokio::time::timeout(self.timeout, self.exchange(path, body)).await })
+            .map_err(|_| self.unreachable(format!("no answer within {:?}", self.timeout)))?
     }
 
     pub fn enroll(&self, code: &str, desk: &str) -> Result<EnrollResponse, SyncError> {
@@ -100,16 +262,35 @@ fn timeout() -> Duration {
         .map_or(Duration::from_secs(15), Duration::from_millis)
 }
 
+/// How the desk will know its hub: the fingerprint the operator gave
+/// (pinned), a CA certificate (PEM), or neither for plain HTTP on this
+/// machine. Checked against the address before anything is sent.
+pub fn trust_for(url: &str, fingerprint: Option<&str>, ca_pem: Option<String>) -> Result<HubTrust> {
+    let fingerprint = fingerprint.map(str::trim).filter(|f| !f.is_empty());
+    let trust = match (fingerprint, ca_pem) {
+        (Some(f), _) => HubTrust::Pin(
+            Fingerprint::parse(f).ok_or_else(|| Error::bad_input("err-bad-fingerprint"))?,
+        ),
+        (None, Some(pem)) => HubTrust::Ca(pem),
+        (None, None) => HubTrust::Loopback,
+    };
+    HubAddress::parse(url)
+        .and_then(|address| address.check_trust(url, &trust))
+        .map_err(Error::Sync)?;
+    Ok(trust)
+}
+
 /// `citizen-desk enroll`: trades a one-time code for this desk's token.
 pub fn enroll(
     store: &mut Store,
     session: &Session,
     url: &str,
+    trust: &HubTrust,
     code: &str,
 ) -> Result<EnrollResponse> {
     store.check_may_enroll(session)?;
-    let answer = ask_to_enroll(url, code, store.desk())?;
-    store.save_hub_link(session, url, &answer)?;
+    let answer = ask_to_enroll(url, trust, code, store.desk())?;
+    store.save_hub_link(session, url, trust, &answer)?;
     Ok(answer)
 }
 
@@ -117,9 +298,14 @@ pub fn enroll(
 /// with the operator's one-time `code`. No store involved, so the desk app
 /// can wait for the answer off its UI thread (after
 /// `Store::check_may_enroll`) and save it with `Store::save_hub_link`.
-pub fn ask_to_enroll(url: &str, code: &str, desk: &str) -> Result<EnrollResponse> {
-    HubClient::new(url, None, timeout())
-        .enroll(code, desk)
+pub fn ask_to_enroll(
+    url: &str,
+    trust: &HubTrust,
+    code: &str,
+    desk: &str,
+) -> Result<EnrollResponse> {
+    HubClient::new(url, trust, None, timeout())
+        .and_then(|client| client.enroll(code, desk))
         .map_err(Error::Sync)
 }
 
@@ -159,7 +345,8 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
     let link = store
         .hub_link()?
         .ok_or(Error::Sync(SyncError::NotEnrolled))?;
-    let client = HubClient::new(&link.url, Some(link.token.clone()), timeout());
+    let client = HubClient::new(&link.url, &link.trust, Some(link.token.clone()), timeout())
+        .map_err(Error::Sync)?;
     let mut report = SyncReport::default();
     // A damaged row becomes a conflict instead of stopping the queue.
     store.set_aside_unreadable_outbox_rows()?;

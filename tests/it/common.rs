@@ -131,6 +131,9 @@ pub struct Hub {
     /// The PostgreSQL database behind this hub, or None for SQLite in `dir`.
     pub database: Option<String>,
     pub url: String,
+    /// How a desk trusts this hub: its key pinned (TLS, the default), or
+    /// plain HTTP on loopback.
+    pub trust: citizen_desk::sync::client::HubTrust,
     child: Option<std::process::Child>,
     port: u16,
 }
@@ -186,27 +189,88 @@ impl Hub {
         }
     }
 
+    /// A hub over TLS with a fresh self-signed key (`hub tls init`), as
+    /// the operator sets one up; desks pin its fingerprint.
     pub fn start_on(dir: &Path, faults: &str, database: Option<String>) -> Hub {
-        let mut hub = Hub {
-            dir: dir.to_owned(),
-            database,
-            url: String::new(),
-            child: None,
-            port: 0,
-        };
+        let mut hub = Hub::unstarted(dir, database);
+        let out = hub.command(&["tls", "init"]);
+        assert!(out.status.success(), "hub tls init: {out:?}");
+        let printed = String::from_utf8_lossy(&out.stdout);
+        let fingerprint = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("fingerprint: "))
+            .expect("hub tls init prints the fingerprint");
+        hub.trust = citizen_desk::sync::client::HubTrust::Pin(
+            citizen_desk::sync::client::Fingerprint::parse(fingerprint).unwrap(),
+        );
         hub.spawn(faults);
         hub
     }
 
+    /// A hub serving plain HTTP on loopback (`hub serve --plain`).
+    pub fn start_plain(dir: &Path, faults: &str) -> Hub {
+        let mut hub = Hub::unstarted(dir, None);
+        hub.spawn(faults);
+        hub
+    }
+
+    fn unstarted(dir: &Path, database: Option<String>) -> Hub {
+        Hub {
+            dir: dir.to_owned(),
+            database,
+            url: String::new(),
+            trust: citizen_desk::sync::client::HubTrust::Loopback,
+            child: None,
+            port: 0,
+        }
+    }
+
+    /// The hub process's id (to read its memory).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the hub runs").id()
+    }
+
+    /// The hub's `host:port`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The hub's fingerprint, as `enroll --fingerprint` takes it.
+    pub fn fingerprint(&self) -> Option<String> {
+        match &self.trust {
+            citizen_desk::sync::client::HubTrust::Pin(f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+
     fn spawn(&mut self, faults: &str) {
+        let cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
+        self.spawn_with(cmd, faults);
+    }
+
+    /// Starts the hub under a descriptor limit (`ulimit -n`, soft and hard).
+    pub fn restart_with_descriptors(&mut self, limit: u32) {
+        self.kill();
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_citizen-desk"),
+        ]);
+        self.spawn_with(cmd, "");
+    }
+
+    fn spawn_with(&mut self, mut cmd: Command, faults: &str) {
         use std::io::BufRead;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citizen-desk"));
         cmd.args(["hub", "--data-dir"]).arg(&self.dir);
         if let Some(db) = &self.database {
             cmd.args(["--database", db]);
         }
-        cmd.args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
-            .env_remove("CITIZEN_DESK_DATA_DIR")
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)]);
+        if self.trust == citizen_desk::sync::client::HubTrust::Loopback {
+            cmd.arg("--plain");
+        }
+        cmd.env_remove("CITIZEN_DESK_DATA_DIR")
             .env_remove("CITIZEN_DESK_HUB_DATABASE")
             .env("CITIZEN_DESK_HUB_FAULTS", faults)
             .stdin(Stdio::null())

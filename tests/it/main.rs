@@ -11,6 +11,7 @@ mod cli;
 mod conformance_suites;
 mod documents;
 mod harfbuzz;
+mod hub_net;
 mod layers;
 mod lifecycle;
 mod lifecycle_table;

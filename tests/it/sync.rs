@@ -22,7 +22,15 @@ fn hub_status(hub: &Hub) -> Value {
 fn enroll_code(hub: &Hub, center: &str) -> String {
     let out = hub.command(&["enroll-code", "--center", center]);
     assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).trim().to_owned()
+    // The code, then the fingerprint desks pin.
+    let printed = stdout(&out);
+    let mut lines = printed.lines();
+    let code = lines.next().unwrap().trim().to_owned();
+    assert_eq!(
+        lines.next().map(str::to_owned),
+        hub.fingerprint().map(|f| format!("fingerprint: {f}"))
+    );
+    code
 }
 
 fn seeded_hub(dir: &std::path::Path, n: u32) -> Hub {
@@ -104,15 +112,15 @@ fn enrol_pull_offline_push(backend: Backend) {
     // Enrolment: a clerk may not; a used code is refused (401).
     let clerk = desk.sign_in("clerk1", PIN).unwrap();
     assert!(matches!(
-        enroll(&mut desk, &clerk, &hub.url, &code),
+        enroll(&mut desk, &clerk, &hub.url, &hub.trust, &code),
         Err(Error::Forbidden { .. })
     ));
-    let answer = enroll(&mut desk, &admin, &hub.url, &code).unwrap();
+    let answer = enroll(&mut desk, &admin, &hub.url, &hub.trust, &code).unwrap();
     assert_eq!(answer.center, "TRT01");
     let other = plain_desk(&tmp.path().join("desk2"), "TRT01", "D02");
     let mut other = other;
     let other_admin = other.sign_in("admin", PIN).unwrap();
-    match enroll(&mut other, &other_admin, &hub.url, &code) {
+    match enroll(&mut other, &other_admin, &hub.url, &hub.trust, &code) {
         Err(Error::Sync(SyncError::Refused { status: 401, .. })) => {}
         other => panic!("a used code must be refused: {other:?}"),
     }
@@ -171,7 +179,13 @@ fn enrol_pull_offline_push(backend: Backend) {
 
     // A retry of the same push (a lost answer) has no second effect.
     let link = desk.hub_link().unwrap().unwrap();
-    let client = HubClient::new(&link.url, Some(link.token.clone()), Duration::from_secs(10));
+    let client = HubClient::new(
+        &link.url,
+        &link.trust,
+        Some(link.token.clone()),
+        Duration::from_secs(10),
+    )
+    .unwrap();
     let rows: Vec<(String, String, Option<String>, String)> = {
         let mut stmt = desk
             .connection()
@@ -313,28 +327,23 @@ fn bad_input(backend: Backend) {
     let code = enroll_code(&hub, "TRT01");
     let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
     let admin = desk.sign_in("admin", PIN).unwrap();
-    enroll(&mut desk, &admin, &hub.url, &code).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code).unwrap();
     let token = desk.hub_link().unwrap().unwrap().token;
     let before = hub_status(&hub);
 
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
     let send = |path: &str, auth: Option<&str>, body: Vec<u8>| -> (u16, Value) {
-        let mut req = agent
-            .post(&format!("{}{path}", hub.url))
-            .header("Content-Type", "application/json");
-        if let Some(t) = auth {
-            req = req.header("Authorization", &format!("Bearer {t}"));
-        }
-        match req.send(&body[..]) {
-            Ok(mut r) => {
-                let status = r.status().as_u16();
-                let text = r.body_mut().read_to_string().unwrap_or_default();
-                (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-            }
+        let client = HubClient::new(
+            &hub.url,
+            &hub.trust,
+            auth.map(str::to_owned),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        match client.post_raw(path, body) {
+            Ok((status, answer)) => (
+                status,
+                serde_json::from_slice(&answer).unwrap_or(Value::Null),
+            ),
             // The hub may close the connection on a body it will not read.
             Err(e) => (0, Value::String(e.to_string())),
         }
@@ -409,7 +418,14 @@ fn the_trust_list_comes_down_with_the_pull() {
     let hub = seeded_hub(&tmp.path().join("hub"), 4);
     let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
     let admin = desk.sign_in("admin", PIN).unwrap();
-    enroll(&mut desk, &admin, &hub.url, &enroll_code(&hub, "TRT01")).unwrap();
+    enroll(
+        &mut desk,
+        &admin,
+        &hub.url,
+        &hub.trust,
+        &enroll_code(&hub, "TRT01"),
+    )
+    .unwrap();
     // This center's signed list, published at the hub.
     let list = tmp.path().join("trust.json");
     std::fs::write(&list, desk.trust_export(&admin).unwrap()).unwrap();
@@ -430,6 +446,7 @@ fn the_trust_list_comes_down_with_the_pull() {
         &mut stranger,
         &admin2,
         &hub.url,
+        &hub.trust,
         &enroll_code(&hub, "TRT01"),
     )
     .unwrap();
@@ -449,7 +466,15 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
     let out = cli(
         &dir,
         &[
-            "--user", "admin", "enroll", "--hub", &hub.url, "--code", &code,
+            "--user",
+            "admin",
+            "enroll",
+            "--hub",
+            &hub.url,
+            "--code",
+            &code,
+            "--fingerprint",
+            &hub.fingerprint().unwrap(),
         ],
         Some(PIN),
         None,
@@ -477,6 +502,8 @@ fn the_cli_enrols_syncs_and_shows_the_outbox() {
             &hub.url,
             "--code",
             &enroll_code(&hub, "TRT01"),
+            "--fingerprint",
+            &hub.fingerprint().unwrap(),
         ],
         Some(PIN),
         None,

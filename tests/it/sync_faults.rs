@@ -218,11 +218,14 @@ fn exactly_once_under_faults(backend: Backend) {
     let out = hub.command(&["demo", "400", "--centers", "TRT01", "--today", "2026-11-28"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let code = stdout(&hub.command(&["enroll-code", "--center", "TRT01"]))
+        .lines()
+        .next()
+        .unwrap()
         .trim()
         .to_owned();
     let mut desk = plain_desk(&desk_dir, "TRT01", "D01");
     let admin = desk.sign_in("admin", PIN).unwrap();
-    enroll(&mut desk, &admin, &hub.url, &code).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code).unwrap();
     citizen_desk::sync::client::sync_once(&mut desk).unwrap();
     assert_eq!(count(&desk, "SELECT count(*) FROM requests"), 400);
     hub.restart(HUB_FAULTS);

@@ -11,6 +11,7 @@ use citizen_desk::i18n::tr;
 
 pub const HUB_URL_ID: &str = "hub-url";
 pub const ENROLL_CODE_ID: &str = "enroll-code";
+pub const HUB_FINGERPRINT_ID: &str = "hub-fingerprint";
 
 /// A path or address marked left-to-right inside Arabic text. (iced 0.14
 /// still shows a path's leading slash at the left end of an Arabic line:
@@ -33,7 +34,14 @@ fn enrolment(app: &App) -> Element<'_, Message> {
                     text_input(&app.t("gui-hub-url"), &app.hub_url)
                         .id(Id::new(HUB_URL_ID))
                         .on_input(Message::HubUrlChanged)
-                        .width(Length::Fixed(320.0))
+                        .width(Length::Fixed(260.0))
+                        .padding(8)
+                        .line_height(rtl::INPUT_LINE)
+                        .into(),
+                    text_input(&app.t("gui-hub-fingerprint"), &app.hub_fingerprint)
+                        .id(Id::new(HUB_FINGERPRINT_ID))
+                        .on_input(Message::HubFingerprintChanged)
+                        .width(Length::Fixed(300.0))
                         .padding(8)
                         .line_height(rtl::INPUT_LINE)
                         .into(),

@@ -14,7 +14,7 @@ pub mod store;
 pub use engine::{HubDb, HubTx};
 pub use postgres::PgHubStore;
 pub use rules::{CenterStates, DeskStatus, HubDemo, HubStatus};
-pub use server::{Faults, serve};
+pub use server::{Faults, Limits, ServeOptions, serve};
 pub use store::HubStore;
 
 use crate::protocol::*;
@@ -43,6 +43,13 @@ pub enum HubError {
     Conflict(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// 429: too many refused attempts from this address in the last
+    /// minute.
+    #[error("too many refused attempts from this address; try again in a minute")]
+    TooManyAttempts,
+    /// 503: every worker is busy and the queue is full; try again soon.
+    #[error("the hub is busy; try again in a moment")]
+    Busy,
     /// 500: the hub's own storage failed; nothing was applied.
     #[error("hub storage: {0}")]
     Storage(String),
@@ -56,6 +63,8 @@ impl HubError {
             HubError::NotFound(_) => 404,
             HubError::Conflict(_) => 409,
             HubError::PayloadTooLarge(_) => 413,
+            HubError::Busy => 503,
+            HubError::TooManyAttempts => 429,
             HubError::Storage(_) => 500,
         }
     }
@@ -67,6 +76,8 @@ impl HubError {
             HubError::NotFound(_) => "not_found",
             HubError::Conflict(_) => "conflict",
             HubError::PayloadTooLarge(_) => "payload_too_large",
+            HubError::Busy => "busy",
+            HubError::TooManyAttempts => "too_many_attempts",
             HubError::Storage(_) => "storage",
         }
     }

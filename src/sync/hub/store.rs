@@ -42,8 +42,7 @@ impl HubStore {
 
     /// Opens (creating if needed) the hub store in `dir`.
     pub fn open(dir: &Path) -> Result<HubStore, HubError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| HubError::Storage(format!("{}: {e}", dir.display())))?;
+        crate::files::create_private_dir(dir).map_err(|e| HubError::Storage(e.to_string()))?;
         let path = Self::path_in(dir);
         create_private(&path)?;
         let mut conn = Connection::open(&path)?;

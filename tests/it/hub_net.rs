@@ -1,0 +1,623 @@
+//! The desk↔hub link against someone on the network: TLS with a pinned
+//! key (a man in the middle reads nothing and changes nothing), plain
+//! HTTP refused off this machine, a CA-issued certificate checked by
+//! name; and a hub that keeps answering while connections stall their
+//! bodies, sit idle by the hundred, send a 64 MiB header, or use up its
+//! descriptors.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use citizen_desk::Error;
+use citizen_desk::i18n::Lang;
+use citizen_desk::sync::client::{
+    Fingerprint, HubAddress, HubTrust, SyncError, enroll, sync_once, trust_for,
+};
+use tempfile::TempDir;
+
+fn seeded(hub: &Hub, n: u32) {
+    let out = hub.command(&[
+        "demo",
+        &n.to_string(),
+        "--centers",
+        "TRT01",
+        "--today",
+        "2026-11-28",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn code(hub: &Hub) -> String {
+    let out = hub.command(&["enroll-code", "--center", "TRT01"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).lines().next().unwrap().trim().to_owned()
+}
+
+/// What a proxy between desk and hub saw, both ways.
+#[derive(Default)]
+struct Wire {
+    bytes: Mutex<Vec<u8>>,
+}
+
+/// A TCP proxy on loopback in front of `target`: it records every byte
+/// and, with `tamper`, flips one bit in every chunk the hub sends back.
+fn proxy(target: String, tamper: bool) -> (String, Arc<Wire>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let wire = Arc::new(Wire::default());
+    let seen = wire.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let Ok(server) = TcpStream::connect(&target) else {
+                continue;
+            };
+            for (mut from, mut to, flip) in [
+                (
+                    client.try_clone().unwrap(),
+                    server.try_clone().unwrap(),
+                    false,
+                ),
+                (server, client, tamper),
+            ] {
+                let seen = seen.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        seen.bytes.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if flip {
+                            buf[n / 2] ^= 0x20;
+                        }
+                        if to.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+    (addr, wire)
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_man_in_the_middle_reads_nothing_and_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 20);
+    let (through, wire) = proxy(hub.addr(), false);
+    let url = format!("https://{through}");
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    let enrolment = code(&hub);
+    enroll(&mut desk, &admin, &url, &hub.trust, &enrolment).unwrap();
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(report.pulled.new, 20);
+
+    // What crossed the wire: a TLS handshake and ciphertext, none of the
+    // secrets or the citizens' data the desk now holds.
+    let token = desk.hub_link().unwrap().unwrap().token;
+    let (national_id, name): (String, String) = desk
+        .connection()
+        .query_row(
+            "SELECT national_id, family_name FROM requests LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let seen = wire.bytes.lock().unwrap().clone();
+    assert!(
+        seen.len() > 5_000,
+        "the pull crossed the proxy: {} bytes",
+        seen.len()
+    );
+    assert_eq!(seen[0], 0x16, "a TLS handshake record opens the connection");
+    for secret in [
+        &token,
+        &enrolment,
+        &national_id,
+        &name,
+        "TRT01",
+        "\"protocol\"",
+        "Bearer",
+    ] {
+        assert!(
+            !contains(&seen, secret),
+            "{secret:?} crossed the network in clear"
+        );
+    }
+
+    // A proxy that changes what the hub says: the desk notices, applies
+    // nothing and keeps its queue.
+    let (tampering, _) = proxy(hub.addr(), true);
+    desk.connection()
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'hub_url'",
+            [format!("https://{tampering}")],
+        )
+        .unwrap();
+    let before = count(&desk, "SELECT count(*) FROM requests");
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    let first = paid_received(&desk);
+    desk.verify(
+        &clerk,
+        &citizen_desk::store::RequestRef::parse(&first).unwrap(),
+    )
+    .unwrap();
+    match sync_once(&mut desk) {
+        Err(Error::Sync(e)) => assert!(e.is_transient(), "{e:?}"),
+        other => panic!("a tampered answer must fail the pass: {other:?}"),
+    }
+    assert_eq!(count(&desk, "SELECT count(*) FROM requests"), before);
+    assert_eq!(desk.outbox_len().unwrap(), 1, "the change stays queued");
+}
+
+fn paid_received(store: &citizen_desk::store::Store) -> String {
+    store
+        .connection()
+        .query_row(
+            "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_desk_refuses_a_hub_with_another_key_and_says_so_in_both_languages() {
+    let tmp = TempDir::new().unwrap();
+    let mut hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 6);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    sync_once(&mut desk).unwrap();
+    let pinned = hub.fingerprint().unwrap();
+
+    // Someone else answers on the hub's address with a key of their own
+    // (here: the hub's key replaced, the same port).
+    let out = hub.command(&["tls", "init"]);
+    assert!(
+        !out.status.success(),
+        "an existing key is not replaced silently"
+    );
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    let out = hub.command(&["tls", "init", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let other = stdout(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint: ").map(str::to_owned))
+        .unwrap();
+    assert_ne!(other, pinned);
+    hub.restart("");
+
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    let first = paid_received(&desk);
+    desk.verify(
+        &clerk,
+        &citizen_desk::store::RequestRef::parse(&first).unwrap(),
+    )
+    .unwrap();
+    let err = sync_once(&mut desk).unwrap_err();
+    match &err {
+        Error::Sync(SyncError::WrongKey { expected, seen, .. }) => {
+            assert_eq!((expected, seen), (&pinned, &other));
+        }
+        other => panic!("expected a wrong key: {other:?}"),
+    }
+    for lang in [Lang::Ar, Lang::En] {
+        let words = err.message().text(lang);
+        assert!(words.contains(&pinned) && words.contains(&other), "{words}");
+    }
+    assert!(err.message().text(Lang::Ar).contains("تنبيه أمني"));
+    assert_eq!(desk.outbox_len().unwrap(), 1, "nothing sent, still queued");
+    // The outbox screen shows the same error.
+    let status = desk.sync_status().unwrap();
+    assert!(status.last_error.unwrap().contains(&other));
+}
+
+#[test]
+fn plain_http_leaves_this_machine_never_and_https_needs_a_pin_or_a_ca() {
+    for url in [
+        "http://10.1.2.3:8740",
+        "http://hub.gov.sy",
+        "http://0.0.0.0:1",
+    ] {
+        assert_eq!(
+            HubAddress::parse(url),
+            Err(SyncError::PlainHttp(url.into())),
+            "{url}"
+        );
+    }
+    for url in ["ftp://hub", "hub:8740", "https://", "https://user:pw@hub:1"] {
+        assert!(
+            matches!(HubAddress::parse(url), Err(SyncError::BadUrl(_))),
+            "{url}"
+        );
+    }
+    let a = HubAddress::parse("https://[::1]:9/base/").unwrap();
+    assert_eq!(
+        (a.host.as_str(), a.port, a.prefix.as_str()),
+        ("::1", 9, "/base")
+    );
+    assert_eq!(HubAddress::parse("https://hub.gov.sy").unwrap().port, 443);
+    assert!(HubAddress::parse("http://127.0.0.1:8740").is_ok());
+    assert!(HubAddress::parse("http://localhost:8740").is_ok());
+
+    assert!(matches!(
+        trust_for("https://hub.gov.sy", None, None),
+        Err(Error::Sync(SyncError::NoTrust(_)))
+    ));
+    assert!(matches!(
+        trust_for("https://hub.gov.sy", Some("sha256:12"), None),
+        Err(Error::BadInput(_))
+    ));
+    let pin = format!("sha256:{}", "ab".repeat(32));
+    assert_eq!(
+        trust_for("https://hub.gov.sy", Some(&pin), None).unwrap(),
+        HubTrust::Pin(Fingerprint::parse(&pin).unwrap())
+    );
+    assert!(matches!(
+        trust_for("http://127.0.0.1:1", Some(&pin), None),
+        Err(Error::Sync(SyncError::PlainHttp(_)))
+    ));
+
+    // The command line says it before sending anything, in Arabic too.
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("desk");
+    drop(plain_desk(&dir, "TRT01", "D01"));
+    let started = Instant::now();
+    let out = cli(
+        &dir,
+        &[
+            "--user",
+            "admin",
+            "enroll",
+            "--hub",
+            "http://192.0.2.7:8740",
+            "--code",
+            "AAAA",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("http://"), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "no network wait"
+    );
+    let out = cli(
+        &dir,
+        &[
+            "--lang",
+            "ar",
+            "--user",
+            "admin",
+            "enroll",
+            "--hub",
+            "https://192.0.2.7:8740",
+            "--code",
+            "AAAA",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_ne!(exit_code(&out), 0);
+    assert!(stderr(&out).contains("البصمة"), "{}", stderr(&out));
+}
+
+/// A CA and a hub certificate it issued for `localhost` only.
+fn ca_and_hub_certificate() -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Test ministry CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let hub_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let hub = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&hub_key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), hub.pem(), hub_key.serialize_pem())
+}
+
+#[test]
+fn a_certificate_from_the_ministrys_ca_is_checked_by_name() {
+    let tmp = TempDir::new().unwrap();
+    let (ca, cert, key) = ca_and_hub_certificate();
+    let hub_dir = tmp.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    for (name, text) in [("ca.pem", &ca), ("hub.pem", &cert), ("hub.key", &key)] {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let serve = |listen: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+            .args(["hub", "--data-dir"])
+            .arg(&hub_dir)
+            .args(["serve", "--listen", listen, "--tls-cert"])
+            .arg(tmp.path().join("hub.pem"))
+            .arg("--tls-key")
+            .arg(tmp.path().join("hub.key"))
+            .env_remove("CITIZEN_DESK_HUB_DATABASE")
+            .env_remove("CITIZEN_DESK_HUB_FAULTS")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = serve("127.0.0.1:0");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("citizen-desk hub listening on https://")
+        .unwrap()
+        .to_owned();
+    let port = addr.rsplit(':').next().unwrap().to_owned();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+        .args(["hub", "--data-dir"])
+        .arg(&hub_dir)
+        .args(["demo", "4", "--centers", "TRT01", "--today", "2026-11-28"])
+        .env_remove("CITIZEN_DESK_HUB_DATABASE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let enrolment = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+            .args(["hub", "--data-dir"])
+            .arg(&hub_dir)
+            .args(["enroll-code", "--center", "TRT01"])
+            .env_remove("CITIZEN_DESK_HUB_DATABASE")
+            .output()
+            .unwrap();
+        stdout(&out).lines().next().unwrap().trim().to_owned()
+    };
+
+    let trust = HubTrust::Ca(ca.clone());
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    // By an address the certificate does not name: refused.
+    match enroll(
+        &mut desk,
+        &admin,
+        &format!("https://127.0.0.1:{port}"),
+        &trust,
+        &enrolment,
+    ) {
+        Err(Error::Sync(SyncError::Untrusted { .. })) => {}
+        other => panic!("a name the certificate lacks must be refused: {other:?}"),
+    }
+    // By its name: trusted, and the code was not used up by the refusal.
+    let url = format!("https://localhost:{port}");
+    enroll(&mut desk, &admin, &url, &trust, &enrolment).unwrap();
+    assert_eq!(desk.hub_link().unwrap().unwrap().trust, trust);
+    assert_eq!(sync_once(&mut desk).unwrap().pulled.new, 4);
+    // Another CA's desk does not trust it.
+    let (other_ca, _, _) = ca_and_hub_certificate();
+    let mut stranger = plain_desk(&tmp.path().join("stranger"), "TRT01", "D02");
+    let admin2 = stranger.sign_in("admin", PIN).unwrap();
+    assert!(matches!(
+        enroll(
+            &mut stranger,
+            &admin2,
+            &url,
+            &HubTrust::Ca(other_ca),
+            &enrolment
+        ),
+        Err(Error::Sync(SyncError::Untrusted { .. }))
+    ));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_hub_without_a_certificate_serves_plain_http_on_loopback_only() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("hub");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+            .args(["hub", "--data-dir"])
+            .arg(&dir)
+            .args(args)
+            .env_remove("CITIZEN_DESK_HUB_DATABASE")
+            .env_remove("CITIZEN_DESK_HUB_FAULTS")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hub tls init"), "{}", stderr(&out));
+    let out = run(&["serve", "--listen", "0.0.0.0:0", "--plain"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("loopback"), "{}", stderr(&out));
+    // A hub made by `tls init` keeps its key private.
+    let out = run(&["tls", "init", "--name", "hub.example"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| std::fs::metadata(dir.join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("tls-key.pem"), 0o600);
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let out = run(&["tls", "fingerprint"]);
+    assert!(Fingerprint::parse(stdout(&out).trim().trim_start_matches("fingerprint: ")).is_some());
+}
+
+// ---- a hub that holds under abuse ----
+
+/// `GET /v1/health` on a fresh connection: how long the answer took, or
+/// None if none came within `within`.
+fn health(addr: &str, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut s = TcpStream::connect_timeout(&addr.parse().unwrap(), within).ok()?;
+    s.set_read_timeout(Some(within)).ok()?;
+    s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    contains(&answer, "200 OK").then(|| started.elapsed())
+}
+
+fn resident_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+#[test]
+fn stalled_bodies_do_not_stop_the_hub() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    seeded(&hub, 6);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    // Eight clients announce a body and never send it (the attack that
+    // held all four tiny_http workers).
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(hub.addr()).unwrap();
+            s.write_all(
+                b"POST /v1/push HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{",
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let took = health(&hub.addr(), Duration::from_secs(2)).expect("health answers");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    // And real work goes on beside them.
+    assert_eq!(sync_once(&mut desk).unwrap().pulled.new, 6);
+    drop(stalled);
+}
+
+#[test]
+fn six_hundred_idle_connections_do_not_stop_the_hub() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    let idle: Vec<TcpStream> = (0..600)
+        .map(|_| TcpStream::connect(hub.addr()).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let took = health(&hub.addr(), Duration::from_secs(2)).expect("health answers");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(resident_mb(hub.pid()) < 200);
+    drop(idle);
+}
+
+#[test]
+fn a_64_mib_header_line_is_refused_without_filling_the_memory() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    let mut s = TcpStream::connect(hub.addr()).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /v1/health HTTP/1.1\r\nX-Long: ").unwrap();
+    let chunk = vec![b'a'; 1024 * 1024];
+    let mut sent = 0usize;
+    for _ in 0..64 {
+        if s.write_all(&chunk).is_err() {
+            break; // the hub closed the connection: refused early
+        }
+        sent += chunk.len();
+    }
+    assert!(
+        sent < 64 * 1024 * 1024,
+        "the hub read the whole line ({sent} bytes)"
+    );
+    let mut answer = Vec::new();
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let _ = s.read_to_end(&mut answer);
+    assert!(
+        answer.is_empty() || contains(&answer, "431"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(
+        resident_mb(hub.pid()) < 200,
+        "{} MB",
+        resident_mb(hub.pid())
+    );
+    assert!(health(&hub.addr(), Duration::from_secs(2)).is_some());
+}
+
+#[test]
+fn the_hub_answers_again_after_its_descriptors_ran_out() {
+    let tmp = TempDir::new().unwrap();
+    let mut hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    hub.restart_with_descriptors(128);
+    // More connections than the process has descriptors.
+    let many: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(hub.addr()).ok())
+        .collect();
+    assert!(many.len() > 128, "{} connected", many.len());
+    std::thread::sleep(Duration::from_millis(300));
+    drop(many);
+    let mut answered = None;
+    let started = Instant::now();
+    while answered.is_none() && started.elapsed() < Duration::from_secs(10) {
+        answered = health(&hub.addr(), Duration::from_secs(1));
+    }
+    assert!(answered.is_some(), "the hub stays up and answers");
+    assert!(!hub.has_died());
+}
+
+#[test]
+fn a_flood_of_bad_tokens_is_turned_away_and_logged_in_aggregate() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    let client = citizen_desk::sync::client::HubClient::new(
+        &hub.url,
+        &hub.trust,
+        Some("not-a-token".into()),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let body = br#"{"protocol": 1, "cursor": 0, "limit": 10, "trust_version": 0}"#;
+    let statuses: Vec<u16> = (0..300)
+        .map(|_| client.post_raw("/v1/pull", body.to_vec()).unwrap().0)
+        .collect();
+    assert_eq!(statuses[..10], [401; 10]);
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Ten log rows, not three hundred; and the hub still answers.
+    let out = hub.command(&["--json", "status"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["unauthorised_attempts"], 10);
+    assert!(health(&hub.addr(), Duration::from_secs(2)).is_some());
+    // A desk that meets the wall waits and tries again.
+    let refused = client.post_raw("/v1/pull", body.to_vec()).unwrap();
+    let words: serde_json::Value = serde_json::from_slice(&refused.1).unwrap();
+    assert_eq!(words["error"], "too_many_attempts");
+    assert!(
+        SyncError::Refused {
+            status: 429,
+            code: "too_many_attempts".into(),
+            message: String::new()
+        }
+        .is_transient()
+    );
+}
