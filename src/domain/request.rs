@@ -76,6 +76,18 @@ pub struct Stamp {
     pub stamped_at: DateTime<Utc>,
 }
 
+/// Whether `id` is a request id as the portal assigns them: a UUID in
+/// its usual text form (8-4-4-4-12 lower-case hex digits). Ids reach file
+/// names (`documents/{id}.pdf`), so anything else, such as `../x` or an
+/// absolute path from a hostile hub, is refused where requests come in.
+pub fn is_request_id(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// Globally unique id, assigned where the request was submitted.
@@ -196,5 +208,27 @@ pub(crate) fn test_request() -> Request {
         printed_count: 0,
         due_at: at,
         updated_at: at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_uuids_and_nothing_else() {
+        assert!(is_request_id("0b7c4f2e-9a1d-4c3b-8e2f-5a6b7c8d9e0f"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../../../../tmp/x",
+            "0b7c4f2e-9a1d-4c3b-8e2f-5a6b7c8d9e0",
+            "0b7c4f2e-9a1d-4c3b-8e2f-5a6b7c8d9e0f0",
+            "0b7c4f2e_9a1d-4c3b-8e2f-5a6b7c8d9e0f",
+            "0B7C4F2E-9A1D-4C3B-8E2F-5A6B7C8D9E0F",
+            "0b7c4f2e-9a1d-4c3b-8e2f-5a6b7c8d9e/f",
+        ] {
+            assert!(!is_request_id(bad), "{bad}");
+        }
     }
 }

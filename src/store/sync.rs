@@ -349,6 +349,14 @@ impl Store {
             if hub.center != self.center {
                 continue; // never another center's data
             }
+            // Ids become file names: a page with a strange one is refused
+            // whole (the transaction is dropped, the cursor stays).
+            if !crate::domain::request::is_request_id(&hub.id) {
+                return Err(Error::Sync(crate::error::SyncError::BadAnswer(format!(
+                    "the hub sent a request id that is not a UUID: {:?}",
+                    hub.id.chars().take(80).collect::<String>()
+                ))));
+            }
             let local = requests::find(&tx, &RequestRef::Id(hub.id.clone()))?;
             let Some(local) = local else {
                 requests::insert(

@@ -149,13 +149,7 @@ fn a_man_in_the_middle_reads_nothing_and_changes_nothing() {
         )
         .unwrap();
     let before = count(&desk, "SELECT count(*) FROM requests");
-    let clerk = desk.sign_in("clerk1", PIN).unwrap();
-    let first = paid_received(&desk);
-    desk.verify(
-        &clerk,
-        &citizen_desk::store::RequestRef::parse(&first).unwrap(),
-    )
-    .unwrap();
+    verify_one(&mut desk);
     match sync_once(&mut desk) {
         Err(Error::Sync(e)) => assert!(e.is_transient(), "{e:?}"),
         other => panic!("a tampered answer must fail the pass: {other:?}"),
@@ -164,15 +158,22 @@ fn a_man_in_the_middle_reads_nothing_and_changes_nothing() {
     assert_eq!(desk.outbox_len().unwrap(), 1, "the change stays queued");
 }
 
-fn paid_received(store: &citizen_desk::store::Store) -> String {
-    store
+/// A clerk verifies the first paid received request: one change queued.
+fn verify_one(desk: &mut citizen_desk::store::Store) {
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    let first: String = desk
         .connection()
         .query_row(
             "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
             [],
             |r| r.get(0),
         )
-        .unwrap()
+        .unwrap();
+    desk.verify(
+        &clerk,
+        &citizen_desk::store::RequestRef::parse(&first).unwrap(),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -203,13 +204,7 @@ fn a_desk_refuses_a_hub_with_another_key_and_says_so_in_both_languages() {
     assert_ne!(other, pinned);
     hub.restart("");
 
-    let clerk = desk.sign_in("clerk1", PIN).unwrap();
-    let first = paid_received(&desk);
-    desk.verify(
-        &clerk,
-        &citizen_desk::store::RequestRef::parse(&first).unwrap(),
-    )
-    .unwrap();
+    verify_one(&mut desk);
     let err = sync_once(&mut desk).unwrap_err();
     match &err {
         Error::Sync(SyncError::WrongKey { expected, seen, .. }) => {
@@ -620,4 +615,28 @@ fn a_flood_of_bad_tokens_is_turned_away_and_logged_in_aggregate() {
         }
         .is_transient()
     );
+}
+
+#[test]
+fn a_request_id_that_is_not_a_uuid_never_reaches_the_desk() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    seeded(&hub, 4);
+    // A hostile (or broken) hub hands out an id that is a path.
+    rusqlite::Connection::open(tmp.path().join("hub").join("hub.sqlite"))
+        .unwrap()
+        .execute(
+            "UPDATE requests SET id = '/tmp/escape', body = json_set(body, '$.id', '/tmp/escape') \
+             WHERE seq = (SELECT min(seq) FROM requests)",
+            [],
+        )
+        .unwrap();
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    match sync_once(&mut desk) {
+        Err(Error::Sync(SyncError::BadAnswer(why))) => assert!(why.contains("UUID"), "{why}"),
+        other => panic!("the page must be refused: {other:?}"),
+    }
+    assert_eq!(count(&desk, "SELECT count(*) FROM requests"), 0);
 }
