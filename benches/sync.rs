@@ -77,7 +77,7 @@ fn desk_with_queue(
         .unwrap();
     let code = HubStore::open(hub_dir)
         .unwrap()
-        .new_enroll_code("TRT01")
+        .new_enroll_code("TRT01", 24)
         .unwrap();
     enroll(&mut store, &admin, url, trust, &code).unwrap();
     let pulled = sync_once(&mut store).unwrap();

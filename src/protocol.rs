@@ -36,6 +36,11 @@ pub struct EnrollResponse {
     pub token: String,
     pub center: String,
     pub desk_id: i64,
+    /// The highest document number the hub has seen from this desk code
+    /// (its last part): the desk numbers on after it, so a desk restored
+    /// from an older backup never gives a number twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_seq: Option<u64>,
 }
 
 /// The newest entry of the desk's hash-chained audit log.
@@ -289,6 +294,10 @@ pub struct PullResponse {
     pub more: bool,
     /// A newer signed trust list (the export document), when there is one.
     pub trust: Option<TrustUpdate>,
+    /// A new bearer token for this desk, when the hub's operator rotated
+    /// it: the desk keeps it and uses it from its next request on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_token: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

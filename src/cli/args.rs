@@ -331,6 +331,23 @@ pub enum HubCommand {
     EnrollCode {
         #[arg(long, value_name = "CODE")]
         center: String,
+        /// Hours the code stays good (1 to 720).
+        #[arg(long, default_value_t = crate::sync::hub::DEFAULT_CODE_HOURS, value_name = "HOURS")]
+        valid_hours: u32,
+    },
+    /// The enrolled desks: id, center/desk, enrolled, last seen, revoked,
+    /// rotation pending.
+    Desks,
+    /// Revoke a desk's token at once (it must enrol again).
+    Revoke {
+        /// The desk's id, as `hub desks` lists it.
+        desk: i64,
+    },
+    /// Give a desk a new token at its next sync (the old one works until
+    /// the desk uses the new one).
+    Rotate {
+        /// The desk's id, as `hub desks` lists it.
+        desk: i64,
     },
     /// Requests by center and state, effects, rejections, desks' audit heads.
     Status,

@@ -129,9 +129,29 @@ pub fn hub_command(
             );
             Ok(0)
         }
-        HubCommand::EnrollCode { center } => {
+        HubCommand::Desks => {
             let mut hub = backend.open().map_err(hub_err)?;
-            let code = hub.new_enroll_code(&center).map_err(hub_err)?;
+            out.hub_desks(&hub.status().map_err(hub_err)?.desks);
+            Ok(0)
+        }
+        HubCommand::Revoke { desk } => {
+            let mut hub = backend.open().map_err(hub_err)?;
+            hub.revoke(desk).map_err(hub_err)?;
+            out.done(Message::new("done-hub-revoked").arg("id", desk));
+            Ok(0)
+        }
+        HubCommand::Rotate { desk } => {
+            let mut hub = backend.open().map_err(hub_err)?;
+            hub.rotate(desk).map_err(hub_err)?;
+            out.done(Message::new("done-hub-rotated").arg("id", desk));
+            Ok(0)
+        }
+        HubCommand::EnrollCode {
+            center,
+            valid_hours,
+        } => {
+            let mut hub = backend.open().map_err(hub_err)?;
+            let code = hub.new_enroll_code(&center, valid_hours).map_err(hub_err)?;
             // The desk needs the hub's fingerprint with the code.
             let (cert, key) = tls_paths(hub_dir);
             let fingerprint = if cert.exists() {

@@ -384,6 +384,9 @@ impl Out {
                 .arg("kept", kept)
                 .text(self.lang)
         );
+        if report.enrol_again {
+            say!("{}", self.t("done-restored-enrol-again"));
+        }
     }
 
     pub fn info(&self, store: &Store) -> Result<()> {
@@ -636,6 +639,42 @@ impl Out {
 
     pub fn hub_json(&self, value: Value) {
         print_json(value);
+    }
+
+    /// `hub desks`: every enrolled desk and the state of its token.
+    pub fn hub_desks(&self, desks: &[crate::sync::hub::DeskStatus]) {
+        if self.json {
+            print_json(serde_json::json!({ "desks": desks }));
+            return;
+        }
+        say!("{}", self.t("hub-desks-title"));
+        for d in desks {
+            let revoked = d.revoked_at.as_ref().map_or(String::new(), |at| {
+                Message::new("hub-desk-revoked")
+                    .arg("at", at)
+                    .text(self.lang)
+            });
+            let rotation = if d.rotation_pending {
+                self.t("hub-desk-rotation")
+            } else {
+                String::new()
+            };
+            say!(
+                "{}",
+                Message::new("hub-desk-line")
+                    .arg("id", d.id)
+                    .arg("center", &d.center)
+                    .arg("desk", &d.desk)
+                    .arg("enrolled", &d.enrolled_at)
+                    .arg(
+                        "seen",
+                        d.last_seen.clone().unwrap_or_else(|| self.t("hub-never")),
+                    )
+                    .arg("revoked", revoked)
+                    .arg("rotation", rotation)
+                    .text(self.lang)
+            );
+        }
     }
 
     pub fn hub_status(&self, status: &crate::sync::hub::HubStatus) {

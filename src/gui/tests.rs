@@ -761,7 +761,7 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
             today,
         })
         .unwrap();
-        hub.new_enroll_code("TRT01").unwrap()
+        hub.new_enroll_code("TRT01", 24).unwrap()
     };
     // Over TLS, with the key the operator's fingerprint names.
     let (key, cert, fingerprint) = citizen_desk::sync::tls::self_signed(&[]).unwrap();

@@ -19,6 +19,9 @@ pub struct RestoreReport {
     pub schema_version: i64,
     pub center: String,
     pub desk: String,
+    /// The restored store was enrolled with a hub: it must enrol again
+    /// (backups carry no token).
+    pub enrol_again: bool,
 }
 
 fn partial_path(dest: &Path) -> PathBuf {
@@ -32,7 +35,21 @@ fn partial_path(dest: &Path) -> PathBuf {
 
 /// Copies `src` into a new file at `dest` (via `dest.partial`, renamed only
 /// once the copy passed its integrity check).
-fn copy_checked(src: &Connection, dest: &Path) -> Result<()> {
+/// What ties a store to its hub and must not travel in a backup: the
+/// desk's bearer token (whoever holds it pulls the center's citizens),
+/// and with it the desk's id and the hub's pinned key. A restored desk
+/// enrols again.
+const HUB_LINK_KEYS: &str = "('hub_token', 'hub_trust', 'hub_desk_id')";
+
+/// Whether a copy keeps the hub link (a store kept aside on this disk)
+/// or drops it (a backup, which leaves the machine).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HubLinkIn {
+    Keep,
+    Drop,
+}
+
+fn copy_checked(src: &Connection, dest: &Path, link: HubLinkIn) -> Result<()> {
     let partial = partial_path(dest);
     let _ = std::fs::remove_file(&partial);
     let result = (|| {
@@ -42,6 +59,13 @@ fn copy_checked(src: &Connection, dest: &Path) -> Result<()> {
         {
             let backup = rusqlite::backup::Backup::new(src, &mut out)?;
             backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        }
+        if link == HubLinkIn::Drop {
+            // secure_delete overwrites the freed bytes, so the token is
+            // not left in the file's free space either.
+            out.execute_batch(&format!(
+                "PRAGMA secure_delete = ON; DELETE FROM meta WHERE key IN {HUB_LINK_KEYS};"
+            ))?;
         }
         integrity_check(&out, &partial)?;
         // A backup file must be self-contained: no WAL beside it.
@@ -94,7 +118,7 @@ impl Store {
     /// `citizen-desk backup FILE` (admin).
     pub fn backup_to(&mut self, session: &Session, dest: &Path) -> Result<()> {
         self.authorise(session, Action::Backup, &dest.display().to_string())?;
-        copy_checked(&self.conn, dest)?;
+        copy_checked(&self.conn, dest, HubLinkIn::Drop)?;
         let now = self.now();
         self.audit_only(
             now,
@@ -128,7 +152,7 @@ pub fn restore(
         Some((store, session)) => {
             store.authorise(session, Action::Restore, &source.display().to_string())?;
             let aside = target.with_file_name(format!("{}.replaced-{stamp}", super::STORE_FILE));
-            copy_checked(&store.conn, &aside)?;
+            copy_checked(&store.conn, &aside, HubLinkIn::Keep)?;
             let now = store.now();
             store.audit_only(
                 now,
@@ -152,7 +176,7 @@ pub fn restore(
             }
             std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
             let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            copy_checked(&src, &target)?;
+            copy_checked(&src, &target, HubLinkIn::Keep)?;
         }
     }
     // Re-open: upgrades an older backup to the current schema and records
@@ -166,10 +190,26 @@ pub fn restore(
         &source.display().to_string(),
         &format!("schema {version}"),
     )?;
+    // A backup made before backups dropped the hub link may still hold a
+    // token: the restored desk enrols again either way.
+    let was_enrolled = super::meta_get(&reopened.conn, "hub_url")?.is_some();
+    reopened.conn.execute_batch(&format!(
+        "PRAGMA secure_delete = ON; DELETE FROM meta WHERE key IN {HUB_LINK_KEYS};"
+    ))?;
+    if was_enrolled {
+        reopened.audit_only(
+            now,
+            &actor,
+            "hub_link_dropped",
+            "hub",
+            "restored from a backup: enrol again",
+        )?;
+    }
     Ok(RestoreReport {
         replaced_kept_at: kept,
         schema_version: version,
         center,
         desk,
+        enrol_again: was_enrolled,
     })
 }

@@ -202,6 +202,16 @@ impl Store {
         set_meta(&tx, "hub_trust", &trust.to_stored())?;
         set_meta(&tx, "hub_token", &answer.token)?;
         set_meta(&tx, "hub_desk_id", &answer.desk_id.to_string())?;
+        // Numbers the hub saw from this desk code (before a restore, say)
+        // are never given again.
+        if let Some(high) = answer.document_seq {
+            let ours: u64 = meta_get(&tx, "document_seq")?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if high > ours {
+                set_meta(&tx, "document_seq", &high.to_string())?;
+            }
+        }
         // A new enrolment pulls everything again.
         set_meta(&tx, "pull_cursor", "0")?;
         append_audit(
@@ -216,7 +226,9 @@ impl Store {
                 answer.center,
                 match trust {
                     HubTrust::Loopback => "plain HTTP on this machine".to_owned(),
-                    HubTrust::Pin(f) => format!("key pinned {f}"),
+                    // The pin itself stays out of the log, which backups
+                    // carry (the store keeps it, and backups drop it).
+                    HubTrust::Pin(_) => "the hub's key pinned".to_owned(),
                     HubTrust::Ca(_) => "certificate checked against a CA".to_owned(),
                 }
             ),
@@ -418,6 +430,19 @@ impl Store {
             tally.updated += 1;
         }
         set_meta(&tx, "pull_cursor", &page.next_cursor.to_string())?;
+        // The operator rotated this desk's token: the new one from now on
+        // (the hub retires the old one when it first sees the new).
+        if let Some(token) = &page.new_token {
+            set_meta(&tx, "hub_token", token)?;
+            append_audit(
+                &tx,
+                now,
+                "sync",
+                "hub_token_rotated",
+                "hub",
+                "new token from the hub",
+            )?;
+        }
         if tally.new + tally.updated > 0 {
             append_audit(
                 &tx,

@@ -640,3 +640,101 @@ fn a_request_id_that_is_not_a_uuid_never_reaches_the_desk() {
     }
     assert_eq!(count(&desk, "SELECT count(*) FROM requests"), 0);
 }
+
+// ---- tokens with lifetimes ----
+
+fn desk_id_of(hub: &Hub) -> String {
+    let out = hub.command(&["--json", "desks"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    listed["desks"][0]["id"].to_string()
+}
+
+#[test]
+fn the_operator_revokes_and_rotates_a_desks_token() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 4);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    sync_once(&mut desk).unwrap();
+    let id = desk_id_of(&hub);
+
+    // Rotation: the next sync brings a new token; the old one then fails.
+    let old = desk.hub_link().unwrap().unwrap().token;
+    let out = hub.command(&["rotate", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    sync_once(&mut desk).unwrap();
+    let new = desk.hub_link().unwrap().unwrap().token;
+    assert_ne!(new, old);
+    sync_once(&mut desk).unwrap();
+    let with_old = citizen_desk::sync::client::HubClient::new(
+        &hub.url,
+        &hub.trust,
+        Some(old),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let pull = br#"{"protocol": 1, "cursor": 0, "limit": 10, "trust_version": 0}"#;
+    assert_eq!(with_old.post_raw("/v1/pull", pull.to_vec()).unwrap().0, 401);
+
+    // Revocation: refused at once, in words, and listed.
+    let out = hub.command(&["revoke", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    match sync_once(&mut desk) {
+        Err(Error::Sync(SyncError::Refused {
+            status: 401,
+            message,
+            ..
+        })) => {
+            assert!(message.contains("revoked"), "{message}")
+        }
+        other => panic!("a revoked desk must be refused: {other:?}"),
+    }
+    let out = hub.command(&["--lang", "en", "desks"]);
+    assert!(stdout(&out).contains("REVOKED"), "{}", stdout(&out));
+    let out = hub.command(&["--lang", "ar", "desks"]);
+    assert!(stdout(&out).contains("مُلغى"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_backup_carries_no_hub_token_and_a_restored_desk_enrols_again() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 4);
+    let dir = tmp.path().join("desk");
+    let mut desk = plain_desk(&dir, "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    sync_once(&mut desk).unwrap();
+    let token = desk.hub_link().unwrap().unwrap().token;
+    let backup = tmp.path().join("backup.sqlite3");
+    desk.backup_to(&admin, &backup).unwrap();
+    let bytes = std::fs::read(&backup).unwrap();
+    assert!(!contains(&bytes, &token), "the token is in the backup");
+    assert!(
+        !contains(&bytes, &hub.fingerprint().unwrap()[7..]),
+        "the pin is in the backup"
+    );
+    // The desk itself keeps its link.
+    assert!(desk.hub_link().unwrap().is_some());
+    drop(desk);
+
+    let elsewhere = tmp.path().join("restored");
+    let out = cli(
+        &elsewhere,
+        &["restore", backup.to_str().unwrap()],
+        None,
+        None,
+    );
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("enrol"), "{}", stdout(&out));
+    let mut restored = citizen_desk::store::Store::open(&elsewhere).unwrap();
+    assert!(restored.hub_link().unwrap().is_none());
+    assert_eq!(count(&restored, "SELECT count(*) FROM requests"), 4);
+    assert!(matches!(
+        sync_once(&mut restored),
+        Err(Error::Sync(SyncError::NotEnrolled))
+    ));
+}

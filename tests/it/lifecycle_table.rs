@@ -138,7 +138,11 @@ fn the_store_does_exactly_what_the_lifecycle_offers() {
 }
 
 fn at() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    // A time the hub takes: after the requests were submitted, not ahead
+    // of its clock.
+    DateTime::parse_from_rfc3339("2026-11-29T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The change a desk would push for `action` on `req` (to where the
@@ -289,7 +293,7 @@ fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
         today: today(),
     })
     .unwrap();
-    let code = hub.new_enroll_code("TRT01").unwrap();
+    let code = hub.new_enroll_code("TRT01", 24).unwrap();
     let token = hub
         .enroll(&EnrollRequest {
             protocol: PROTOCOL_VERSION,

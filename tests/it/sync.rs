@@ -572,7 +572,7 @@ fn a_hub_file_from_the_first_release_opens_and_works() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, citizen_desk::sync::hub::schema::latest_version());
     let desk = hub.authenticate(Some(token), "test").unwrap();
     assert_eq!((desk.center.as_str(), desk.desk.as_str()), ("TRT01", "D01"));
     // The change recorded by the old hub is still known by its key.
@@ -667,7 +667,11 @@ fn postgresql_databases_from_the_first_releases_open_and_work() {
             )
             .unwrap()
             .get(0);
-        assert_eq!(version, "2", "with the version row: {with_version_row}");
+        assert_eq!(
+            version,
+            citizen_desk::sync::hub::schema::latest_version().to_string(),
+            "with the version row: {with_version_row}"
+        );
         // A version that is not a number is refused, not taken as empty.
         client
             .batch_execute("UPDATE hub_meta SET value = 'x' WHERE key = 'schema_version'")

@@ -9,10 +9,11 @@ use chrono::Utc;
 
 use super::rules::{
     CenterStates, DeskStatus, HubDemo, HubStatus, apply_cancel, apply_post_report, code_hash,
-    demo_requests, judge, new_code_text, sha256_hex, storage,
+    demo_requests, document_seq, judge, judge_batch, new_code_text, new_token, number_taken,
+    sha256_hex, storage,
 };
 use super::{DeskAuth, HubError, HubStorage};
-use crate::domain::{Request, State, valid_code};
+use crate::domain::{Request, State, Step, valid_code};
 use crate::protocol::*;
 
 /// A data store the hub can run on.
@@ -91,6 +92,34 @@ pub struct NewDesk<'a> {
     pub at: i64,
 }
 
+/// A new enrolment code, by its hash.
+pub struct NewCode<'a> {
+    pub hash: &'a str,
+    pub center: &'a str,
+    pub at: i64,
+    pub expires_at: i64,
+}
+
+/// An enrolment code not used yet.
+pub struct UnusedCode {
+    pub center: String,
+    /// None for codes made before codes expired (they do now, on use).
+    pub expires_at: Option<i64>,
+}
+
+/// Who a token belongs to, and what the hub holds about it.
+pub struct TokenMatch {
+    pub desk: DeskAuth,
+    pub revoked: bool,
+    /// The token is the desk's next one (handed out by a rotation).
+    pub is_next: bool,
+    /// The operator asked for a new token at the next pull.
+    pub rotate_requested: bool,
+}
+
+/// How long an enrolment code is good for unless the operator says.
+pub const DEFAULT_CODE_HOURS: u32 = 24;
+
 /// The counts `hub status` shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tally {
@@ -143,14 +172,49 @@ pub trait HubTx {
     fn insert_effect(&mut self, effect: &Effect) -> Result<(), HubError>;
     fn insert_batch(&mut self, batch: &Batch<'_>) -> Result<(), HubError>;
 
-    fn insert_enroll_code(&mut self, hash: &str, center: &str, now: i64) -> Result<(), HubError>;
-    /// The center of an enrolment code not used yet (locked).
-    fn unused_code_center(&mut self, hash: &str) -> Result<Option<String>, HubError>;
+    /// The request a document number of a center was given to.
+    fn document_number_owner(
+        &mut self,
+        center: &str,
+        number: &str,
+    ) -> Result<Option<String>, HubError>;
+    fn record_document_number(
+        &mut self,
+        center: &str,
+        number: &str,
+        request_id: &str,
+    ) -> Result<(), HubError>;
+    /// The highest document number recorded that begins with `prefix`.
+    fn highest_document_number(
+        &mut self,
+        center: &str,
+        prefix: &str,
+    ) -> Result<Option<String>, HubError>;
+    /// The desk that recorded a hand-over batch, if one did.
+    fn batch_owner(&mut self, batch: &str) -> Result<Option<i64>, HubError>;
+
+    fn insert_enroll_code(&mut self, code: &NewCode<'_>) -> Result<(), HubError>;
+    /// An enrolment code not used yet (locked).
+    fn unused_code(&mut self, hash: &str) -> Result<Option<UnusedCode>, HubError>;
     fn use_enroll_code(&mut self, hash: &str, desk_id: i64, now: i64) -> Result<(), HubError>;
     /// Records an enrolled desk; returns its id.
     fn insert_desk(&mut self, desk: &NewDesk<'_>) -> Result<i64, HubError>;
-    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<DeskAuth>, HubError>;
+    /// The desk enrolled under this center and desk code and not revoked.
+    fn active_desk_named(&mut self, center: &str, desk: &str) -> Result<Option<i64>, HubError>;
+    /// The desk whose current or next token has this hash.
+    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<TokenMatch>, HubError>;
     fn touch_desk(&mut self, desk_id: i64, now: i64) -> Result<(), HubError>;
+    /// The desk's next token becomes its only one.
+    fn promote_next_token(&mut self, desk_id: i64) -> Result<(), HubError>;
+    /// Keeps the hash of a token just handed to the desk, beside its
+    /// current one, and clears the rotation request.
+    fn set_next_token(&mut self, desk_id: i64, token_hash: &str) -> Result<(), HubError>;
+    /// Revokes a desk's tokens; false when there is no such active desk.
+    fn revoke_desk(&mut self, desk_id: i64, now: i64) -> Result<bool, HubError>;
+    /// Asks for a new token at the desk's next pull; false when there is
+    /// no such active desk.
+    fn request_rotation(&mut self, desk_id: i64) -> Result<bool, HubError>;
+    fn rotation_requested(&mut self, desk_id: i64) -> Result<bool, HubError>;
     /// The audit head a desk last reported (locked).
     fn audit_anchor(&mut self, desk_id: i64) -> Result<Option<AuditHead>, HubError>;
     fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError>;
@@ -202,7 +266,29 @@ fn push_one<T: HubTx>(
         Some(id) => tx.request(id)?,
         None => None,
     };
-    let judgement = judge(desk, change, current);
+    let number = match &change.change {
+        Change::StateChange(StateChange {
+            step: Step::Verify {
+                document_number, ..
+            },
+            ..
+        }) => Some(document_number.as_str()),
+        _ => None,
+    };
+    let mut judgement = match &change.change {
+        Change::HandoverBatch(batch) => {
+            let owner = tx.batch_owner(&batch.batch)?;
+            judge_batch(desk, change, batch, owner)
+        }
+        _ => judge(desk, change, current),
+    };
+    if let (Some(number), Some(saved)) = (number, &judgement.save) {
+        let owner = tx.document_number_owner(&desk.center, number)?;
+        match number_taken(number, &saved.request.id, owner.as_deref()) {
+            Some(why) => judgement = judgement.refused(why),
+            None => tx.record_document_number(&desk.center, number, &saved.request.id)?,
+        }
+    }
     if let Some(saved) = &judgement.save {
         tx.save_request(&saved.request, now)?;
         tx.append_history(&History {
@@ -214,7 +300,9 @@ fn push_one<T: HubTx>(
             at: now,
         })?;
     }
-    if let Change::HandoverBatch(batch) = &change.change {
+    if let Change::HandoverBatch(batch) = &change.change
+        && judgement.result.outcome == Outcome::Applied
+    {
         tx.insert_batch(&Batch {
             batch: &batch.batch,
             desk_id: desk.id,
@@ -422,16 +510,30 @@ impl<D: HubDb> HubStorage for D {
         let now = now();
         let mut tx = self.begin(true)?;
         let hash = code_hash(&req.code);
-        let Some(center) = tx.unused_code_center(&hash)? else {
-            tx.log(now, "unauthorised", "enrol with an unknown or used code")?;
-            tx.commit()?;
-            return Err(HubError::Unauthorized(
-                "unknown or already used enrolment code".into(),
-            ));
+        let code = tx.unused_code(&hash)?;
+        let refusal = match &code {
+            None => Some("unknown or already used enrolment code"),
+            Some(c) if c.expires_at.is_some_and(|at| at <= now) => Some("expired enrolment code"),
+            Some(_) => None,
         };
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(storage)?;
-        let token = hex::encode(bytes);
+        if let Some(why) = refusal {
+            tx.log(now, "unauthorised", &format!("enrol: {why}"))?;
+            tx.commit()?;
+            return Err(HubError::Unauthorized(format!(
+                "{why}: ask the hub's operator for a new one"
+            )));
+        }
+        let center = code.map(|c| c.center).unwrap_or_default();
+        // One desk code, one enrolled desk: a second desk under the same
+        // name would share its document numbers and hand-over batches.
+        if let Some(existing) = tx.active_desk_named(&center, &req.desk)? {
+            tx.commit()?;
+            return Err(HubError::Conflict(format!(
+                "desk {center}/{} is already enrolled (desk {existing}); the operator revokes it first (hub revoke {existing})",
+                req.desk
+            )));
+        }
+        let token = new_token()?;
         let desk_id = tx.insert_desk(&NewDesk {
             center: &center,
             desk: &req.desk,
@@ -439,6 +541,11 @@ impl<D: HubDb> HubStorage for D {
             at: now,
         })?;
         tx.use_enroll_code(&hash, desk_id, now)?;
+        // Document numbers this desk code was given before (say before a
+        // restore from a backup): the desk goes on after the highest.
+        let document_seq = tx
+            .highest_document_number(&center, &format!("{center}-{}-", req.desk))?
+            .and_then(|n| document_seq(&n));
         tx.log(
             now,
             "enrolled",
@@ -449,6 +556,7 @@ impl<D: HubDb> HubStorage for D {
             token,
             center,
             desk_id,
+            document_seq,
         })
     }
 
@@ -460,9 +568,24 @@ impl<D: HubDb> HubStorage for D {
             None => None,
         };
         let result = match found {
-            Some(desk) => {
-                tx.touch_desk(desk.id, now)?;
-                Ok(desk)
+            Some(found) if found.revoked => {
+                tx.log(
+                    now,
+                    "unauthorised",
+                    &format!("{what}: revoked token of desk {}", found.desk.id),
+                )?;
+                Err(HubError::Unauthorized(
+                    "this desk's token was revoked by the hub's operator: enrol again".into(),
+                ))
+            }
+            Some(found) => {
+                // The first use of a rotated token retires the old one.
+                if found.is_next {
+                    tx.promote_next_token(found.desk.id)?;
+                    tx.log(now, "token_rotated", &format!("desk {}", found.desk.id))?;
+                }
+                tx.touch_desk(found.desk.id, now)?;
+                Ok(found.desk)
             }
             None => {
                 let why = if token.is_some() {
@@ -544,12 +667,24 @@ impl<D: HubDb> HubStorage for D {
         }
         let next_cursor = requests.last().map_or(pull.cursor, |r| r.seq);
         let trust = tx.trust_after(pull.trust_version)?;
+        // A rotation the operator asked for: a new token goes down with
+        // the page; the old one works until the desk first uses the new
+        // one (so a lost answer loses nothing: the next pull brings
+        // another).
+        let new_token = if tx.rotation_requested(desk.id)? {
+            let token = new_token()?;
+            tx.set_next_token(desk.id, &sha256_hex(token.as_bytes()))?;
+            Some(token)
+        } else {
+            None
+        };
         tx.commit()?;
         Ok(PullResponse {
             requests,
             next_cursor,
             more,
             trust,
+            new_token,
         })
     }
 
@@ -559,20 +694,55 @@ impl<D: HubDb> HubStorage for D {
         tx.commit()
     }
 
-    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError> {
+    fn new_enroll_code(&mut self, center: &str, valid_hours: u32) -> Result<String, HubError> {
         if !valid_code(center) {
             return Err(HubError::BadRequest(
                 "bad_center".into(),
                 format!("not a center code: {center:?}"),
             ));
         }
+        if valid_hours == 0 || valid_hours > 24 * 30 {
+            return Err(HubError::BadRequest(
+                "bad_hours".into(),
+                "a code is valid for 1 to 720 hours".into(),
+            ));
+        }
         let code = new_code_text()?;
         let now = now();
         let mut tx = self.begin(true)?;
-        tx.insert_enroll_code(&code_hash(&code), center, now)?;
-        tx.log(now, "enroll_code", center)?;
+        tx.insert_enroll_code(&NewCode {
+            hash: &code_hash(&code),
+            center,
+            at: now,
+            expires_at: now + i64::from(valid_hours) * 3600,
+        })?;
+        tx.log(
+            now,
+            "enroll_code",
+            &format!("{center}, valid {valid_hours} h"),
+        )?;
         tx.commit()?;
         Ok(code)
+    }
+
+    fn revoke(&mut self, desk_id: i64) -> Result<(), HubError> {
+        let now = now();
+        let mut tx = self.begin(true)?;
+        if !tx.revoke_desk(desk_id, now)? {
+            return Err(HubError::NotFound(format!("no active desk {desk_id}")));
+        }
+        tx.log(now, "desk_revoked", &format!("desk {desk_id}"))?;
+        tx.commit()
+    }
+
+    fn rotate(&mut self, desk_id: i64) -> Result<(), HubError> {
+        let now = now();
+        let mut tx = self.begin(true)?;
+        if !tx.request_rotation(desk_id)? {
+            return Err(HubError::NotFound(format!("no active desk {desk_id}")));
+        }
+        tx.log(now, "token_rotation_requested", &format!("desk {desk_id}"))?;
+        tx.commit()
     }
 
     fn seed_demo(&mut self, demo: &HubDemo) -> Result<u64, HubError> {
@@ -641,9 +811,16 @@ impl<D: HubDb> HubStorage for D {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Step;
     use crate::sync::hub::HubStore;
     use chrono::DateTime;
+
+    /// A time the hub takes: after the sample requests were submitted,
+    /// not ahead of its clock.
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-29T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
 
     struct Fixture {
         _dir: tempfile::TempDir,
@@ -663,7 +840,7 @@ mod tests {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         })
         .unwrap();
-        let code = hub.new_enroll_code("TRT01").unwrap();
+        let code = hub.new_enroll_code("TRT01", 24).unwrap();
         let answer = hub
             .enroll(&EnrollRequest {
                 protocol: PROTOCOL_VERSION,
@@ -702,7 +879,7 @@ mod tests {
                 to: State::Rejected,
                 actor: "clerk1".into(),
                 role: None,
-                at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+                at: at(),
             }),
         }
     }
@@ -903,7 +1080,7 @@ mod tests {
         let change = reject("TRT01-D01-old", &id, "legacy");
         let old_payload = serde_json::json!({
             "request_id": id, "action": "reject", "from": "received", "to": "rejected",
-            "actor": "clerk1", "role": null, "at": "2027-01-15T08:00:00Z",
+            "actor": "clerk1", "role": null, "at": "2026-11-29T09:00:00Z",
             "document_number": null, "content_digest": null, "reason": "legacy", "stamps": 0,
         });
         f.hub
@@ -1030,7 +1207,7 @@ mod tests {
         assert_eq!(f.hub.status().unwrap().unauthorised_attempts, 2);
         assert!(f.hub.status().unwrap().desks[0].last_seen.is_some());
         // A code works once, and only with a proper desk code.
-        let code = f.hub.new_enroll_code("TRT01").unwrap();
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
         let ask = |code: &str, desk: &str| EnrollRequest {
             protocol: PROTOCOL_VERSION,
             code: code.into(),
@@ -1047,9 +1224,237 @@ mod tests {
             Err(HubError::Unauthorized(_))
         ));
         assert!(matches!(
-            f.hub.new_enroll_code("trt"),
+            f.hub.new_enroll_code("trt", 24),
             Err(HubError::BadRequest(..))
         ));
+    }
+
+    fn ask(code: &str, desk: &str) -> EnrollRequest {
+        EnrollRequest {
+            protocol: PROTOCOL_VERSION,
+            code: code.into(),
+            desk: desk.into(),
+        }
+    }
+
+    #[test]
+    fn codes_expire_and_one_desk_code_is_one_desk() {
+        let mut f = hub(1);
+        let code = f.hub.new_enroll_code("TRT01", 1).unwrap();
+        let expires: i64 = count(
+            &f,
+            "SELECT expires_at - created_at FROM enroll_codes WHERE used_at IS NULL",
+        );
+        assert_eq!(expires, 3600);
+        // The hour passes.
+        f.hub
+            .connection()
+            .execute(
+                "UPDATE enroll_codes SET expires_at = created_at - 1 WHERE used_at IS NULL",
+                [],
+            )
+            .unwrap();
+        match f.hub.enroll(&ask(&code, "D02")) {
+            Err(HubError::Unauthorized(why)) => assert!(why.contains("expired"), "{why}"),
+            other => panic!("an expired code must be refused: {other:?}"),
+        }
+        // D01 is enrolled already: a second desk under that code waits
+        // until the operator revokes the first.
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        match f.hub.enroll(&ask(&code, "D01")) {
+            Err(HubError::Conflict(why)) => assert!(why.contains("hub revoke 1"), "{why}"),
+            other => panic!("a second D01 must be refused: {other:?}"),
+        }
+        f.hub.revoke(f.desk.id).unwrap();
+        assert!(matches!(
+            f.hub.revoke(f.desk.id),
+            Err(HubError::NotFound(_))
+        ));
+        let again = f.hub.enroll(&ask(&code, "D01")).unwrap();
+        assert_ne!(again.desk_id, f.desk.id);
+        for hours in [0, 721] {
+            assert!(matches!(
+                f.hub.new_enroll_code("TRT01", hours),
+                Err(HubError::BadRequest(..))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_revoked_token_is_refused_at_once() {
+        let mut f = hub(1);
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        let token = f.hub.enroll(&ask(&code, "D02")).unwrap().token;
+        let desk = f.hub.authenticate(Some(&token), "pull").unwrap();
+        f.hub.revoke(desk.id).unwrap();
+        match f.hub.authenticate(Some(&token), "pull") {
+            Err(HubError::Unauthorized(why)) => assert!(why.contains("revoked"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        let listed = f.hub.status().unwrap().desks;
+        assert!(
+            listed
+                .iter()
+                .any(|d| d.id == desk.id && d.revoked_at.is_some())
+        );
+        assert!(
+            listed
+                .iter()
+                .any(|d| d.id == f.desk.id && d.revoked_at.is_none())
+        );
+        assert!(matches!(f.hub.rotate(desk.id), Err(HubError::NotFound(_))));
+    }
+
+    #[test]
+    fn a_rotated_token_goes_down_with_a_pull_and_retires_the_old_one() {
+        let mut f = hub(2);
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        let old = f.hub.enroll(&ask(&code, "D02")).unwrap().token;
+        let desk = f.hub.authenticate(Some(&old), "pull").unwrap();
+        let page = |hub: &mut HubStore, desk: &DeskAuth| {
+            hub.pull(
+                desk,
+                &PullRequest {
+                    protocol: PROTOCOL_VERSION,
+                    cursor: 0,
+                    limit: 10,
+                    trust_version: 0,
+                },
+            )
+            .unwrap()
+        };
+        assert_eq!(page(&mut f.hub, &desk).new_token, None);
+        f.hub.rotate(desk.id).unwrap();
+        assert!(
+            f.hub
+                .status()
+                .unwrap()
+                .desks
+                .iter()
+                .any(|d| d.id == desk.id && d.rotation_pending)
+        );
+        // The answer is lost: the old token still works, and the next pull
+        // brings another new one.
+        let lost = page(&mut f.hub, &desk).new_token.unwrap();
+        f.hub.rotate(desk.id).unwrap();
+        let new = page(&mut f.hub, &desk).new_token.unwrap();
+        assert_ne!(lost, new);
+        assert_eq!(f.hub.authenticate(Some(&old), "pull").unwrap().id, desk.id);
+        assert!(
+            f.hub.authenticate(Some(&lost), "pull").is_err(),
+            "replaced before use"
+        );
+        // The desk uses the new one: the old one is gone.
+        assert_eq!(f.hub.authenticate(Some(&new), "pull").unwrap().id, desk.id);
+        assert!(f.hub.authenticate(Some(&old), "pull").is_err());
+        assert_eq!(f.hub.authenticate(Some(&new), "push").unwrap().id, desk.id);
+        assert_eq!(page(&mut f.hub, &desk).new_token, None);
+    }
+
+    fn batch(key: &str, batch: &str) -> PushChange {
+        PushChange {
+            key: key.into(),
+            request_id: None,
+            change: Change::HandoverBatch(HandoverBatch {
+                batch: batch.into(),
+                at: at(),
+                clerk: "clerk1".into(),
+                tracking_codes: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn a_desk_pushes_its_own_batches_only() {
+        let mut f = hub(1);
+        let squat = push(
+            &mut f,
+            vec![batch("TRT01-D01-s", "DMS01-D01-B20261202-0001")],
+        )
+        .unwrap();
+        assert_eq!(squat.results[0].outcome, Outcome::Rejected);
+        assert!(
+            squat.results[0]
+                .reason
+                .as_ref()
+                .unwrap()
+                .contains("TRT01-D01-B")
+        );
+        assert_eq!(count(&f, "SELECT count(*) FROM batches"), 0);
+        let own = push(
+            &mut f,
+            vec![batch("TRT01-D01-o", "TRT01-D01-B20261202-0001")],
+        )
+        .unwrap();
+        assert_eq!(own.results[0].outcome, Outcome::Applied);
+        // The same batch recorded by an earlier desk of that name (revoked
+        // since) is not taken over by the new one.
+        f.hub.revoke(f.desk.id).unwrap();
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        let token = f.hub.enroll(&ask(&code, "D01")).unwrap().token;
+        f.desk = f.hub.authenticate(Some(&token), "push").unwrap();
+        let taken = push(
+            &mut f,
+            vec![batch("TRT01-D01-t", "TRT01-D01-B20261202-0001")],
+        )
+        .unwrap();
+        assert_eq!(taken.results[0].outcome, Outcome::Rejected);
+        assert_eq!(count(&f, "SELECT count(*) FROM batches"), 1);
+    }
+
+    fn verify(key: &str, id: &str, number: &str) -> PushChange {
+        PushChange {
+            key: key.into(),
+            request_id: Some(id.into()),
+            change: Change::StateChange(StateChange {
+                step: Step::Verify {
+                    document_number: number.into(),
+                    content_digest: "ab".repeat(32),
+                },
+                from: State::Received,
+                to: State::Verified,
+                actor: "clerk1".into(),
+                role: Some(crate::domain::Role::Clerk),
+                at: at(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_document_number_is_given_once_and_a_restored_desk_goes_on_after_it() {
+        let mut f = hub(2);
+        let (a, b) = (f.ids[0].clone(), f.ids[1].clone());
+        let first = push(
+            &mut f,
+            vec![verify("TRT01-D01-v1", &a, "TRT01-D01-0000007")],
+        )
+        .unwrap();
+        assert_eq!(first.results[0].outcome, Outcome::Applied);
+        // A desk restored from an old backup hands out 7 again.
+        let again = push(
+            &mut f,
+            vec![verify("TRT01-D01-v2", &b, "TRT01-D01-0000007")],
+        )
+        .unwrap();
+        assert_eq!(again.results[0].outcome, Outcome::Rejected);
+        assert_eq!(again.results[0].hub_state, Some(State::Received));
+        assert!(
+            again.results[0]
+                .reason
+                .as_ref()
+                .unwrap()
+                .contains("0000007")
+        );
+        assert_eq!(state_of(&f, &b), "received");
+        // Enrolled again, the desk hears where its numbers stand.
+        f.hub.revoke(f.desk.id).unwrap();
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        assert_eq!(
+            f.hub.enroll(&ask(&code, "D01")).unwrap().document_seq,
+            Some(7)
+        );
+        let code = f.hub.new_enroll_code("TRT01", 24).unwrap();
+        assert_eq!(f.hub.enroll(&ask(&code, "D02")).unwrap().document_seq, None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod schema;
 pub mod server;
 pub mod store;
 
-pub use engine::{HubDb, HubTx};
+pub use engine::{DEFAULT_CODE_HOURS, HubDb, HubTx};
 pub use postgres::PgHubStore;
 pub use rules::{CenterStates, DeskStatus, HubDemo, HubStatus};
 pub use server::{Faults, Limits, ServeOptions, serve};
@@ -117,7 +117,11 @@ pub trait HubStorage {
 
     /// A one-time enrolment code for a desk of `center`; only its hash is
     /// kept.
-    fn new_enroll_code(&mut self, center: &str) -> Result<String, HubError>;
+    fn new_enroll_code(&mut self, center: &str, valid_hours: u32) -> Result<String, HubError>;
+    /// Revokes an enrolled desk's token at once.
+    fn revoke(&mut self, desk_id: i64) -> Result<(), HubError>;
+    /// Issues a desk a new token at its next pull.
+    fn rotate(&mut self, desk_id: i64) -> Result<(), HubError>;
     /// Seeds new requests as citizens would submit them online; returns
     /// how many.
     fn seed_demo(&mut self, demo: &HubDemo) -> Result<u64, HubError>;

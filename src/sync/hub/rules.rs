@@ -8,8 +8,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{DeskAuth, HubError};
-use crate::domain::lifecycle::{apply_copy, apply_step};
-use crate::domain::{Action, Request, State, Step, next_state, post_outcome_allowed};
+use crate::domain::lifecycle::{Actor, Refusal, apply_copy, apply_step, check};
+use crate::domain::{Action, Request, Role, State, Step, next_state, post_outcome_allowed};
 use crate::i18n::{Lang, Message};
 use crate::protocol::*;
 
@@ -52,6 +52,12 @@ pub struct DeskStatus {
     /// The desk once reported an audit head behind or beside one it had
     /// reported before: its log was truncated or rewritten.
     pub anchor_broken: bool,
+    pub enrolled_at: String,
+    /// When the operator revoked its token (it can no longer sync).
+    pub revoked_at: Option<String>,
+    /// A new token waits for the desk's next pull, or has gone down and
+    /// not been used yet.
+    pub rotation_pending: bool,
 }
 
 /// A state as a backend stored it.
@@ -87,6 +93,23 @@ pub(crate) struct Judgement {
     pub save: Option<Saved>,
 }
 
+impl Judgement {
+    /// The same change refused for `why`: nothing is saved, and the desk
+    /// hears the state the hub holds.
+    pub fn refused(self, why: Message) -> Judgement {
+        let hub_state = self.save.as_ref().map(|s| s.from).or(self.result.hub_state);
+        Judgement {
+            result: ChangeResult {
+                key: self.result.key,
+                outcome: Outcome::Rejected,
+                hub_state,
+                reason: Some(format!("{} — {}", why.text(Lang::Ar), why.text(Lang::En))),
+            },
+            save: None,
+        }
+    }
+}
+
 /// A request the hub moves, and the state it moved from.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Saved {
@@ -99,22 +122,49 @@ pub(crate) struct Saved {
 /// rejected (with the reason in Arabic, then English) when not.
 pub(crate) fn judge(desk: &DeskAuth, change: &PushChange, req: Option<Request>) -> Judgement {
     match &change.change {
-        // A batch names envelopes whose own changes come with it.
-        Change::HandoverBatch(_) => Judgement {
-            result: ChangeResult {
-                key: change.key.clone(),
-                outcome: Outcome::Applied,
-                hub_state: None,
-                reason: None,
-            },
-            save: None,
-        },
+        Change::HandoverBatch(batch) => judge_batch(desk, change, batch, None),
         Change::CopyPrinted(copy) => judge_on_request(desk, change, req, |r| {
             let state = r.state;
             apply_copy(r, copy.at)
                 .map_err(|_| Message::new("hub-reason-copy").arg_tr("state", state.label_id()))
         }),
         Change::StateChange(step) => judge_on_request(desk, change, req, |r| judge_step(r, step)),
+    }
+}
+
+/// A hand-over batch names envelopes whose own changes come with it; the
+/// batch itself is the pushing desk's when its id says so
+/// (`CENTER-DESK-B…`) and no other desk recorded it first (`owner`).
+pub(crate) fn judge_batch(
+    desk: &DeskAuth,
+    change: &PushChange,
+    batch: &HandoverBatch,
+    owner: Option<i64>,
+) -> Judgement {
+    let prefix = format!("{}-{}-B", desk.center, desk.desk);
+    let why = if !batch.batch.starts_with(&prefix) {
+        Some(
+            Message::new("hub-reason-batch-foreign")
+                .arg("batch", &batch.batch)
+                .arg("prefix", &prefix),
+        )
+    } else if owner.is_some_and(|o| o != desk.id) {
+        Some(Message::new("hub-reason-batch-taken").arg("batch", &batch.batch))
+    } else {
+        None
+    };
+    Judgement {
+        result: ChangeResult {
+            key: change.key.clone(),
+            outcome: if why.is_some() {
+                Outcome::Rejected
+            } else {
+                Outcome::Applied
+            },
+            hub_state: None,
+            reason: why.map(|m| format!("{} — {}", m.text(Lang::Ar), m.text(Lang::En))),
+        },
+        save: None,
     }
 }
 
@@ -154,18 +204,32 @@ fn judge_on_request(
     }
 }
 
-/// A lifecycle step: the desk must have seen the state the hub holds, and
-/// the step must lead where the desk says it did.
+/// How far a desk's clock may be off the hub's (and the portal's).
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::hours(1);
+
+/// A lifecycle step: the desk must have seen the state the hub holds, the
+/// step must lead where the desk says it did, be dated between the
+/// request's submission and now, and pass the same rules as at the desk
+/// (the domain's `check`: the role, the two-person rule, one stamp per
+/// supervisor, the payment), against the hub's own record.
 fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message> {
     let action: Action = change.step.action();
     // The role the desk says its user had must be one that may act so.
     // (That the user has that role is the desk's word; see the README's
-    // threat model.)
-    if let Some(role) = change.role.filter(|r| !r.may(action)) {
-        return Err(Message::new("hub-reason-role")
-            .arg_tr("role", role.label_id())
-            .arg_tr("action", action.label_id()));
-    }
+    // threat model.) Changes from desks that did not send a role are
+    // judged as from a role that may.
+    let role = match change.role {
+        Some(role) if !role.may(action) => {
+            return Err(Message::new("hub-reason-role")
+                .arg_tr("role", role.label_id())
+                .arg_tr("action", action.label_id()));
+        }
+        Some(role) => role,
+        None => Role::ALL
+            .into_iter()
+            .find(|r| r.may(action))
+            .unwrap_or(Role::Admin),
+    };
     let hub_state = req.state;
     if change.from != hub_state {
         return Err(Message::new("hub-reason-stale")
@@ -181,7 +245,38 @@ fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message>
     if next_state(req, action) != Some(change.to) {
         return Err(illegal());
     }
+    if change.at < req.submitted_at - CLOCK_SKEW || change.at > Utc::now() + CLOCK_SKEW {
+        return Err(Message::new("hub-reason-time").arg("at", change.at.to_rfc3339()));
+    }
+    let actor = Actor {
+        name: &change.actor,
+        role,
+    };
+    match check(req, actor, action) {
+        Ok(_) => {}
+        Err(Refusal::TwoPersonRule) => {
+            return Err(Message::new("hub-reason-two-person").arg("actor", &change.actor));
+        }
+        Err(Refusal::AlreadyStamped(name)) => {
+            return Err(Message::new("hub-reason-stamped-twice").arg("actor", name));
+        }
+        Err(Refusal::Unpaid) => return Err(Message::new("hub-reason-unpaid")),
+        Err(_) => return Err(illegal()),
+    }
     apply_step(req, &change.step, &change.actor, change.at).map_err(|_| illegal())
+}
+
+/// A verification's document number must be new in its center: `owner`
+/// is the request that already has it, if one does.
+pub(crate) fn number_taken(number: &str, request_id: &str, owner: Option<&str>) -> Option<Message> {
+    owner
+        .filter(|o| *o != request_id)
+        .map(|_| Message::new("hub-reason-number-taken").arg("number", number))
+}
+
+/// The sequence part of a document number `CENTER-DESK-NNNNNNN`.
+pub(crate) fn document_seq(number: &str) -> Option<u64> {
+    number.rsplit('-').next().and_then(|n| n.parse().ok())
 }
 
 /// The post's report: only a dispatched request can be delivered or
@@ -229,6 +324,13 @@ pub(crate) fn new_code_text() -> Result<String, HubError> {
 
 /// The hash under which an enrolment code is stored (codes are compared
 /// without case or surrounding space).
+/// A desk's bearer token: 256 random bits, in hex. Only its hash is kept.
+pub(crate) fn new_token() -> Result<String, HubError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(storage)?;
+    Ok(hex::encode(bytes))
+}
+
 pub(crate) fn code_hash(code: &str) -> String {
     sha256_hex(code.trim().to_ascii_uppercase().as_bytes())
 }
@@ -290,7 +392,11 @@ mod tests {
     }
 
     fn at() -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+        // A time the hub takes: after the requests were submitted, not
+        // ahead of its clock.
+        DateTime::parse_from_rfc3339("2026-11-29T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn in_state(state: State) -> Request {
@@ -312,6 +418,14 @@ mod tests {
                 at: at(),
             }),
         }
+    }
+
+    /// The same change by someone else.
+    fn by(mut change: PushChange, actor: &str) -> PushChange {
+        if let Change::StateChange(step) = &mut change.change {
+            step.actor = actor.into();
+        }
+        change
     }
 
     fn copy(state: State) -> PushChange {
@@ -379,13 +493,88 @@ mod tests {
         assert_eq!(outcome(&first), (Outcome::Applied, Some(State::Verified)));
         req = first.save.unwrap().request;
         assert_eq!(req.stamps.len(), 1);
-        let last = judge(
+        // The same supervisor once more: refused.
+        let again = judge(
             &desk(),
             &step_change(Step::Stamp {}, State::Verified, State::Approved),
+            Some(req.clone()),
+        );
+        assert_eq!(outcome(&again), (Outcome::Rejected, Some(State::Verified)));
+        assert!(
+            again
+                .result
+                .reason
+                .unwrap()
+                .contains("stamped this request already")
+        );
+        let last = judge(
+            &desk(),
+            &by(
+                step_change(Step::Stamp {}, State::Verified, State::Approved),
+                "sup3",
+            ),
             Some(req),
         );
         assert_eq!(outcome(&last), (Outcome::Applied, Some(State::Approved)));
         assert_eq!(last.save.unwrap().request.stamps.len(), 2);
+    }
+
+    #[test]
+    fn the_hub_holds_the_desks_rules_against_its_own_record() {
+        // The clerk who verified claims a supervisor's stamp.
+        let mut verified = in_state(State::Verified);
+        verified.stamps_required = 1;
+        verified.verified_by = Some("clerk1".into());
+        let mut stamp = by(
+            step_change(Step::Stamp {}, State::Verified, State::Approved),
+            "clerk1",
+        );
+        if let Change::StateChange(s) = &mut stamp.change {
+            s.role = Some(Role::Supervisor);
+        }
+        let j = judge(&desk(), &stamp, Some(verified.clone()));
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
+        assert!(j.result.reason.unwrap().contains("two-person"));
+        // Dated 2020, before the request was submitted; or tomorrow.
+        for at in [
+            DateTime::from_timestamp(1_580_000_000, 0).unwrap(),
+            Utc::now() + chrono::Duration::hours(2),
+        ] {
+            let mut early = step_change(Step::Stamp {}, State::Verified, State::Approved);
+            if let Change::StateChange(s) = &mut early.change {
+                s.at = at;
+            }
+            let j = judge(&desk(), &early, Some(verified.clone()));
+            assert_eq!(
+                outcome(&j),
+                (Outcome::Rejected, Some(State::Verified)),
+                "{at}"
+            );
+        }
+        // Unpaid at the hub: not printed, whatever the desk holds.
+        let mut unpaid = in_state(State::Approved);
+        unpaid.payment.paid = false;
+        let print = Step::Print {
+            document_number: "TRT01-D01-0000001".into(),
+            seal_sha256: "cd".repeat(32),
+        };
+        let j = judge(
+            &desk(),
+            &step_change(print, State::Approved, State::Printed),
+            Some(unpaid),
+        );
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Approved)));
+        assert!(j.result.reason.unwrap().contains("not paid"));
+    }
+
+    #[test]
+    fn document_numbers_belong_to_one_request() {
+        assert!(number_taken("TRT01-D01-0000002", "a", None).is_none());
+        assert!(number_taken("TRT01-D01-0000002", "a", Some("a")).is_none());
+        let why = number_taken("TRT01-D01-0000002", "a", Some("b")).unwrap();
+        assert!(why.text(Lang::En).contains("TRT01-D01-0000002"));
+        assert_eq!(document_seq("TRT01-D01-0000042"), Some(42));
+        assert_eq!(document_seq("TRT01-D01-x"), None);
     }
 
     #[test]

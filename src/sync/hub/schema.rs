@@ -88,6 +88,22 @@ INSERT INTO hub_meta VALUES ('change_seq', '0');
 -- Version 2: the settings table is hub_meta everywhere (see above).
 SELECT 1;
 "#,
+    r#"
+-- Version 3: codes expire; a desk's token can be revoked, or rotated (the
+-- next token's hash waits beside the current one until the desk uses it).
+ALTER TABLE enroll_codes ADD COLUMN expires_at BIGINT;
+ALTER TABLE desks ADD COLUMN revoked_at BIGINT;
+ALTER TABLE desks ADD COLUMN next_token_hash TEXT;
+ALTER TABLE desks ADD COLUMN rotate_requested BOOLEAN NOT NULL DEFAULT FALSE;
+-- Document numbers given at verification, one request each per center
+-- (numbers verified before this version are not in it).
+CREATE TABLE document_numbers (
+    center     TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    PRIMARY KEY (center, number)
+);
+"#,
 ];
 
 /// The newest schema version this hub knows.

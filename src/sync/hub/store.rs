@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::engine::{Batch, Changed, Effect, History, HubDb, HubTx, NewDesk, PageQuery, Tally};
+use super::engine::{
+    Batch, Changed, Effect, History, HubDb, HubTx, NewCode, NewDesk, PageQuery, Tally, TokenMatch,
+    UnusedCode,
+};
 use super::rules::{
     CenterStates, DeskStatus, anchor_from, outcome_column, rfc3339, state_column, storage,
 };
@@ -291,21 +294,75 @@ impl HubTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn insert_enroll_code(&mut self, hash: &str, center: &str, now: i64) -> Result<(), HubError> {
+    fn document_number_owner(
+        &mut self,
+        center: &str,
+        number: &str,
+    ) -> Result<Option<String>, HubError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT request_id FROM document_numbers WHERE center = ?1 AND number = ?2",
+            )?
+            .query_row([center, number], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn record_document_number(
+        &mut self,
+        center: &str,
+        number: &str,
+        request_id: &str,
+    ) -> Result<(), HubError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO document_numbers (center, number, request_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute([center, number, request_id])?;
+        Ok(())
+    }
+
+    fn highest_document_number(
+        &mut self,
+        center: &str,
+        prefix: &str,
+    ) -> Result<Option<String>, HubError> {
+        // Numbers of one desk code have one width, so the largest sorts last.
+        Ok(self.0.query_row(
+            "SELECT max(number) FROM document_numbers WHERE center = ?1 AND substr(number, 1, length(?2)) = ?2",
+            [center, prefix],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn batch_owner(&mut self, batch: &str) -> Result<Option<i64>, HubError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT desk_id FROM batches WHERE batch = ?1")?
+            .query_row([batch], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn insert_enroll_code(&mut self, c: &NewCode<'_>) -> Result<(), HubError> {
         self.0.execute(
-            "INSERT INTO enroll_codes (code_hash, center, created_at) VALUES (?1, ?2, ?3)",
-            params![hash, center, now],
+            "INSERT INTO enroll_codes (code_hash, center, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![c.hash, c.center, c.at, c.expires_at],
         )?;
         Ok(())
     }
 
-    fn unused_code_center(&mut self, hash: &str) -> Result<Option<String>, HubError> {
+    fn unused_code(&mut self, hash: &str) -> Result<Option<UnusedCode>, HubError> {
         Ok(self
             .0
             .query_row(
-                "SELECT center FROM enroll_codes WHERE code_hash = ?1 AND used_at IS NULL",
+                "SELECT center, expires_at FROM enroll_codes WHERE code_hash = ?1 AND used_at IS NULL",
                 [hash],
-                |r| r.get(0),
+                |r| {
+                    Ok(UnusedCode {
+                        center: r.get(0)?,
+                        expires_at: r.get(1)?,
+                    })
+                },
             )
             .optional()?)
     }
@@ -327,18 +384,77 @@ impl HubTx for SqliteTx<'_> {
         )?)
     }
 
-    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<DeskAuth>, HubError> {
+    fn active_desk_named(&mut self, center: &str, desk: &str) -> Result<Option<i64>, HubError> {
         Ok(self
             .0
-            .prepare_cached("SELECT id, center, desk FROM desks WHERE token_hash = ?1")?
+            .query_row(
+                "SELECT id FROM desks WHERE center = ?1 AND desk = ?2 AND revoked_at IS NULL",
+                [center, desk],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn desk_by_token(&mut self, token_hash: &str) -> Result<Option<TokenMatch>, HubError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT id, center, desk, revoked_at IS NOT NULL, coalesce(next_token_hash = ?1, FALSE),
+                        rotate_requested
+                 FROM desks WHERE token_hash = ?1 OR next_token_hash = ?1",
+            )?
             .query_row([token_hash], |r| {
-                Ok(DeskAuth {
-                    id: r.get(0)?,
-                    center: r.get(1)?,
-                    desk: r.get(2)?,
+                Ok(TokenMatch {
+                    desk: DeskAuth {
+                        id: r.get(0)?,
+                        center: r.get(1)?,
+                        desk: r.get(2)?,
+                    },
+                    revoked: r.get(3)?,
+                    is_next: r.get(4)?,
+                    rotate_requested: r.get(5)?,
                 })
             })
             .optional()?)
+    }
+
+    fn promote_next_token(&mut self, desk_id: i64) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET token_hash = next_token_hash, next_token_hash = NULL
+             WHERE id = ?1 AND next_token_hash IS NOT NULL",
+            [desk_id],
+        )?;
+        Ok(())
+    }
+
+    fn set_next_token(&mut self, desk_id: i64, token_hash: &str) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET next_token_hash = ?2, rotate_requested = FALSE WHERE id = ?1",
+            params![desk_id, token_hash],
+        )?;
+        Ok(())
+    }
+
+    fn revoke_desk(&mut self, desk_id: i64, now: i64) -> Result<bool, HubError> {
+        Ok(self.0.execute(
+            "UPDATE desks SET revoked_at = ?2, next_token_hash = NULL, rotate_requested = FALSE
+             WHERE id = ?1 AND revoked_at IS NULL",
+            params![desk_id, now],
+        )? == 1)
+    }
+
+    fn request_rotation(&mut self, desk_id: i64) -> Result<bool, HubError> {
+        Ok(self.0.execute(
+            "UPDATE desks SET rotate_requested = TRUE WHERE id = ?1 AND revoked_at IS NULL",
+            [desk_id],
+        )? == 1)
+    }
+
+    fn rotation_requested(&mut self, desk_id: i64) -> Result<bool, HubError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT rotate_requested FROM desks WHERE id = ?1")?
+            .query_row([desk_id], |r| r.get(0))?)
     }
 
     fn touch_desk(&mut self, desk_id: i64, now: i64) -> Result<(), HubError> {
@@ -375,7 +491,8 @@ impl HubTx for SqliteTx<'_> {
 
     fn desks(&mut self) -> Result<Vec<DeskStatus>, HubError> {
         let mut stmt = self.0.prepare(
-            "SELECT id, center, desk, last_seen, audit_seq, audit_hash, anchor_broken
+            "SELECT id, center, desk, last_seen, audit_seq, audit_hash, anchor_broken,
+                    enrolled_at, revoked_at, rotate_requested OR next_token_hash IS NOT NULL
              FROM desks ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -387,6 +504,9 @@ impl HubTx for SqliteTx<'_> {
                 audit_seq: r.get(4)?,
                 audit_hash: r.get(5)?,
                 anchor_broken: r.get(6)?,
+                enrolled_at: rfc3339(r.get(7)?),
+                revoked_at: r.get::<_, Option<i64>>(8)?.map(rfc3339),
+                rotation_pending: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
