@@ -155,6 +155,11 @@ impl PushChange {
 pub struct PushRequest {
     pub protocol: u32,
     pub audit_head: Option<AuditHead>,
+    /// The desk's audit entry at the head the hub last took from it, as
+    /// the desk's log holds it now: a log rewritten since (hashes
+    /// recomputed) no longer matches what the hub kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_link: Option<AuditHead>,
     pub changes: Vec<PushChange>,
 }
 
@@ -165,6 +170,8 @@ pub struct PushRequest {
 pub struct IncomingPush {
     pub protocol: u32,
     pub audit_head: Option<AuditHead>,
+    #[serde(default)]
+    pub audit_link: Option<AuditHead>,
     pub changes: Vec<Incoming>,
 }
 
@@ -224,6 +231,7 @@ impl From<&PushRequest> for IncomingPush {
         IncomingPush {
             protocol: push.protocol,
             audit_head: push.audit_head.clone(),
+            audit_link: push.audit_link.clone(),
             changes: push.changes.iter().cloned().map(Incoming::Change).collect(),
         }
     }

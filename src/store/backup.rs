@@ -39,7 +39,7 @@ fn partial_path(dest: &Path) -> PathBuf {
 /// desk's bearer token (whoever holds it pulls the center's citizens),
 /// and with it the desk's id and the hub's pinned key. A restored desk
 /// enrols again.
-const HUB_LINK_KEYS: &str = "('hub_token', 'hub_trust', 'hub_desk_id')";
+const HUB_LINK_KEYS: &str = "('hub_token', 'hub_trust', 'hub_desk_id', 'hub_audit_seq')";
 
 /// Whether a copy keeps the hub link (a store kept aside on this disk)
 /// or drops it (a backup, which leaves the machine).

@@ -202,6 +202,8 @@ impl Store {
         set_meta(&tx, "hub_trust", &trust.to_stored())?;
         set_meta(&tx, "hub_token", &answer.token)?;
         set_meta(&tx, "hub_desk_id", &answer.desk_id.to_string())?;
+        // A new desk at the hub has no anchor yet.
+        tx.execute("DELETE FROM meta WHERE key = 'hub_audit_seq'", [])?;
         // Numbers the hub saw from this desk code (before a restore, say)
         // are never given again.
         if let Some(high) = answer.document_seq {
@@ -235,6 +237,29 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The audit entry at the head the hub last took from this desk, as
+    /// the log holds it now (a missing row reads as an empty hash), so the
+    /// hub can tell a log rewritten behind its anchor.
+    pub fn audit_link(&self) -> Result<Option<AuditHead>> {
+        let Some(seq) = meta_get(&self.conn, "hub_audit_seq")?.and_then(|s| s.parse::<i64>().ok())
+        else {
+            return Ok(None);
+        };
+        let hash: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+            .optional()?;
+        Ok(Some(AuditHead {
+            seq,
+            hash: hash.unwrap_or_default(),
+        }))
+    }
+
+    /// The hub took this head with a push.
+    pub fn remember_audit_anchor(&mut self, head: &AuditHead) -> Result<()> {
+        set_meta(&self.conn, "hub_audit_seq", &head.seq.to_string())
     }
 
     /// The newest audit row, which each push anchors at the hub.

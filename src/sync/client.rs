@@ -358,6 +358,7 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
         let push = PushRequest {
             protocol: PROTOCOL_VERSION,
             audit_head: store.audit_anchor()?,
+            audit_link: store.audit_link()?,
             changes: batch.iter().map(|e| e.to_push()).collect(),
         };
         let answer = client.push(&push).map_err(Error::Sync)?;
@@ -369,6 +370,9 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
             ))));
         }
         let tally = store.record_push(&answer.results)?;
+        if let Some(head) = &push.audit_head {
+            store.remember_audit_anchor(head)?;
+        }
         report.pushed.applied += tally.applied;
         report.pushed.duplicate += tally.duplicate;
         report.pushed.rejected += tally.rejected;

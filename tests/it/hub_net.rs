@@ -738,3 +738,110 @@ fn a_backup_carries_no_hub_token_and_a_restored_desk_enrols_again() {
         Err(Error::Sync(SyncError::NotEnrolled))
     ));
 }
+
+// ---- audit continuity ----
+
+/// The desk's audit row hash, written again here from its definition
+/// (length-prefixed fields, SHA-256) as someone rewriting the log would.
+fn audit_row_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [prev, &seq.to_string(), at, actor, action, subject, detail] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Rewrites audit row `seq` and recomputes every hash after it, with the
+/// append-only triggers dropped and put back: a log that checks as whole.
+fn rewrite_audit_log(desk: &citizen_desk::store::Store, seq: i64) {
+    let conn = desk.connection();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!triggers.is_empty());
+    conn.execute_batch(
+        "DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;",
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE audit SET detail = 'nothing to see' WHERE seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    let rows: Vec<(i64, String, String, String, String, String)> = conn
+        .prepare("SELECT seq, at, actor, action, subject, detail FROM audit WHERE seq >= ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev: String = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq - 1], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for (s, at, actor, action, subject, detail) in rows {
+        let hash = audit_row_hash(&prev, s, &at, &actor, &action, &subject, &detail);
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![s, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    for sql in triggers {
+        conn.execute_batch(&sql).unwrap();
+    }
+}
+
+#[test]
+fn a_desk_log_rewritten_with_its_hashes_recomputed_is_flagged_at_the_hub() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 10);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    sync_once(&mut desk).unwrap();
+    let broken = |hub: &Hub| -> bool {
+        let out = hub.command(&["--json", "status"]);
+        let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        status["desks"][0]["anchor_broken"].as_bool().unwrap()
+    };
+    // Honest work, pushed twice: the anchor moves on.
+    for _ in 0..2 {
+        verify_one(&mut desk);
+        assert_eq!(sync_once(&mut desk).unwrap().pushed.applied, 1);
+    }
+    assert!(!broken(&hub));
+
+    // Someone edits an old entry and makes the chain whole again.
+    rewrite_audit_log(&desk, 3);
+    assert!(
+        desk.verify_audit_chain().unwrap().first_broken.is_none(),
+        "the desk alone cannot tell"
+    );
+    verify_one(&mut desk);
+    assert_eq!(sync_once(&mut desk).unwrap().pushed.applied, 1);
+    assert!(broken(&hub), "the hub holds the old hash at its anchor");
+    let out = hub.command(&["--lang", "en", "status"]);
+    assert!(
+        stdout(&out).contains("AUDIT LOG TRUNCATED OR REWRITTEN"),
+        "{}",
+        stdout(&out)
+    );
+}

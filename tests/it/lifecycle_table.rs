@@ -317,6 +317,7 @@ fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
                     &PushRequest {
                         protocol: PROTOCOL_VERSION,
                         audit_head: None,
+                        audit_link: None,
                         changes: vec![PushChange {
                             key: format!("TRT01-D01-{n}"),
                             request_id: Some(id.clone()),

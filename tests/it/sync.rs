@@ -199,6 +199,7 @@ fn enrol_pull_offline_push(backend: Backend) {
     let replay = PushRequest {
         protocol: PROTOCOL_VERSION,
         audit_head: Some(head.clone()),
+        audit_link: None,
         changes: rows
             .iter()
             .map(|(k, kind, id, p)| {
@@ -587,6 +588,7 @@ fn a_hub_file_from_the_first_release_opens_and_works() {
             &PushRequest {
                 protocol: PROTOCOL_VERSION,
                 audit_head: None,
+                audit_link: None,
                 changes: vec![change],
             },
         )

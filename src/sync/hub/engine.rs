@@ -439,12 +439,17 @@ fn anchor_audit<T: HubTx>(
     tx: &mut T,
     desk: &DeskAuth,
     head: &AuditHead,
+    link: Option<&AuditHead>,
     now: i64,
 ) -> Result<(), HubError> {
     let before = tx.audit_anchor(desk.id)?;
-    let broken = before
-        .as_ref()
-        .is_some_and(|b| head.seq < b.seq || (head.seq == b.seq && head.hash != b.hash));
+    let broken = before.as_ref().is_some_and(|b| {
+        head.seq < b.seq
+            || (head.seq == b.seq && head.hash != b.hash)
+            // The desk's entry where the hub's anchor stands now reads
+            // otherwise: the log was rewritten behind it.
+            || link.is_some_and(|l| l.seq == b.seq && l.hash != b.hash)
+    });
     if broken {
         tx.log(
             now,
@@ -642,7 +647,7 @@ impl<D: HubDb> HubStorage for D {
             }
         }
         if let Some(head) = &push.audit_head {
-            anchor_audit(&mut tx, desk, head, now)?;
+            anchor_audit(&mut tx, desk, head, push.audit_link.as_ref(), now)?;
         }
         tx.commit()?;
         Ok(PushResponse { results })
@@ -891,6 +896,7 @@ mod tests {
             &PushRequest {
                 protocol: PROTOCOL_VERSION,
                 audit_head: None,
+                audit_link: None,
                 changes,
             },
         )
@@ -1018,6 +1024,7 @@ mod tests {
         let push = IncomingPush {
             protocol: PROTOCOL_VERSION,
             audit_head: None,
+            audit_link: None,
             changes: vec![
                 Incoming::Change(reject("TRT01-D01-1", &a, "x")),
                 strange("teleport"),
@@ -1106,6 +1113,28 @@ mod tests {
     fn the_audit_anchor_moves_forward_only() {
         let mut f = hub(1);
         let desk = f.desk.clone();
+        let anchor_linked = |f: &mut Fixture, seq: i64, hash: &str, link: Option<(i64, &str)>| {
+            f.hub
+                .push(
+                    &desk,
+                    &PushRequest {
+                        protocol: PROTOCOL_VERSION,
+                        audit_head: Some(AuditHead {
+                            seq,
+                            hash: hash.into(),
+                        }),
+                        audit_link: link.map(|(seq, hash)| AuditHead {
+                            seq,
+                            hash: hash.into(),
+                        }),
+                        changes: Vec::new(),
+                    },
+                )
+                .unwrap();
+            let status = f.hub.status().unwrap();
+            let d = &status.desks[0];
+            (d.audit_seq, d.anchor_broken)
+        };
         let anchor = |f: &mut Fixture, seq: i64, hash: &str| {
             f.hub
                 .push(
@@ -1116,6 +1145,7 @@ mod tests {
                             seq,
                             hash: hash.into(),
                         }),
+                        audit_link: None,
                         changes: Vec::new(),
                     },
                 )
@@ -1139,6 +1169,23 @@ mod tests {
                 "SELECT count(*) FROM log WHERE event = 'audit_anchor_broken'"
             ),
             1
+        );
+        // Ahead, with the entry at the old anchor as the desk holds it now:
+        // the same hash goes on; another means the log was rewritten.
+        let mut h = hub(1);
+        assert_eq!(anchor_linked(&mut h, 5, "e", None), (Some(5), false));
+        assert_eq!(
+            anchor_linked(&mut h, 9, "i", Some((5, "e"))),
+            (Some(9), false)
+        );
+        assert_eq!(
+            anchor_linked(&mut h, 12, "l", Some((7, "x"))),
+            (Some(12), false),
+            "another place: not compared"
+        );
+        assert_eq!(
+            anchor_linked(&mut h, 14, "n", Some((12, "L"))),
+            (Some(12), true)
         );
     }
 
