@@ -265,6 +265,145 @@ pub fn self_signed(names: &[String]) -> Result<(String, String, Fingerprint), St
     Ok((key.serialize_pem(), cert.pem(), fingerprint))
 }
 
+/// How the hub checks the PostgreSQL server it connects to, from the
+/// database URL's `sslmode` (libpq's words).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostgresTls {
+    /// `prefer` or `require` without a root certificate: encrypted, the
+    /// server's certificate not checked (as libpq does).
+    Unverified,
+    /// `verify-ca` (or `require` with `sslrootcert`): the certificate must
+    /// chain to the root given; its name is not compared.
+    VerifyCa(Vec<u8>),
+    /// `verify-full`: the chain, and the host name in the URL.
+    VerifyFull(Vec<u8>),
+}
+
+/// Accepts any certificate but still checks the handshake's signatures.
+#[derive(Debug)]
+struct AnyCertificate(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+/// The web PKI check without the name: for `verify-ca`.
+#[derive(Debug)]
+struct ChainOnly(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// The hub's TLS configuration towards PostgreSQL.
+pub fn postgres_client_config(mode: &PostgresTls) -> Result<rustls::ClientConfig, String> {
+    let provider = provider();
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let roots = |pem: &[u8]| -> Result<Arc<rustls::RootCertStore>, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            roots
+                .add(cert.map_err(|e| format!("sslrootcert: {e}"))?)
+                .map_err(|e| format!("sslrootcert: {e}"))?;
+        }
+        if roots.is_empty() {
+            return Err("sslrootcert holds no certificate".into());
+        }
+        Ok(Arc::new(roots))
+    };
+    let webpki = |pem: &[u8]| {
+        rustls::client::WebPkiServerVerifier::builder_with_provider(roots(pem)?, provider.clone())
+            .build()
+            .map_err(|e| e.to_string())
+    };
+    let verifier: Arc<dyn ServerCertVerifier> = match mode {
+        PostgresTls::Unverified => {
+            Arc::new(AnyCertificate(provider.signature_verification_algorithms))
+        }
+        PostgresTls::VerifyCa(pem) => Arc::new(ChainOnly(webpki(pem)?)),
+        PostgresTls::VerifyFull(pem) => webpki(pem)?,
+    };
+    let mut config = builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"postgresql".to_vec()];
+    Ok(config)
+}
+
 /// Whether `host` (from a URL) names this machine: `localhost` or a
 /// loopback IP address.
 pub fn is_loopback_host(host: &str) -> bool {

@@ -845,3 +845,61 @@ fn a_desk_log_rewritten_with_its_hashes_recomputed_is_flagged_at_the_hub() {
         stdout(&out)
     );
 }
+
+// ---- the hub's own link to PostgreSQL ----
+
+#[test]
+fn the_hub_reaches_postgresql_over_tls_as_the_url_asks() {
+    use citizen_desk::sync::hub::PgHubStore;
+    let Some(db) = fresh_postgres_database() else {
+        return;
+    };
+    let mut plain = PgHubStore::connect(&db).unwrap();
+    assert!(!plain.is_encrypted().unwrap(), "no sslmode: no TLS");
+    let admin = std::env::var("CITIZEN_DESK_TEST_POSTGRES").unwrap();
+    let mut server = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let ssl: String = server.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl != "on" {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the test PostgreSQL has ssl off: .ci/run must start it with TLS"
+        );
+        say_skipped("PostgreSQL over TLS: the test server has ssl off");
+        return;
+    }
+    // The server's own certificate (Debian's snakeoil, for its host name).
+    let cert_file: String = server.query_one("SHOW ssl_cert_file", &[]).unwrap().get(0);
+    let cert_file = if cert_file.starts_with('/') {
+        cert_file
+    } else {
+        let data: String = server.query_one("SHOW data_directory", &[]).unwrap().get(0);
+        format!("{data}/{cert_file}")
+    };
+
+    let mut hub = PgHubStore::connect(&format!("{db}?sslmode=require")).unwrap();
+    assert!(hub.is_encrypted().unwrap());
+    let mut hub =
+        PgHubStore::connect(&format!("{db}?sslmode=verify-ca&sslrootcert={cert_file}")).unwrap();
+    assert!(hub.is_encrypted().unwrap(), "the chain checks out");
+    // By 127.0.0.1, which the certificate does not name: verify-full refuses.
+    match PgHubStore::connect(&format!("{db}?sslmode=verify-full&sslrootcert={cert_file}")) {
+        Err(e) => assert!(e.to_string().contains("cannot connect"), "{e}"),
+        Ok(_) => panic!("verify-full must compare the name"),
+    }
+    // Another root: refused even without the name.
+    let (other_ca, _, _) = ca_and_hub_certificate();
+    let tmp = TempDir::new().unwrap();
+    let other = tmp.path().join("other-ca.pem");
+    std::fs::write(&other, other_ca).unwrap();
+    assert!(
+        PgHubStore::connect(&format!(
+            "{db}?sslmode=verify-ca&sslrootcert={}",
+            other.display()
+        ))
+        .is_err()
+    );
+    drop((plain, hub));
+    if let Some((_, name)) = db.rsplit_once('/') {
+        let _ = server.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}

@@ -16,6 +16,7 @@ use super::schema::{self, Dialect};
 use super::{DeskAuth, HubError};
 use crate::domain::{Request, State};
 use crate::protocol::{AuditHead, TrustUpdate};
+use crate::sync::tls::{PostgresTls, postgres_client_config};
 
 pub struct PgHubStore {
     client: Client,
@@ -51,11 +52,71 @@ fn schema_version_in(c: &mut impl GenericClient) -> Result<i64, HubError> {
     }
 }
 
+/// Reads the URL's `sslmode` and `sslrootcert` (libpq's words), which the
+/// driver knows only in part: the URL for the driver, and how to check
+/// the server (None: no TLS, for `disable` or no `sslmode` at all).
+fn postgres_tls(url: &str) -> Result<(String, Option<PostgresTls>), HubError> {
+    let bad = |why: String| HubError::Storage(format!("the database URL: {why}"));
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), None));
+    };
+    let (mut mode, mut root, mut rest) = (None, None, Vec::new());
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        match param.split_once('=') {
+            Some(("sslmode", m)) => mode = Some(m.to_owned()),
+            Some(("sslrootcert", f)) => root = Some(f.to_owned()),
+            _ => rest.push(param.to_owned()),
+        }
+    }
+    let read_root = |file: &Option<String>| -> Result<Vec<u8>, HubError> {
+        let file = file
+            .as_deref()
+            .ok_or_else(|| bad("verify-ca and verify-full need sslrootcert=FILE".into()))?;
+        crate::files::read_bounded(std::path::Path::new(file), 1024 * 1024)
+            .map_err(|e| bad(e.to_string()))
+    };
+    let (driver_mode, tls) = match mode.as_deref() {
+        None | Some("disable") => (mode.clone(), None),
+        Some("prefer") => (mode.clone(), Some(PostgresTls::Unverified)),
+        Some("require") if root.is_none() => (mode.clone(), Some(PostgresTls::Unverified)),
+        Some("require" | "verify-ca") => (
+            Some("require".to_owned()),
+            Some(PostgresTls::VerifyCa(read_root(&root)?)),
+        ),
+        Some("verify-full") => (
+            Some("require".to_owned()),
+            Some(PostgresTls::VerifyFull(read_root(&root)?)),
+        ),
+        Some(other) => return Err(bad(format!("unknown sslmode {other:?}"))),
+    };
+    if let Some(m) = driver_mode {
+        rest.push(format!("sslmode={m}"));
+    }
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, tls))
+}
+
 impl PgHubStore {
     /// Connects and brings the schema up to date.
     pub fn connect(url: &str) -> Result<PgHubStore, HubError> {
-        let mut client = Client::connect(url, NoTls)
-            .map_err(|e| HubError::Storage(format!("cannot connect to PostgreSQL: {e}")))?;
+        let (url, tls) = postgres_tls(url)?;
+        let cannot =
+            |e: postgres::Error| HubError::Storage(format!("cannot connect to PostgreSQL: {e}"));
+        let mut client = match tls {
+            None => Client::connect(&url, NoTls).map_err(cannot)?,
+            Some(mode) => {
+                let config = postgres_client_config(&mode)
+                    .map_err(|e| HubError::Storage(format!("the database URL: {e}")))?;
+                let connector = postgres_rustls::MakeTlsConnector::new(
+                    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)),
+                );
+                Client::connect(&url, connector).map_err(cannot)?
+            }
+        };
         // Every connection of every hub process comes through here. When the
         // schema is already current, touch no DDL: even `CREATE INDEX`
         // takes a share lock on its table, which deadlocks against another
@@ -94,6 +155,19 @@ impl HubDb for PgHubStore {
         // Writers are serialised by the rows they lock (FOR UPDATE, the
         // change counter), not by the transaction's start.
         Ok(PgTx(self.client.transaction()?))
+    }
+}
+
+impl PgHubStore {
+    /// Whether this connection to the database is encrypted (TLS).
+    pub fn is_encrypted(&mut self) -> Result<bool, HubError> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )?
+            .is_some_and(|r| r.get::<_, bool>(0)))
     }
 }
 
@@ -512,5 +586,40 @@ impl HubTx for PgTx<'_> {
             &[&now, &event, &detail],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sslmode_is_read_as_libpq_reads_it() {
+        let base = "postgres://u:p@db.example/hub";
+        assert_eq!(postgres_tls(base).unwrap(), (base.to_owned(), None));
+        let (url, tls) = postgres_tls(&format!("{base}?sslmode=disable")).unwrap();
+        assert_eq!(
+            (url.as_str(), tls),
+            ("postgres://u:p@db.example/hub?sslmode=disable", None)
+        );
+        let (url, tls) =
+            postgres_tls(&format!("{base}?connect_timeout=5&sslmode=require")).unwrap();
+        assert_eq!(url, format!("{base}?connect_timeout=5&sslmode=require"));
+        assert_eq!(tls, Some(PostgresTls::Unverified));
+        let root = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(root.path(), b"PEM").unwrap();
+        let root_param = format!("sslrootcert={}", root.path().display());
+        let (url, tls) = postgres_tls(&format!("{base}?sslmode=verify-full&{root_param}")).unwrap();
+        assert_eq!(url, format!("{base}?sslmode=require"));
+        assert_eq!(tls, Some(PostgresTls::VerifyFull(b"PEM".to_vec())));
+        let (_, tls) = postgres_tls(&format!("{base}?{root_param}&sslmode=require")).unwrap();
+        assert_eq!(tls, Some(PostgresTls::VerifyCa(b"PEM".to_vec())));
+        for bad in [
+            "?sslmode=verify-full",
+            "?sslmode=verify-ca",
+            "?sslmode=allowish",
+        ] {
+            assert!(postgres_tls(&format!("{base}{bad}")).is_err(), "{bad}");
+        }
     }
 }
