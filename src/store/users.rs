@@ -134,6 +134,40 @@ struct UserRow {
     active: bool,
 }
 
+/// A user's row, read through `conn` (the store's connection or a
+/// transaction on it).
+fn user_row_in(conn: &rusqlite::Connection, name: &str) -> Result<Option<UserRow>> {
+    let row = conn
+        .query_row(
+            "SELECT id, role, pin_hash, failed_attempts, locked_until, active FROM users WHERE name = ?1",
+            [name],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(id, role, pin_hash, failed, locked_until, active)| {
+        let role =
+            Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?;
+        Ok(UserRow {
+            id,
+            role,
+            pin_hash,
+            failed,
+            locked_until,
+            active,
+        })
+    })
+    .transpose()
+}
+
 impl Store {
     /// Adds a user without a session: only for `init` and the demo, on a
     /// store that has no admin yet.
@@ -189,58 +223,66 @@ impl Store {
     }
 
     fn user_row(&self, name: &str) -> Result<Option<UserRow>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT id, role, pin_hash, failed_attempts, locked_until, active FROM users WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, u32>(3)?,
-                        r.get::<_, Option<i64>>(4)?,
-                        r.get::<_, bool>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, role, pin_hash, failed, locked_until, active)| {
-            let role =
-                Role::parse(&role).ok_or_else(|| Error::Data(format!("unknown role {role:?}")))?;
-            Ok(UserRow {
-                id,
-                role,
-                pin_hash,
-                failed,
-                locked_until,
-                active,
-            })
-        })
-        .transpose()
+        user_row_in(&self.conn, name)
     }
 
     /// Checks a PIN. Five wrong PINs in a row lock the user for five
     /// minutes; every attempt, good or bad, is in the audit log.
     pub fn sign_in(&mut self, name: &str, pin: &str) -> Result<Session> {
         let now = self.now();
-        let Some(user) = self.user_row(name)? else {
-            self.audit_only(now, name, "sign_in_refused", name, "unknown user")?;
+        // The attempt is counted before the PIN is checked, in one write
+        // transaction with the checks: parallel guesses each take a turn,
+        // and once MAX_FAILED_ATTEMPTS are counted the rest are refused
+        // without a PIN check (a guess that ends later cannot undo a count
+        // another made).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(user) = user_row_in(&tx, name)? else {
+            append_audit(&tx, now, name, "sign_in_refused", name, "unknown user")?;
+            tx.commit()?;
             return Err(Error::UserNotFound(name.into()));
         };
         if !user.active {
-            self.audit_only(now, name, "sign_in_refused", name, "inactive")?;
+            append_audit(&tx, now, name, "sign_in_refused", name, "inactive")?;
+            tx.commit()?;
             return Err(Error::UserInactive(name.into()));
         }
         if let Some(until) = user.locked_until.map(from_ts).filter(|u| *u > now) {
-            self.audit_only(now, name, "sign_in_refused", name, "locked")?;
+            append_audit(&tx, now, name, "sign_in_refused", name, "locked")?;
+            tx.commit()?;
             return Err(Error::Locked { until });
         }
-        if pin_matches(pin, &user.pin_hash) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if user.failed >= MAX_FAILED_ATTEMPTS {
+            // The last allowed guesses are still being checked elsewhere.
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            tx.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+                (user.id, ts(until)),
+            )?;
+            append_audit(
+                &tx,
+                now,
+                name,
+                "sign_in_refused",
+                name,
+                "too many attempts; locked",
+            )?;
+            tx.commit()?;
+            return Err(Error::Locked { until });
+        }
+        let counted = user.failed + 1;
+        tx.execute(
+            "UPDATE users SET failed_attempts = ?2 WHERE id = ?1",
+            (user.id, counted),
+        )?;
+        tx.commit()?;
+
+        let right = pin_matches(pin, &user.pin_hash);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if right {
             tx.execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
                 [user.id],
@@ -253,11 +295,7 @@ impl Store {
                 role: user.role,
             });
         }
-        let failed = user.failed + 1;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = if failed >= MAX_FAILED_ATTEMPTS {
+        let result = if counted >= MAX_FAILED_ATTEMPTS {
             let until = now + Duration::minutes(LOCKOUT_MINUTES);
             tx.execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
@@ -266,20 +304,16 @@ impl Store {
             append_audit(&tx, now, name, "sign_in_failed", name, "wrong PIN; locked")?;
             Error::Locked { until }
         } else {
-            tx.execute(
-                "UPDATE users SET failed_attempts = ?2 WHERE id = ?1",
-                (user.id, failed),
-            )?;
             append_audit(
                 &tx,
                 now,
                 name,
                 "sign_in_failed",
                 name,
-                &format!("wrong PIN {failed}"),
+                &format!("wrong PIN {counted}"),
             )?;
             Error::WrongPin {
-                attempts_left: MAX_FAILED_ATTEMPTS - failed,
+                attempts_left: MAX_FAILED_ATTEMPTS - counted,
             }
         };
         tx.commit()?;

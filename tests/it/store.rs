@@ -404,3 +404,49 @@ fn an_admin_sets_full_names_and_a_supervisor_keeps_the_stamp_key() {
         ("user_full_name", "supervisor1")
     );
 }
+
+/// Forty desks' worth of guesses at once (forty processes on one store):
+/// each attempt is counted before its PIN is checked, so no more than
+/// five PINs are ever checked before the account locks.
+#[test]
+fn forty_parallel_wrong_pins_get_at_most_five_pin_checks() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("desk");
+    drop(plain_desk(&dir, "TRT01", "D01"));
+    let guesses: Vec<std::process::Child> = (0..40)
+        .map(|i| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+                .arg("--data-dir")
+                .arg(&dir)
+                .args(["--user", "clerk1", "requests", "--limit", "1"])
+                .env_remove("CITIZEN_DESK_DATA_DIR")
+                .env_remove("CITIZEN_DESK_USER")
+                .env("CITIZEN_DESK_PIN", format!("{:06}", 900_000 + i))
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut g in guesses {
+        assert_ne!(g.wait().unwrap().code(), Some(0), "a wrong PIN got in");
+    }
+    let store = Store::open(&dir).unwrap();
+    let checked = count(
+        &store,
+        "SELECT count(*) FROM audit WHERE action = 'sign_in_failed' AND subject = 'clerk1'",
+    );
+    assert!((1..=5).contains(&checked), "{checked} PINs checked");
+    let refused = count(
+        &store,
+        "SELECT count(*) FROM audit WHERE action = 'sign_in_refused' AND subject = 'clerk1'",
+    );
+    assert_eq!(checked + refused, 40);
+    // Locked now: even the right PIN waits.
+    let mut store = store;
+    assert!(matches!(
+        store.sign_in("clerk1", PIN),
+        Err(Error::Locked { .. })
+    ));
+}
