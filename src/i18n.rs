@@ -74,6 +74,9 @@ pub struct Message {
     pub args: Vec<(&'static str, String)>,
     /// Arguments that are themselves message ids, translated with the message.
     pub translated_args: Vec<(&'static str, &'static str)>,
+    /// Arguments that are whole messages (a reason inside a reason),
+    /// translated with the message.
+    pub message_args: Vec<(&'static str, Message)>,
 }
 
 impl Message {
@@ -82,7 +85,15 @@ impl Message {
             id,
             args: Vec::new(),
             translated_args: Vec::new(),
+            message_args: Vec::new(),
         }
+    }
+
+    /// An argument that is a message of its own, shown in the same
+    /// language as this one.
+    pub fn arg_message(mut self, name: &'static str, message: Message) -> Self {
+        self.message_args.push((name, message));
+        self
     }
 
     /// An argument that is a message id (a state, a role...), shown in the
@@ -102,6 +113,7 @@ impl Message {
             .translated_args
             .iter()
             .map(|(k, id)| (*k, tr(lang, id, &[])))
+            .chain(self.message_args.iter().map(|(k, m)| (*k, m.text(lang))))
             .collect();
         let pairs: Vec<(&str, &str)> = self
             .args

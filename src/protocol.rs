@@ -29,6 +29,10 @@ pub struct EnrollRequest {
     pub code: String,
     /// The desk's own code within its center (e.g. D01).
     pub desk: String,
+    /// The desk's trust list (the signed export): the hub keeps it, pins
+    /// the root that signed it, and checks this desk's seals with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_list: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -105,6 +109,10 @@ pub struct CopyPrinted {
     /// stamped before seals existed.
     #[serde(default)]
     pub seal_sha256: Option<String>,
+    /// The copy's seal text, which the hub checks as it checks an
+    /// original's (desks before this version sent only its SHA-256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -123,6 +131,15 @@ impl Change {
             Change::StateChange(_) => "state_change",
             Change::CopyPrinted(_) => "copy_printed",
             Change::HandoverBatch(_) => "handover_batch",
+        }
+    }
+
+    /// Whether the change carries a seal for the hub to check.
+    pub fn carries_seal(&self) -> bool {
+        match self {
+            Change::StateChange(s) => matches!(&s.step, Step::Print { seal: Some(_), .. }),
+            Change::CopyPrinted(c) => c.seal.is_some(),
+            Change::HandoverBatch(_) => false,
         }
     }
 
@@ -160,6 +177,11 @@ pub struct PushRequest {
     /// recomputed) no longer matches what the hub kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_link: Option<AuditHead>,
+    /// The desk's trust list as it is now (the signed export), with every
+    /// push that carries a seal: signed by the root the hub pinned at
+    /// enrolment, it brings the hub the desk's new stamp keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_list: Option<String>,
     pub changes: Vec<PushChange>,
 }
 
@@ -172,6 +194,8 @@ pub struct IncomingPush {
     pub audit_head: Option<AuditHead>,
     #[serde(default)]
     pub audit_link: Option<AuditHead>,
+    #[serde(default)]
+    pub trust_list: Option<String>,
     pub changes: Vec<Incoming>,
 }
 
@@ -232,6 +256,7 @@ impl From<&PushRequest> for IncomingPush {
             protocol: push.protocol,
             audit_head: push.audit_head.clone(),
             audit_link: push.audit_link.clone(),
+            trust_list: push.trust_list.clone(),
             changes: push.changes.iter().cloned().map(Incoming::Change).collect(),
         }
     }

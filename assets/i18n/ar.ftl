@@ -235,6 +235,15 @@ hub-reason-stamped-twice = { $actor } ختم هذا الطلب من قبل
 hub-reason-unpaid = الطلب غير مدفوع في سجل المخدّم المركزي: لا يمكن طباعته
 hub-reason-number-taken = رقم الوثيقة { $number } لطلب آخر في هذا المركز
 hub-reason-unreadable = لم يستطع المخدّم المركزي قراءة هذا التغيير (من إصدار أحدث للمكتب، أو سطر تالف)؛ لم يُطبَّق.
+hub-reason-seal-missing = الطباعة بلا ختم: لا يسجّل المخدّم المركزي نسخة أصلية إلا بختم يستطيع التحقق منه
+hub-reason-seal-digest = الختم المرسل مع الطباعة ليس الختم الذي سجّل المكتب بصمته
+hub-reason-seal-no-trust = لا يحمل المخدّم المركزي قائمة ثقة من هذا المكتب ليتحقق بها من الختم (المكتب المسجّل قبل هذا الإصدار يرسلها مع طباعته التالية)
+hub-reason-seal-invalid = الختم المرسل مع الطباعة لا يصحّ: { $why }
+hub-reason-seal-other-number = الختم للوثيقة { $seal } لا لوثيقة هذا الطلب { $number }
+hub-reason-seal-other-content = الرقم الوطني أو الخدمة أو بصمة المحتوى في الختم ليست لهذا الطلب
+hub-reason-seal-verifier = { $actor } دقّق هذا الطلب، والختم يحمل ختمه أيضاً (قاعدة الشخصين)
+hub-reason-seal-stamp-unrecorded = يحمل الختم ختم { $actor } ولم يسجّله المخدّم المركزي لهذا الطلب
+hub-reason-seal-stamps = يحمل الختم { $have } من الأختام المطلوبة لهذا الطلب وعددها { $need }
 done-conflict-settled = سُوّي التعارض #{ $id }؛ أصبحت حالة الطلب كما في المخدّم المركزي ({ $state }).
 err-hub = المخدّم المركزي: { $detail }
 

@@ -236,6 +236,15 @@ hub-reason-stamped-twice = { $actor } has stamped this request already
 hub-reason-unpaid = the hub holds this request as not paid: it cannot be printed
 hub-reason-number-taken = document number { $number } belongs to another request of this center
 hub-reason-unreadable = the hub cannot read this change (from a newer desk, or a damaged row): { $detail }; it was not applied
+hub-reason-seal-missing = the print carries no seal: the hub records a sealed original only under a seal it can check
+hub-reason-seal-digest = the seal the print carries is not the one whose SHA-256 the desk recorded
+hub-reason-seal-no-trust = the hub holds no trust list from this desk to check the seal with (a desk enrolled before the hub checked seals sends it with its next print)
+hub-reason-seal-invalid = the seal the print carries does not verify: { $why }
+hub-reason-seal-other-number = the seal is of document { $seal }, not of this request's { $number }
+hub-reason-seal-other-content = the seal's national ID, service or content digest is not this request's
+hub-reason-seal-verifier = { $actor } verified this request, and the seal carries their stamp too (two-person rule)
+hub-reason-seal-stamp-unrecorded = the seal carries a stamp by { $actor }, which the hub has not recorded for this request
+hub-reason-seal-stamps = the seal carries { $have } of the { $need } stamps this request needs
 done-conflict-settled = Conflict #{ $id } settled; the request now has the hub's state ({ $state }).
 err-hub = Hub: { $detail }
 

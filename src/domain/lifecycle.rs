@@ -437,10 +437,13 @@ pub enum Step {
     },
     /// One supervisor's stamp (the actor's).
     Stamp {},
-    /// The sealed original, with the SHA-256 of its seal's text.
+    /// The sealed original, with its seal's text and that text's SHA-256
+    /// (desks before the hub checked seals sent only the SHA-256).
     Print {
         document_number: String,
         seal_sha256: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seal: Option<String>,
     },
     Envelope {
         tracking_code: String,
@@ -800,6 +803,7 @@ mod tests {
         let print = Step::Print {
             document_number: "TRT01-D01-0000001".into(),
             seal_sha256: "cd".repeat(32),
+            seal: None,
         };
         assert_eq!(
             apply_step(&mut req, &print, "clerk1", at),

@@ -960,10 +960,6 @@ impl App {
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
             return Task::none();
         };
-        if let Err(e) = store.check_may_enroll(session) {
-            self.fail(e);
-            return Task::none();
-        }
         let trust = match citizen_desk::sync::client::trust_for(
             &self.hub_url,
             Some(&self.hub_fingerprint),
@@ -975,14 +971,22 @@ impl App {
                 return Task::none();
             }
         };
-        let (url, code) = (self.hub_url.clone(), std::mem::take(&mut self.enroll_code));
-        let desk = store.desk().to_owned();
+        let code = std::mem::take(&mut self.enroll_code);
+        let ask = match store.enrolment(session, &code) {
+            Ok(ask) => ask,
+            Err(e) => {
+                self.enroll_code = code;
+                self.fail(e);
+                return Task::none();
+            }
+        };
+        let url = self.hub_url.clone();
         let lang = self.lang;
         self.enrolling = true;
         self.flash = None;
         Task::perform(
             async move {
-                let answer = citizen_desk::sync::client::ask_to_enroll(&url, &trust, &code, &desk)
+                let answer = citizen_desk::sync::client::ask_to_enroll(&url, &trust, &ask)
                     .map_err(|e| e.message().text(lang));
                 (url, trust, answer)
             },

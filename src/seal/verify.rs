@@ -118,6 +118,9 @@ pub struct SealReport {
     pub warnings: Vec<Warning>,
     pub claims: Option<SealClaims>,
     pub signers: Vec<SignerInfo>,
+    /// The supervisors of the issuing center whose stamp signatures
+    /// verified, each once, in name order.
+    pub stamped_by: Vec<String>,
 }
 
 impl SealReport {
@@ -135,6 +138,7 @@ impl SealReport {
             warnings: Vec::new(),
             claims: None,
             signers: Vec::new(),
+            stamped_by: Vec::new(),
         }
     }
 }
@@ -170,6 +174,7 @@ pub fn verify_seal(
         warnings: Vec::new(),
         claims: Some(claims.clone()),
         signers: Vec::new(),
+        stamped_by: Vec::new(),
     };
     if let Err(reason) = check(&msg, &claims, trust, catalog, now, &mut report) {
         report.invalid = Some(reason);
@@ -239,6 +244,7 @@ fn check(
             }
         }
     }
+    report.stamped_by = stamped_by.iter().cloned().collect();
     if !center_signed {
         return Err(Invalid::MissingCenterSignature);
     }

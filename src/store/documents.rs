@@ -47,7 +47,9 @@ struct PrintFacts<'a> {
     /// The supervisor who authorised a copy; none for the original.
     authorised_by: Option<&'a str>,
     document_number: &'a str,
-    seal_sha256: Option<String>,
+    /// The seal's text (none only for a copy of a request stamped before
+    /// seals existed).
+    seal: Option<&'a str>,
     at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -61,14 +63,16 @@ fn print_change(facts: PrintFacts<'_>) -> Change {
             authorised_by: by.to_owned(),
             at: facts.at,
             document_number: facts.document_number.to_owned(),
-            seal_sha256: facts.seal_sha256,
+            seal_sha256: facts.seal.map(content_digest),
+            seal: facts.seal.map(str::to_owned),
         }),
         // An original is always sealed (a seal that cannot be made stops
         // it before this).
         None => state_change(
             Step::Print {
                 document_number: facts.document_number.to_owned(),
-                seal_sha256: facts.seal_sha256.unwrap_or_default(),
+                seal_sha256: facts.seal.map(content_digest).unwrap_or_default(),
+                seal: facts.seal.map(str::to_owned),
             },
             facts.req.state,
             next_state(facts.req, Action::Print).unwrap_or(facts.req.state),
@@ -244,7 +248,7 @@ impl Store {
             actor: session.actor(),
             authorised_by: by.as_deref(),
             document_number: &document_number,
-            seal_sha256: seal.as_ref().map(|s| content_digest(&s.text)),
+            seal: seal.as_ref().map(|s| s.text.as_str()),
             at: now,
         });
 

@@ -534,21 +534,35 @@ impl Store {
     pub fn trust_export(&mut self, session: &Session) -> Result<String> {
         self.authorise(session, Action::ManageKeys, "trust list")?;
         let now = self.now();
-        let (_, root) = self.local_file_key(KeyRole::Root, now.timestamp())?;
-        let body = TrustListBody {
-            issued_at: now.timestamp(),
-            issuer: self.center.clone(),
-            keys: self.trust_set()?.keys().cloned().collect(),
-        };
-        let text = trust::export_file(&body, &root);
+        let (text, keys) = self.sign_trust_list(now.timestamp())?;
         self.audit_only(
             now,
             session.name(),
             "trust_export",
             "trust list",
-            &format!("{} keys", body.keys.len()),
+            &format!("{keys} keys"),
         )?;
         Ok(text)
+    }
+
+    /// This desk's trust list, signed by its root, for the hub (with the
+    /// enrolment and with each push that carries a seal): the hub checks
+    /// the desk's seals with it. Public keys only, like `trust export`.
+    pub fn trust_list_for_hub(&mut self) -> Result<String> {
+        self.ensure_center_keys()?;
+        let now = self.now().timestamp();
+        Ok(self.sign_trust_list(now)?.0)
+    }
+
+    /// The signed export of every key this desk trusts, and how many.
+    fn sign_trust_list(&self, now: i64) -> Result<(String, usize)> {
+        let (_, root) = self.local_file_key(KeyRole::Root, now)?;
+        let body = TrustListBody {
+            issued_at: now,
+            issuer: self.center.clone(),
+            keys: self.trust_set()?.keys().cloned().collect(),
+        };
+        Ok((trust::export_file(&body, &root), body.keys.len()))
     }
 
     /// Imports a signed trust list. Its root must be one we already trust,

@@ -14,7 +14,10 @@ use super::{Store, meta_get};
 use crate::domain::{Action, State};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
-use crate::protocol::{AuditHead, ChangeResult, EnrollResponse, HubTrust, Outcome, PullResponse};
+use crate::protocol::{
+    AuditHead, ChangeResult, EnrollRequest, EnrollResponse, HubTrust, Outcome, PROTOCOL_VERSION,
+    PullResponse,
+};
 
 /// Where this desk's hub is and how it proves who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,6 +179,19 @@ impl Store {
             return Err(Error::bad_input("err-sync-demo-store"));
         }
         Ok(())
+    }
+
+    /// What this desk asks the hub with the operator's one-time `code`
+    /// (admin only): its desk code and its signed trust list, whose root
+    /// the hub pins.
+    pub fn enrolment(&mut self, session: &Session, code: &str) -> Result<EnrollRequest> {
+        self.check_may_enroll(session)?;
+        Ok(EnrollRequest {
+            protocol: PROTOCOL_VERSION,
+            code: code.to_owned(),
+            desk: self.desk.clone(),
+            trust_list: Some(self.trust_list_for_hub()?),
+        })
     }
 
     /// Saves what the hub answered to `enroll` (admin only).

@@ -233,15 +233,8 @@ impl HubClient {
             .map_err(|_| self.unreachable(format!("no answer within {:?}", self.timeout)))?
     }
 
-    pub fn enroll(&self, code: &str, desk: &str) -> Result<EnrollResponse, SyncError> {
-        self.post(
-            "/v1/enroll",
-            &EnrollRequest {
-                protocol: PROTOCOL_VERSION,
-                code: code.to_owned(),
-                desk: desk.to_owned(),
-            },
-        )
+    pub fn enroll(&self, ask: &EnrollRequest) -> Result<EnrollResponse, SyncError> {
+        self.post("/v1/enroll", ask)
     }
 
     pub fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
@@ -288,24 +281,19 @@ pub fn enroll(
     trust: &HubTrust,
     code: &str,
 ) -> Result<EnrollResponse> {
-    store.check_may_enroll(session)?;
-    let answer = ask_to_enroll(url, trust, code, store.desk())?;
+    let ask = store.enrolment(session, code)?;
+    let answer = ask_to_enroll(url, trust, &ask)?;
     store.save_hub_link(session, url, trust, &answer)?;
     Ok(answer)
 }
 
-/// The network half of [`enroll`]: asks the hub at `url` to enrol `desk`
-/// with the operator's one-time `code`. No store involved, so the desk app
-/// can wait for the answer off its UI thread (after
-/// `Store::check_may_enroll`) and save it with `Store::save_hub_link`.
-pub fn ask_to_enroll(
-    url: &str,
-    trust: &HubTrust,
-    code: &str,
-    desk: &str,
-) -> Result<EnrollResponse> {
+/// The network half of [`enroll`]: sends the hub at `url` the request
+/// `Store::enrolment` made. No store involved, so the desk app can wait
+/// for the answer off its UI thread and save it with
+/// `Store::save_hub_link`.
+pub fn ask_to_enroll(url: &str, trust: &HubTrust, ask: &EnrollRequest) -> Result<EnrollResponse> {
     HubClient::new(url, trust, None, timeout())
-        .and_then(|client| client.enroll(code, desk))
+        .and_then(|client| client.enroll(ask))
         .map_err(Error::Sync)
 }
 
@@ -355,11 +343,20 @@ fn sync_pass(store: &mut Store) -> Result<SyncReport> {
         if batch.is_empty() {
             break;
         }
+        let changes: Vec<PushChange> = batch.iter().map(|e| e.to_push()).collect();
+        // The hub checks seals with this desk's keys: they come along
+        // (a supervisor added since the last push has a new stamp key).
+        let trust_list = if changes.iter().any(|c| c.change.carries_seal()) {
+            Some(store.trust_list_for_hub()?)
+        } else {
+            None
+        };
         let push = PushRequest {
             protocol: PROTOCOL_VERSION,
             audit_head: store.audit_anchor()?,
             audit_link: store.audit_link()?,
-            changes: batch.iter().map(|e| e.to_push()).collect(),
+            trust_list,
+            changes,
         };
         let answer = client.push(&push).map_err(Error::Sync)?;
         if answer.results.len() != push.changes.len() {

@@ -903,3 +903,191 @@ fn the_hub_reaches_postgresql_over_tls_as_the_url_asks() {
         let _ = server.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 }
+
+// ---- the hub checks the seal a print carries ----
+
+/// A paid request of a two-stamp service verified and stamped twice at
+/// `desk`, and synced: approved at the hub too. Its tracking code.
+fn approved_at_both(desk: &mut citizen_desk::store::Store) -> String {
+    use citizen_desk::store::RequestRef;
+    let code = find(
+        desk,
+        "state = 'received' AND paid = 1 AND stamps_required = 2",
+    );
+    let r = RequestRef::parse(&code).unwrap();
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    desk.verify(&clerk, &r).unwrap();
+    for sup in ["sup1", "sup2"] {
+        let s = desk.sign_in(sup, PIN).unwrap();
+        desk.stamp(&s, &r, PIN).unwrap();
+    }
+    let report = sync_once(desk).unwrap();
+    assert_eq!(report.pushed.applied, 3, "{report:?}");
+    code
+}
+
+/// A print of `id` pushed straight to the hub with the desk's own token,
+/// as a token thief or a dishonest desk program would.
+fn forged_print(
+    desk: &citizen_desk::store::Store,
+    id: &str,
+    number: &str,
+    seal: Option<&str>,
+    seal_sha256: &str,
+    trust_list: Option<String>,
+) -> Result<citizen_desk::protocol::ChangeResult, SyncError> {
+    use citizen_desk::domain::{Role, State, Step};
+    use citizen_desk::protocol::*;
+    let link = desk.hub_link().unwrap().unwrap();
+    let client = citizen_desk::sync::client::HubClient::new(
+        &link.url,
+        &link.trust,
+        Some(link.token),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let push = PushRequest {
+        protocol: PROTOCOL_VERSION,
+        audit_head: None,
+        audit_link: None,
+        trust_list,
+        changes: vec![PushChange {
+            key: format!("TRT01-D01-forged-{}", seal_sha256.get(..12).unwrap_or("x")),
+            request_id: Some(id.to_owned()),
+            change: Change::StateChange(StateChange {
+                step: Step::Print {
+                    document_number: number.to_owned(),
+                    seal_sha256: seal_sha256.to_owned(),
+                    seal: seal.map(str::to_owned),
+                },
+                from: State::Approved,
+                to: State::Printed,
+                actor: "clerk1".into(),
+                role: Some(Role::Clerk),
+                at: chrono::Utc::now(),
+            }),
+        }],
+    };
+    client
+        .push(&push)
+        .map(|mut answer| answer.results.remove(0))
+}
+
+/// `seal` with its center signature replaced by one of a new key.
+fn recentred(seal: &str) -> String {
+    use citizen_desk::seal::cose::{encode_sign, encode_signer_header, sig_structure};
+    use citizen_desk::seal::crypto::SigningKey;
+    use citizen_desk::seal::layers::{decode_text, encode_text};
+    let msg = decode_text(seal, citizen_desk::seal::PREFIX).unwrap();
+    let mut signatures: Vec<(Vec<u8>, Vec<u8>)> = msg
+        .signatures
+        .iter()
+        .filter(|s| s.protected_bytes != msg.signatures.last().unwrap().protected_bytes)
+        .map(|s| (s.protected_bytes.clone(), s.signature.clone()))
+        .collect();
+    let key = SigningKey::generate().unwrap();
+    let protected = encode_signer_header(
+        &key.kid(),
+        "TRT01",
+        "center",
+        chrono::Utc::now().timestamp(),
+    );
+    let tbs = sig_structure(&[], &protected, &[], &msg.payload);
+    signatures.push((protected, key.sign(&tbs)));
+    encode_text(
+        &encode_sign(&msg.payload, &signatures),
+        citizen_desk::seal::PREFIX,
+    )
+}
+
+fn hub_state(hub: &Hub, id: &str) -> String {
+    rusqlite::Connection::open(hub.dir.join("hub.sqlite"))
+        .unwrap()
+        .query_row("SELECT state FROM requests WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_hub_records_a_print_only_under_a_seal_it_checks_with_the_desks_keys() {
+    use citizen_desk::documents::render::Digits;
+    use citizen_desk::protocol::Outcome;
+    use citizen_desk::store::RequestRef;
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_with(&tmp.path().join("hub"), "", Backend::Sqlite).unwrap();
+    seeded(&hub, 40);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    sync_once(&mut desk).unwrap();
+    let code = approved_at_both(&mut desk);
+    let r = RequestRef::parse(&code).unwrap();
+    let (id, number): (String, String) = desk
+        .connection()
+        .query_row(
+            "SELECT id, document_number FROM requests WHERE tracking_code = ?1",
+            [&code],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(hub_state(&hub, &id), "approved");
+    let sha = |text: &str| citizen_desk::domain::request::content_digest(text);
+    let reason = |r: &citizen_desk::protocol::ChangeResult| {
+        assert_eq!(r.outcome, Outcome::Rejected, "{r:?}");
+        r.reason.clone().unwrap_or_default()
+    };
+
+    // "Printed" with no seal: refused, the request stays approved.
+    let answer = forged_print(&desk, &id, &number, None, &"cd".repeat(32), None).unwrap();
+    assert!(reason(&answer).contains("carries no seal"), "{answer:?}");
+    // The desk's genuine seal, but not the one the push says it printed.
+    let clerk = desk.sign_in("clerk1", PIN).unwrap();
+    let genuine = desk.seal_make(&clerk, &r).unwrap().text;
+    let answer = forged_print(&desk, &id, &number, Some(&genuine), &"00".repeat(32), None).unwrap();
+    assert!(reason(&answer).contains("SHA-256"), "{answer:?}");
+    // The genuine stamps under a center signature of the forger's own
+    // key: not in this desk's trust list.
+    let forged = recentred(&genuine);
+    let answer = forged_print(&desk, &id, &number, Some(&forged), &sha(&forged), None).unwrap();
+    assert!(
+        reason(&answer).contains("not in the trust list"),
+        "{answer:?}"
+    );
+    assert_eq!(hub_state(&hub, &id), "approved");
+    let mut other = plain_desk(&tmp.path().join("forger"), "TRT01", "D01");
+
+    // The forger's keys sent along with the push: signed by a root other
+    // than the one the hub pinned when this desk enrolled, the whole push
+    // is refused.
+    let foreign = other.trust_list_for_hub().unwrap();
+    match forged_print(
+        &desk,
+        &id,
+        &number,
+        Some(&genuine),
+        &sha(&genuine),
+        Some(foreign),
+    ) {
+        Err(SyncError::Refused {
+            status: 409,
+            message,
+            ..
+        }) => {
+            assert!(message.contains("root"), "{message}")
+        }
+        other => panic!("a foreign root must refuse the push: {other:?}"),
+    }
+    assert_eq!(hub_state(&hub, &id), "approved");
+
+    // The real print at the desk: its seal checks out at the hub.
+    desk.print_document(&clerk, &r, None, Digits::Latin, |_| Ok(()))
+        .unwrap();
+    let report = sync_once(&mut desk).unwrap();
+    assert_eq!(
+        (report.pushed.applied, report.pushed.rejected),
+        (1, 0),
+        "{report:?}"
+    );
+    assert_eq!(hub_state(&hub, &id), "printed");
+}

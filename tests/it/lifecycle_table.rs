@@ -159,6 +159,7 @@ fn change_for(req: &Request, action: Action) -> Change {
                 at: at(),
                 document_number: number,
                 seal_sha256: None,
+                seal: None,
             });
         }
         Action::Verify => Step::Verify {
@@ -169,6 +170,7 @@ fn change_for(req: &Request, action: Action) -> Change {
         Action::Print => Step::Print {
             document_number: number,
             seal_sha256: "cd".repeat(32),
+            seal: None,
         },
         Action::Envelope => Step::Envelope {
             tracking_code: req.tracking_code.clone(),
@@ -299,6 +301,7 @@ fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
             protocol: PROTOCOL_VERSION,
             code,
             desk: "D01".into(),
+            trust_list: None,
         })
         .unwrap()
         .token;
@@ -318,6 +321,7 @@ fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
                         protocol: PROTOCOL_VERSION,
                         audit_head: None,
                         audit_link: None,
+                        trust_list: None,
                         changes: vec![PushChange {
                             key: format!("TRT01-D01-{n}"),
                             request_id: Some(id.clone()),
@@ -330,6 +334,15 @@ fn hub_table(hub: &mut dyn HubStorage, mut rows: impl Rows) {
             let after = rows.body(id);
             let case = format!("{state} {action}: {result:?}");
             match next_state(&req, action) {
+                // The lifecycle lets it through to the seal, which this
+                // table does not make: refused for that, and only that
+                // (a print under a real seal: tests/it/hub_net.rs).
+                Some(_) if action == Action::Print => {
+                    assert_eq!(result.outcome, Outcome::Rejected, "{case}");
+                    let reason = result.reason.as_deref().unwrap_or_default();
+                    assert!(reason.contains("carries no seal"), "{case}");
+                    assert_eq!(after.state, state, "{case}");
+                }
                 Some(to) => {
                     assert_eq!(result.outcome, Outcome::Applied, "{case}");
                     assert_eq!((result.hub_state, after.state), (Some(to), to), "{case}");

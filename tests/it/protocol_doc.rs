@@ -28,6 +28,7 @@ fn steps() -> Vec<Step> {
         Step::Print {
             document_number: "TRT01-D01-0000042".into(),
             seal_sha256: "cd".repeat(32),
+            seal: Some("SY1:NCF0 9H$A.8".into()),
         },
         Step::Envelope {
             tracking_code: "RR123456785SY".into(),
@@ -75,6 +76,7 @@ fn changes() -> Vec<Change> {
         at: at(),
         document_number: "TRT01-D01-0000042".into(),
         seal_sha256: Some("cd".repeat(32)),
+        seal: Some("SY1:NCF0 9H$A.8".into()),
     }));
     all.push(Change::HandoverBatch(HandoverBatch {
         batch: "TRT01-D01-B20261203-0001".into(),

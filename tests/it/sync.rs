@@ -200,6 +200,7 @@ fn enrol_pull_offline_push(backend: Backend) {
         protocol: PROTOCOL_VERSION,
         audit_head: Some(head.clone()),
         audit_link: None,
+        trust_list: None,
         changes: rows
             .iter()
             .map(|(k, kind, id, p)| {
@@ -589,6 +590,7 @@ fn a_hub_file_from_the_first_release_opens_and_works() {
                 protocol: PROTOCOL_VERSION,
                 audit_head: None,
                 audit_link: None,
+                trust_list: None,
                 changes: vec![change],
             },
         )

@@ -12,6 +12,7 @@ use super::rules::{
     demo_requests, document_seq, judge, judge_batch, new_code_text, new_token, number_taken,
     sha256_hex, storage,
 };
+use super::seals::{SealCheck, open_desk_list};
 use super::{DeskAuth, HubError, HubStorage};
 use crate::domain::{Request, State, Step, valid_code};
 use crate::protocol::*;
@@ -153,6 +154,16 @@ impl Tally {
     }
 }
 
+/// What the hub keeps of a desk's trust list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeskTrust {
+    /// The kid of the root that signs it, pinned at enrolment.
+    pub root: Option<String>,
+    /// The signed export as the desk sent it.
+    pub list: Option<String>,
+    pub issued_at: Option<i64>,
+}
+
 /// The storage primitives, inside one transaction. Each is one query; none
 /// decides anything.
 pub trait HubTx {
@@ -219,6 +230,10 @@ pub trait HubTx {
     fn audit_anchor(&mut self, desk_id: i64) -> Result<Option<AuditHead>, HubError>;
     fn set_audit_anchor(&mut self, desk_id: i64, head: &AuditHead) -> Result<(), HubError>;
     fn mark_anchor_broken(&mut self, desk_id: i64) -> Result<(), HubError>;
+    /// The root a desk's trust lists must be signed by, and the newest
+    /// list it sent (locked).
+    fn desk_trust(&mut self, desk_id: i64) -> Result<DeskTrust, HubError>;
+    fn set_desk_trust(&mut self, desk_id: i64, trust: &DeskTrust) -> Result<(), HubError>;
     fn desks(&mut self) -> Result<Vec<DeskStatus>, HubError>;
 
     /// Stores a trust list under the next version number; returns it.
@@ -242,6 +257,7 @@ fn push_one<T: HubTx>(
     tx: &mut T,
     desk: &DeskAuth,
     change: &PushChange,
+    seals: &SealCheck,
     now: i64,
 ) -> Result<Result<ChangeResult, HubError>, HubError> {
     let content_hash = change.content_hash();
@@ -280,7 +296,7 @@ fn push_one<T: HubTx>(
             let owner = tx.batch_owner(&batch.batch)?;
             judge_batch(desk, change, batch, owner)
         }
-        _ => judge(desk, change, current),
+        _ => judge(desk, change, current, seals),
     };
     if let (Some(number), Some(saved)) = (number, &judgement.save) {
         let owner = tx.document_number_owner(&desk.center, number)?;
@@ -337,6 +353,61 @@ fn push_one<T: HubTx>(
         )?;
     }
     Ok(Ok(result))
+}
+
+/// What this push's seals are checked with: the desk's newest trust list,
+/// the one `sent` with the push when it is newer than the one kept. A
+/// list must be signed by the root pinned at the desk's enrolment (a desk
+/// enrolled before the hub kept lists pins the root of its first one);
+/// one signed by another root refuses the whole push (`Ok(Err)`).
+fn desk_seals<T: HubTx>(
+    tx: &mut T,
+    desk: &DeskAuth,
+    sent: Option<&str>,
+    now: i64,
+) -> Result<Result<SealCheck, HubError>, HubError> {
+    let mut kept = tx.desk_trust(desk.id)?;
+    if let Some(text) = sent {
+        let (body, root) = match open_desk_list(&desk.center, text) {
+            Ok(opened) => opened,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        match &kept.root {
+            Some(pinned) if *pinned != root => {
+                return Ok(Err(HubError::Conflict(format!(
+                    "this trust list is signed by root {root}, but desk {} enrolled with root {pinned}: \
+                     the operator revokes the desk and it enrols again",
+                    desk.id
+                ))));
+            }
+            Some(_) => {}
+            None => tx.log(
+                now,
+                "trust_root_pinned",
+                &format!("desk {}: root {root}", desk.id),
+            )?,
+        }
+        if kept.issued_at.is_none_or(|at| body.issued_at >= at) {
+            kept = DeskTrust {
+                root: Some(root),
+                list: Some(text.to_owned()),
+                issued_at: Some(body.issued_at),
+            };
+            tx.set_desk_trust(desk.id, &kept)?;
+            return Ok(Ok(SealCheck::new(desk, Some(&body), now)));
+        }
+    }
+    let body = match kept
+        .list
+        .as_deref()
+        .map(|t| open_desk_list(&desk.center, t))
+    {
+        Some(Ok((body, _))) => Some(body),
+        // A list kept is one that opened when it came.
+        Some(Err(e)) => return Err(storage(e)),
+        None => None,
+    };
+    Ok(Ok(SealCheck::new(desk, body.as_ref(), now)))
 }
 
 /// A pushed change the hub cannot read.
@@ -538,6 +609,19 @@ impl<D: HubDb> HubStorage for D {
                 req.desk
             )));
         }
+        // The desk's trust list: its root is pinned here, and its keys
+        // check the desk's seals.
+        let trust = match &req.trust_list {
+            Some(text) => {
+                let (body, root) = open_desk_list(&center, text)?;
+                DeskTrust {
+                    root: Some(root),
+                    list: Some(text.clone()),
+                    issued_at: Some(body.issued_at),
+                }
+            }
+            None => DeskTrust::default(),
+        };
         let token = new_token()?;
         let desk_id = tx.insert_desk(&NewDesk {
             center: &center,
@@ -545,6 +629,7 @@ impl<D: HubDb> HubStorage for D {
             token_hash: &sha256_hex(token.as_bytes()),
             at: now,
         })?;
+        tx.set_desk_trust(desk_id, &trust)?;
         tx.use_enroll_code(&hash, desk_id, now)?;
         // Document numbers this desk code was given before (say before a
         // restore from a backup): the desk goes on after the highest.
@@ -615,10 +700,23 @@ impl<D: HubDb> HubStorage for D {
     ) -> Result<PushResponse, HubError> {
         let now = now();
         let mut tx = self.begin(true)?;
+        let seals = match desk_seals(&mut tx, desk, push.trust_list.as_deref(), now)? {
+            Ok(seals) => seals,
+            Err(refusal) => {
+                // Nothing of this push is kept; the refusal is logged on
+                // its own.
+                drop(tx);
+                self.log(
+                    "trust_list_refused",
+                    &format!("desk {}: {refusal}", desk.id),
+                )?;
+                return Err(refusal);
+            }
+        };
         let mut results = Vec::with_capacity(push.changes.len());
         for incoming in &push.changes {
             let answered = match incoming {
-                Incoming::Change(change) => push_one(&mut tx, desk, change, now)?,
+                Incoming::Change(change) => push_one(&mut tx, desk, change, &seals, now)?,
                 Incoming::Unreadable {
                     key,
                     request_id,
@@ -851,6 +949,7 @@ mod tests {
                 protocol: PROTOCOL_VERSION,
                 code,
                 desk: "D01".into(),
+                trust_list: None,
             })
             .unwrap();
         let desk = hub.authenticate(Some(&answer.token), "test").unwrap();
@@ -897,6 +996,7 @@ mod tests {
                 protocol: PROTOCOL_VERSION,
                 audit_head: None,
                 audit_link: None,
+                trust_list: None,
                 changes,
             },
         )
@@ -1025,6 +1125,7 @@ mod tests {
             protocol: PROTOCOL_VERSION,
             audit_head: None,
             audit_link: None,
+            trust_list: None,
             changes: vec![
                 Incoming::Change(reject("TRT01-D01-1", &a, "x")),
                 strange("teleport"),
@@ -1127,6 +1228,7 @@ mod tests {
                             seq,
                             hash: hash.into(),
                         }),
+                        trust_list: None,
                         changes: Vec::new(),
                     },
                 )
@@ -1146,6 +1248,7 @@ mod tests {
                             hash: hash.into(),
                         }),
                         audit_link: None,
+                        trust_list: None,
                         changes: Vec::new(),
                     },
                 )
@@ -1259,6 +1362,7 @@ mod tests {
             protocol: PROTOCOL_VERSION,
             code: code.into(),
             desk: desk.into(),
+            trust_list: None,
         };
         assert!(matches!(
             f.hub.enroll(&ask(&code, "d-2")),
@@ -1281,6 +1385,7 @@ mod tests {
             protocol: PROTOCOL_VERSION,
             code: code.into(),
             desk: desk.into(),
+            trust_list: None,
         }
     }
 

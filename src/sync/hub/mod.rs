@@ -8,6 +8,7 @@ pub mod engine;
 pub mod postgres;
 pub(crate) mod rules;
 pub mod schema;
+pub(crate) mod seals;
 pub mod server;
 pub mod store;
 

@@ -6,8 +6,8 @@
 use postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::engine::{
-    Batch, Changed, Effect, History, HubDb, HubTx, NewCode, NewDesk, PageQuery, Tally, TokenMatch,
-    UnusedCode,
+    Batch, Changed, DeskTrust, Effect, History, HubDb, HubTx, NewCode, NewDesk, PageQuery, Tally,
+    TokenMatch, UnusedCode,
 };
 use super::rules::{
     CenterStates, DeskStatus, anchor_from, outcome_column, rfc3339, state_column, storage,
@@ -502,6 +502,28 @@ impl HubTx for PgTx<'_> {
         self.0.execute(
             "UPDATE desks SET anchor_broken = TRUE WHERE id = $1",
             &[&desk_id],
+        )?;
+        Ok(())
+    }
+
+    fn desk_trust(&mut self, desk_id: i64) -> Result<DeskTrust, HubError> {
+        let row = self.0.query_opt(
+            "SELECT trust_root, trust_list, trust_issued_at FROM desks WHERE id = $1 FOR UPDATE",
+            &[&desk_id],
+        )?;
+        Ok(row
+            .map(|row| DeskTrust {
+                root: row.get(0),
+                list: row.get(1),
+                issued_at: row.get(2),
+            })
+            .unwrap_or_default())
+    }
+
+    fn set_desk_trust(&mut self, desk_id: i64, trust: &DeskTrust) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET trust_root = $2, trust_list = $3, trust_issued_at = $4 WHERE id = $1",
+            &[&desk_id, &trust.root, &trust.list, &trust.issued_at],
         )?;
         Ok(())
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::seals::SealCheck;
 use super::{DeskAuth, HubError};
 use crate::domain::lifecycle::{Actor, Refusal, apply_copy, apply_step, check};
 use crate::domain::{Action, Request, Role, State, Step, next_state, post_outcome_allowed};
@@ -120,16 +121,42 @@ pub(crate) struct Saved {
 /// Judges one pushed change against the hub's record of its request:
 /// applied when the lifecycle allows it from the state the hub holds,
 /// rejected (with the reason in Arabic, then English) when not.
-pub(crate) fn judge(desk: &DeskAuth, change: &PushChange, req: Option<Request>) -> Judgement {
+/// A print's seal is checked with `seals` (see [`SealCheck::check`]).
+pub(crate) fn judge(
+    desk: &DeskAuth,
+    change: &PushChange,
+    req: Option<Request>,
+    seals: &SealCheck,
+) -> Judgement {
     match &change.change {
         Change::HandoverBatch(batch) => judge_batch(desk, change, batch, None),
-        Change::CopyPrinted(copy) => judge_on_request(desk, change, req, |r| {
-            let state = r.state;
-            apply_copy(r, copy.at)
-                .map_err(|_| Message::new("hub-reason-copy").arg_tr("state", state.label_id()))
-        }),
-        Change::StateChange(step) => judge_on_request(desk, change, req, |r| judge_step(r, step)),
+        Change::CopyPrinted(copy) => {
+            judge_on_request(desk, change, req, |r| judge_copy(r, copy, seals))
+        }
+        Change::StateChange(step) => {
+            judge_on_request(desk, change, req, |r| judge_step(r, step, seals))
+        }
     }
+}
+
+/// A copy: of a request in a state that has one, and, when the desk
+/// sealed it (every copy but those of requests stamped before seals
+/// existed), under a seal that checks out like an original's.
+fn judge_copy(req: &mut Request, copy: &CopyPrinted, seals: &SealCheck) -> Result<State, Message> {
+    let state = req.state;
+    let refused = || Message::new("hub-reason-copy").arg_tr("state", state.label_id());
+    if next_state(req, Action::PrintCopy).is_none() {
+        return Err(refused());
+    }
+    if copy.seal.is_some() || copy.seal_sha256.is_some() {
+        seals.check(
+            req,
+            &copy.document_number,
+            copy.seal_sha256.as_deref(),
+            copy.seal.as_deref(),
+        )?;
+    }
+    apply_copy(req, copy.at).map_err(|_| refused())
 }
 
 /// A hand-over batch names envelopes whose own changes come with it; the
@@ -212,7 +239,11 @@ const CLOCK_SKEW: chrono::Duration = chrono::Duration::hours(1);
 /// request's submission and now, and pass the same rules as at the desk
 /// (the domain's `check`: the role, the two-person rule, one stamp per
 /// supervisor, the payment), against the hub's own record.
-fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message> {
+fn judge_step(
+    req: &mut Request,
+    change: &StateChange,
+    seals: &SealCheck,
+) -> Result<State, Message> {
     let action: Action = change.step.action();
     // The role the desk says its user had must be one that may act so.
     // (That the user has that role is the desk's word; see the README's
@@ -262,6 +293,14 @@ fn judge_step(req: &mut Request, change: &StateChange) -> Result<State, Message>
         }
         Err(Refusal::Unpaid) => return Err(Message::new("hub-reason-unpaid")),
         Err(_) => return Err(illegal()),
+    }
+    if let Step::Print {
+        document_number,
+        seal_sha256,
+        seal,
+    } = &change.step
+    {
+        seals.check(req, document_number, Some(seal_sha256), seal.as_deref())?;
     }
     apply_step(req, &change.step, &change.actor, change.at).map_err(|_| illegal())
 }
@@ -382,6 +421,11 @@ pub(crate) fn demo_requests(demo: &HubDemo, existing: u64) -> Result<Vec<Request
 mod tests {
     use super::*;
     use crate::domain::request::test_request;
+    use crate::seal::cose::{encode_sign, encode_signer_header, sig_structure};
+    use crate::seal::crypto::SigningKey;
+    use crate::seal::layers::encode_text;
+    use crate::seal::trust::{KeyRole, TrustListBody, TrustedKey};
+    use crate::seal::{SealClaims, SealDocument};
 
     fn desk() -> DeskAuth {
         DeskAuth {
@@ -439,8 +483,237 @@ mod tests {
                 at: at(),
                 document_number: "TRT01-D01-0000001".into(),
                 seal_sha256: None,
+                seal: None,
             }),
         }
+    }
+
+    /// Checks seals with no trust list: every print is refused.
+    fn no_seals() -> SealCheck {
+        SealCheck::new(&desk(), None, Utc::now().timestamp())
+    }
+
+    /// A desk's keys and its trust list: the center key, four supervisors
+    /// and a supervisor key held by the clerk who verifies (a desk that
+    /// lies could make one).
+    struct Keys {
+        center: SigningKey,
+        people: Vec<(&'static str, SigningKey)>,
+        list: TrustListBody,
+    }
+
+    fn keys() -> Keys {
+        let center = SigningKey::generate().unwrap();
+        let people: Vec<(&str, SigningKey)> = ["sup1", "sup2", "sup3", "sup4", "clerk1"]
+            .into_iter()
+            .map(|n| (n, SigningKey::generate().unwrap()))
+            .collect();
+        let mut entries = vec![TrustedKey::new(
+            &center.spki_der(),
+            "TRT01",
+            "TRT01",
+            KeyRole::Center,
+            0,
+            false,
+        )];
+        for (name, key) in &people {
+            entries.push(TrustedKey::new(
+                &key.spki_der(),
+                name,
+                "TRT01",
+                KeyRole::Supervisor,
+                0,
+                false,
+            ));
+        }
+        Keys {
+            center,
+            people,
+            list: TrustListBody {
+                issued_at: at().timestamp(),
+                issuer: "TRT01".into(),
+                keys: entries,
+            },
+        }
+    }
+
+    /// An approved request of a two-stamp service, verified by clerk1 and
+    /// stamped by sup2 and sup3, as the hub holds it.
+    fn approved() -> Request {
+        let mut r = in_state(State::Approved);
+        r.service = "criminal_record".into();
+        r.stamps_required = 2;
+        r.document_number = Some("TRT01-D01-0000001".into());
+        r.content_digest = Some("ab".repeat(32));
+        r.verified_by = Some("clerk1".into());
+        r.verified_at = Some(at());
+        for name in ["sup2", "sup3"] {
+            r.stamps.push(crate::domain::Stamp {
+                supervisor: name.into(),
+                stamped_at: at(),
+            });
+        }
+        r
+    }
+
+    /// A seal of `req` (under `number`) stamped by `stampers` and signed
+    /// by `center`, as a desk's `issue_seal` makes one.
+    fn seal_of(
+        req: &Request,
+        number: &str,
+        k: &Keys,
+        stampers: &[&str],
+        center: &SigningKey,
+    ) -> String {
+        let claims = SealClaims {
+            issuer: req.center.clone(),
+            issued_at: at().timestamp(),
+            expires_at: at().timestamp() + 90 * 86_400,
+            document: SealDocument {
+                document_number: number.into(),
+                service: req.service.clone(),
+                national_id: req.national_id.to_string(),
+                full_name_ar: req.name.full(),
+                fields: req.document.clone(),
+                content_digest: req.content_digest.clone().unwrap(),
+            },
+        };
+        let payload = claims.to_cbor();
+        let sign = |key: &SigningKey, name: &str, role: &str| {
+            let protected = encode_signer_header(&key.kid(), name, role, at().timestamp());
+            let tbs = sig_structure(&[], &protected, &[], &payload);
+            (protected, key.sign(&tbs))
+        };
+        let mut signatures: Vec<(Vec<u8>, Vec<u8>)> = stampers
+            .iter()
+            .map(|n| {
+                let (_, key) = k.people.iter().find(|(p, _)| p == n).unwrap();
+                sign(key, n, "supervisor")
+            })
+            .collect();
+        signatures.push(sign(center, "TRT01", "center"));
+        encode_text(&encode_sign(&payload, &signatures), crate::seal::PREFIX)
+    }
+
+    fn print_of(seal: Option<&str>, sha: &str) -> PushChange {
+        step_change(
+            Step::Print {
+                document_number: "TRT01-D01-0000001".into(),
+                seal_sha256: sha.into(),
+                seal: seal.map(str::to_owned),
+            },
+            State::Approved,
+            State::Printed,
+        )
+    }
+
+    #[test]
+    fn a_print_is_applied_only_under_a_seal_that_backs_it() {
+        let k = keys();
+        let seals = SealCheck::new(&desk(), Some(&k.list), Utc::now().timestamp());
+        let req = approved();
+        let number = "TRT01-D01-0000001";
+        let good = seal_of(&req, number, &k, &["sup2", "sup3"], &k.center);
+        let sha = sha256_hex(good.as_bytes());
+        let j = judge(
+            &desk(),
+            &print_of(Some(&good), &sha),
+            Some(req.clone()),
+            &seals,
+        );
+        assert_eq!(
+            outcome(&j),
+            (Outcome::Applied, Some(State::Printed)),
+            "{:?}",
+            j.result.reason
+        );
+
+        let refused = |change: PushChange, checks: &SealCheck, what: &str| {
+            let j = judge(&desk(), &change, Some(req.clone()), checks);
+            assert_eq!(
+                outcome(&j),
+                (Outcome::Rejected, Some(State::Approved)),
+                "{what}"
+            );
+            assert!(j.save.is_none(), "{what}");
+            let reason = j.result.reason.unwrap();
+            let (ar, en) = reason.split_once(" — ").unwrap();
+            assert!(!ar.is_empty() && !ar.is_ascii(), "{what}: {ar}");
+            en.to_owned()
+        };
+        // No seal at all (a desk from before, or a forger without keys).
+        let en = refused(print_of(None, &sha), &seals, "no seal");
+        assert!(en.contains("no seal"), "{en}");
+        // A seal other than the one the desk recorded.
+        let en = refused(print_of(Some(&good), &"00".repeat(32)), &seals, "digest");
+        assert!(en.contains("SHA-256"), "{en}");
+        // No trust list from this desk.
+        let en = refused(print_of(Some(&good), &sha), &no_seals(), "no list");
+        assert!(en.contains("trust list"), "{en}");
+        let forged = |seal: String, what: &str| {
+            let sha = sha256_hex(seal.as_bytes());
+            refused(print_of(Some(&seal), &sha), &seals, what)
+        };
+        // Signed by a center key of the forger's own.
+        let own = SigningKey::generate().unwrap();
+        let en = forged(
+            seal_of(&req, number, &k, &["sup2", "sup3"], &own),
+            "own key",
+        );
+        assert!(en.contains("not in the trust list"), "{en}");
+        // A genuine seal of another document.
+        let en = forged(
+            seal_of(&req, "TRT01-D01-0000009", &k, &["sup2", "sup3"], &k.center),
+            "other number",
+        );
+        assert!(en.contains("TRT01-D01-0000009"), "{en}");
+        // Stamped by the clerk who verified it.
+        let en = forged(
+            seal_of(&req, number, &k, &["sup2", "clerk1"], &k.center),
+            "verifier",
+        );
+        assert!(en.contains("clerk1") && en.contains("verified"), "{en}");
+        // Stamped by a supervisor whose stamp the hub never recorded.
+        let en = forged(
+            seal_of(&req, number, &k, &["sup2", "sup4"], &k.center),
+            "unrecorded",
+        );
+        assert!(en.contains("sup4"), "{en}");
+        // One stamp where the service needs two.
+        let en = forged(seal_of(&req, number, &k, &["sup2"], &k.center), "one stamp");
+        assert!(en.contains("1 of 2"), "{en}");
+        // Another citizen's content under this number.
+        let mut other = req.clone();
+        other.content_digest = Some("cd".repeat(32));
+        let en = forged(
+            seal_of(&other, number, &k, &["sup2", "sup3"], &k.center),
+            "content",
+        );
+        assert!(en.contains("content"), "{en}");
+    }
+
+    #[test]
+    fn a_sealed_copy_is_checked_like_an_original() {
+        let k = keys();
+        let seals = SealCheck::new(&desk(), Some(&k.list), Utc::now().timestamp());
+        let mut req = approved();
+        req.state = State::Printed;
+        req.printed_count = 1;
+        let good = seal_of(&req, "TRT01-D01-0000001", &k, &["sup2", "sup3"], &k.center);
+        let copy_with = |seal: &str| {
+            let mut c = copy(State::Printed);
+            if let Change::CopyPrinted(p) = &mut c.change {
+                p.seal_sha256 = Some(sha256_hex(seal.as_bytes()));
+                p.seal = Some(seal.to_owned());
+            }
+            c
+        };
+        let j = judge(&desk(), &copy_with(&good), Some(req.clone()), &seals);
+        assert_eq!(outcome(&j), (Outcome::Applied, Some(State::Printed)));
+        let own = SigningKey::generate().unwrap();
+        let bad = seal_of(&req, "TRT01-D01-0000001", &k, &["sup2", "sup3"], &own);
+        let j = judge(&desk(), &copy_with(&bad), Some(req), &seals);
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Printed)));
     }
 
     fn outcome(j: &Judgement) -> (Outcome, Option<State>) {
@@ -457,6 +730,7 @@ mod tests {
             &desk(),
             &step_change(verify, State::Received, State::Verified),
             Some(in_state(State::Received)),
+            &no_seals(),
         );
         assert_eq!(outcome(&j), (Outcome::Applied, Some(State::Verified)));
         assert_eq!(j.result.reason, None);
@@ -481,6 +755,7 @@ mod tests {
             &desk(),
             &step_change(Step::Stamp {}, State::Verified, State::Approved),
             Some(req.clone()),
+            &no_seals(),
         );
         assert_eq!(outcome(&skip), (Outcome::Rejected, Some(State::Verified)));
         assert!(skip.save.is_none());
@@ -489,6 +764,7 @@ mod tests {
             &desk(),
             &step_change(Step::Stamp {}, State::Verified, State::Verified),
             Some(req.clone()),
+            &no_seals(),
         );
         assert_eq!(outcome(&first), (Outcome::Applied, Some(State::Verified)));
         req = first.save.unwrap().request;
@@ -498,6 +774,7 @@ mod tests {
             &desk(),
             &step_change(Step::Stamp {}, State::Verified, State::Approved),
             Some(req.clone()),
+            &no_seals(),
         );
         assert_eq!(outcome(&again), (Outcome::Rejected, Some(State::Verified)));
         assert!(
@@ -514,6 +791,7 @@ mod tests {
                 "sup3",
             ),
             Some(req),
+            &no_seals(),
         );
         assert_eq!(outcome(&last), (Outcome::Applied, Some(State::Approved)));
         assert_eq!(last.save.unwrap().request.stamps.len(), 2);
@@ -532,7 +810,7 @@ mod tests {
         if let Change::StateChange(s) = &mut stamp.change {
             s.role = Some(Role::Supervisor);
         }
-        let j = judge(&desk(), &stamp, Some(verified.clone()));
+        let j = judge(&desk(), &stamp, Some(verified.clone()), &no_seals());
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
         assert!(j.result.reason.unwrap().contains("two-person"));
         // Dated 2020, before the request was submitted; or tomorrow.
@@ -544,7 +822,7 @@ mod tests {
             if let Change::StateChange(s) = &mut early.change {
                 s.at = at;
             }
-            let j = judge(&desk(), &early, Some(verified.clone()));
+            let j = judge(&desk(), &early, Some(verified.clone()), &no_seals());
             assert_eq!(
                 outcome(&j),
                 (Outcome::Rejected, Some(State::Verified)),
@@ -557,11 +835,13 @@ mod tests {
         let print = Step::Print {
             document_number: "TRT01-D01-0000001".into(),
             seal_sha256: "cd".repeat(32),
+            seal: None,
         };
         let j = judge(
             &desk(),
             &step_change(print, State::Approved, State::Printed),
             Some(unpaid),
+            &no_seals(),
         );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Approved)));
         assert!(j.result.reason.unwrap().contains("not paid"));
@@ -583,11 +863,13 @@ mod tests {
         let print = Step::Print {
             document_number: "TRT01-D01-0000001".into(),
             seal_sha256: "cd".repeat(32),
+            seal: None,
         };
         let j = judge(
             &desk(),
             &step_change(print.clone(), State::Approved, State::Printed),
             Some(in_state(State::Cancelled)),
+            &no_seals(),
         );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Cancelled)));
         assert!(j.save.is_none());
@@ -600,6 +882,7 @@ mod tests {
             &desk(),
             &step_change(print, State::Verified, State::Printed),
             Some(in_state(State::Verified)),
+            &no_seals(),
         );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
         // A legal action claiming the wrong end state.
@@ -611,6 +894,7 @@ mod tests {
                 State::Cancelled,
             ),
             Some(in_state(State::Received)),
+            &no_seals(),
         );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Received)));
         assert!(j.save.is_none());
@@ -622,7 +906,12 @@ mod tests {
         if let Change::StateChange(s) = &mut change.change {
             s.role = Some(crate::domain::Role::Clerk);
         }
-        let j = judge(&desk(), &change, Some(in_state(State::Verified)));
+        let j = judge(
+            &desk(),
+            &change,
+            Some(in_state(State::Verified)),
+            &no_seals(),
+        );
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Verified)));
         let reason = j.result.reason.unwrap();
         assert!(
@@ -632,7 +921,12 @@ mod tests {
         if let Change::StateChange(s) = &mut change.change {
             s.role = Some(crate::domain::Role::Supervisor);
         }
-        let j = judge(&desk(), &change, Some(in_state(State::Verified)));
+        let j = judge(
+            &desk(),
+            &change,
+            Some(in_state(State::Verified)),
+            &no_seals(),
+        );
         assert_eq!(j.result.outcome, Outcome::Applied);
     }
 
@@ -648,17 +942,15 @@ mod tests {
                 State::Rejected,
             ),
             Some(in_state(State::Received)),
+            &no_seals(),
         );
         assert_eq!(j.save.unwrap().request.reason.as_deref(), Some("ناقص"));
-        let print = Step::Print {
-            document_number: "TRT01-D01-0000001".into(),
-            seal_sha256: "cd".repeat(32),
-        };
-        let j = judge(
-            &desk(),
-            &step_change(print, State::Approved, State::Printed),
-            Some(in_state(State::Approved)),
-        );
+        let k = keys();
+        let req = approved();
+        let seal = seal_of(&req, "TRT01-D01-0000001", &k, &["sup2", "sup3"], &k.center);
+        let seals = SealCheck::new(&desk(), Some(&k.list), Utc::now().timestamp());
+        let print = print_of(Some(&seal), &sha256_hex(seal.as_bytes()));
+        let j = judge(&desk(), &print, Some(req), &seals);
         assert_eq!(j.save.unwrap().request.printed_count, 1);
     }
 
@@ -667,7 +959,7 @@ mod tests {
         for state in State::ALL {
             let mut req = in_state(state);
             req.printed_count = 1;
-            let j = judge(&desk(), &copy(State::Printed), Some(req));
+            let j = judge(&desk(), &copy(State::Printed), Some(req), &no_seals());
             if state.allows_copy() {
                 assert_eq!(outcome(&j), (Outcome::Applied, Some(state)), "{state}");
                 let saved = j.save.unwrap();
@@ -683,15 +975,15 @@ mod tests {
     #[test]
     fn changes_about_unknown_requests_or_other_centers_are_rejected() {
         let change = step_change(Step::Stamp {}, State::Verified, State::Verified);
-        let j = judge(&desk(), &change, None);
+        let j = judge(&desk(), &change, None, &no_seals());
         assert_eq!(outcome(&j), (Outcome::Rejected, None));
         assert!(j.result.reason.unwrap().contains("req-1"));
         let mut elsewhere = in_state(State::Verified);
         elsewhere.center = "DMS01".into();
-        let j = judge(&desk(), &change, Some(elsewhere));
+        let j = judge(&desk(), &change, Some(elsewhere), &no_seals());
         assert_eq!(outcome(&j), (Outcome::Rejected, None));
         assert!(j.save.is_none());
-        let j = judge(&desk(), &copy(State::Printed), None);
+        let j = judge(&desk(), &copy(State::Printed), None, &no_seals());
         assert_eq!(outcome(&j), (Outcome::Rejected, None));
     }
 
@@ -707,7 +999,7 @@ mod tests {
                 tracking_codes: vec!["RR123456785SY".into()],
             }),
         };
-        let j = judge(&desk(), &change, None);
+        let j = judge(&desk(), &change, None, &no_seals());
         assert_eq!(outcome(&j), (Outcome::Applied, None));
         assert_eq!(j.result.key, "TRT01-D01-b");
         assert!(j.save.is_none());

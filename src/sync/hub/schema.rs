@@ -104,6 +104,22 @@ CREATE TABLE document_numbers (
     PRIMARY KEY (center, number)
 );
 "#,
+    r#"
+-- Version 4: each desk's trust list (the signed export it sent with its
+-- enrolment or its latest push with a seal), the root that signs it
+-- (pinned at enrolment), and when it was issued: the hub checks the
+-- desk's seals with it.
+ALTER TABLE desks ADD COLUMN trust_root TEXT;
+ALTER TABLE desks ADD COLUMN trust_list TEXT;
+ALTER TABLE desks ADD COLUMN trust_issued_at BIGINT;
+-- Document numbers verified before version 3 join the register (the
+-- first request to hold a number keeps it), so they are never given again.
+INSERT INTO document_numbers (center, number, request_id)
+SELECT center, {document_number}, id FROM requests
+WHERE {document_number} IS NOT NULL
+ORDER BY seq
+ON CONFLICT DO NOTHING;
+"#,
 ];
 
 /// The newest schema version this hub knows.
@@ -125,7 +141,13 @@ impl Dialect {
             Dialect::Sqlite => "INTEGER PRIMARY KEY",
             Dialect::Postgres => "BIGSERIAL PRIMARY KEY",
         };
+        // A request's document number, from the JSON of its body.
+        let document_number = match self {
+            Dialect::Sqlite => "json_extract(body, '$.document_number')",
+            Dialect::Postgres => "(body::jsonb ->> 'document_number')",
+        };
         sql.replace("{serial_key}", serial_key)
+            .replace("{document_number}", document_number)
     }
 }
 
@@ -159,5 +181,37 @@ mod tests {
             .query_row("SELECT id FROM desks", [], |r| r.get(0))
             .unwrap();
         assert_eq!(id, 1);
+    }
+
+    #[test]
+    fn numbers_verified_before_the_register_join_it() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(&Dialect::Sqlite.render(sql)).unwrap();
+        }
+        // Two requests given one number (the restored desk's bug), and
+        // one not verified yet.
+        for (id, seq, number) in [
+            ("a", 1, Some("TRT01-D01-0000002")),
+            ("b", 2, Some("TRT01-D01-0000002")),
+            ("c", 3, None),
+        ] {
+            let body = serde_json::json!({ "document_number": number }).to_string();
+            conn.execute(
+                "INSERT INTO requests VALUES (?1, 'TRT01', ?1, 'verified', ?2, ?3, 0)",
+                rusqlite::params![id, seq, body],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(&Dialect::Sqlite.render(MIGRATIONS[3]))
+            .unwrap();
+        let rows: Vec<(String, String)> = conn
+            .prepare("SELECT number, request_id FROM document_numbers")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, [("TRT01-D01-0000002".to_owned(), "a".to_owned())]);
     }
 }

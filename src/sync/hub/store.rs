@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::engine::{
-    Batch, Changed, Effect, History, HubDb, HubTx, NewCode, NewDesk, PageQuery, Tally, TokenMatch,
-    UnusedCode,
+    Batch, Changed, DeskTrust, Effect, History, HubDb, HubTx, NewCode, NewDesk, PageQuery, Tally,
+    TokenMatch, UnusedCode,
 };
 use super::rules::{
     CenterStates, DeskStatus, anchor_from, outcome_column, rfc3339, state_column, storage,
@@ -485,6 +485,32 @@ impl HubTx for SqliteTx<'_> {
         self.0.execute(
             "UPDATE desks SET anchor_broken = TRUE WHERE id = ?1",
             [desk_id],
+        )?;
+        Ok(())
+    }
+
+    fn desk_trust(&mut self, desk_id: i64) -> Result<DeskTrust, HubError> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT trust_root, trust_list, trust_issued_at FROM desks WHERE id = ?1",
+                [desk_id],
+                |r| {
+                    Ok(DeskTrust {
+                        root: r.get(0)?,
+                        list: r.get(1)?,
+                        issued_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    fn set_desk_trust(&mut self, desk_id: i64, trust: &DeskTrust) -> Result<(), HubError> {
+        self.0.execute(
+            "UPDATE desks SET trust_root = ?2, trust_list = ?3, trust_issued_at = ?4 WHERE id = ?1",
+            params![desk_id, trust.root, trust.list, trust.issued_at],
         )?;
         Ok(())
     }
