@@ -33,7 +33,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Makes every file and folder this process creates from now on its
+/// owner's only (umask 077): documents, labels, manifests, previews,
+/// trust lists, backups, temporary print files and SQLite's journals,
+/// whichever way they are written. The program calls it first thing.
+pub fn private_by_default() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Writes a new file (never an existing one) readable by its owner only.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -8,6 +8,7 @@ mod gui;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    citizen_desk::files::private_by_default();
     #[cfg(feature = "gui")]
     if let Some(options) = gui_options() {
         return open_gui(options);

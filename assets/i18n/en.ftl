@@ -93,6 +93,7 @@ done-restored = Store restored (center { $center }, desk { $desk }). The replace
 done-state = { $tracking } is now { $state } ({ $applied }/{ $required } stamps).
 audit-intact = Audit log intact: { $rows } entries, head { $head }.
 audit-broken = Audit log BROKEN at entry { $seq }: { $reason }.
+audit-unguarded = The audit log is UNGUARDED: its append-only triggers are missing or changed ({ $triggers }); its rows could have been rewritten with their hashes recomputed. Compare with the hub's anchor (hub status) and restore the store from a backup.
 
 ## Labels
 label-request-id = Request
@@ -391,6 +392,7 @@ hub-status-desk = desk { $id } ({ $center }/{ $desk }): last seen { $seen }, aud
 hub-never = never
 hub-audit-rewritten = AUDIT LOG TRUNCATED OR REWRITTEN
 err-bad-full-name = That full name is not valid: 2 to 80 characters, letters and spaces only.
+err-image-too-large = The picture is too large to read (more than { $side } pixels on a side, or more than { $mib } MiB decoded): scan or photograph the seal again at a smaller size.
 done-full-name = Full name of { $user } saved; documents print it.
 gui-admin-full-name = Full name as printed on documents
 gui-admin-set-full-name = Use as full name

@@ -114,7 +114,7 @@ fn audit(desk: &mut Desk<'_>, command: AuditCommand) -> Result<u8> {
         AuditCommand::Verify => {
             let report = desk.store.verify_audit_chain()?;
             desk.out.chain(&report);
-            Ok(if report.first_broken.is_some() { 1 } else { 0 })
+            Ok(if report.is_sound() { 0 } else { 1 })
         }
         AuditCommand::Tail { limit } => {
             let session = desk.sign_in()?;

@@ -424,8 +424,18 @@ impl Out {
                 "head": report.head,
                 "intact": report.first_broken.is_none(),
                 "first_broken": report.first_broken.as_ref().map(|(seq, why)| json!({"seq": seq, "reason": why})),
+                "guarded": report.unguarded.is_empty(),
+                "unguarded": report.unguarded,
             }));
             return;
+        }
+        if !report.unguarded.is_empty() {
+            say!(
+                "{}",
+                Message::new("audit-unguarded")
+                    .arg("triggers", report.unguarded.join(", "))
+                    .text(self.lang)
+            );
         }
         match &report.first_broken {
             None => say!(

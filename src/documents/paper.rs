@@ -155,7 +155,8 @@ pub fn submit(printer: &str, pdf: &[u8], title: &str) -> Result<String, PaperErr
     let mut name = [0u8; 8];
     let _ = getrandom::fill(&mut name);
     let path = std::env::temp_dir().join(format!("citizen-desk-{}.pdf", hex::encode(name)));
-    std::fs::write(&path, pdf)
+    // Private like every file we write: it holds a citizen's document.
+    crate::files::write_private(&path, pdf)
         .map_err(|e| PaperError::Failed(format!("{}: {e}", path.display())))?;
     let result = run("lp", &["-d", printer, "-t", title, &path.to_string_lossy()]);
     // lp has copied the file into the spool by the time it returns.

@@ -166,6 +166,8 @@ pub enum Message {
     CheckSeal,
     SealFileChanged(String),
     OpenSealFile,
+    /// What reading the seal file found (or why it could not).
+    SealFileRead(Result<Option<String>, String>),
     ArabicDigits(bool),
     BackupNow,
     FindPrinters,
@@ -513,23 +515,34 @@ impl App {
             Message::SealTextChanged(v) => self.seal_text = v,
             Message::SealFileChanged(v) => self.seal_file = v,
             Message::OpenSealFile => {
+                // Reading and decoding a file (a photo, a PDF) is off the
+                // interface thread: a large or hostile one never freezes it.
                 let path = PathBuf::from(self.seal_file.trim());
-                match citizen_desk::seal::read_seal_file(&path) {
-                    Ok(Some(found)) => {
-                        self.flash = None;
-                        self.seal_text = found;
-                        return self.update(Message::CheckSeal);
-                    }
-                    Ok(None) => {
-                        self.seal_report = None;
-                        self.flash = Some(Flash::Err(self.t("gui-no-seal-in-file")));
-                    }
-                    Err(e) => {
-                        self.seal_report = None;
-                        self.fail(e);
-                    }
-                }
+                let lang = self.lang;
+                self.seal_report = None;
+                return Task::perform(
+                    async move {
+                        citizen_desk::seal::read_seal_file(&path)
+                            .map_err(|e| e.message().text(lang))
+                    },
+                    Message::SealFileRead,
+                );
             }
+            Message::SealFileRead(read) => match read {
+                Ok(Some(found)) => {
+                    self.flash = None;
+                    self.seal_text = found;
+                    return self.update(Message::CheckSeal);
+                }
+                Ok(None) => {
+                    self.seal_report = None;
+                    self.flash = Some(Flash::Err(self.t("gui-no-seal-in-file")));
+                }
+                Err(why) => {
+                    self.seal_report = None;
+                    self.flash = Some(Flash::Err(why));
+                }
+            },
             Message::CheckSeal => {
                 if let Some(store) = &self.store {
                     let trust = store.trust_set();

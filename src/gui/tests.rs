@@ -671,7 +671,7 @@ fn a_seal_is_checked_from_a_pdf_file() {
     let junk = dir.path().join("notes.txt");
     std::fs::write(&junk, "not a seal").unwrap();
     app.seal_file = junk.display().to_string();
-    let _ = app.update(Message::OpenSealFile);
+    update(&mut app, Message::OpenSealFile);
     assert!(app.seal_report.is_none());
     assert!(
         flash_text(&app).contains("No seal was found"),

@@ -28,22 +28,31 @@ pub const MAX_SEAL_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// with this.
 pub fn read_seal_file(path: &std::path::Path) -> crate::Result<Option<String>> {
     let bytes = crate::files::read_bounded(path, MAX_SEAL_FILE_BYTES)?;
-    Ok(seal_in_bytes(&bytes))
+    match seal_in_bytes(&bytes) {
+        Err(qr::QrError::TooLarge) => Err(crate::Error::BadInput(
+            crate::i18n::Message::new("err-image-too-large")
+                .arg("side", qr::MAX_IMAGE_SIDE)
+                .arg("mib", qr::MAX_IMAGE_ALLOC / (1024 * 1024)),
+        )),
+        Err(_) => Ok(None),
+        Ok(seal) => Ok(seal),
+    }
 }
 
-/// The seal in a file's bytes (see [`read_seal_file`]).
-pub fn seal_in_bytes(bytes: &[u8]) -> Option<String> {
+/// The seal in a file's bytes (see [`read_seal_file`]): `Ok(None)` when
+/// a PDF holds none; a picture too large to read is `TooLarge`.
+pub fn seal_in_bytes(bytes: &[u8]) -> Result<Option<String>, qr::QrError> {
     if bytes.starts_with(b"%PDF") {
-        return seal_from_pdf(bytes);
+        return Ok(seal_from_pdf(bytes));
     }
-    let texts = qr::decode_image(bytes).ok()?;
+    let texts = qr::decode_image(bytes)?;
     // A photo can hold other codes too (the envelope's tracking code):
     // ours first.
-    texts
+    Ok(texts
         .iter()
         .find(|t| t.starts_with(PREFIX))
         .cloned()
-        .or_else(|| texts.into_iter().next())
+        .or_else(|| texts.into_iter().next()))
 }
 
 /// Finds a seal text in raw bytes (our PDFs carry it in their metadata):
@@ -59,11 +68,65 @@ pub fn find_seal_in_bytes(bytes: &[u8]) -> Option<String> {
     Some(format!("{PREFIX}{}", String::from_utf8_lossy(&body[..len])))
 }
 
-/// The seal text of one of our PDFs: the document information's Subject
-/// (written by the documents module), else a raw scan of the bytes.
+/// How much one stream of a PDF may inflate to while it is read, and how
+/// many object and cross-reference streams a PDF may have for us to read
+/// it at all: together they bound the work a hostile PDF can ask for (a
+/// 4 MB file once inflated to 4 GB). Our PDFs need none of it.
+const MAX_PDF_STREAM_BYTES: usize = 1024 * 1024;
+const MAX_PDF_PACKED_STREAMS: usize = 32;
+
+/// The seal text of a PDF. Ours carry it as plain text in the document
+/// information (Subject), found by a scan of the bytes with nothing
+/// inflated; a PDF another program saved again may hold it as UTF-16 in
+/// hex, found the same way, or inside a compressed object stream, read
+/// with lopdf within the bounds above.
 pub fn seal_from_pdf(bytes: &[u8]) -> Option<String> {
-    let from_info = std::panic::catch_unwind(|| {
-        let doc = lopdf::Document::load_mem(bytes).ok()?;
+    find_seal_in_bytes(bytes)
+        .or_else(|| find_utf16_seal_in_bytes(bytes))
+        .or_else(|| seal_from_pdf_objects(bytes))
+}
+
+/// A seal written as a UTF-16 hex string (`<FEFF0053005900310003A…>`).
+fn find_utf16_seal_in_bytes(bytes: &[u8]) -> Option<String> {
+    let prefix: String = PREFIX
+        .chars()
+        .map(|c| format!("{:04X}", c as u32))
+        .collect();
+    let upper: Vec<u8> = bytes.iter().map(u8::to_ascii_uppercase).collect();
+    let start = upper
+        .windows(prefix.len())
+        .position(|w| w == prefix.as_bytes())?;
+    let hex: Vec<u8> = upper[start..]
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_hexdigit)
+        .collect();
+    let units: Vec<u16> = hex
+        .chunks_exact(4)
+        .filter_map(|c| u16::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect();
+    let text = String::from_utf16(&units).ok()?;
+    text.starts_with(PREFIX).then_some(text)
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
+/// The Subject of the document information, read by lopdf.
+fn seal_from_pdf_objects(bytes: &[u8]) -> Option<String> {
+    if count(bytes, b"/ObjStm") + count(bytes, b"/XRef") > MAX_PDF_PACKED_STREAMS {
+        return None;
+    }
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_PDF_STREAM_BYTES),
+        ..Default::default()
+    };
+    std::panic::catch_unwind(|| {
+        let doc = lopdf::Document::load_mem_with_options(bytes, options).ok()?;
         let info = doc.trailer.get(b"Info").ok()?;
         let (_, info) = doc.dereference(info).ok()?;
         let raw = info
@@ -86,8 +149,7 @@ pub fn seal_from_pdf(bytes: &[u8]) -> Option<String> {
         text.starts_with(PREFIX).then_some(text)
     })
     .ok()
-    .flatten();
-    from_info.or_else(|| find_seal_in_bytes(bytes))
+    .flatten()
 }
 
 #[cfg(test)]

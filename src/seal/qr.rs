@@ -14,6 +14,10 @@ pub enum QrError {
     Image(String),
     #[error("no QR code found in the image")]
     NotFound,
+    /// Larger than [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_ALLOC`]: refused
+    /// before it is decoded.
+    #[error("the picture is larger than {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE} pixels or {} MiB decoded", MAX_IMAGE_ALLOC / (1024 * 1024))]
+    TooLarge,
 }
 
 /// A QR symbol: its version and its modules.
@@ -235,7 +239,7 @@ pub fn to_png(symbol: &QrSymbol, module_px: u32) -> Vec<u8> {
 
 /// Every QR code's text found in a PNG or JPEG image.
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let decoded = image::load_from_memory(bytes).map_err(|e| QrError::Image(e.to_string()))?;
+    let decoded = decode_bounded(bytes)?;
     // Flatten transparency onto white paper: a transparent background
     // would otherwise read as black.
     let img = if decoded.color().has_alpha() {
@@ -263,6 +267,30 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrError> {
     } else {
         Ok(texts)
     }
+}
+
+/// The largest picture read, in pixels each way: a phone's photo (4032 ×
+/// 3024) or a 600 dpi scan of an A4 page fits.
+pub const MAX_IMAGE_SIDE: u32 = 7_200;
+/// The most memory the decoder may take for one picture.
+pub const MAX_IMAGE_ALLOC: u64 = 64 * 1024 * 1024;
+
+/// Decodes a PNG or JPEG within [`MAX_IMAGE_SIDE`] and [`MAX_IMAGE_ALLOC`]:
+/// a small file that claims a huge picture (a decompression bomb) is
+/// refused from its header, before any pixel is made.
+fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, QrError> {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| QrError::Image(e.to_string()))?;
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => QrError::TooLarge,
+        other => QrError::Image(other.to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -33,6 +33,55 @@ pub struct ChainReport {
     pub head: String,
     /// The first row whose link does not hold, and why.
     pub first_broken: Option<(i64, String)>,
+    /// The append-only triggers that are missing or not as this program
+    /// made them: someone could rewrite rows with recomputed hashes.
+    pub unguarded: Vec<String>,
+}
+
+impl ChainReport {
+    /// The chain holds and its guards are in place.
+    pub fn is_sound(&self) -> bool {
+        self.first_broken.is_none() && self.unguarded.is_empty()
+    }
+}
+
+/// The triggers that keep the audit log append-only, as the schema makes
+/// them (compared without regard to spacing).
+const GUARDS: &[(&str, &str)] = &[
+    (
+        "audit_is_append_only_update",
+        "CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ),
+    (
+        "audit_is_append_only_delete",
+        "CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ),
+];
+
+fn squeeze(sql: &str) -> String {
+    sql.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(';')
+        .to_owned()
+}
+
+/// The names of the guards that are missing or changed in `conn`.
+fn unguarded(conn: &rusqlite::Connection) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    for (name, sql) in GUARDS {
+        let found: Option<String> = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'audit'",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if found.map(|f| squeeze(&f)) != Some(squeeze(sql)) {
+            missing.push((*name).to_owned());
+        }
+    }
+    Ok(missing)
 }
 
 fn row_hash(
@@ -145,6 +194,7 @@ impl Store {
                     rows: count,
                     head: e.hash,
                     first_broken: Some((e.seq, why)),
+                    unguarded: unguarded(&self.conn)?,
                 });
             }
             expected_prev = e.hash;
@@ -154,6 +204,7 @@ impl Store {
             rows: count,
             head: expected_prev,
             first_broken: None,
+            unguarded: unguarded(&self.conn)?,
         })
     }
 

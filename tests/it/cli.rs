@@ -606,3 +606,155 @@ fn the_desk_app_without_a_screen_says_so_and_exits_3() {
     assert!(err.contains("could not be opened"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Every file and folder under `root` (the folder itself aside): its path
+/// and mode, for those not private to their owner.
+#[cfg(unix)]
+fn not_private(root: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        let want = if meta.is_dir() { 0o700 } else { 0o600 };
+        if mode != want {
+            found.push((path.clone(), mode));
+        }
+        if meta.is_dir() {
+            found.extend(not_private(&path));
+        }
+    }
+    found
+}
+
+#[cfg(unix)]
+#[test]
+fn every_file_the_program_writes_is_its_owners_only() {
+    let dir = demo_dir(60, 7);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // Opened wide on purpose: what the program writes in it must still be
+    // private (its own umask, not the caller's).
+    std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = |name: &str| out.join(name).to_str().unwrap().to_owned();
+    let received = sql_one(
+        &dir,
+        "SELECT tracking_code FROM requests WHERE state = 'received' LIMIT 1",
+    );
+    let approved = sql_one(
+        &dir,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 LIMIT 1",
+    );
+    for args in [
+        vec![
+            "--user",
+            "clerk1",
+            "render",
+            &received,
+            "--out",
+            &path("draft.pdf"),
+        ],
+        vec![
+            "--user",
+            "clerk1",
+            "print",
+            &approved,
+            "--pdf",
+            &path("original.pdf"),
+        ],
+        vec![
+            "--user",
+            "clerk1",
+            "envelope",
+            &approved,
+            "--out",
+            &path("label.pdf"),
+        ],
+        vec![
+            "--user",
+            "clerk1",
+            "dispatch",
+            "--out",
+            &path("manifest.pdf"),
+        ],
+        vec!["--user", "admin", "trust", "export", &path("trust.json")],
+        vec!["--user", "admin", "backup", &path("backup.sqlite3")],
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(&args)
+            .env("CITIZEN_DESK_PIN", PIN)
+            .env_remove("CITIZEN_DESK_DATA_DIR")
+            // The caller's mask lets everyone read; ours does not.
+            .output_with_umask(0o022);
+        assert!(run.status.success(), "{args:?}: {}", stderr(&run));
+    }
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 6);
+    std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    assert_eq!(not_private(dir.path()), Vec::new());
+}
+
+/// Runs a command with the given umask (as a shell started by a user
+/// with that mask would), collecting its output.
+#[cfg(unix)]
+trait WithUmask {
+    fn output_with_umask(&mut self, mask: u32) -> std::process::Output;
+}
+
+#[cfg(unix)]
+impl WithUmask for std::process::Command {
+    fn output_with_umask(&mut self, mask: u32) -> std::process::Output {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: umask is async-signal-safe and only sets the child's mask.
+        unsafe {
+            self.pre_exec(move || {
+                libc::umask(mask as libc::mode_t);
+                Ok(())
+            });
+        }
+        self.output().unwrap()
+    }
+}
+
+#[test]
+fn audit_verify_fails_when_the_append_only_guards_are_gone() {
+    let dir = demo_dir(20, 8);
+    let verify = || cli(dir.path(), &["--lang", "en", "audit", "verify"], None, None);
+    let out = verify();
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let store = rusqlite::Connection::open(dir.path().join("desk.sqlite3")).unwrap();
+    // Dropped (what a rewrite of the log needs first): the chain itself
+    // still links, but the log is not guarded.
+    store
+        .execute_batch("DROP TRIGGER audit_is_append_only_update;")
+        .unwrap();
+    let out = verify();
+    assert_eq!(exit_code(&out), 1);
+    assert!(
+        stdout(&out).contains("UNGUARDED") && stdout(&out).contains("audit_is_append_only_update"),
+        "{}",
+        stdout(&out)
+    );
+    // Put back under its own name, but doing nothing: still refused.
+    store
+        .execute_batch(
+            "CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+    assert_eq!(exit_code(&verify()), 1);
+    let json = cli(dir.path(), &["--json", "audit", "verify"], None, None);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["guarded"], false);
+    assert_eq!(report["intact"], true);
+    // Restored as the schema makes it: sound again.
+    store
+        .execute_batch(
+            "DROP TRIGGER audit_is_append_only_update;
+             CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+        )
+        .unwrap();
+    assert_eq!(exit_code(&verify()), 0);
+}

@@ -574,3 +574,138 @@ fn a_photographed_jpeg_of_the_seal_still_reads() {
     let texts = qr::decode_image(jpeg.get_ref()).unwrap();
     assert!(check(&store, &texts[0]).valid);
 }
+
+// ---- hostile files ----
+
+/// Runs `citizen-desk seal verify ARGS` without a store and returns its
+/// output, how long it took and its own peak resident memory in MB (from
+/// `wait4`, for this child alone).
+#[cfg(unix)]
+// The child is waited for with wait4 (its own rusage), which std's wait
+// does not give.
+#[allow(clippy::zombie_processes)]
+fn verify_measured(args: &[&str]) -> (String, std::time::Duration, i64, i32) {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::TempDir::new().unwrap();
+    let started = std::time::Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-desk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--lang", "en", "seal", "verify"])
+        .args(args)
+        .env_remove("CITIZEN_DESK_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let (mut stdout, mut stderr) = (child.stdout.unwrap(), child.stderr.unwrap());
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value to be filled in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, filling the two values given.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let took = started.elapsed();
+    let text = reader.join().unwrap();
+    let code = std::process::ExitStatus::from_raw(status)
+        .code()
+        .unwrap_or(-1);
+    (text, took, usage.ru_maxrss / 1024, code)
+}
+
+/// A PDF whose one object stream inflates to `mib` MiB of spaces: a few
+/// hundred KB on disk.
+fn pdf_bomb(mib: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1024 * 1024];
+    for _ in 0..mib {
+        z.write_all(&chunk).unwrap();
+    }
+    let packed = z.finish().unwrap();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let objstm = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+            packed.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&packed);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "xref\n0 2\n0000000000 65535 f \n{objstm:010} 00000 n \ntrailer\n<< /Size 3 /Root 2 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// A PNG that claims 30,000 × 30,000 grey pixels (900 MB decoded) in a
+/// few hundred bytes.
+fn png_bomb() -> Vec<u8> {
+    use std::io::Write;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let side: u32 = 30_000;
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    // The first rows only: enough for a decoder without limits to set
+    // out allocating the whole picture.
+    z.write_all(&vec![0u8; 64 * (side as usize + 1)]).unwrap();
+    let idat = z.finish().unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &idat);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pdf_bomb_and_a_png_bomb_are_refused_quickly_and_in_little_memory() {
+    let (dir, mut store) = demo_store(5);
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let trust = dir.path().join("trust.json");
+    std::fs::write(&trust, store.trust_export(&admin).unwrap()).unwrap();
+    let trust = trust.to_str().unwrap();
+    let pdf = dir.path().join("bomb.pdf");
+    std::fs::write(&pdf, pdf_bomb(1024)).unwrap();
+    assert!(std::fs::metadata(&pdf).unwrap().len() < 4 * 1024 * 1024);
+    let (text, took, mb, code) =
+        verify_measured(&["--trust", trust, "--pdf", pdf.to_str().unwrap()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("not a citizen-desk seal"), "{text}");
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    assert!(mb < 256, "{mb} MB for a PDF bomb");
+
+    let png = dir.path().join("bomb.png");
+    std::fs::write(&png, png_bomb()).unwrap();
+    let (text, took, mb, code) =
+        verify_measured(&["--trust", trust, "--image", png.to_str().unwrap()]);
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("too large to read"), "{text}");
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    assert!(mb < 256, "{mb} MB for a PNG bomb");
+}
