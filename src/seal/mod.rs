@@ -2,6 +2,7 @@
 //! anyone can check offline. `SY1:` + Base45(zlib(COSE_Sign)), where the
 //! supervisors' stamps and the center each sign the same CWT payload.
 
+pub mod backing;
 pub mod base45;
 pub mod conformance;
 pub mod cose;

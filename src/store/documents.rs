@@ -19,7 +19,10 @@ use crate::domain::lifecycle::{apply_copy, apply_step};
 use crate::domain::request::content_digest;
 use crate::domain::{Action, Actor, Request, State, Step, check, next_state};
 use crate::error::{Error, Result};
+use crate::i18n::Message;
 use crate::protocol::{Change, CopyPrinted, HandoverBatch};
+use crate::seal::backing::check_backing;
+use crate::seal::verify_seal;
 
 #[derive(Debug, Serialize)]
 pub struct DispatchReport {
@@ -79,6 +82,37 @@ fn print_change(facts: PrintFacts<'_>) -> Change {
             facts.actor,
             facts.at,
         ),
+    }
+}
+
+impl Store {
+    /// Whether the seal just issued for `req` holds before it is printed:
+    /// every signature valid under this desk's trust list, as many
+    /// distinct supervisors of the center as the service needs, and
+    /// backing the request's record ([`check_backing`]: the same rule the
+    /// hub holds a print to). A row edited outside the program (stamps
+    /// added or removed by hand, a request pulled as approved with none)
+    /// fails here, not on paper.
+    fn seal_backs(
+        &self,
+        req: &Request,
+        number: &str,
+        seal: &str,
+    ) -> std::result::Result<(), Message> {
+        let trust = self
+            .trust_set()
+            .map_err(|e| Message::new("seal-backing-content").arg("detail", e.to_string()))?;
+        let report = verify_seal(
+            seal,
+            &trust,
+            self.catalog(),
+            self.now().timestamp(),
+            i64::MAX,
+        );
+        if let Some(why) = &report.invalid {
+            return Err(why.message());
+        }
+        check_backing(&report, req, number)
     }
 }
 
@@ -239,6 +273,13 @@ impl Store {
             Err(_) if !original => None,
             Err(err) => return Err(err),
         };
+        if let Some(seal) = &seal
+            && let Err(why) = self.seal_backs(&req, &document_number, &seal.text)
+        {
+            let refusal =
+                Error::BadInput(Message::new("err-seal-not-backed").arg_message("why", why));
+            return Err(self.refuse(session, &req.id, action, refusal));
+        }
         let mark = if original { Mark::Original } else { Mark::Copy };
         let (pages, pdf) =
             self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;

@@ -1309,3 +1309,47 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
         );
     }
 }
+
+#[test]
+fn a_hand_edited_request_is_not_sealed() {
+    let (_dir, mut store) = demo_store(600);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    // Verified, no stamps yet; then moved to approved by hand (the
+    // triggers of the audit log do not guard the requests table), or
+    // pulled so from a forged hub answer.
+    let code = find(
+        &store,
+        "state = 'verified' AND paid = 1 AND stamps_required = 2 \
+         AND NOT EXISTS (SELECT 1 FROM stamps s WHERE s.request_id = requests.id)",
+    );
+    store
+        .connection()
+        .execute(
+            "UPDATE requests SET state = 'approved' WHERE tracking_code = ?1",
+            [&code],
+        )
+        .unwrap();
+    let outbox = store.outbox_len().unwrap();
+    let r = RequestRef::parse(&code).unwrap();
+    let mut delivered = false;
+    let err = store
+        .print_document(&clerk, &r, None, Digits::Latin, |_| {
+            delivered = true;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(!delivered, "nothing reaches paper or a file");
+    let text = err.message().text(citizen_desk::i18n::Lang::En);
+    assert!(
+        text.contains("does not hold") && text.contains("stamps missing: 0 of 2"),
+        "{text}"
+    );
+    assert!(!err.message().text(citizen_desk::i18n::Lang::Ar).is_ascii());
+    assert_eq!(
+        state_of(&store, &code).0,
+        citizen_desk::domain::State::Approved
+    );
+    assert_eq!(store.outbox_len().unwrap(), outbox, "nothing queued");
+    let tail = store.audit_rows(1).unwrap();
+    assert_eq!(tail[0].action, "refused", "{tail:?}");
+}

@@ -9,6 +9,7 @@
 
 use crate::domain::{Catalog, Request};
 use crate::i18n::Message;
+use crate::seal::backing::check_backing;
 use crate::seal::trust::{TrustListBody, open_file};
 use crate::seal::{TrustSet, verify_seal};
 
@@ -66,9 +67,9 @@ impl SealCheck {
     /// The seal of a print of `req` (the hub's record before the print):
     /// given, the text whose SHA-256 the desk recorded, valid under the
     /// desk's trust list (the center's signature; as many distinct
-    /// supervisors of the center as the service needs), about this very
-    /// document (number, content digest, national ID, service), and
-    /// stamped by supervisors the hub recorded, none of them the verifier.
+    /// supervisors of the center as the service needs), and backing the
+    /// hub's record as [`check_backing`] says (the same rule the desk
+    /// holds itself to before it prints).
     pub fn check(
         &self,
         req: &Request,
@@ -89,42 +90,6 @@ impl SealCheck {
         if let Some(why) = &report.invalid {
             return Err(Message::new("hub-reason-seal-invalid").arg_message("why", why.message()));
         }
-        let Some(claims) = &report.claims else {
-            return Err(Message::new("hub-reason-seal-missing"));
-        };
-        let doc = &claims.document;
-        let ours = req.document_number.as_deref().unwrap_or_default();
-        if doc.document_number != ours || number != ours {
-            return Err(Message::new("hub-reason-seal-other-number")
-                .arg("seal", &doc.document_number)
-                .arg("number", ours));
-        }
-        if Some(doc.content_digest.as_str()) != req.content_digest.as_deref()
-            || doc.national_id != req.national_id.as_str()
-            || doc.service != req.service
-        {
-            return Err(Message::new("hub-reason-seal-other-content"));
-        }
-        if let Some(verifier) = req
-            .verified_by
-            .as_deref()
-            .filter(|v| report.stamped_by.iter().any(|s| s == v))
-        {
-            return Err(Message::new("hub-reason-seal-verifier").arg("actor", verifier));
-        }
-        if let Some(stranger) = report
-            .stamped_by
-            .iter()
-            .find(|s| !req.stamps.iter().any(|st| &st.supervisor == *s))
-        {
-            return Err(Message::new("hub-reason-seal-stamp-unrecorded").arg("actor", stranger));
-        }
-        let have = report.stamped_by.len() as u32;
-        if have < req.stamps_required {
-            return Err(Message::new("hub-reason-seal-stamps")
-                .arg("have", have)
-                .arg("need", req.stamps_required));
-        }
-        Ok(())
+        check_backing(&report, req, number)
     }
 }
