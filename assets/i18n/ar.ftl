@@ -220,6 +220,7 @@ label-never = أبداً
 label-not-enrolled = غير مسجَّل
 label-online = متصل
 label-offline = غير متصل
+label-desk-key = مفتاح المكتب (يعمّي مفتاحي المركز والجذر؛ ملف خارج مجلد البيانات، ليس في النسخ الاحتياطية)
 conflicts-none = لا توجد تعارضات مفتوحة.
 conflict-line = #{ $id } { $tracking }: حالته في المكتب { $desk }، وفي المخدّم المركزي { $hub }. { $reason }
 change-handover-batch = دفعة تسليم للبريد

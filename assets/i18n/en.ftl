@@ -221,6 +221,7 @@ label-never = never
 label-not-enrolled = not enrolled
 label-online = online
 label-offline = offline
+label-desk-key = Desk key (encrypts the center and root keys; a file outside the data directory, not in backups)
 conflicts-none = No open conflicts.
 conflict-line = #{ $id } { $tracking }: desk says { $desk }, hub says { $hub }. { $reason }
 change-handover-batch = hand-over batch to the post

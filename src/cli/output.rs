@@ -393,9 +393,12 @@ impl Out {
         let counts = store.count_by_state()?;
         let outbox = store.outbox_len()?;
         let demo = store.is_demo()?;
+        let desk_key = crate::seal::keys::desk_key_path(&store.data_dir()).ok();
         if self.json {
             print_json(json!({
                 "path": store.path(),
+                "desk_key": desk_key,
+                "desk_key_store": "file",
                 "center": store.center(),
                 "desk": store.desk(),
                 "demo": demo,
@@ -413,6 +416,9 @@ impl Out {
             if demo { " (demo)" } else { "" }
         );
         say!("{}: {outbox}", self.t("label-outbox-pending"));
+        if let Some(path) = desk_key {
+            say!("{}: {}", self.t("label-desk-key"), path.display());
+        }
         self.counts(&counts);
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! Where signing keys live. The center and root keys are files in the data
-//! directory (owner-only). A supervisor's stamp key is stored encrypted
-//! (AES-256-GCM) under a key derived from their PIN with argon2id, and is
-//! decrypted only for the moment of stamping.
+//! directory (owner-only), encrypted (AES-256-GCM) under the desk key: 32
+//! random bytes in a file of their own outside the data directory (so a
+//! copied data directory or backup signs nothing). A supervisor's stamp
+//! key is stored encrypted (AES-256-GCM) under a key derived from their
+//! PIN with argon2id, and is decrypted only for the moment of stamping.
 
 use std::path::{Path, PathBuf};
 
@@ -97,7 +99,99 @@ fn key_path(data_dir: &Path, kid: &str) -> PathBuf {
     keys_dir(data_dir).join(format!("{kid}.key"))
 }
 
-/// Writes a private key file readable by the owner only.
+/// What an encrypted key file begins with; a file without it is a plain
+/// key from before the desk key, read once and encrypted in its place.
+const SEALED_PREFIX: &str = "desk-key-v1:";
+
+/// The folder the desk keys live in: `CITIZEN_DESK_KEY_DIR`, else the OS
+/// configuration folder (`~/.config/citizen-desk/desk-keys` on Linux),
+/// never the data directory.
+pub fn desk_key_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CITIZEN_DESK_KEY_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("sy", "Citizen Service Centers", "citizen-desk")
+        .map(|d| d.config_local_dir().join("desk-keys"))
+}
+
+/// The desk key file of the store in `data_dir`: one per data directory,
+/// named by a hash of its full path.
+pub fn desk_key_path(data_dir: &Path) -> Result<PathBuf, KeyStoreError> {
+    use sha2::{Digest, Sha256};
+    let dir = desk_key_dir()
+        .ok_or_else(|| KeyStoreError::Crypto("no home directory for the desk key".into()))?;
+    let full = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let name = hex::encode(&Sha256::digest(full.to_string_lossy().as_bytes())[..12]);
+    Ok(dir.join(format!("{name}.key")))
+}
+
+/// The desk key of `data_dir`, made (0600, in a 0700 folder) when `create`
+/// and there is none yet.
+fn desk_key(data_dir: &Path, create: bool) -> Result<LessSafeKey, KeyStoreError> {
+    let path = desk_key_path(data_dir)?;
+    let err = |e: std::io::Error| KeyStoreError::File(path.clone(), e.to_string());
+    let bytes = match std::fs::read_to_string(&path) {
+        Ok(text) => hex::decode(text.trim())
+            .map_err(|_| KeyStoreError::File(path.clone(), "not a desk key".into()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+            let key = random::<32>()?;
+            let parent = path.parent().unwrap_or(Path::new("."));
+            create_private_folder(parent).map_err(err)?;
+            write_new_private(&path, hex::encode(key).as_bytes()).map_err(err)?;
+            key.to_vec()
+        }
+        Err(e) => return Err(err(e)),
+    };
+    let unbound = UnboundKey::new(&AES_256_GCM, &bytes)
+        .map_err(|_| KeyStoreError::File(path.clone(), "not a desk key".into()))?;
+    Ok(LessSafeKey::new(unbound))
+}
+
+fn create_private_folder(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// A new file, the owner's only, synced.
+fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// `key` encrypted under the desk key, bound to its kid.
+fn seal_key(desk: &LessSafeKey, kid: &str, key: &SigningKey) -> Result<String, KeyStoreError> {
+    let nonce = random::<12>()?;
+    let mut data = key.to_bytes();
+    desk.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(kid.as_bytes()),
+        &mut data,
+    )
+    .map_err(|_| KeyStoreError::Crypto("encryption failed".into()))?;
+    Ok(format!(
+        "{SEALED_PREFIX}{}{}",
+        hex::encode(nonce),
+        hex::encode(data)
+    ))
+}
+
+/// Writes a private key file readable by the owner only, encrypted under
+/// the desk key (made now if this desk has none yet).
 pub fn write_key_file(
     data_dir: &Path,
     kid: &str,
@@ -105,35 +199,74 @@ pub fn write_key_file(
 ) -> Result<PathBuf, KeyStoreError> {
     let dir = keys_dir(data_dir);
     let err = |p: &Path, e: std::io::Error| KeyStoreError::File(p.to_path_buf(), e.to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| err(&dir, e))?;
-    let path = key_path(data_dir, kid);
+    create_private_folder(&dir).map_err(|e| err(&dir, e))?;
     #[cfg(unix)]
     {
-        use std::io::Write;
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| err(&path, e))?;
-        f.write_all(hex::encode(key.to_bytes()).as_bytes())
-            .map_err(|e| err(&path, e))?;
-        f.sync_all().map_err(|e| err(&path, e))?;
     }
-    #[cfg(not(unix))]
-    std::fs::write(&path, hex::encode(key.to_bytes())).map_err(|e| err(&path, e))?;
+    let path = key_path(data_dir, kid);
+    let sealed = seal_key(&desk_key(data_dir, true)?, kid, key)?;
+    write_new_private(&path, sealed.as_bytes()).map_err(|e| err(&path, e))?;
     Ok(path)
 }
 
+/// Reads a key file with the desk key. A plain key file (written before
+/// the desk key) is read and then replaced by its encrypted form.
 pub fn read_key_file(data_dir: &Path, kid: &str) -> Result<SigningKey, KeyStoreError> {
     let path = key_path(data_dir, kid);
+    let bad = |why: &str| KeyStoreError::File(path.clone(), why.to_owned());
     let text = std::fs::read_to_string(&path)
         .map_err(|e| KeyStoreError::File(path.clone(), e.to_string()))?;
-    let bytes = hex::decode(text.trim())
-        .map_err(|_| KeyStoreError::File(path.clone(), "not a key file".into()))?;
-    SigningKey::from_bytes(&bytes).map_err(|e| KeyStoreError::File(path, e.to_string()))
+    let text = text.trim();
+    let Some(sealed) = text.strip_prefix(SEALED_PREFIX) else {
+        let bytes = hex::decode(text).map_err(|_| bad("not a key file"))?;
+        let key = SigningKey::from_bytes(&bytes).map_err(|e| bad(&e.to_string()))?;
+        reseal_in_place(data_dir, &path, kid, &key)?;
+        return Ok(key);
+    };
+    let raw = hex::decode(sealed).map_err(|_| bad("not a key file"))?;
+    if raw.len() < 12 + 16 {
+        return Err(bad("not a key file"));
+    }
+    let (nonce, data) = raw.split_at(12);
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad("not a key file"))?;
+    let desk = desk_key(data_dir, false).map_err(|_| {
+        bad("this desk's key is not on this machine (a copied data directory signs nothing)")
+    })?;
+    let mut data = data.to_vec();
+    let plain = desk
+        .open_in_place(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(kid.as_bytes()),
+            &mut data,
+        )
+        .map_err(|_| bad("the desk key does not open it"))?;
+    SigningKey::from_bytes(plain).map_err(|e| bad(&e.to_string()))
+}
+
+/// Replaces a plain key file by its encrypted form (written beside it,
+/// then renamed over it).
+fn reseal_in_place(
+    data_dir: &Path,
+    path: &Path,
+    kid: &str,
+    key: &SigningKey,
+) -> Result<(), KeyStoreError> {
+    let err = |e: std::io::Error| KeyStoreError::File(path.to_path_buf(), e.to_string());
+    let sealed = seal_key(&desk_key(data_dir, true)?, kid, key)?;
+    let tmp = path.with_extension("key.new");
+    let _ = std::fs::remove_file(&tmp);
+    write_new_private(&tmp, sealed.as_bytes()).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// Where this desk's signing keys are protected, for `info`.
+pub fn protection(data_dir: &Path) -> String {
+    match desk_key_path(data_dir) {
+        Ok(path) => format!("encrypted under the desk key in {}", path.display()),
+        Err(e) => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -174,5 +307,43 @@ mod tests {
                 0o600
             );
         }
+    }
+
+    #[test]
+    fn key_files_hold_no_key_and_a_copied_folder_signs_nothing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let key = SigningKey::generate().unwrap();
+        let path = write_key_file(dir.path(), "k1", &key).unwrap();
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(on_disk.starts_with(SEALED_PREFIX));
+        assert!(!on_disk.contains(&hex::encode(key.to_bytes())));
+        // The data directory copied elsewhere (a stolen copy, a backup of
+        // the folder): its key files open with no desk key.
+        let copy = tempfile::TempDir::new().unwrap();
+        std::fs::create_dir(keys_dir(copy.path())).unwrap();
+        std::fs::copy(&path, key_path(copy.path(), "k1")).unwrap();
+        let Err(err) = read_key_file(copy.path(), "k1") else {
+            panic!("a copied key file must not open");
+        };
+        assert!(err.to_string().contains("signs nothing"), "{err}");
+        // Moved to another kid's name: refused too.
+        std::fs::copy(&path, key_path(dir.path(), "k2")).unwrap();
+        assert!(read_key_file(dir.path(), "k2").is_err());
+        let _ = std::fs::remove_file(desk_key_path(dir.path()).unwrap());
+        let _ = std::fs::remove_file(desk_key_path(copy.path()).unwrap());
+    }
+
+    #[test]
+    fn a_plain_key_file_from_before_is_read_and_encrypted_in_place() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let key = SigningKey::generate().unwrap();
+        std::fs::create_dir(keys_dir(dir.path())).unwrap();
+        let path = key_path(dir.path(), "old");
+        std::fs::write(&path, hex::encode(key.to_bytes())).unwrap();
+        assert_eq!(read_key_file(dir.path(), "old").unwrap().kid(), key.kid());
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(on_disk.starts_with(SEALED_PREFIX), "{on_disk}");
+        assert_eq!(read_key_file(dir.path(), "old").unwrap().kid(), key.kid());
+        let _ = std::fs::remove_file(desk_key_path(dir.path()).unwrap());
     }
 }
