@@ -395,6 +395,7 @@ hub-audit-rewritten = AUDIT LOG TRUNCATED OR REWRITTEN
 err-bad-full-name = That full name is not valid: 2 to 80 characters, letters and spaces only.
 err-image-too-large = The picture is too large to read (more than { $side } pixels on a side, or more than { $mib } MiB decoded): scan or photograph the seal again at a smaller size.
 err-seal-not-backed = Nothing was printed: the seal this original would carry does not hold ({ $why }). The request's record or its stamps were changed outside the program; a supervisor looks into it.
+err-copy-self-authorised = A copy needs a second person: the supervisor who authorises it cannot be the one printing it.
 done-full-name = Full name of { $user } saved; documents print it.
 gui-admin-full-name = Full name as printed on documents
 gui-admin-set-full-name = Use as full name

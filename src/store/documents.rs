@@ -242,7 +242,7 @@ impl Store {
 
     /// `citizen-desk print`: without an `authoriser`, the sealed original
     /// of an approved, paid request (approved → printed); with one (a
-    /// supervisor, who may be the one printing), a copy of a printed
+    /// supervisor other than the one printing), a copy of a printed
     /// document, marked COPY. `deliver` gets the PDF inside the
     /// transaction: if it cannot be saved or sent, nothing is recorded.
     pub fn print_document<D>(
@@ -377,6 +377,12 @@ impl Store {
         }
         if let Some(supervisor) = authoriser {
             self.authorise(supervisor, Action::AuthoriseReprint, &req.id)?;
+            // A copy is two people's doing: whoever prints it cannot also
+            // be the one who allows it.
+            if supervisor.name() == session.name() {
+                let err = Error::bad_input("err-copy-self-authorised");
+                return Err(self.refuse(session, &req.id, action, err));
+            }
         }
         Ok(action)
     }

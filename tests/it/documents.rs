@@ -418,6 +418,17 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
         store.print_document(&clerk, &r, Some(&clerk2), Digits::Latin, |_| Ok(())),
         Err(citizen_desk::Error::Forbidden { .. })
     ));
+    // A supervisor printing may not authorise their own copy.
+    let err = store
+        .print_document(&sup, &r, Some(&sup), Digits::Latin, |_| Ok(()))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        err.message()
+            .text(citizen_desk::i18n::Lang::En)
+            .contains("second person"),
+        "{err:?}"
+    );
     let copy = store
         .print_document(&clerk, &r, Some(&sup), Digits::Latin, |_| Ok(()))
         .unwrap();
