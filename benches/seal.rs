@@ -150,5 +150,45 @@ fn own_seals(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hcert, own_seals);
+/// What one guess of a PIN costs someone who copied a store: against a
+/// sign-in PIN hash (argon2's default cost), and against a stamp key with
+/// the desk key as well (argon2id, 64 MiB, four passes, the desk key as
+/// its secret). Without the desk key a stamp key cannot be guessed at all.
+fn guessing(c: &mut Criterion) {
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
+    let hash = argon2::Argon2::default()
+        .hash_password(b"123456", &salt)
+        .unwrap()
+        .to_string();
+    let parsed = PasswordHash::new(&hash).unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
+    let key = citizen_desk::seal::crypto::SigningKey::generate().unwrap();
+    let locked =
+        citizen_desk::seal::keys::encrypt_secret(&key.to_bytes(), "123456", "kid", dir.path())
+            .unwrap();
+    let mut group = c.benchmark_group("guessing");
+    group.sample_size(10);
+    group.bench_function("pin_hash", |b| {
+        b.iter(|| {
+            black_box(
+                argon2::Argon2::default()
+                    .verify_password(b"654321", &parsed)
+                    .is_err(),
+            )
+        })
+    });
+    group.bench_function("stamp_key_with_desk_key", |b| {
+        b.iter(|| {
+            black_box(
+                citizen_desk::seal::keys::decrypt_secret(&locked, "654321", "kid", dir.path())
+                    .is_err(),
+            )
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_file(citizen_desk::seal::keys::desk_key_path(dir.path()).unwrap());
+}
+
+criterion_group!(benches, hcert, own_seals, guessing);
 criterion_main!(benches);

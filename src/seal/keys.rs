@@ -27,6 +27,10 @@ pub enum KeyStoreError {
     File(PathBuf, String),
     #[error("{0}")]
     Crypto(String),
+    /// The key was locked with a desk key that is not on this machine (a
+    /// store copied or restored elsewhere).
+    #[error("this desk's key is not on this machine: the stamp key cannot be opened")]
+    NoDeskKey,
 }
 
 fn random<const N: usize>() -> Result<[u8; N], KeyStoreError> {
@@ -35,26 +39,83 @@ fn random<const N: usize>() -> Result<[u8; N], KeyStoreError> {
     Ok(b)
 }
 
-fn derive(pin: &str, salt: &[u8]) -> Result<LessSafeKey, KeyStoreError> {
+/// The cost of the key that locks a stamp key (version 2): argon2id with
+/// 64 MiB, four passes, one lane, and the desk key as argon2's secret. A
+/// guess takes about a third of a second here (`cargo bench --bench seal`,
+/// `stamp_key/unlock`), and without the desk key no guess can be made at all.
+pub const STAMP_KDF_MIB: u32 = 64;
+pub const STAMP_KDF_PASSES: u32 = 4;
+/// The first byte of a version 2 salt (a version 1 salt is 16 random
+/// bytes, for argon2's default cost and no secret). Then 16 random bytes
+/// and 8 that name the desk key it was locked with, so a lock made on
+/// another machine is told from a wrong PIN.
+const SALT_V2: u8 = 2;
+const SALT_V2_LEN: usize = 1 + 16 + 8;
+
+/// Names a desk key without giving it away.
+fn desk_tag(desk: &[u8]) -> [u8; 8] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"citizen-desk desk key tag");
+    h.update(desk);
+    let mut tag = [0u8; 8];
+    tag.copy_from_slice(&h.finalize()[..8]);
+    tag
+}
+
+fn derive(pin: &str, salt: &[u8], desk: Option<&[u8]>) -> Result<LessSafeKey, KeyStoreError> {
     let mut key = [0u8; 32];
-    Argon2::default()
-        .hash_password_into(pin.as_bytes(), salt, &mut key)
-        .map_err(|e| KeyStoreError::Crypto(e.to_string()))?;
+    let crypto = |e: argon2::Error| KeyStoreError::Crypto(e.to_string());
+    match (salt.first(), desk) {
+        (Some(&SALT_V2), Some(secret)) if salt.len() == SALT_V2_LEN => {
+            if salt[17..] != desk_tag(secret) {
+                return Err(KeyStoreError::NoDeskKey);
+            }
+            let params = argon2::Params::new(STAMP_KDF_MIB * 1024, STAMP_KDF_PASSES, 1, Some(32))
+                .map_err(crypto)?;
+            Argon2::new_with_secret(
+                secret,
+                argon2::Algorithm::Argon2id,
+                argon2::Version::V0x13,
+                params,
+            )
+            .map_err(crypto)?
+            .hash_password_into(pin.as_bytes(), &salt[1..], &mut key)
+            .map_err(crypto)?
+        }
+        (Some(&SALT_V2), None) if salt.len() == SALT_V2_LEN => {
+            return Err(KeyStoreError::NoDeskKey);
+        }
+        _ => Argon2::default()
+            .hash_password_into(pin.as_bytes(), salt, &mut key)
+            .map_err(crypto)?,
+    }
     let unbound = UnboundKey::new(&AES_256_GCM, &key)
         .map_err(|_| KeyStoreError::Crypto("bad AEAD key".into()))?;
     Ok(LessSafeKey::new(unbound))
 }
 
-/// The additional data binds the ciphertext to its key id: a secret moved
-/// to another row does not decrypt.
+/// Whether a stamp key was locked the old way (version 1: the PIN alone,
+/// argon2's default cost) and should be locked again.
+pub fn is_old_lock(enc: &EncryptedSecret) -> bool {
+    !(enc.salt.len() == SALT_V2_LEN && enc.salt[0] == SALT_V2)
+}
+
+/// Locks `secret` under `pin` and the desk key of `data_dir` (version 2;
+/// see [`STAMP_KDF_MIB`]). The additional data binds the ciphertext to its
+/// key id: a secret moved to another row does not decrypt.
 pub fn encrypt_secret(
     secret: &[u8],
     pin: &str,
     kid: &str,
+    data_dir: &Path,
 ) -> Result<EncryptedSecret, KeyStoreError> {
-    let salt = random::<16>()?;
+    let desk = desk_key_bytes(data_dir, true)?;
+    let mut salt = vec![SALT_V2];
+    salt.extend_from_slice(&random::<16>()?);
+    salt.extend_from_slice(&desk_tag(&desk));
     let nonce = random::<12>()?;
-    let key = derive(pin, &salt)?;
+    let key = derive(pin, &salt, Some(&desk))?;
     let mut data = secret.to_vec();
     key.seal_in_place_append_tag(
         Nonce::assume_unique_for_key(nonce),
@@ -63,18 +124,26 @@ pub fn encrypt_secret(
     )
     .map_err(|_| KeyStoreError::Crypto("encryption failed".into()))?;
     Ok(EncryptedSecret {
-        salt: salt.to_vec(),
+        salt,
         nonce: nonce.to_vec(),
         ciphertext: data,
     })
 }
 
+/// Opens a stamp key with `pin` (and, for version 2, the desk key of
+/// `data_dir`). A wrong PIN is [`KeyStoreError::WrongPin`].
 pub fn decrypt_secret(
     enc: &EncryptedSecret,
     pin: &str,
     kid: &str,
+    data_dir: &Path,
 ) -> Result<Vec<u8>, KeyStoreError> {
-    let key = derive(pin, &enc.salt)?;
+    let desk = if is_old_lock(enc) {
+        None
+    } else {
+        Some(desk_key_bytes(data_dir, false).map_err(|_| KeyStoreError::NoDeskKey)?)
+    };
+    let key = derive(pin, &enc.salt, desk.as_deref())?;
     let nonce: [u8; 12] = enc
         .nonce
         .as_slice()
@@ -127,23 +196,37 @@ pub fn desk_key_path(data_dir: &Path) -> Result<PathBuf, KeyStoreError> {
 
 /// The desk key of `data_dir`, made (0600, in a 0700 folder) when `create`
 /// and there is none yet.
-fn desk_key(data_dir: &Path, create: bool) -> Result<LessSafeKey, KeyStoreError> {
+fn desk_key_bytes(data_dir: &Path, create: bool) -> Result<Vec<u8>, KeyStoreError> {
     let path = desk_key_path(data_dir)?;
     let err = |e: std::io::Error| KeyStoreError::File(path.clone(), e.to_string());
     let bytes = match std::fs::read_to_string(&path) {
         Ok(text) => hex::decode(text.trim())
-            .map_err(|_| KeyStoreError::File(path.clone(), "not a desk key".into()))?,
+            .ok()
+            .filter(|b| b.len() == 32)
+            .ok_or_else(|| KeyStoreError::File(path.clone(), "not a desk key".into()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
             let key = random::<32>()?;
             let parent = path.parent().unwrap_or(Path::new("."));
             create_private_folder(parent).map_err(err)?;
-            write_new_private(&path, hex::encode(key).as_bytes()).map_err(err)?;
-            key.to_vec()
+            match write_new_private(&path, hex::encode(key).as_bytes()) {
+                Ok(()) => key.to_vec(),
+                // Another process made it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return desk_key_bytes(data_dir, false);
+                }
+                Err(e) => return Err(err(e)),
+            }
         }
         Err(e) => return Err(err(e)),
     };
+    Ok(bytes)
+}
+
+/// The desk key as an AEAD key (for the center and root key files).
+fn desk_key(data_dir: &Path, create: bool) -> Result<LessSafeKey, KeyStoreError> {
+    let bytes = desk_key_bytes(data_dir, create)?;
     let unbound = UnboundKey::new(&AES_256_GCM, &bytes)
-        .map_err(|_| KeyStoreError::File(path.clone(), "not a desk key".into()))?;
+        .map_err(|_| KeyStoreError::Crypto("not a desk key".into()))?;
     Ok(LessSafeKey::new(unbound))
 }
 
@@ -275,21 +358,43 @@ mod tests {
 
     #[test]
     fn pin_encrypted_secret_round_trip() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let d = dir.path();
         let key = SigningKey::generate().unwrap();
-        let enc = encrypt_secret(&key.to_bytes(), "123456", "kid1").unwrap();
+        let enc = encrypt_secret(&key.to_bytes(), "123456", "kid1", d).unwrap();
+        assert!(!is_old_lock(&enc));
         assert_ne!(enc.ciphertext[..32], key.to_bytes()[..]);
         assert_eq!(
-            decrypt_secret(&enc, "123456", "kid1").unwrap(),
+            decrypt_secret(&enc, "123456", "kid1", d).unwrap(),
             key.to_bytes()
         );
         assert_eq!(
-            decrypt_secret(&enc, "654321", "kid1"),
+            decrypt_secret(&enc, "654321", "kid1", d),
             Err(KeyStoreError::WrongPin)
         );
         assert_eq!(
-            decrypt_secret(&enc, "123456", "kid2"),
+            decrypt_secret(&enc, "123456", "kid2", d),
             Err(KeyStoreError::WrongPin)
         );
+        // The right PIN without this desk's key (a copied store) opens
+        // nothing, and says why.
+        let elsewhere = tempfile::TempDir::new().unwrap();
+        let err = decrypt_secret(&enc, "123456", "kid1", elsewhere.path()).unwrap_err();
+        assert_eq!(err, KeyStoreError::NoDeskKey);
+        assert!(err.to_string().contains("desk's key"), "{err}");
+        // Nor with another desk's key: told from a wrong PIN.
+        let other = tempfile::TempDir::new().unwrap();
+        let mine = encrypt_secret(b"x", "123456", "k", other.path()).unwrap();
+        assert_eq!(
+            decrypt_secret(&mine, "123456", "k", other.path()).unwrap(),
+            b"x"
+        );
+        assert_eq!(
+            decrypt_secret(&enc, "123456", "kid1", other.path()),
+            Err(KeyStoreError::NoDeskKey)
+        );
+        let _ = std::fs::remove_file(desk_key_path(other.path()).unwrap());
+        let _ = std::fs::remove_file(desk_key_path(d).unwrap());
     }
 
     #[test]

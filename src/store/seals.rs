@@ -93,6 +93,7 @@ pub(crate) fn insert_key(
 /// A new stamp key for a supervisor, encrypted under their PIN.
 pub(crate) fn create_stamp_key(
     conn: &Connection,
+    data_dir: &Path,
     center: &str,
     user: &str,
     pin: &str,
@@ -112,6 +113,7 @@ pub(crate) fn create_stamp_key(
         &key.to_bytes(),
         &crate::store::normalise_pin(pin)?,
         &entry.kid,
+        data_dir,
     )
     .map_err(key_error)?;
     insert_key(conn, &entry, true, Some(&secret), now)?;
@@ -297,9 +299,32 @@ impl Store {
             .optional()?;
         let pin = crate::store::normalise_pin(pin)?;
         match row {
-            Some((kid, secret)) => {
-                let secret = decrypt_secret(&secret, &pin, &kid)
-                    .map_err(|_| Error::WrongPin { attempts_left: 0 })?;
+            Some((kid, locked)) => {
+                let dir = self.data_dir();
+                let secret = match decrypt_secret(&locked, &pin, &kid, &dir) {
+                    Ok(secret) => secret,
+                    Err(keys::KeyStoreError::WrongPin) => {
+                        return Err(Error::WrongPin { attempts_left: 0 });
+                    }
+                    // Locked on another machine (a restored or copied
+                    // store): the old key cannot sign here. The PIN is
+                    // checked against its hash instead, and the supervisor
+                    // gets a new stamp key; the old one is retired (what it
+                    // signed stays valid).
+                    Err(keys::KeyStoreError::NoDeskKey) => {
+                        return self.renew_stamp_key(user, &pin);
+                    }
+                    Err(other) => return Err(key_error(other)),
+                };
+                if keys::is_old_lock(&locked) {
+                    // Locked before the desk key and the costlier KDF: lock
+                    // it again the new way now that the PIN is at hand.
+                    let relocked = encrypt_secret(&secret, &pin, &kid, &dir).map_err(key_error)?;
+                    self.conn.execute(
+                        "UPDATE keys SET secret = ?2, secret_salt = ?3, secret_nonce = ?4 WHERE kid = ?1",
+                        params![kid, relocked.ciphertext, relocked.salt, relocked.nonce],
+                    )?;
+                }
                 let key = SigningKey::from_bytes(&secret).map_err(key_error)?;
                 Ok((key.kid().to_vec(), key))
             }
@@ -307,10 +332,11 @@ impl Store {
                 let demo = self.is_demo()?;
                 let at = self.now();
                 let now = at.timestamp();
+                let dir = self.data_dir();
                 let tx = self
                     .conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let key = create_stamp_key(&tx, &self.center, user, &pin, now, demo)?;
+                let key = create_stamp_key(&tx, &dir, &self.center, user, &pin, now, demo)?;
                 append_audit(
                     &tx,
                     at,
@@ -323,6 +349,33 @@ impl Store {
                 Ok((key.kid().to_vec(), key))
             }
         }
+    }
+
+    /// A new stamp key for `user`, whose current one was locked with a desk
+    /// key this machine does not have, once `pin` matches their PIN hash.
+    fn renew_stamp_key(&mut self, user: &str, pin: &str) -> Result<(Vec<u8>, SigningKey)> {
+        if !super::users::pin_matches_user(&self.conn, user, pin)? {
+            return Err(Error::WrongPin { attempts_left: 0 });
+        }
+        let demo = self.is_demo()?;
+        let at = self.now();
+        let now = at.timestamp();
+        let dir = self.data_dir();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        retire_stamp_keys(&tx, user, now)?;
+        let key = create_stamp_key(&tx, &dir, &self.center, user, pin, now, demo)?;
+        append_audit(
+            &tx,
+            at,
+            user,
+            "key_created",
+            &hex::encode(key.kid()),
+            "supervisor stamp key renewed: the old one was locked on another machine",
+        )?;
+        tx.commit()?;
+        Ok((key.kid().to_vec(), key))
     }
 
     /// The trusted keys as stored (offline verification reads these).

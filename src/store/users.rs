@@ -106,6 +106,11 @@ pub(crate) fn hash_pin(pin: &str) -> Result<String> {
         .map_err(|e| Error::Storage(format!("PIN hashing failed: {e}")))
 }
 
+/// Whether `pin` is the PIN of the active user `name`.
+pub(crate) fn pin_matches_user(conn: &rusqlite::Connection, name: &str, pin: &str) -> Result<bool> {
+    Ok(user_row_in(conn, name)?.is_some_and(|u| u.active && pin_matches(pin, &u.pin_hash)))
+}
+
 fn pin_matches(pin: &str, hash: &str) -> bool {
     let Ok(pin) = normalise_pin(pin) else {
         return false;
@@ -181,6 +186,7 @@ impl Store {
         validate_user_name(name)?;
         let hash = hash_pin(pin)?;
         let now = self.now();
+        let dir = self.data_dir();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -200,7 +206,8 @@ impl Store {
         if role == Role::Supervisor {
             // Each supervisor gets a stamp key, locked under their PIN.
             let demo = super::meta_get(&tx, "demo")?.as_deref() == Some("1");
-            let key = super::seals::create_stamp_key(&tx, &self.center, name, pin, ts(now), demo)?;
+            let key =
+                super::seals::create_stamp_key(&tx, &dir, &self.center, name, pin, ts(now), demo)?;
             append_audit(
                 &tx,
                 now,
@@ -409,6 +416,7 @@ impl Store {
             .user_row(name)?
             .ok_or_else(|| Error::UserNotFound(name.into()))?;
         let now = self.now();
+        let dir = self.data_dir();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -435,8 +443,15 @@ impl Store {
             super::seals::retire_stamp_keys(&tx, name, ts(now))?;
             if let Some(pin) = new_pin {
                 let demo = super::meta_get(&tx, "demo")?.as_deref() == Some("1");
-                let key =
-                    super::seals::create_stamp_key(&tx, &self.center, name, pin, ts(now), demo)?;
+                let key = super::seals::create_stamp_key(
+                    &tx,
+                    &dir,
+                    &self.center,
+                    name,
+                    pin,
+                    ts(now),
+                    demo,
+                )?;
                 append_audit(
                     &tx,
                     now,

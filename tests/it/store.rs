@@ -450,3 +450,44 @@ fn forty_parallel_wrong_pins_get_at_most_five_pin_checks() {
         Err(Error::Locked { .. })
     ));
 }
+
+/// A store restored on another machine (here: another folder, whose desk
+/// key is not the first one's) keeps working: the center key is made anew
+/// and a supervisor's stamp key, locked with the old desk key, is renewed
+/// at their next stamp once their PIN matches; a wrong PIN renews nothing.
+#[test]
+fn a_store_restored_elsewhere_renews_its_keys_and_keeps_stamping() {
+    let (dir, mut store) = demo_store(80);
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let backups = TempDir::new().unwrap();
+    let file = backups.path().join("b.sqlite3");
+    store.backup_to(&admin, &file).unwrap();
+    drop(store);
+    let other = TempDir::new().unwrap();
+    store::restore(other.path(), &file, None).unwrap();
+    let mut moved = Store::open(other.path()).unwrap();
+    let code = find(
+        &moved,
+        "state = 'verified' AND paid = 1 \
+         AND NOT EXISTS (SELECT 1 FROM stamps s WHERE s.request_id = requests.id)",
+    );
+    let sup = moved.sign_in("supervisor1", PIN).unwrap();
+    let r = RequestRef::parse(&code).unwrap();
+    assert!(matches!(
+        moved.stamp(&sup, &r, "999999"),
+        Err(Error::WrongPin { .. })
+    ));
+    let keys = "SELECT count(*) FROM keys WHERE owner = 'supervisor1' AND role = 'supervisor'";
+    let before = count(&moved, keys);
+    let req = moved.stamp(&sup, &r, PIN).unwrap();
+    assert_eq!(req.stamps.len(), 1);
+    assert_eq!(count(&moved, keys), before + 1, "a new stamp key");
+    // Its signature verifies with the store's own trust list.
+    let tail = moved.audit_rows(3).unwrap();
+    assert!(
+        tail.iter()
+            .any(|e| e.action == "key_created" && e.detail.contains("renewed")),
+        "{tail:?}"
+    );
+    drop(dir);
+}
