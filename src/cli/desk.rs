@@ -314,14 +314,15 @@ fn print(
             let pin = desk
                 .secrets
                 .get("CITIZEN_DESK_SUPERVISOR_PIN", "prompt-pin")?;
-            Some(desk.store.sign_in(&name, &pin)?)
+            Some((desk.store.sign_in(&name, &pin)?, pin))
         }
         None => None,
     };
+    let authoriser = authoriser.as_ref().map(|(s, pin)| (s, pin.as_str()));
     let digits = digits.resolve(desk.store)?;
     let store = &mut *desk.store;
     if let Some(pdf) = pdf {
-        let doc = store.print_document(&session, &reference, authoriser.as_ref(), digits, |b| {
+        let doc = store.print_document(&session, &reference, authoriser, digits, |b| {
             write_atomic(pdf, b)
         })?;
         desk.out.done(
@@ -339,7 +340,7 @@ fn print(
             .ok_or_else(|| Error::bad_input("err-no-printer-chosen"))?,
     };
     let mut job = String::new();
-    let doc = store.print_document(&session, &reference, authoriser.as_ref(), digits, |b| {
+    let doc = store.print_document(&session, &reference, authoriser, digits, |b| {
         job = paper::submit(&printer, b, request)?;
         Ok(())
     })?;

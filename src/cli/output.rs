@@ -264,6 +264,9 @@ impl Out {
         if let Some(reason) = &report.invalid {
             say!("  {}", reason.message().text(self.lang));
         }
+        if let Some(copy) = &report.copy {
+            say!("  {}", copy.message().text(self.lang));
+        }
         for w in &report.warnings {
             say!("  ⚠ {}", w.message().text(self.lang));
         }

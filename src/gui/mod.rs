@@ -830,7 +830,7 @@ impl App {
         let mut written = None;
         self.act(|store, session, r, _| {
             let supervisor = match &authoriser {
-                Some((name, pin)) => Some(store.sign_in(name, pin)?),
+                Some((name, pin)) => Some((store.sign_in(name, pin)?, pin.as_str())),
                 None => None,
             };
             std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
@@ -841,7 +841,8 @@ impl App {
                 }
                 None => format!("{}.pdf", r.as_str()),
             };
-            let doc = store.print_document(session, r, supervisor.as_ref(), digits, |pdf| {
+            let by = supervisor.as_ref().map(|(s, pin)| (s, *pin));
+            let doc = store.print_document(session, r, by, digits, |pdf| {
                 let path = dir.join(&name);
                 citizen_desk::files::write_atomic(&path, pdf)?;
                 written = Some(path);

@@ -384,8 +384,20 @@ pub fn sig_structure(
 /// A protected header for one of our signatures: alg ES256, kid, and the
 /// signer's name, role and signing time (text labels).
 pub fn encode_signer_header(kid: &[u8], name: &str, role: &str, time: i64) -> Vec<u8> {
+    encode_signer_header_for(kid, name, role, time, None)
+}
+
+/// The same, for a copy: with `copy`, the header also says which copy of
+/// the document this signature is for (text label `copy`).
+pub fn encode_signer_header_for(
+    kid: &[u8],
+    name: &str,
+    role: &str,
+    time: i64,
+    copy: Option<u32>,
+) -> Vec<u8> {
     let mut out = Vec::new();
-    put_map(&mut out, 5);
+    put_map(&mut out, if copy.is_some() { 6 } else { 5 });
     put_int(&mut out, LABEL_ALG);
     put_int(&mut out, -7);
     put_int(&mut out, LABEL_KID);
@@ -396,6 +408,10 @@ pub fn encode_signer_header(kid: &[u8], name: &str, role: &str, time: i64) -> Ve
     put_text(&mut out, role);
     put_text(&mut out, "time");
     put_int(&mut out, time);
+    if let Some(n) = copy {
+        put_text(&mut out, "copy");
+        put_int(&mut out, i64::from(n));
+    }
     out
 }
 

@@ -16,7 +16,7 @@ pub mod verify;
 
 pub use payload::{SealClaims, SealDocument};
 pub use trust::{KeyRole, TrustSet, TrustedKey};
-pub use verify::{Invalid, PREFIX, SealReport, Warning, verify_seal};
+pub use verify::{CopyOf, Invalid, PREFIX, SealReport, Warning, verify_seal};
 
 /// The largest file a seal is read from: a phone's photo of a QR code
 /// or one of our PDFs (about 25 KB) fits many times over.

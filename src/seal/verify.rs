@@ -22,21 +22,59 @@ const CLOCK_SKEW_SECS: i64 = 300;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Invalid {
-    BadPrefix { detail: String },
-    BadBase45 { detail: String },
-    BadZlib { detail: String },
-    BadCose { detail: String },
-    BadPayload { detail: String },
-    UnknownService { service: String },
-    UnknownKey { kid: String },
-    BadSignature { kid: String },
-    RevokedKey { kid: String, owner: String },
-    KeyNotValidAtSigning { kid: String, owner: String },
-    WrongSigner { kid: String, detail: String },
+    BadPrefix {
+        detail: String,
+    },
+    BadBase45 {
+        detail: String,
+    },
+    BadZlib {
+        detail: String,
+    },
+    BadCose {
+        detail: String,
+    },
+    BadPayload {
+        detail: String,
+    },
+    UnknownService {
+        service: String,
+    },
+    UnknownKey {
+        kid: String,
+    },
+    BadSignature {
+        kid: String,
+    },
+    RevokedKey {
+        kid: String,
+        owner: String,
+    },
+    KeyNotValidAtSigning {
+        kid: String,
+        owner: String,
+    },
+    WrongSigner {
+        kid: String,
+        detail: String,
+    },
     MissingCenterSignature,
-    MissingStamps { have: u32, need: u32 },
-    Expired { expires_at: i64 },
-    NotYetValid { issued_at: i64 },
+    MissingStamps {
+        have: u32,
+        need: u32,
+    },
+    /// The center signed it as copy `copy`, but no supervisor of the
+    /// center authorised that copy (or one authorised a copy the center
+    /// did not sign as one).
+    CopyNotAuthorised {
+        copy: Option<u32>,
+    },
+    Expired {
+        expires_at: i64,
+    },
+    NotYetValid {
+        issued_at: i64,
+    },
 }
 
 impl Invalid {
@@ -66,6 +104,7 @@ impl Invalid {
             Invalid::MissingStamps { have, need } => {
                 m("seal-missing-stamps").arg("have", have).arg("need", need)
             }
+            Invalid::CopyNotAuthorised { .. } => m("seal-copy-not-authorised"),
             Invalid::Expired { expires_at } => m("seal-expired").arg("date", day(*expires_at)),
             Invalid::NotYetValid { issued_at } => {
                 m("seal-not-yet-valid").arg("date", day(*issued_at))
@@ -121,6 +160,24 @@ pub struct SealReport {
     /// The supervisors of the issuing center whose stamp signatures
     /// verified, each once, in name order.
     pub stamped_by: Vec<String>,
+    /// For an authorised copy: which copy, and the supervisor who
+    /// authorised it (their signature verified). None for the original.
+    pub copy: Option<CopyOf>,
+}
+
+/// An authorised copy, as its seal says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CopyOf {
+    pub number: u32,
+    pub authorised_by: String,
+}
+
+impl CopyOf {
+    pub fn message(&self) -> Message {
+        Message::new("seal-copy")
+            .arg("number", self.number)
+            .arg("name", &self.authorised_by)
+    }
 }
 
 impl SealReport {
@@ -139,6 +196,7 @@ impl SealReport {
             claims: None,
             signers: Vec::new(),
             stamped_by: Vec::new(),
+            copy: None,
         }
     }
 }
@@ -175,6 +233,7 @@ pub fn verify_seal(
         claims: Some(claims.clone()),
         signers: Vec::new(),
         stamped_by: Vec::new(),
+        copy: None,
     };
     if let Err(reason) = check(&msg, &claims, trust, catalog, now, &mut report) {
         report.invalid = Some(reason);
@@ -210,10 +269,12 @@ fn decode(text: &str) -> Result<(CoseMessage, SealClaims), Invalid> {
 
 /// Who a verified signature speaks for.
 enum Signer {
-    /// The issuing center's key.
-    Center,
+    /// The issuing center's key, for the original or for copy `n`.
+    Center(Option<u32>),
     /// A supervisor of the issuing center, by name.
     Supervisor(String),
+    /// A supervisor of the issuing center authorising copy `n`.
+    CopyAuthoriser(String, u32),
 }
 
 /// The rules of a decoded seal: every signature by a trusted key, the
@@ -234,19 +295,35 @@ fn check(
             .ok_or_else(|| Invalid::UnknownService {
                 service: claims.document.service.clone(),
             })?;
-    let mut center_signed = false;
+    let mut center_signed = None;
     let mut stamped_by = BTreeSet::new();
+    let mut authorised = None;
     for index in 0..msg.signatures.len() {
         match check_signature(msg, index, claims, trust, report)? {
-            Signer::Center => center_signed = true,
+            Signer::Center(copy) => center_signed = Some(copy),
             Signer::Supervisor(owner) => {
                 stamped_by.insert(owner);
             }
+            Signer::CopyAuthoriser(owner, n) => authorised = Some((owner, n)),
         }
     }
     report.stamped_by = stamped_by.iter().cloned().collect();
-    if !center_signed {
+    let Some(copy) = center_signed else {
         return Err(Invalid::MissingCenterSignature);
+    };
+    // A copy is one when the center signed it as that copy and a
+    // supervisor authorised that very copy; either alone is a forgery (an
+    // authorisation stripped to pass a copy off as the original, or one
+    // moved onto another print).
+    match (copy, authorised) {
+        (None, None) => {}
+        (Some(n), Some((owner, m))) if n == m => {
+            report.copy = Some(CopyOf {
+                number: n,
+                authorised_by: owner,
+            });
+        }
+        (copy, _) => return Err(Invalid::CopyNotAuthorised { copy }),
     }
     let have = stamped_by.len() as u32;
     if have < service.required_stamps {
@@ -322,8 +399,16 @@ fn check_signature(
             owner: owner.clone(),
         });
     }
+    let copy = int_header(&sig.protected, "copy").and_then(|n| u32::try_from(n).ok());
+    let role = text_header(&sig.protected, "role");
     match entry.role {
-        KeyRole::Center if owner == claims.issuer => Ok(Signer::Center),
+        KeyRole::Center if owner == claims.issuer => Ok(Signer::Center(copy)),
+        KeyRole::Supervisor if entry.center == claims.issuer && role.as_deref() == Some("copy") => {
+            match copy {
+                Some(n) => Ok(Signer::CopyAuthoriser(owner, n)),
+                None => Err(Invalid::CopyNotAuthorised { copy: None }),
+            }
+        }
         KeyRole::Supervisor if entry.center == claims.issuer => Ok(Signer::Supervisor(owner)),
         role => Err(Invalid::WrongSigner {
             kid,

@@ -10,6 +10,7 @@ use super::Store;
 use super::audit::append_audit;
 use super::outbox::{append_outbox, new_idempotency_key, state_change};
 use super::requests::{self, RequestRef};
+use super::seals::CopySigner;
 use super::users::Session;
 use crate::documents::labels::{LabelFormat, envelope_label, manifest};
 use crate::documents::layout::Page;
@@ -249,13 +250,17 @@ impl Store {
         &mut self,
         session: &Session,
         reference: &RequestRef,
-        authoriser: Option<&Session>,
+        authoriser: Option<(&Session, &str)>,
         digits: Digits,
         deliver: D,
     ) -> Result<RenderedDocument>
     where
         D: FnOnce(&[u8]) -> Result<()>,
     {
+        let (authoriser, authoriser_pin) = match authoriser {
+            Some((s, pin)) => (Some(s), pin),
+            None => (None, ""),
+        };
         self.authorise(session, Action::Print, reference.as_str())?;
         let req = requests::find(&self.conn, reference)?
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
@@ -266,7 +271,24 @@ impl Store {
             .clone()
             .ok_or_else(|| Error::Data(format!("request {} has no document number", req.id)))?;
         let now = self.now();
-        let seal = match self.issue_seal(&req, now) {
+        // A copy's seal carries its number and its authoriser's signature
+        // (their stamp key, opened with their PIN for this print).
+        let copy = match authoriser {
+            Some(sup) => {
+                let (kid, key) = match self.unlock_stamp_key(sup.name(), authoriser_pin) {
+                    Ok(unlocked) => unlocked,
+                    Err(err) => return Err(self.refuse(session, &req.id, action, err)),
+                };
+                Some(CopySigner {
+                    name: sup.name().to_owned(),
+                    kid,
+                    key,
+                    number: req.printed_count.max(1),
+                })
+            }
+            None => None,
+        };
+        let seal = match self.issue_seal_for(&req, now, copy.as_ref()) {
             Ok(seal) => Some(seal),
             // A copy of a request stamped before seals existed prints
             // without one; an original never does.

@@ -16,7 +16,7 @@ use super::{Store, meta_get};
 use crate::domain::{Action, Request, Service};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
-use crate::seal::cose::{encode_sign, encode_signer_header};
+use crate::seal::cose::encode_sign;
 use crate::seal::crypto::SigningKey;
 use crate::seal::keys::{self, EncryptedSecret, decrypt_secret, encrypt_secret};
 use crate::seal::layers::encode_text;
@@ -165,7 +165,20 @@ pub(crate) fn sign_as(
     time: i64,
     payload: &[u8],
 ) -> (Vec<u8>, Vec<u8>) {
-    let protected = encode_signer_header(kid, name, role, time);
+    sign_for(key, kid, name, role, time, None, payload)
+}
+
+/// Signs `payload` as one signer, for copy `copy` when it is one.
+fn sign_for(
+    key: &SigningKey,
+    kid: &[u8],
+    name: &str,
+    role: &str,
+    time: i64,
+    copy: Option<u32>,
+    payload: &[u8],
+) -> (Vec<u8>, Vec<u8>) {
+    let protected = crate::seal::cose::encode_signer_header_for(kid, name, role, time, copy);
     let tbs = crate::seal::cose::sig_structure(&[], &protected, &[], payload);
     let sig = key.sign(&tbs);
     (protected, sig)
@@ -186,6 +199,15 @@ struct StoredStamp {
     protected: Option<Vec<u8>>,
     signature: Option<Vec<u8>>,
     supervisor: String,
+}
+
+/// The supervisor authorising a copy, with their stamp key unlocked for
+/// the moment of printing, and which copy it is.
+pub(crate) struct CopySigner {
+    pub name: String,
+    pub kid: Vec<u8>,
+    pub key: SigningKey,
+    pub number: u32,
 }
 
 /// What `trust import` did.
@@ -431,6 +453,18 @@ impl Store {
     /// signatures plus the center's. No checks of state or role, no audit:
     /// callers do those.
     pub(crate) fn issue_seal(&self, req: &Request, now: DateTime<Utc>) -> Result<IssuedSeal> {
+        self.issue_seal_for(req, now, None)
+    }
+
+    /// The same, for an authorised copy when `copy` says which and who
+    /// authorised it: their signature (role `copy`, the copy's number in
+    /// its header) joins the stamps, and the center signs it as that copy.
+    pub(crate) fn issue_seal_for(
+        &self,
+        req: &Request,
+        now: DateTime<Utc>,
+        copy: Option<&CopySigner>,
+    ) -> Result<IssuedSeal> {
         let (payload, stamps): (Option<Vec<u8>>, Vec<StoredStamp>) = {
             let payload = self.conn.query_row(
                 "SELECT seal_payload FROM requests WHERE id = ?1",
@@ -465,14 +499,26 @@ impl Store {
                 }
             }
         }
+        if let Some(c) = copy {
+            signatures.push(sign_for(
+                &c.key,
+                &c.kid,
+                &c.name,
+                "copy",
+                now.timestamp(),
+                Some(c.number),
+                &payload,
+            ));
+        }
         let (kid, center_key) = self.local_file_key(KeyRole::Center, now.timestamp())?;
         let kid_bytes = hex::decode(&kid).unwrap_or_default();
-        signatures.push(sign_as(
+        signatures.push(sign_for(
             &center_key,
             &kid_bytes,
             &self.center,
             "center",
             now.timestamp(),
+            copy.map(|c| c.number),
             &payload,
         ));
         let text = encode_text(&encode_sign(&payload, &signatures), PREFIX);

@@ -415,12 +415,12 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
     ));
     let clerk2 = store.sign_in("clerk2", PIN).unwrap();
     assert!(matches!(
-        store.print_document(&clerk, &r, Some(&clerk2), Digits::Latin, |_| Ok(())),
+        store.print_document(&clerk, &r, Some((&clerk2, PIN)), Digits::Latin, |_| Ok(())),
         Err(citizen_desk::Error::Forbidden { .. })
     ));
     // A supervisor printing may not authorise their own copy.
     let err = store
-        .print_document(&sup, &r, Some(&sup), Digits::Latin, |_| Ok(()))
+        .print_document(&sup, &r, Some((&sup, PIN)), Digits::Latin, |_| Ok(()))
         .map(|_| ())
         .unwrap_err();
     assert!(
@@ -429,10 +429,76 @@ fn print_makes_one_sealed_original_then_authorised_copies() {
             .contains("second person"),
         "{err:?}"
     );
+    // The authoriser's PIN opens their stamp key: a wrong one prints nothing.
+    assert!(matches!(
+        store.print_document(
+            &clerk,
+            &r,
+            Some((&sup, "999999")),
+            Digits::Latin,
+            |_| Ok(())
+        ),
+        Err(citizen_desk::Error::WrongPin { .. })
+    ));
+    let mut copy_pdf = Vec::new();
     let copy = store
-        .print_document(&clerk, &r, Some(&sup), Digits::Latin, |_| Ok(()))
+        .print_document(&clerk, &r, Some((&sup, PIN)), Digits::Latin, |pdf| {
+            copy_pdf = pdf.to_vec();
+            Ok(())
+        })
         .unwrap();
     assert_eq!(copy.mark, Mark::Copy);
+    // The copy's seal says which copy and who authorised it; the
+    // original's says neither, and the two seals differ.
+    let check = |text: &str| {
+        verify_seal(
+            text,
+            &store.trust_set().unwrap(),
+            store.catalog(),
+            Utc::now().timestamp(),
+            86_400,
+        )
+    };
+    let copy_seal = citizen_desk::seal::seal_from_pdf(&copy_pdf).expect("a sealed copy");
+    assert_ne!(copy_seal, seal);
+    let report = check(&copy_seal);
+    assert!(report.valid, "{:?}", report.invalid);
+    assert_eq!(
+        report.copy,
+        Some(citizen_desk::seal::CopyOf {
+            number: 1,
+            authorised_by: "supervisor2".into()
+        })
+    );
+    assert!(
+        report
+            .copy
+            .as_ref()
+            .unwrap()
+            .message()
+            .text(citizen_desk::i18n::Lang::En)
+            == "Copy 1, authorised by supervisor2."
+    );
+    assert_eq!(check(&seal).copy, None);
+    // The authorisation cut out, to pass the copy off as an original:
+    // refused.
+    let msg =
+        citizen_desk::seal::layers::decode_text(&copy_seal, citizen_desk::seal::PREFIX).unwrap();
+    let kept: Vec<(Vec<u8>, Vec<u8>)> = msg
+        .signatures
+        .iter()
+        .filter(|s| s.protected.text_value("role").and_then(|v| v.as_text()) != Some("copy"))
+        .map(|s| (s.protected_bytes.clone(), s.signature.clone()))
+        .collect();
+    assert_eq!(kept.len(), msg.signatures.len() - 1);
+    let stripped = citizen_desk::seal::layers::encode_text(
+        &citizen_desk::seal::cose::encode_sign(&msg.payload, &kept),
+        citizen_desk::seal::PREFIX,
+    );
+    assert!(matches!(
+        check(&stripped).invalid,
+        Some(citizen_desk::seal::Invalid::CopyNotAuthorised { copy: Some(1) })
+    ));
     assert_eq!(
         state_of(&store, &code).0,
         citizen_desk::domain::State::Printed

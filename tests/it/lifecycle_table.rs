@@ -64,7 +64,9 @@ fn attempt(
             .print_document(session, &r, None, Digits::Latin, |_| Ok(()))
             .map(drop),
         Action::PrintCopy => store
-            .print_document(session, &r, Some(authoriser), Digits::Latin, |_| Ok(()))
+            .print_document(session, &r, Some((authoriser, PIN)), Digits::Latin, |_| {
+                Ok(())
+            })
             .map(drop),
         Action::Envelope => store
             .envelope(session, &r, LabelFormat::Dl, |_| Ok(()))

@@ -51,6 +51,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
         if let Some(reason) = &report.invalid {
             page = page.push(rtl::line(lang, reason.message().text(lang), 16.0));
         }
+        if let Some(copy) = &report.copy {
+            page = page.push(rtl::line(lang, copy.message().text(lang), 16.0));
+        }
         for w in &report.warnings {
             page = page.push(rtl::line(
                 lang,

@@ -148,13 +148,23 @@ fn judge_copy(req: &mut Request, copy: &CopyPrinted, seals: &SealCheck) -> Resul
     if next_state(req, Action::PrintCopy).is_none() {
         return Err(refused());
     }
+    if copy.authorised_by == copy.actor {
+        return Err(Message::new("hub-reason-copy-self").arg("actor", &copy.actor));
+    }
     if copy.seal.is_some() || copy.seal_sha256.is_some() {
-        seals.check(
+        let report = seals.check(
             req,
             &copy.document_number,
             copy.seal_sha256.as_deref(),
             copy.seal.as_deref(),
         )?;
+        // A seal that names its copy must name the authoriser the desk
+        // says (seals of copies from before carry no authorisation).
+        if let Some(of) = report.copy.filter(|of| of.authorised_by != copy.authorised_by) {
+            return Err(Message::new("hub-reason-copy-authoriser")
+                .arg("seal", of.authorised_by)
+                .arg("said", &copy.authorised_by));
+        }
     }
     apply_copy(req, copy.at).map_err(|_| refused())
 }

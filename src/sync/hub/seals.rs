@@ -11,7 +11,7 @@ use crate::domain::{Catalog, Request};
 use crate::i18n::Message;
 use crate::seal::backing::check_backing;
 use crate::seal::trust::{TrustListBody, open_file};
-use crate::seal::{TrustSet, verify_seal};
+use crate::seal::{SealReport, TrustSet, verify_seal};
 
 use super::rules::sha256_hex;
 use super::{DeskAuth, HubError};
@@ -76,7 +76,7 @@ impl SealCheck {
         number: &str,
         seal_sha256: Option<&str>,
         seal: Option<&str>,
-    ) -> Result<(), Message> {
+    ) -> Result<SealReport, Message> {
         let Some(seal) = seal else {
             return Err(Message::new("hub-reason-seal-missing"));
         };
@@ -90,6 +90,7 @@ impl SealCheck {
         if let Some(why) = &report.invalid {
             return Err(Message::new("hub-reason-seal-invalid").arg_message("why", why.message()));
         }
-        check_backing(&report, req, number)
+        check_backing(&report, req, number)?;
+        Ok(report)
     }
 }
