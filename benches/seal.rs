@@ -152,7 +152,7 @@ fn own_seals(c: &mut Criterion) {
 
 /// What one guess of a PIN costs someone who copied a store: against a
 /// sign-in PIN hash (argon2's default cost), and against a stamp key with
-/// the desk key as well (argon2id, 64 MiB, four passes, the desk key as
+/// the desk key as well (argon2id, 64 MiB, eight passes, the desk key as
 /// its secret). Without the desk key a stamp key cannot be guessed at all.
 fn guessing(c: &mut Criterion) {
     use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

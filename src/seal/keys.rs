@@ -40,11 +40,11 @@ fn random<const N: usize>() -> Result<[u8; N], KeyStoreError> {
 }
 
 /// The cost of the key that locks a stamp key (version 2): argon2id with
-/// 64 MiB, four passes, one lane, and the desk key as argon2's secret. A
+/// 64 MiB, eight passes, one lane, and the desk key as argon2's secret. A
 /// guess takes about a third of a second here (`cargo bench --bench seal`,
 /// `stamp_key/unlock`), and without the desk key no guess can be made at all.
 pub const STAMP_KDF_MIB: u32 = 64;
-pub const STAMP_KDF_PASSES: u32 = 4;
+pub const STAMP_KDF_PASSES: u32 = 8;
 /// The first byte of a version 2 salt (a version 1 salt is 16 random
 /// bytes, for argon2's default cost and no secret). Then 16 random bytes
 /// and 8 that name the desk key it was locked with, so a lock made on
