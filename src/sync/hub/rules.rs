@@ -160,7 +160,10 @@ fn judge_copy(req: &mut Request, copy: &CopyPrinted, seals: &SealCheck) -> Resul
         )?;
         // A seal that names its copy must name the authoriser the desk
         // says (seals of copies from before carry no authorisation).
-        if let Some(of) = report.copy.filter(|of| of.authorised_by != copy.authorised_by) {
+        if let Some(of) = report
+            .copy
+            .filter(|of| of.authorised_by != copy.authorised_by)
+        {
             return Err(Message::new("hub-reason-copy-authoriser")
                 .arg("seal", of.authorised_by)
                 .arg("said", &copy.authorised_by));
