@@ -691,6 +691,12 @@ impl Out {
                     )
                     .arg("revoked", revoked)
                     .arg("rotation", rotation)
+                    .arg(
+                        "root",
+                        d.trust_root
+                            .clone()
+                            .unwrap_or_else(|| self.t("hub-no-root")),
+                    )
                     .text(self.lang)
             );
         }

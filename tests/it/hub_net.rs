@@ -1032,6 +1032,18 @@ fn the_hub_records_a_print_only_under_a_seal_it_checks_with_the_desks_keys() {
         )
         .unwrap();
     assert_eq!(hub_state(&hub, &id), "approved");
+    // The operator sees the root the hub pinned at enrolment: this desk's.
+    let root: String = desk
+        .connection()
+        .query_row(
+            "SELECT kid FROM keys WHERE role = 'root' AND valid_to IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = hub.command(&["--json", "desks"]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["desks"][0]["trust_root"], root.as_str());
     let sha = |text: &str| citizen_desk::domain::request::content_digest(text);
     let reason = |r: &citizen_desk::protocol::ChangeResult| {
         assert_eq!(r.outcome, Outcome::Rejected, "{r:?}");

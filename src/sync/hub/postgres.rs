@@ -533,7 +533,8 @@ impl HubTx for PgTx<'_> {
             .0
             .query(
                 "SELECT id, center, desk, last_seen, audit_seq, audit_hash, anchor_broken,
-                        enrolled_at, revoked_at, rotate_requested OR next_token_hash IS NOT NULL
+                        enrolled_at, revoked_at, rotate_requested OR next_token_hash IS NOT NULL,
+                        trust_root
                  FROM desks ORDER BY id",
                 &[],
             )?
@@ -549,6 +550,7 @@ impl HubTx for PgTx<'_> {
                 enrolled_at: rfc3339(r.get(7)),
                 revoked_at: r.get::<_, Option<i64>>(8).map(rfc3339),
                 rotation_pending: r.get(9),
+                trust_root: r.get(10),
             })
             .collect())
     }

@@ -59,6 +59,10 @@ pub struct DeskStatus {
     /// A new token waits for the desk's next pull, or has gone down and
     /// not been used yet.
     pub rotation_pending: bool,
+    /// The kid of the root the desk's trust lists must be signed by
+    /// (pinned at enrolment); none before its first list. The operator
+    /// compares it with the root the desk's `trust list` shows.
+    pub trust_root: Option<String>,
 }
 
 /// A state as a backend stored it.
