@@ -729,8 +729,21 @@ mod tests {
         assert_eq!(outcome(&j), (Outcome::Applied, Some(State::Printed)));
         let own = SigningKey::generate().unwrap();
         let bad = seal_of(&req, "TRT01-D01-0000001", &k, &["sup2", "sup3"], &own);
-        let j = judge(&desk(), &copy_with(&bad), Some(req), &seals);
+        let j = judge(&desk(), &copy_with(&bad), Some(req.clone()), &seals);
         assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Printed)));
+        // Printed and authorised by one person: refused, seal or not.
+        let mut own_say_so = copy_with(&good);
+        if let Change::CopyPrinted(p) = &mut own_say_so.change {
+            p.actor = "sup1".into();
+        }
+        let j = judge(&desk(), &own_say_so, Some(req), &seals);
+        assert_eq!(outcome(&j), (Outcome::Rejected, Some(State::Printed)));
+        assert!(
+            j.result
+                .reason
+                .unwrap()
+                .contains("may not authorise it too")
+        );
     }
 
     fn outcome(j: &Judgement) -> (Outcome, Option<State>) {
