@@ -41,8 +41,9 @@ fn random<const N: usize>() -> Result<[u8; N], KeyStoreError> {
 
 /// The cost of the key that locks a stamp key (version 2): argon2id with
 /// 64 MiB, eight passes, one lane, and the desk key as argon2's secret. A
-/// guess takes about a third of a second here (`cargo bench --bench seal`,
-/// `stamp_key/unlock`), and without the desk key no guess can be made at all.
+/// guess takes 274 ms here (`cargo bench --bench seal -- guessing`,
+/// `guessing/stamp_key_with_desk_key`), and without the desk key no guess
+/// can be made at all.
 pub const STAMP_KDF_MIB: u32 = 64;
 pub const STAMP_KDF_PASSES: u32 = 8;
 /// The first byte of a version 2 salt (a version 1 salt is 16 random
@@ -199,7 +200,7 @@ pub fn desk_key_path(data_dir: &Path) -> Result<PathBuf, KeyStoreError> {
 fn desk_key_bytes(data_dir: &Path, create: bool) -> Result<Vec<u8>, KeyStoreError> {
     let path = desk_key_path(data_dir)?;
     let err = |e: std::io::Error| KeyStoreError::File(path.clone(), e.to_string());
-    let bytes = match std::fs::read_to_string(&path) {
+    let bytes = match read_key_text(&path) {
         Ok(text) => hex::decode(text.trim())
             .ok()
             .filter(|b| b.len() == 32)
@@ -207,8 +208,9 @@ fn desk_key_bytes(data_dir: &Path, create: bool) -> Result<Vec<u8>, KeyStoreErro
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
             let key = random::<32>()?;
             let parent = path.parent().unwrap_or(Path::new("."));
-            create_private_folder(parent).map_err(err)?;
-            match write_new_private(&path, hex::encode(key).as_bytes()) {
+            crate::files::create_private_dir(parent)
+                .map_err(|e| KeyStoreError::File(parent.to_path_buf(), e.to_string()))?;
+            match crate::files::write_private(&path, hex::encode(key).as_bytes()) {
                 Ok(()) => key.to_vec(),
                 // Another process made it first: use theirs.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -230,30 +232,21 @@ fn desk_key(data_dir: &Path, create: bool) -> Result<LessSafeKey, KeyStoreError>
     Ok(LessSafeKey::new(unbound))
 }
 
-fn create_private_folder(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
+/// The most a key file (or the desk key) may hold: a few hundred bytes
+/// are needed, so a larger one is not ours.
+const KEY_FILE_MAX: u64 = 4096;
 
-/// A new file, the owner's only, synced.
-fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// A key file's text, read within [`KEY_FILE_MAX`].
+fn read_key_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(KEY_FILE_MAX + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > KEY_FILE_MAX {
+        return Err(std::io::Error::other("larger than a key file"));
     }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    Ok(text)
 }
 
 /// `key` encrypted under the desk key, bound to its kid.
@@ -282,7 +275,8 @@ pub fn write_key_file(
 ) -> Result<PathBuf, KeyStoreError> {
     let dir = keys_dir(data_dir);
     let err = |p: &Path, e: std::io::Error| KeyStoreError::File(p.to_path_buf(), e.to_string());
-    create_private_folder(&dir).map_err(|e| err(&dir, e))?;
+    crate::files::create_private_dir(&dir)
+        .map_err(|e| KeyStoreError::File(dir.clone(), e.to_string()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -290,7 +284,7 @@ pub fn write_key_file(
     }
     let path = key_path(data_dir, kid);
     let sealed = seal_key(&desk_key(data_dir, true)?, kid, key)?;
-    write_new_private(&path, sealed.as_bytes()).map_err(|e| err(&path, e))?;
+    crate::files::write_private(&path, sealed.as_bytes()).map_err(|e| err(&path, e))?;
     Ok(path)
 }
 
@@ -299,8 +293,8 @@ pub fn write_key_file(
 pub fn read_key_file(data_dir: &Path, kid: &str) -> Result<SigningKey, KeyStoreError> {
     let path = key_path(data_dir, kid);
     let bad = |why: &str| KeyStoreError::File(path.clone(), why.to_owned());
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| KeyStoreError::File(path.clone(), e.to_string()))?;
+    let text =
+        read_key_text(&path).map_err(|e| KeyStoreError::File(path.clone(), e.to_string()))?;
     let text = text.trim();
     let Some(sealed) = text.strip_prefix(SEALED_PREFIX) else {
         let bytes = hex::decode(text).map_err(|_| bad("not a key file"))?;
@@ -340,7 +334,7 @@ fn reseal_in_place(
     let sealed = seal_key(&desk_key(data_dir, true)?, kid, key)?;
     let tmp = path.with_extension("key.new");
     let _ = std::fs::remove_file(&tmp);
-    write_new_private(&tmp, sealed.as_bytes()).map_err(err)?;
+    crate::files::write_private(&tmp, sealed.as_bytes()).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }
 

@@ -99,21 +99,14 @@ impl Store {
         req: &Request,
         number: &str,
         seal: &str,
-    ) -> std::result::Result<(), Message> {
-        let trust = self
-            .trust_set()
-            .map_err(|e| Message::new("seal-backing-content").arg("detail", e.to_string()))?;
-        let report = verify_seal(
-            seal,
-            &trust,
-            self.catalog(),
-            self.now().timestamp(),
-            i64::MAX,
-        );
+    ) -> Result<std::result::Result<(), Message>> {
+        let trust = self.trust_set()?;
+        let now = self.now().timestamp();
+        let report = verify_seal(seal, &trust, self.catalog(), now, i64::MAX);
         if let Some(why) = &report.invalid {
-            return Err(why.message());
+            return Ok(Err(why.message()));
         }
-        check_backing(&report, req, number)
+        Ok(check_backing(&report, req, number))
     }
 }
 
@@ -296,7 +289,7 @@ impl Store {
             Err(err) => return Err(err),
         };
         if let Some(seal) = &seal
-            && let Err(why) = self.seal_backs(&req, &document_number, &seal.text)
+            && let Err(why) = self.seal_backs(&req, &document_number, &seal.text)?
         {
             let refusal =
                 Error::BadInput(Message::new("err-seal-not-backed").arg_message("why", why));

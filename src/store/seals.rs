@@ -350,26 +350,7 @@ impl Store {
                 let key = SigningKey::from_bytes(&secret).map_err(key_error)?;
                 Ok((key.kid().to_vec(), key))
             }
-            None => {
-                let demo = self.is_demo()?;
-                let at = self.now();
-                let now = at.timestamp();
-                let dir = self.data_dir();
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let key = create_stamp_key(&tx, &dir, &self.center, user, &pin, now, demo)?;
-                append_audit(
-                    &tx,
-                    at,
-                    user,
-                    "key_created",
-                    &hex::encode(key.kid()),
-                    "supervisor stamp key",
-                )?;
-                tx.commit()?;
-                Ok((key.kid().to_vec(), key))
-            }
+            None => self.new_stamp_key(user, &pin, "supervisor stamp key"),
         }
     }
 
@@ -379,6 +360,21 @@ impl Store {
         if !super::users::pin_matches_user(&self.conn, user, pin)? {
             return Err(Error::WrongPin { attempts_left: 0 });
         }
+        self.new_stamp_key(
+            user,
+            pin,
+            "supervisor stamp key renewed: the old one was locked on another machine",
+        )
+    }
+
+    /// Makes `user` a new stamp key locked under `pin` (retiring any they
+    /// had: what those signed stays valid), audited with `detail`.
+    fn new_stamp_key(
+        &mut self,
+        user: &str,
+        pin: &str,
+        detail: &str,
+    ) -> Result<(Vec<u8>, SigningKey)> {
         let demo = self.is_demo()?;
         let at = self.now();
         let now = at.timestamp();
@@ -394,7 +390,7 @@ impl Store {
             user,
             "key_created",
             &hex::encode(key.kid()),
-            "supervisor stamp key renewed: the old one was locked on another machine",
+            detail,
         )?;
         tx.commit()?;
         Ok((key.kid().to_vec(), key))

@@ -21,8 +21,14 @@ pub(crate) struct SealCheck {
     /// The desk's keys of its own center; none when the hub holds no list
     /// from this desk.
     trust: Option<TrustSet>,
-    catalog: Option<Catalog>,
     now: i64,
+}
+
+/// The catalog seals are checked against (which service needs how many
+/// stamps), read once per hub process rather than once per push.
+fn catalog() -> Option<&'static Catalog> {
+    static CATALOG: std::sync::OnceLock<Option<Catalog>> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::builtin().ok()).as_ref()
 }
 
 /// A trust list a desk sent: its body and the root that signed it, once
@@ -57,11 +63,7 @@ impl SealCheck {
                 .collect();
             TrustSet::new(keys, body.issued_at, None)
         });
-        SealCheck {
-            trust,
-            catalog: Catalog::builtin().ok(),
-            now,
-        }
+        SealCheck { trust, now }
     }
 
     /// The seal of a print of `req` (the hub's record before the print):
@@ -83,7 +85,7 @@ impl SealCheck {
         if seal_sha256.is_some_and(|sha| sha != sha256_hex(seal.as_bytes())) {
             return Err(Message::new("hub-reason-seal-digest"));
         }
-        let (Some(trust), Some(catalog)) = (&self.trust, &self.catalog) else {
+        let (Some(trust), Some(catalog)) = (&self.trust, catalog()) else {
             return Err(Message::new("hub-reason-seal-no-trust"));
         };
         let report = verify_seal(seal, trust, catalog, self.now, i64::MAX);
