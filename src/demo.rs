@@ -10,8 +10,14 @@ use crate::domain::{Catalog, Role, Stamp, State, WorkCalendar};
 use crate::error::{Error, Result};
 use crate::sample::{CANCEL_REASONS, GenCtx, REJECT_REASONS, Rng, base_request, pick_state};
 use crate::seal::crypto::SigningKey;
+use crate::seal::payment;
 use crate::store::Store;
-use crate::store::{NewRow, seal_claims_for, sign_as};
+use crate::store::{NewRow, PAYMENT_KEY, PaymentProof, seal_claims_for, sign_as};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+
+/// A chunk of demo rows with its signed payment facts.
+type SignedChunk = (Vec<NewRow>, Vec<u8>, Vec<u8>);
 
 /// Demo only. Printed by the command and stated in the README.
 pub const DEMO_PIN: &str = "123456";
@@ -165,6 +171,7 @@ fn demo_request(seed: u64, index: u64, total: u64, ctx: &DemoCtx) -> NewRow {
         seal_payload,
         stamp_signatures,
         enveloped_at_desk: (state == State::Enveloped).then(|| DEMO_DESK.to_owned()),
+        payment_proof: None,
     }
 }
 
@@ -180,6 +187,8 @@ pub fn create_demo(
         return Err(Error::bad_input("err-demo-too-many"));
     }
     let mut store = Store::create(data_dir, DEMO_CENTER, DEMO_DESK, true)?;
+    // The demo's published recovery key (demo backups are not secret).
+    store.initial_backup_key()?;
     for (name, role) in DEMO_USERS {
         store.bootstrap_user(name, role, DEMO_PIN, "demo")?;
     }
@@ -211,27 +220,38 @@ pub fn create_demo(
         midnight: damascus_midnight(options.today),
         stamp_keys,
     };
+    // The demo's stand-in for the hub signs its payment facts, as the
+    // hub signs what desks pull; its private half is dropped here.
+    let payments = SigningKey::generate().map_err(|e| Error::Storage(e.to_string()))?;
+    let signer = B64.encode(payments.public_point());
+    store.connection().execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+        [PAYMENT_KEY, signer.as_str()],
+    )?;
     let (total, seed) = (options.requests, options.seed);
-    store.bulk_load(|insert| {
+    store.bulk_load(|load| {
         // Two generators make alternate chunks (signing stamps is the heavy
-        // part); this thread inserts them in order.
-        const CHUNK: u64 = 10_000;
+        // part); this thread inserts them in order. A chunk is one signed
+        // page of payment facts.
+        const CHUNK: u64 = payment::MAX_PAGE as u64;
         const WORKERS: u64 = 2;
         let chunks = total.div_ceil(CHUNK);
         std::thread::scope(|scope| {
             let mut receivers = Vec::new();
             for worker in 0..WORKERS {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<NewRow>>(2);
+                let (tx, rx) = std::sync::mpsc::sync_channel::<SignedChunk>(2);
                 receivers.push(rx);
-                let ctx = &ctx;
+                let (ctx, payments) = (&ctx, &payments);
                 scope.spawn(move || {
                     let mut chunk = worker;
                     while chunk < chunks {
                         let start = chunk * CHUNK;
-                        let rows = (start..(start + CHUNK).min(total))
+                        let rows: Vec<NewRow> = (start..(start + CHUNK).min(total))
                             .map(|i| demo_request(seed, i, total, ctx))
                             .collect();
-                        if tx.send(rows).is_err() {
+                        let digests = payment::page_digests(rows.iter().map(|r| &r.req));
+                        let signature = payment::sign_page(payments, &digests);
+                        if tx.send((rows, digests, signature)).is_err() {
                             return; // the inserter stopped on an error
                         }
                         chunk += WORKERS;
@@ -239,11 +259,16 @@ pub fn create_demo(
                 });
             }
             for chunk in 0..chunks {
-                let rows = receivers[(chunk % WORKERS) as usize]
+                let (rows, digests, signature) = receivers[(chunk % WORKERS) as usize]
                     .recv()
                     .map_err(|_| Error::Storage("demo generator stopped".into()))?;
-                for row in &rows {
-                    insert(row)?;
+                let page = load.payment_page(&signer, &digests, &signature)?;
+                for (index, mut row) in rows.into_iter().enumerate() {
+                    row.payment_proof = Some(PaymentProof {
+                        page,
+                        index: index as u32,
+                    });
+                    load.row(&row)?;
                 }
             }
             Ok(total)

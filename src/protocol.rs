@@ -45,6 +45,10 @@ pub struct EnrollResponse {
     /// from an older backup never gives a number twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_seq: Option<u64>,
+    /// The key the hub signs payment facts with (base64 of its P-256
+    /// point): the desk pins it and believes no payment without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_key: Option<String>,
 }
 
 /// The newest entry of the desk's hash-chained audit log.
@@ -331,6 +335,19 @@ pub struct PullResponse {
     /// it: the desk keeps it and uses it from its next request on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_token: Option<String>,
+    /// The hub's signature over the payment facts of this page's requests
+    /// (see `seal::payment`); none on an empty page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<SignedPayments>,
+}
+
+/// One signature over the payment facts of a page's requests, in order.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SignedPayments {
+    /// The hub's payment key (base64 of its P-256 point).
+    pub key: String,
+    /// ES256, r || s, base64.
+    pub signature: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

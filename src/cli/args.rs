@@ -104,6 +104,10 @@ pub enum Command {
         desk: String,
         #[arg(long, default_value = "admin", value_name = "NAME")]
         admin: String,
+        /// Also encrypt backups to this age recipient (age1…), say the
+        /// ministry's offline key (repeatable).
+        #[arg(long = "backup-recipient", value_name = "AGE1…")]
+        backup_recipients: Vec<String>,
     },
     /// Create a demo store with demo users and N requests.
     Demo {
@@ -154,10 +158,23 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Copy the store to FILE, checked (admin).
+    /// Copy the store to FILE, checked, without keys or hub link, and
+    /// encrypted to the desk's backup recipients (admin).
     Backup { file: PathBuf },
-    /// Replace the store with a checked backup (admin of the current store).
-    Restore { file: PathBuf },
+    /// Who can open this desk's backups (admin).
+    BackupKey {
+        #[command(subcommand)]
+        command: BackupKeyCommand,
+    },
+    /// Replace the store with a checked backup (admin of the current
+    /// store); an encrypted one needs its recovery key.
+    Restore {
+        file: PathBuf,
+        /// A file holding the recovery key (else it is asked for, or read
+        /// from CITIZEN_DESK_RECOVERY_KEY).
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
     /// The service catalog.
     Services,
     /// Where the store is and what it holds.
@@ -365,6 +382,17 @@ pub enum HubCommand {
     },
     /// Publish a signed trust list (from `trust export`) for desks to pull.
     PublishTrust { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupKeyCommand {
+    /// A new recovery key, printed once: backups made from now on open
+    /// with it (older ones with the key they were made for).
+    New,
+    /// Encrypt backups to this age recipient too (age1…).
+    Add { recipient: String },
+    /// The recipients backups are encrypted to.
+    List,
 }
 
 #[derive(Subcommand, Debug)]

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use super::args::{
-    AuditCommand, Command, ConflictCommand, DigitsChoice, SealCommand, TrustCommand, UserCommand,
+    AuditCommand, BackupKeyCommand, Command, ConflictCommand, DigitsChoice, SealCommand,
+    TrustCommand, UserCommand,
 };
 use super::output::Out;
 use super::secrets::Secrets;
@@ -89,6 +90,27 @@ pub fn run(command: Command, desk: &mut Desk<'_>) -> Result<u8> {
         | Command::Sync { .. }
         | Command::Outbox { .. }
         | Command::Conflicts { .. } => syncing(desk, command),
+        Command::BackupKey { command } => {
+            let session = desk.sign_in()?;
+            match command {
+                BackupKeyCommand::New => {
+                    let key = desk.store.new_backup_key(&session)?;
+                    desk.out.recovery_key(&key);
+                }
+                BackupKeyCommand::Add { recipient } => {
+                    let added = desk.store.add_backup_recipient(&session, &recipient)?;
+                    desk.out
+                        .done(Message::new("done-backup-recipient").arg("recipient", added));
+                }
+                BackupKeyCommand::List => {
+                    desk.store
+                        .authorise(&session, crate::domain::Action::Backup, "backup key")?;
+                    desk.out
+                        .backup_recipients(&desk.store.backup_recipient_texts()?);
+                }
+            }
+            Ok(0)
+        }
         Command::Backup { file } => {
             let session = desk.sign_in()?;
             desk.store.backup_to(&session, &file)?;

@@ -79,11 +79,19 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             center,
             desk,
             admin,
+            backup_recipients,
         } => {
             store::validate_user_name(&admin)?;
             let pin = secrets.get("CITIZEN_DESK_PIN", "prompt-new-pin")?;
-            let store = Store::initialise(&dir, &center, &desk, &admin, &pin)?;
-            out.initialised(&store, &admin);
+            let mut store = Store::initialise(&dir, &center, &desk, &admin, &pin)?;
+            if !backup_recipients.is_empty() {
+                let session = store.sign_in(&admin, &pin)?;
+                for recipient in &backup_recipients {
+                    store.add_backup_recipient(&session, recipient)?;
+                }
+            }
+            let recovery = store.initial_backup_key()?;
+            out.initialised(&store, &admin, &recovery);
             Ok(0)
         }
         Command::Demo {
@@ -130,7 +138,25 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
             };
             hub::hub_command(command, &backend, &hub_dir, out)
         }
-        Command::Restore { file } => {
+        Command::Restore { file, key_file } => {
+            // The recovery key, only for an encrypted backup: from its
+            // file, else the environment, stdin or a hidden prompt (after
+            // the admin's PIN).
+            let recovery_key = |secrets: &mut Secrets| -> Result<Option<String>> {
+                if !file.exists() || !store::backup_is_encrypted(&file)? {
+                    return Ok(None);
+                }
+                match &key_file {
+                    Some(path) => {
+                        let bytes = crate::files::read_bounded(path, 4096)?;
+                        Ok(Some(String::from_utf8_lossy(&bytes).trim().to_owned()))
+                    }
+                    None => secrets
+                        .get("CITIZEN_DESK_RECOVERY_KEY", "prompt-recovery-key")
+                        .map(Some)
+                        .map_err(|_| Error::bad_input("err-backup-needs-key")),
+                }
+            };
             let report = if Store::path_in(&dir).exists() {
                 let mut store = Store::open(&dir)?;
                 let mut desk = desk::Desk {
@@ -140,9 +166,11 @@ fn execute(cli: Cli, out: &Out) -> Result<u8> {
                     out,
                 };
                 let session = desk.sign_in()?;
-                store::restore(&dir, &file, Some((&mut store, &session)))?
+                let key = recovery_key(&mut secrets)?;
+                store::restore(&dir, &file, Some((&mut store, &session)), key.as_deref())?
             } else {
-                store::restore(&dir, &file, None)?
+                let key = recovery_key(&mut secrets)?;
+                store::restore(&dir, &file, None, key.as_deref())?
             };
             out.restored(&report);
             Ok(0)

@@ -10,7 +10,7 @@ use crate::demo::DemoReport;
 use crate::domain::{Catalog, DeliveryPlace, Request};
 use crate::error::Result;
 use crate::i18n::{Lang, Message, tr};
-use crate::store::{AuditEntry, ChainReport, RestoreReport, Store, UserInfo};
+use crate::store::{AuditEntry, ChainReport, RecoveryKey, RestoreReport, Store, UserInfo};
 
 /// Prints a line to stdout, ignoring a closed pipe (`| head`): output that
 /// nobody reads is not an error worth a panic.
@@ -109,11 +109,12 @@ impl Out {
         }
     }
 
-    pub fn initialised(&self, store: &Store, admin: &str) {
+    pub fn initialised(&self, store: &Store, admin: &str, recovery: &RecoveryKey) {
         if self.json {
-            print_json(
-                json!({ "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin }),
-            );
+            print_json(json!({
+                "path": store.path(), "center": store.center(), "desk": store.desk(), "admin": admin,
+                "recovery_key": recovery.secret, "backup_recipient": recovery.recipient,
+            }));
         } else {
             say!(
                 "{}",
@@ -124,6 +125,31 @@ impl Out {
                     .arg("admin", admin)
                     .text(self.lang)
             );
+            self.recovery_key(recovery);
+        }
+    }
+
+    /// The recovery key, shown this once, on a line of its own (so it can
+    /// be copied whole) between the two languages' warnings.
+    pub fn recovery_key(&self, key: &RecoveryKey) {
+        if self.json {
+            print_json(json!({ "recovery_key": key.secret, "backup_recipient": key.recipient }));
+            return;
+        }
+        say!("{}", self.t("done-recovery-key"));
+        say!("{}", key.secret);
+    }
+
+    pub fn backup_recipients(&self, recipients: &[String]) {
+        if self.json {
+            print_json(json!({ "backup_recipients": recipients }));
+            return;
+        }
+        if recipients.is_empty() {
+            say!("{}", self.t("backup-no-recipients"));
+        }
+        for r in recipients {
+            say!("{r}");
         }
     }
 
@@ -389,6 +415,9 @@ impl Out {
         );
         if report.enrol_again {
             say!("{}", self.t("done-restored-enrol-again"));
+        }
+        if !report.encrypted {
+            say!("{}", self.t("done-restored-plain"));
         }
     }
 

@@ -72,6 +72,9 @@ pub struct App {
     pub init_desk: String,
     pub init_admin: String,
     pub init_pin: String,
+    /// The backups' recovery key of a store just made, shown on the
+    /// sign-in page until the admin signs in (never again).
+    pub recovery_key: Option<String>,
     // Sign-in.
     pub user: String,
     pub pin: String,
@@ -232,6 +235,7 @@ impl App {
             init_desk: String::new(),
             init_admin: "admin".into(),
             init_pin: String::new(),
+            recovery_key: None,
             user: String::new(),
             pin: String::new(),
             query: String::new(),
@@ -335,7 +339,13 @@ impl App {
                     &self.init_admin,
                     &self.init_pin,
                 ) {
-                    Ok(store) => {
+                    Ok(mut store) => {
+                        // The backups' recovery key: on screen this once,
+                        // until the admin signs in.
+                        match store.initial_backup_key() {
+                            Ok(key) => self.recovery_key = Some(key.secret),
+                            Err(e) => self.fail(e),
+                        }
                         self.store = Some(store);
                         self.user = self.init_admin.clone();
                         self.init_pin.clear();
@@ -371,6 +381,7 @@ impl App {
                 match store.sign_in(&self.user, &pin) {
                     Ok(session) => {
                         self.session = Some(session);
+                        self.recovery_key = None;
                         self.arabic_digits = store.document_digits().unwrap_or_default()
                             == citizen_desk::documents::render::Digits::ArabicIndic;
                         self.flash = None;
@@ -1073,7 +1084,7 @@ impl App {
         };
         let dir = self.data_dir.join("backups");
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let path = dir.join(format!("desk-{stamp}.sqlite3"));
+        let path = dir.join(format!("desk-{stamp}.sqlite3.age"));
         let result = std::fs::create_dir_all(&dir)
             .map_err(|e| citizen_desk::Error::io(&dir, e))
             .and_then(|_| store.backup_to(session, &path));

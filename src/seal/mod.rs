@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod keys;
 pub mod layers;
 pub mod payload;
+pub mod payment;
 pub mod qr;
 pub mod trust;
 pub mod verify;

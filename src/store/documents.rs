@@ -259,6 +259,11 @@ impl Store {
             .ok_or_else(|| Error::RequestNotFound(reference.as_str().into()))?;
         let action = self.check_print(session, &req, authoriser)?;
         let original = action == Action::Print;
+        // Paid means the hub says so (its signature over the row's payment
+        // facts), not that the row says so.
+        if let Err(why) = self.payment_confirmed(&req)? {
+            return Err(self.refuse(session, &req.id, action, Error::BadInput(why)));
+        }
         let document_number = req
             .document_number
             .clone()

@@ -7,6 +7,7 @@ pub mod audit;
 mod backup;
 mod documents;
 mod outbox;
+mod payments;
 mod requests;
 pub mod schema;
 mod seals;
@@ -21,9 +22,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use actions::{DailySummary, RequestFilter, ServiceDay};
 pub use audit::{AuditEntry, ChainReport};
-pub use backup::{RestoreReport, check_store_file, restore};
+pub use backup::{
+    DEMO_RECOVERY_KEY, RecoveryKey, RestoreReport, backup_is_encrypted, check_store_file, restore,
+};
 pub use documents::{DispatchReport, RenderedDocument};
 pub use outbox::OutboxEntry;
+pub(crate) use payments::{PAYMENT_KEY, PaymentProof};
 pub(crate) use requests::NewRow;
 pub use requests::RequestRef;
 pub(crate) use seals::sign_as;
@@ -134,6 +138,11 @@ fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result<()> {
     for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
+        if from == 4 {
+            // v5: the demo's stand-in hub signs the payments of an older
+            // demo store (a real desk pulls its signatures from the hub).
+            payments::sign_demo_rows(&tx)?;
+        }
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.commit()?;
@@ -294,6 +303,12 @@ impl Store {
     pub fn integrity_check(&self) -> Result<()> {
         integrity_check(&self.conn, &self.path)
     }
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+        .execute([key, value])?;
+    Ok(())
 }
 
 pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {

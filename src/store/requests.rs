@@ -171,6 +171,8 @@ pub(crate) struct NewRow {
     /// The desk holding the envelope, for an enveloped request made here
     /// (None for rows that sync brought from the hub).
     pub enveloped_at_desk: Option<String>,
+    /// Where the hub (or the demo's stand-in) signed its payment facts.
+    pub payment_proof: Option<super::payments::PaymentProof>,
 }
 
 pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
@@ -184,9 +186,9 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
             family_name, governorate, service, submitted_at, channel, paid, bank, fee_syp, delivery_kind,
             delivery_place, phone, document, state, stamps_required, document_number, verified_by, verified_at,
             frozen_content, content_digest, reason, printed_count, due_at, updated_at, seal_payload,
-            enveloped_at_desk)
+            enveloped_at_desk, payment_page, payment_index)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
     )?
     .execute(rusqlite::params![
         req.id,
@@ -221,6 +223,8 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
         req.updated_at.timestamp(),
         row.seal_payload,
         row.enveloped_at_desk,
+        row.payment_proof.map(|p| p.page),
+        row.payment_proof.map(|p| p.index),
     ])?;
     let mut stamp = conn.prepare_cached(
         "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)
@@ -249,21 +253,36 @@ pub(crate) fn frozen_content(conn: &Connection, id: &str) -> Result<Option<Strin
         .flatten())
 }
 
+/// Rows and signed payment pages going into a store in one transaction.
+pub(crate) struct BulkLoad<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl BulkLoad<'_> {
+    pub fn row(&mut self, row: &NewRow) -> Result<()> {
+        insert(self.tx, row)
+    }
+
+    /// Keeps a signed page of payment facts; returns its id.
+    pub fn payment_page(&mut self, signer: &str, digests: &[u8], signature: &[u8]) -> Result<i64> {
+        super::payments::insert_page(self.tx, signer, digests, signature)
+    }
+}
+
 impl super::Store {
     /// Loads many requests in one transaction (the demo's million rows):
-    /// all of them or none. `fill` gets an insert function and returns the
+    /// all of them or none. `fill` gets a [`BulkLoad`] and returns the
     /// last document sequence number it used.
     pub(crate) fn bulk_load<F>(&mut self, fill: F) -> Result<()>
     where
-        F: FnOnce(&mut dyn FnMut(&NewRow) -> Result<()>) -> Result<u64>,
+        F: FnOnce(&mut BulkLoad<'_>) -> Result<u64>,
     {
         // A large page cache keeps the random-order index inserts in memory.
         self.conn.execute_batch("PRAGMA cache_size = -262144")?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut insert_one = |row: &NewRow| insert(&tx, row);
-        let doc_seq = fill(&mut insert_one)?;
+        let doc_seq = fill(&mut BulkLoad { tx: &tx })?;
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'document_seq'",
             [doc_seq.to_string()],

@@ -153,6 +153,21 @@ UPDATE requests SET enveloped_at_desk = (SELECT value FROM meta WHERE key = 'des
    AND (NOT EXISTS (SELECT 1 FROM meta WHERE key = 'hub_token')
         OR id IN (SELECT subject FROM audit WHERE action = 'envelope'));
 "#,
+    // v5: the hub's signed payment facts. Each signed page is kept once;
+    // a request points at its place in one. Rows pulled before the hub
+    // signed payments are pulled again (cursor 0) to get their signature.
+    r#"
+CREATE TABLE payment_pages (
+    id        INTEGER PRIMARY KEY,
+    signer    TEXT NOT NULL,
+    digests   BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+ALTER TABLE requests ADD COLUMN payment_page INTEGER;
+ALTER TABLE requests ADD COLUMN payment_index INTEGER;
+CREATE INDEX requests_payment_page ON requests (payment_page);
+UPDATE meta SET value = '0' WHERE key = 'pull_cursor';
+"#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -305,6 +305,7 @@ impl Store {
             .query_row(
                 "SELECT kid, secret, secret_salt, secret_nonce FROM keys
                  WHERE owner = ?1 AND role = 'supervisor' AND local = 1 AND valid_to IS NULL AND revoked_at IS NULL
+                   AND secret IS NOT NULL
                  ORDER BY valid_from DESC LIMIT 1",
                 [user],
                 |r| {
@@ -350,7 +351,26 @@ impl Store {
                 let key = SigningKey::from_bytes(&secret).map_err(key_error)?;
                 Ok((key.kid().to_vec(), key))
             }
-            None => self.new_stamp_key(user, &pin, "supervisor stamp key"),
+            // None yet (users from before the seal), or left behind by a
+            // backup, which carries no locked key: a new one, once the PIN
+            // matches.
+            None => {
+                if !super::users::pin_matches_user(&self.conn, user, &pin)? {
+                    return Err(Error::WrongPin { attempts_left: 0 });
+                }
+                let left_behind: bool = self.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM keys WHERE owner = ?1 AND role = 'supervisor'
+                        AND local = 1 AND valid_to IS NULL AND revoked_at IS NULL AND secret IS NULL)",
+                    [user],
+                    |r| r.get(0),
+                )?;
+                let detail = if left_behind {
+                    "supervisor stamp key renewed: a backup carries no locked key"
+                } else {
+                    "supervisor stamp key"
+                };
+                self.new_stamp_key(user, &pin, detail)
+            }
         }
     }
 
@@ -434,6 +454,9 @@ impl Store {
         }
         if !req.payment.paid {
             return Err(self.refuse(session, &req.id, Action::Print, Error::Unpaid));
+        }
+        if let Err(why) = self.payment_confirmed(&req)? {
+            return Err(self.refuse(session, &req.id, Action::Print, Error::BadInput(why)));
         }
         let now = self.now();
         let seal = self.issue_seal(&req, now)?;

@@ -8,9 +8,10 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::audit::append_audit;
+use super::payments::{PAYMENT_KEY, PaymentProof, check_page, insert_page, prune_pages, set_proof};
 use super::requests::{self, NewRow, RequestRef};
 use super::users::Session;
-use super::{Store, meta_get};
+use super::{Store, meta_get, set_meta};
 use crate::domain::{Action, State};
 use crate::error::{Error, Result};
 use crate::i18n::Message;
@@ -138,14 +139,12 @@ fn with_state(message: Message, name: &'static str, code: Option<&str>) -> Messa
     }
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+fn bad_answer(why: &str) -> Error {
+    Error::Sync(crate::error::SyncError::BadAnswer(why.to_owned()))
 }
 
-fn set_meta(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
-    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
-        .execute([key, value])?;
-    Ok(())
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 impl Store {
@@ -228,6 +227,17 @@ impl Store {
                 .unwrap_or(0);
             if high > ours {
                 set_meta(&tx, "document_seq", &high.to_string())?;
+            }
+        }
+        // The key the hub signs payments with; none from a hub older than
+        // that (the first signed page pins it then).
+        match &answer.payment_key {
+            Some(key) => set_meta(&tx, super::payments::PAYMENT_KEY, key)?,
+            None => {
+                tx.execute(
+                    "DELETE FROM meta WHERE key = ?1",
+                    [super::payments::PAYMENT_KEY],
+                )?;
             }
         }
         // A new enrolment pulls everything again.
@@ -397,8 +407,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for pulled in &page.requests {
+        let signed_page = Self::keep_signed_payments(&tx, page, now)?;
+        for (index, pulled) in page.requests.iter().enumerate() {
             let hub = &pulled.request;
+            let proof = signed_page.map(|page| PaymentProof {
+                page,
+                index: index as u32,
+            });
             if hub.center != self.center {
                 continue; // never another center's data
             }
@@ -421,11 +436,39 @@ impl Store {
                         stamp_signatures: Vec::new(),
                         // Another desk's envelope is not in this desk's tray.
                         enveloped_at_desk: None,
+                        payment_proof: proof,
                     },
                 )?;
                 tally.new += 1;
                 continue;
             };
+            // Payment is the hub's to say: its facts and its signature
+            // replace the desk's, whatever the desk has queued.
+            if let Some(proof) = proof {
+                set_proof(&tx, &hub.id, proof)?;
+            }
+            if local.payment != hub.payment {
+                tx.prepare_cached(
+                    "UPDATE requests SET paid = ?2, bank = ?3, fee_syp = ?4 WHERE id = ?1",
+                )?
+                .execute(params![
+                    hub.id,
+                    hub.payment.paid,
+                    hub.payment.bank,
+                    hub.payment.fee_syp
+                ])?;
+                append_audit(
+                    &tx,
+                    now,
+                    "sync",
+                    "hub_payment",
+                    &hub.id,
+                    &format!(
+                        "paid {} -> {} (from the hub)",
+                        local.payment.paid, hub.payment.paid
+                    ),
+                )?;
+            }
             if local.state == hub.state {
                 continue;
             }
@@ -469,6 +512,9 @@ impl Store {
                 &format!("{} -> {} (from the hub)", local.state, hub.state),
             )?;
             tally.updated += 1;
+        }
+        if signed_page.is_some() {
+            prune_pages(&tx)?;
         }
         set_meta(&tx, "pull_cursor", &page.next_cursor.to_string())?;
         // The operator rotated this desk's token: the new one from now on
@@ -521,6 +567,43 @@ impl Store {
             }
         }
         Ok(tally)
+    }
+
+    /// Checks and keeps a page's payment signature (in the page's
+    /// transaction); returns the kept page's id. A page whose signature
+    /// fails, or that is signed by another key than the pinned one, is
+    /// refused whole. A desk enrolled before the hub signed payments pins
+    /// the key of its first signed page.
+    fn keep_signed_payments(
+        tx: &rusqlite::Transaction<'_>,
+        page: &PullResponse,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let Some(signed) = &page.payments else {
+            return Ok(None);
+        };
+        if page.requests.len() > crate::seal::payment::MAX_PAGE {
+            return Err(bad_answer(
+                "a page of more requests than a signature covers",
+            ));
+        }
+        let digests = crate::seal::payment::page_digests(page.requests.iter().map(|r| &r.request));
+        let signature = match check_page(tx, &signed.key, &signed.signature, &digests)? {
+            Ok(sig) => sig,
+            Err(why) => return Err(bad_answer(&format!("the hub's page was refused: {why}"))),
+        };
+        if meta_get(tx, PAYMENT_KEY)?.is_none() {
+            set_meta(tx, PAYMENT_KEY, &signed.key)?;
+            append_audit(
+                tx,
+                now,
+                "sync",
+                "hub_payment_key_pinned",
+                "hub",
+                "the key of the hub's first signed page",
+            )?;
+        }
+        Ok(Some(insert_page(tx, &signed.key, &digests, &signature)?))
     }
 
     /// Remembers how the last sync attempt went (for the outbox screen).

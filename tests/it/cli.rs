@@ -516,13 +516,33 @@ fn backup_and_restore_from_the_command_line() {
         None,
     );
     assert_eq!(exit_code(&out), 0);
+    // Encrypted: no key, no restore; a wrong one neither.
     let out = cli(
         dir.path(),
-        &["--user", "admin", "--json", "restore", f],
+        &["--user", "admin", "restore", f],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("recovery key"), "{}", stderr(&out));
+    let key_file = dir.path().join("recovery.txt");
+    std::fs::write(&key_file, format!("{DEMO_RECOVERY_KEY}\n")).unwrap();
+    let out = cli(
+        dir.path(),
+        &[
+            "--user",
+            "admin",
+            "--json",
+            "restore",
+            f,
+            "--key-file",
+            key_file.to_str().unwrap(),
+        ],
         Some(PIN),
         None,
     );
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["encrypted"], true);
     assert!(json(&out)["replaced_kept_at"].is_string());
     let state = sql_one(
         &dir,

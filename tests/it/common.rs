@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 use chrono::NaiveDate;
 use citizen_desk::demo::{DemoOptions, create_demo};
 use citizen_desk::domain::State;
+pub use citizen_desk::store::DEMO_RECOVERY_KEY;
 use citizen_desk::store::Store;
 use tempfile::TempDir;
 

@@ -1430,3 +1430,95 @@ fn a_hand_edited_request_is_not_sealed() {
     let tail = store.audit_rows(1).unwrap();
     assert_eq!(tail[0].action, "refused", "{tail:?}");
 }
+
+/// `UPDATE requests SET paid = 1` on an unpaid request no longer makes a
+/// sealed original: the hub's (here the demo's) signature covers the
+/// payment facts the row had, and the edited row no longer matches them.
+/// `seal make` refuses it too; the same row, put back, prints.
+#[test]
+fn a_payment_edited_by_hand_is_not_sealed() {
+    let (_dir, mut store) = demo_store(600);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let approved: Vec<String> = store
+        .connection()
+        .prepare("SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 ORDER BY tracking_code LIMIT 3")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(approved.len(), 3);
+    // Approved, paid requests with one payment fact changed by hand each.
+    for (paid, (edit, undo)) in approved.iter().zip([
+        (
+            "UPDATE requests SET fee_syp = fee_syp + 1 WHERE tracking_code = ?1",
+            "UPDATE requests SET fee_syp = fee_syp - 1 WHERE tracking_code = ?1",
+        ),
+        (
+            "UPDATE requests SET bank = 'XX' WHERE tracking_code = ?1",
+            "",
+        ),
+        (
+            "UPDATE requests SET payment_page = NULL WHERE tracking_code = ?1",
+            "",
+        ),
+    ]) {
+        store.connection().execute(edit, [paid]).unwrap();
+        let outbox = store.outbox_len().unwrap();
+        let r = RequestRef::parse(paid).unwrap();
+        let mut delivered = false;
+        let err = store
+            .print_document(&clerk, &r, None, Digits::Latin, |_| {
+                delivered = true;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(!delivered, "{edit}: nothing reaches paper or a file");
+        let text = err.message().text(citizen_desk::i18n::Lang::En);
+        assert!(
+            text.contains("does not vouch for this request's payment"),
+            "{edit}: {text}"
+        );
+        assert!(!err.message().text(citizen_desk::i18n::Lang::Ar).is_ascii());
+        assert_eq!(store.outbox_len().unwrap(), outbox, "nothing queued");
+        let tail = store.audit_rows(1).unwrap();
+        assert_eq!(tail[0].action, "refused", "{tail:?}");
+        let err = store.seal_make(&clerk, &r).unwrap_err();
+        assert!(
+            err.message()
+                .text(citizen_desk::i18n::Lang::En)
+                .contains("does not vouch"),
+            "seal make: {err}"
+        );
+        if !undo.is_empty() {
+            store.connection().execute(undo, [paid]).unwrap();
+            store
+                .print_document(&clerk, &r, None, Digits::Latin, |_| Ok(()))
+                .expect("the row as the hub signed it prints");
+        }
+    }
+
+    // The attack of the report: an unpaid request marked paid by hand.
+    let unpaid = find(&store, "state = 'approved' AND paid = 0");
+    store
+        .connection()
+        .execute(
+            "UPDATE requests SET paid = 1 WHERE tracking_code = ?1",
+            [&unpaid],
+        )
+        .unwrap();
+    let r = RequestRef::parse(&unpaid).unwrap();
+    let err = store
+        .print_document(&clerk, &r, None, Digits::Latin, |_| Ok(()))
+        .unwrap_err();
+    assert!(
+        err.message()
+            .text(citizen_desk::i18n::Lang::En)
+            .contains("does not vouch"),
+        "{err}"
+    );
+    assert_eq!(
+        state_of(&store, &unpaid).0,
+        citizen_desk::domain::State::Approved
+    );
+}

@@ -641,6 +641,99 @@ fn a_request_id_that_is_not_a_uuid_never_reaches_the_desk() {
     assert_eq!(count(&desk, "SELECT count(*) FROM requests"), 0);
 }
 
+/// The hub signs the payment facts of every page it sends; the desk pins
+/// the hub's key at enrolment and refuses a page signed by another (a hub
+/// whose key was swapped, or an impostor): nothing of it is applied. A
+/// desk that lost its pin (one enrolled before the hub signed payments)
+/// pins the key of its next signed page and logs it.
+#[test]
+fn the_desk_believes_only_payments_the_hub_signed() {
+    let tmp = TempDir::new().unwrap();
+    let hub = Hub::start_plain(&tmp.path().join("hub"), "");
+    seeded(&hub, 6);
+    let mut desk = plain_desk(&tmp.path().join("desk"), "TRT01", "D01");
+    let admin = desk.sign_in("admin", PIN).unwrap();
+    enroll(&mut desk, &admin, &hub.url, &hub.trust, &code(&hub)).unwrap();
+    let pinned = |desk: &citizen_desk::store::Store| -> Option<String> {
+        desk.connection()
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'hub_payment_key'",
+                [],
+                |r| r.get(0),
+            )
+            .ok()
+    };
+    let key = pinned(&desk).expect("the hub's payment key is pinned at enrolment");
+    sync_once(&mut desk).unwrap();
+    let pulled = count(&desk, "SELECT count(*) FROM requests");
+    assert!(pulled > 0);
+    assert_eq!(
+        count(
+            &desk,
+            "SELECT count(*) FROM requests WHERE payment_page IS NULL"
+        ),
+        0,
+        "every pulled request has the hub's signature"
+    );
+
+    // Lost pin: the next signed page pins the same key again, logged.
+    desk.connection()
+        .execute("DELETE FROM meta WHERE key = 'hub_payment_key'", [])
+        .unwrap();
+    let hub_db = rusqlite::Connection::open(tmp.path().join("hub").join("hub.sqlite")).unwrap();
+    let tracking: String = hub_db
+        .query_row(
+            "SELECT tracking_code FROM requests WHERE center = 'TRT01' ORDER BY seq LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = hub.command(&["cancel", &tracking, "--reason", "withdrawn online"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    sync_once(&mut desk).unwrap();
+    assert_eq!(pinned(&desk).as_deref(), Some(key.as_str()));
+    assert_eq!(
+        count(
+            &desk,
+            "SELECT count(*) FROM audit WHERE action = 'hub_payment_key_pinned'"
+        ),
+        1
+    );
+
+    // The hub's key swapped: the page is refused whole.
+    hub_db
+        .execute(
+            "UPDATE hub_meta SET value = ?1 WHERE key = 'payment_key'",
+            [hex::encode([7u8; 32])],
+        )
+        .unwrap();
+    let second: String = hub_db
+        .query_row(
+            "SELECT tracking_code FROM requests WHERE center = 'TRT01' AND tracking_code <> ?1 \
+             AND state = 'received' ORDER BY seq LIMIT 1",
+            [&tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = hub.command(&["cancel", &second, "--reason", "withdrawn online"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    match sync_once(&mut desk) {
+        Err(Error::Sync(SyncError::BadAnswer(why))) => {
+            assert!(why.contains("another key"), "{why}")
+        }
+        other => panic!("the page must be refused: {other:?}"),
+    }
+    let state: String = desk
+        .connection()
+        .query_row(
+            "SELECT state FROM requests WHERE tracking_code = ?1",
+            [&second],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "received", "nothing of the refused page is applied");
+}
+
 // ---- tokens with lifetimes ----
 
 fn desk_id_of(hub: &Hub) -> String {
@@ -710,6 +803,7 @@ fn a_backup_carries_no_hub_token_and_a_restored_desk_enrols_again() {
     sync_once(&mut desk).unwrap();
     let token = desk.hub_link().unwrap().unwrap().token;
     let backup = tmp.path().join("backup.sqlite3");
+    let recovery = desk.new_backup_key(&admin).unwrap();
     desk.backup_to(&admin, &backup).unwrap();
     let bytes = std::fs::read(&backup).unwrap();
     assert!(!contains(&bytes, &token), "the token is in the backup");
@@ -726,7 +820,7 @@ fn a_backup_carries_no_hub_token_and_a_restored_desk_enrols_again() {
         &elsewhere,
         &["restore", backup.to_str().unwrap()],
         None,
-        None,
+        Some(&format!("{}\n", recovery.secret)),
     );
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("enrol"), "{}", stdout(&out));

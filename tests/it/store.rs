@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::common::*;
 use citizen_desk::Error;
 use citizen_desk::domain::{NationalId, State};
+use citizen_desk::i18n::Lang;
 use citizen_desk::store::{self, RequestRef, Store, schema};
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -43,6 +44,14 @@ fn every_released_schema_version_upgrades_and_keeps_its_data() {
         assert_eq!(store.center(), "TRT01");
         // The old data is all there and still works with today's code.
         assert_eq!(count(&store, "SELECT count(*) FROM requests"), 12);
+        // A demo store's stand-in hub signs its payments at the upgrade.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM requests WHERE payment_page IS NULL"
+            ),
+            0
+        );
         assert!(store.verify_audit_chain().unwrap().first_broken.is_none());
         // Envelopes made before v4 are the desk's own: still dispatchable.
         let enveloped = count(
@@ -300,11 +309,7 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
         Err(Error::Forbidden { .. })
     ));
     store.backup_to(&admin, &file).unwrap();
-    let (version, center, _) = store::check_store_file(&file).unwrap();
-    assert_eq!(
-        (version, center.as_str()),
-        (schema::latest_version(), "TRT01")
-    );
+    assert!(store::backup_is_encrypted(&file).unwrap());
     assert!(!backups.path().join("desk-backup.sqlite3.partial").exists());
 
     // Work done after the backup...
@@ -315,7 +320,13 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
     assert_eq!(state_of(&store, &code).0, State::Verified);
 
     // ...is rolled back by a restore, and the replaced store is kept aside.
-    let report = store::restore(dir.path(), &file, Some((&mut store, &admin))).unwrap();
+    let report = store::restore(
+        dir.path(),
+        &file,
+        Some((&mut store, &admin)),
+        Some(DEMO_RECOVERY_KEY),
+    )
+    .unwrap();
     drop(store);
     let kept = report.replaced_kept_at.unwrap();
     assert!(kept.exists());
@@ -346,12 +357,20 @@ fn backup_is_checked_and_restore_keeps_the_replaced_store() {
     std::fs::write(&bad, b"SQLite format 3\0garbage garbage garbage").unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let admin = store.sign_in("admin", PIN).unwrap();
-    assert!(store::restore(dir.path(), &bad, Some((&mut store, &admin))).is_err());
+    assert!(
+        store::restore(
+            dir.path(),
+            &bad,
+            Some((&mut store, &admin)),
+            Some(DEMO_RECOVERY_KEY)
+        )
+        .is_err()
+    );
     assert_eq!(state_of(&store, &code).0, State::Received);
 
     // On a new machine (no store yet) a restore needs no sign-in.
     let fresh = TempDir::new().unwrap();
-    store::restore(fresh.path(), &file, None).unwrap();
+    store::restore(fresh.path(), &file, None, Some(DEMO_RECOVERY_KEY)).unwrap();
     assert_eq!(
         count(
             &Store::open(fresh.path()).unwrap(),
@@ -464,7 +483,7 @@ fn a_store_restored_elsewhere_renews_its_keys_and_keeps_stamping() {
     store.backup_to(&admin, &file).unwrap();
     drop(store);
     let other = TempDir::new().unwrap();
-    store::restore(other.path(), &file, None).unwrap();
+    store::restore(other.path(), &file, None, Some(DEMO_RECOVERY_KEY)).unwrap();
     let mut moved = Store::open(other.path()).unwrap();
     let code = find(
         &moved,
@@ -490,4 +509,117 @@ fn a_store_restored_elsewhere_renews_its_keys_and_keeps_stamping() {
         "{tail:?}"
     );
     drop(dir);
+}
+
+/// A backup is an age file: no citizen's name or national ID, no SQLite
+/// header, no private key (the locked stamp keys stay behind) and no hub
+/// token inside. It opens with the recovery key (or another recipient's
+/// key) only: a wrong key, a cut file or no key is refused in words and
+/// the current store keeps the work done since.
+#[test]
+fn a_backup_is_encrypted_key_free_and_opens_only_with_its_key() {
+    let (dir, mut store) = demo_store(60);
+    let admin = store.sign_in("admin", PIN).unwrap();
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    assert!(matches!(
+        store.new_backup_key(&clerk),
+        Err(Error::Forbidden { .. })
+    ));
+    // Another desk's key, added as a recipient (the ministry's, say).
+    let (_other_dir, mut other) = demo_store(1);
+    let other_admin = other.sign_in("admin", PIN).unwrap();
+    let ministry = other.new_backup_key(&other_admin).unwrap();
+    let stranger = other.new_backup_key(&other_admin).unwrap();
+    store
+        .add_backup_recipient(&admin, &ministry.recipient)
+        .unwrap();
+    assert!(store.add_backup_recipient(&admin, "age1nonsense").is_err());
+
+    let (nid, family): (String, String) = store
+        .connection()
+        .query_row(
+            "SELECT national_id, family_name FROM requests LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let backups = TempDir::new().unwrap();
+    let file = backups.path().join("b.age");
+    store.backup_to(&admin, &file).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    assert!(!has(nid.as_bytes()), "a national ID in the backup");
+    assert!(!has(family.as_bytes()), "a name in the backup");
+    assert!(!has(b"SQLite format 3"));
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial"))
+            .count(),
+        0,
+        "no plain scratch file is left"
+    );
+
+    // Work after the backup, which a refused restore must keep.
+    let code = find(&store, "state = 'received' AND paid = 1");
+    store
+        .verify(&clerk, &RequestRef::parse(&code).unwrap())
+        .unwrap();
+    let refused = |store: &mut Store, file: &std::path::Path, key: Option<&str>| -> String {
+        let admin = store.sign_in("admin", PIN).unwrap();
+        let err = store::restore(dir.path(), file, Some((store, &admin)), key).unwrap_err();
+        assert!(!err.message().text(Lang::Ar).is_ascii());
+        err.message().text(Lang::En)
+    };
+    let why = refused(&mut store, &file, Some(&stranger.secret));
+    assert!(why.contains("does not open this backup"), "{why}");
+    let why = refused(&mut store, &file, None);
+    assert!(why.contains("is encrypted"), "{why}");
+    let why = refused(&mut store, &file, Some("not a key"));
+    assert!(why.contains("not a recovery key"), "{why}");
+    let cut = backups.path().join("cut.age");
+    std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    let why = refused(&mut store, &cut, Some(DEMO_RECOVERY_KEY));
+    assert!(why.contains("damaged or cut short"), "{why}");
+    assert_eq!(
+        state_of(&store, &code).0,
+        State::Verified,
+        "the current store is kept"
+    );
+
+    // The ministry's key opens it on a new machine; nothing secret inside.
+    let fresh = TempDir::new().unwrap();
+    let report = store::restore(fresh.path(), &file, None, Some(&ministry.secret)).unwrap();
+    assert!(report.encrypted);
+    let restored = Store::open(fresh.path()).unwrap();
+    assert_eq!(count(&restored, "SELECT count(*) FROM requests"), 60);
+    assert_eq!(state_of(&restored, &code).0, State::Received);
+    assert_eq!(
+        count(
+            &restored,
+            "SELECT count(*) FROM keys WHERE secret IS NOT NULL"
+        ),
+        0,
+        "no locked stamp key travels in a backup"
+    );
+    // And with the recovery key, in place of the current store.
+    let admin = store.sign_in("admin", PIN).unwrap();
+    store::restore(
+        dir.path(),
+        &file,
+        Some((&mut store, &admin)),
+        Some(DEMO_RECOVERY_KEY),
+    )
+    .unwrap();
+    drop(store);
+    assert_eq!(
+        state_of(&Store::open(dir.path()).unwrap(), &code).0,
+        State::Received
+    );
 }

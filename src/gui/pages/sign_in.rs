@@ -40,6 +40,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ),
     ]
     .spacing(10);
+    if let Some(key) = &app.recovery_key {
+        page = page.push(rtl::line(app.lang, app.t("done-recovery-key"), 16.0));
+        // The key is Latin letters and digits: shown left to right, large.
+        page = page.push(text(key.as_str()).size(18).font(iced::Font::MONOSPACE));
+    }
     if app.demo {
         page = page.push(rtl::line(
             app.lang,

@@ -16,6 +16,10 @@ use super::seals::{SealCheck, open_desk_list};
 use super::{DeskAuth, HubError, HubStorage};
 use crate::domain::{Request, State, Step, valid_code};
 use crate::protocol::*;
+use crate::seal::crypto::SigningKey;
+use crate::seal::payment;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 
 /// A data store the hub can run on.
 pub trait HubDb {
@@ -244,10 +248,62 @@ pub trait HubTx {
     fn requests_by_center_state(&mut self) -> Result<Vec<CenterStates>, HubError>;
     fn tally(&mut self, what: Tally) -> Result<i64, HubError>;
     fn log(&mut self, now: i64, event: &str, detail: &str) -> Result<(), HubError>;
+    /// A value of the hub's own settings (`hub_meta`).
+    fn setting(&mut self, key: &str) -> Result<Option<String>, HubError>;
+    /// Adds a setting unless it is there already (the first writer wins).
+    fn add_setting(&mut self, key: &str, value: &str) -> Result<(), HubError>;
 }
 
 fn now() -> i64 {
     Utc::now().timestamp()
+}
+
+/// The hub's payment key lives in its settings, in the same database as
+/// the payment facts it vouches for: whoever can write that database can
+/// change the facts themselves, so the key adds no new secret to guard
+/// there, while a desk's copy of the facts can no longer be edited.
+const PAYMENT_KEY: &str = "payment_key";
+
+fn payment_key<T: HubTx>(tx: &mut T) -> Result<Option<SigningKey>, HubError> {
+    match tx.setting(PAYMENT_KEY)? {
+        None => Ok(None),
+        Some(text) => hex::decode(text.trim())
+            .ok()
+            .and_then(|bytes| SigningKey::from_bytes(&bytes).ok())
+            .map(Some)
+            .ok_or_else(|| storage("the hub's payment key in hub_meta is damaged")),
+    }
+}
+
+/// The payment key, made at the first need (one writer wins).
+fn ensure_payment_key<T: HubTx>(tx: &mut T) -> Result<SigningKey, HubError> {
+    if let Some(key) = payment_key(tx)? {
+        return Ok(key);
+    }
+    let key = SigningKey::generate().map_err(storage)?;
+    tx.add_setting(PAYMENT_KEY, &hex::encode(key.to_bytes()))?;
+    tx.log(
+        now(),
+        "payment_key_made",
+        "the hub signs payment facts from now on",
+    )?;
+    payment_key(tx)?.ok_or_else(|| storage("the payment key was not kept"))
+}
+
+fn payment_key_text(key: &SigningKey) -> String {
+    B64.encode(key.public_point())
+}
+
+/// The hub's signature over a page's payment facts (none for no rows).
+fn sign_payments(key: &SigningKey, requests: &[PulledRequest]) -> Option<SignedPayments> {
+    if requests.is_empty() {
+        return None;
+    }
+    let digests = payment::page_digests(requests.iter().map(|r| &r.request));
+    Some(SignedPayments {
+        key: payment_key_text(key),
+        signature: B64.encode(payment::sign_page(key, &digests)),
+    })
 }
 
 /// One pushed change in the transaction of its push: a replay is answered
@@ -636,6 +692,7 @@ impl<D: HubDb> HubStorage for D {
         })?;
         tx.set_desk_trust(desk_id, &trust)?;
         tx.use_enroll_code(&hash, desk_id, now)?;
+        let payment_key = payment_key_text(&ensure_payment_key(&mut tx)?);
         // Document numbers this desk code was given before (say before a
         // restore from a backup): the desk goes on after the highest.
         let document_seq = tx
@@ -652,6 +709,7 @@ impl<D: HubDb> HubStorage for D {
             center,
             desk_id,
             document_seq,
+            payment_key: Some(payment_key),
         })
     }
 
@@ -764,6 +822,21 @@ impl<D: HubDb> HubStorage for D {
 
     fn pull(&mut self, desk: &DeskAuth, pull: &PullRequest) -> Result<PullResponse, HubError> {
         let limit = pull.limit.clamp(1, PULL_PAGE);
+        let signer = {
+            let mut tx = self.begin(false)?;
+            let known = payment_key(&mut tx)?;
+            tx.commit()?;
+            match known {
+                Some(key) => key,
+                // A desk enrolled before the hub signed payments.
+                None => {
+                    let mut tx = self.begin(true)?;
+                    let key = ensure_payment_key(&mut tx)?;
+                    tx.commit()?;
+                    key
+                }
+            }
+        };
         let mut tx = self.begin(false)?;
         // One row more than asked says whether there is more.
         let rows = tx.requests_after(&PageQuery {
@@ -793,12 +866,14 @@ impl<D: HubDb> HubStorage for D {
             None
         };
         tx.commit()?;
+        let payments = sign_payments(&signer, &requests);
         Ok(PullResponse {
             requests,
             next_cursor,
             more,
             trust,
             new_token,
+            payments,
         })
     }
 

@@ -611,6 +611,21 @@ impl HubTx for PgTx<'_> {
         )?;
         Ok(())
     }
+
+    fn setting(&mut self, key: &str) -> Result<Option<String>, HubError> {
+        Ok(self
+            .0
+            .query_opt("SELECT value FROM hub_meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    fn add_setting(&mut self, key: &str, value: &str) -> Result<(), HubError> {
+        self.0.execute(
+            "INSERT INTO hub_meta VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

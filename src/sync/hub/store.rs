@@ -597,4 +597,19 @@ impl HubTx for SqliteTx<'_> {
             .execute(params![now, event, detail])?;
         Ok(())
     }
+
+    fn setting(&mut self, key: &str) -> Result<Option<String>, HubError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT value FROM hub_meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn add_setting(&mut self, key: &str, value: &str) -> Result<(), HubError> {
+        self.0
+            .prepare_cached("INSERT INTO hub_meta VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING")?
+            .execute([key, value])?;
+        Ok(())
+    }
 }
