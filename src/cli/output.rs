@@ -425,12 +425,18 @@ impl Out {
         let counts = store.count_by_state()?;
         let outbox = store.outbox_len()?;
         let demo = store.is_demo()?;
-        let desk_key = crate::seal::keys::desk_key_path(&store.data_dir()).ok();
+        use crate::seal::keys::DeskKeyHome;
+        let desk_key = crate::seal::keys::desk_key_home(&store.data_dir());
         if self.json {
+            let (where_, kind) = match &desk_key {
+                Some(DeskKeyHome::File(p)) => (p.display().to_string(), "file"),
+                Some(DeskKeyHome::CredentialStore(e)) => (e.clone(), "credential_store"),
+                None => (String::new(), "none"),
+            };
             print_json(json!({
                 "path": store.path(),
-                "desk_key": desk_key,
-                "desk_key_store": "file",
+                "desk_key": where_,
+                "desk_key_store": kind,
                 "center": store.center(),
                 "desk": store.desk(),
                 "demo": demo,
@@ -448,8 +454,18 @@ impl Out {
             if demo { " (demo)" } else { "" }
         );
         say!("{}: {outbox}", self.t("label-outbox-pending"));
-        if let Some(path) = desk_key {
-            say!("{}: {}", self.t("label-desk-key"), path.display());
+        match desk_key {
+            Some(DeskKeyHome::File(path)) => {
+                say!("{}: {}", self.t("label-desk-key"), path.display())
+            }
+            Some(DeskKeyHome::CredentialStore(entry)) => say!(
+                "{}: {}",
+                self.t("label-desk-key"),
+                Message::new("desk-key-in-credential-store")
+                    .arg("entry", entry)
+                    .text(self.lang)
+            ),
+            None => {}
         }
         self.counts(&counts);
         Ok(())

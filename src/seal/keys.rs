@@ -31,6 +31,10 @@ pub enum KeyStoreError {
     /// store copied or restored elsewhere).
     #[error("this desk's key is not on this machine: the stamp key cannot be opened")]
     NoDeskKey,
+    /// The desk key is in the OS credential store, which did not answer
+    /// (a locked keyring, no desktop session).
+    #[error("the OS credential store holding the desk key did not answer: {0}")]
+    CredentialStore(String),
 }
 
 fn random<const N: usize>() -> Result<[u8; N], KeyStoreError> {
@@ -195,15 +199,106 @@ pub fn desk_key_path(data_dir: &Path) -> Result<PathBuf, KeyStoreError> {
     Ok(dir.join(format!("{name}.key")))
 }
 
-/// The desk key of `data_dir`, made (0600, in a 0700 folder) when `create`
-/// and there is none yet.
+/// The service name of desk keys in the OS credential store.
+const CREDENTIAL_SERVICE: &str = "citizen-desk";
+
+/// Beside the key files: says this data directory's desk key is in the OS
+/// credential store (its entry name inside). With it, a credential store
+/// that cannot be reached is an error, never a reason to make a new key.
+fn credential_marker(data_dir: &Path) -> PathBuf {
+    keys_dir(data_dir).join("desk-key-in-credential-store")
+}
+
+/// The credential store's entry for `data_dir`'s desk key: named like
+/// its file would be.
+fn credential_entry(data_dir: &Path) -> Result<keyring::Entry, KeyStoreError> {
+    let path = desk_key_path(data_dir)?;
+    let name = path
+        .file_stem()
+        .map(|s| format!("desk-key-{}", s.to_string_lossy()))
+        .unwrap_or_default();
+    keyring::Entry::new(CREDENTIAL_SERVICE, &name).map_err(credential_error)
+}
+
+fn credential_error(e: keyring::Error) -> KeyStoreError {
+    KeyStoreError::CredentialStore(e.to_string())
+}
+
+/// Whether a new desk key may go to the OS credential store: not when a
+/// key folder is named (`CITIZEN_DESK_KEY_DIR`, as tests and servers
+/// without a session do) or `CITIZEN_DESK_KEY_STORE=file` says so.
+fn credential_store_wanted() -> bool {
+    std::env::var_os("CITIZEN_DESK_KEY_DIR").is_none_or(|d| d.is_empty())
+        && std::env::var("CITIZEN_DESK_KEY_STORE").as_deref() != Ok("file")
+}
+
+fn parse_desk_key(text: &str) -> Option<Vec<u8>> {
+    hex::decode(text.trim()).ok().filter(|b| b.len() == 32)
+}
+
+/// The desk key from the OS credential store (marker present).
+fn credential_key(data_dir: &Path) -> Result<Vec<u8>, KeyStoreError> {
+    let secret = credential_entry(data_dir)?
+        .get_password()
+        .map_err(credential_error)?;
+    parse_desk_key(&secret)
+        .ok_or_else(|| KeyStoreError::CredentialStore("it holds no desk key for this store".into()))
+}
+
+/// A new desk key in the OS credential store, if there is one that
+/// answers; `None` to fall back to a key file.
+fn new_credential_key(data_dir: &Path) -> Option<Vec<u8>> {
+    let entry = credential_entry(data_dir).ok()?;
+    let key = match entry.get_password() {
+        // Made by another process a moment ago.
+        Ok(existing) => parse_desk_key(&existing)?,
+        Err(keyring::Error::NoEntry) => {
+            let key = random::<32>().ok()?;
+            entry.set_password(&hex::encode(key)).ok()?;
+            // What is stored is what counts (two processes at once).
+            parse_desk_key(&entry.get_password().ok()?)?
+        }
+        Err(_) => return None,
+    };
+    let dir = keys_dir(data_dir);
+    crate::files::create_private_dir(&dir).ok()?;
+    let marker = credential_marker(data_dir);
+    match crate::files::write_private(&marker, entry_label(data_dir).as_bytes()) {
+        Ok(()) => Some(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Some(key),
+        Err(_) => None,
+    }
+}
+
+fn entry_label(data_dir: &Path) -> String {
+    desk_key_path(data_dir)
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| format!("{CREDENTIAL_SERVICE} / desk-key-{s}"))
+        .unwrap_or_default()
+}
+
+/// The desk key of `data_dir`: a key file if there is one (made by an
+/// earlier version, or where no credential store answered), else the OS
+/// credential store's entry. Made when `create` and there is none yet: in
+/// the credential store where one answers, else as a file (0600, in a
+/// 0700 folder).
 fn desk_key_bytes(data_dir: &Path, create: bool) -> Result<Vec<u8>, KeyStoreError> {
     let path = desk_key_path(data_dir)?;
+    if !path.exists() {
+        if credential_marker(data_dir).exists() {
+            return credential_key(data_dir);
+        }
+        if create
+            && credential_store_wanted()
+            && let Some(key) = new_credential_key(data_dir)
+        {
+            return Ok(key);
+        }
+    }
     let err = |e: std::io::Error| KeyStoreError::File(path.clone(), e.to_string());
     let bytes = match read_key_text(&path) {
-        Ok(text) => hex::decode(text.trim())
-            .ok()
-            .filter(|b| b.len() == 32)
+        Ok(text) => parse_desk_key(&text)
             .ok_or_else(|| KeyStoreError::File(path.clone(), "not a desk key".into()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
             let key = random::<32>()?;
@@ -338,9 +433,30 @@ fn reseal_in_place(
     std::fs::rename(&tmp, path).map_err(err)
 }
 
+/// Where a data directory's desk key is kept (for `info`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskKeyHome {
+    /// The OS credential store, under this entry.
+    CredentialStore(String),
+    File(PathBuf),
+}
+
+pub fn desk_key_home(data_dir: &Path) -> Option<DeskKeyHome> {
+    let path = desk_key_path(data_dir).ok()?;
+    Some(if !path.exists() && credential_marker(data_dir).exists() {
+        DeskKeyHome::CredentialStore(entry_label(data_dir))
+    } else {
+        DeskKeyHome::File(path)
+    })
+}
+
 /// Where this desk's signing keys are protected, for `info`.
 pub fn protection(data_dir: &Path) -> String {
     match desk_key_path(data_dir) {
+        Ok(path) if !path.exists() && credential_marker(data_dir).exists() => format!(
+            "encrypted under the desk key in the OS credential store ({})",
+            entry_label(data_dir)
+        ),
         Ok(path) => format!("encrypted under the desk key in {}", path.display()),
         Err(e) => e.to_string(),
     }

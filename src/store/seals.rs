@@ -36,7 +36,14 @@ pub struct IssuedSeal {
     pub qr_version: i16,
 }
 
-fn key_error(e: impl std::fmt::Display) -> Error {
+fn key_error(e: impl std::fmt::Display + std::any::Any) -> Error {
+    // A credential store that does not answer is the user's to fix (sign
+    // in to the desktop, unlock the keyring): said in words.
+    if let Some(keys::KeyStoreError::CredentialStore(detail)) =
+        (&e as &dyn std::any::Any).downcast_ref::<keys::KeyStoreError>()
+    {
+        return Error::BadInput(Message::new("err-credential-store").arg("detail", detail));
+    }
     Error::Storage(format!("key: {e}"))
 }
 

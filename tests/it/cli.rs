@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use serde_json::Value;
+use std::process::{Command, Output};
 use tempfile::TempDir;
 
 fn demo_dir(n: u64, seed: u64) -> TempDir {
@@ -777,4 +778,94 @@ fn audit_verify_fails_when_the_append_only_guards_are_gone() {
         )
         .unwrap();
     assert_eq!(exit_code(&verify()), 0);
+}
+
+/// Where the OS has a credential store (here a real Secret Service:
+/// gnome-keyring on its own D-Bus session), the desk key lives there and
+/// no desk key file is written. A later process, in another session,
+/// opens the key files through it; with no credential store reachable the
+/// desk refuses in words rather than make a second desk key.
+#[test]
+fn the_desk_key_lives_in_the_os_credential_store_when_there_is_one() {
+    let (Some(_), Some(_)) = (tool("dbus-run-session"), tool("gnome-keyring-daemon")) else {
+        return;
+    };
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("data");
+    let bin = env!("CARGO_BIN_EXE_citizen-desk");
+    // Each run: a session bus, the keyring unlocked with its password
+    // (made on the first run), then the desk's commands.
+    let in_session = |commands: &str| -> Output {
+        let script = format!(
+            "echo -n desk-test | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null 2>&1\n\
+             sleep 0.5\n{commands}"
+        );
+        Command::new("dbus-run-session")
+            .args(["--", "sh", "-ec", &script])
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("CITIZEN_DESK_KEY_DIR")
+            .env_remove("CITIZEN_DESK_KEY_STORE")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("CITIZEN_DESK_PIN", PIN)
+            .env("BIN", bin)
+            .env("DATA", &data)
+            .output()
+            .unwrap()
+    };
+    let out = in_session("\"$BIN\" --data-dir \"$DATA\" demo --requests 30 >/dev/null");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key_files = home.path().join(".config/citizen-desk/desk-keys");
+    assert!(
+        !key_files.exists() || std::fs::read_dir(&key_files).unwrap().count() == 0,
+        "no desk key file when a credential store answers"
+    );
+    assert!(data.join("keys/desk-key-in-credential-store").exists());
+    let code: String = rusqlite::Connection::open(data.join("desk.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+
+    // Another session: the center key opens through the credential store.
+    let out = in_session(&format!(
+        "\"$BIN\" --data-dir \"$DATA\" --lang en info\n\
+         \"$BIN\" --data-dir \"$DATA\" --user clerk1 seal make --qr \"$DATA/q.png\" {code} >/dev/null"
+    ));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("OS credential store"),
+        "{}",
+        stdout(&out)
+    );
+
+    // No credential store reachable: refused, and no second key made.
+    let out = Command::new(bin)
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--user",
+            "clerk1",
+            "seal",
+            "make",
+        ])
+        .args(["--qr", data.join("q2.png").to_str().unwrap(), &code])
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CITIZEN_DESK_KEY_DIR")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("CITIZEN_DESK_PIN", PIN)
+        .output()
+        .unwrap();
+    assert_ne!(exit_code(&out), 0);
+    assert!(
+        stderr(&out).contains("credential store"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!key_files.exists() || std::fs::read_dir(&key_files).unwrap().count() == 0);
 }
