@@ -7,6 +7,7 @@ mod pages;
 mod rtl;
 mod rtl_edit;
 mod rtl_input;
+mod style;
 #[cfg(test)]
 mod tests;
 
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use iced::widget::{button, column, container, scrollable, text};
-use iced::{Color, Element, Font, Length, Subscription, Task};
+use iced::{Element, Font, Length, Subscription, Task};
 
 use citizen_desk::domain::{Request, State};
 use citizen_desk::i18n::{Lang, Message as Text, tr};
@@ -23,6 +24,21 @@ use citizen_desk::store::{OutboxEntry, RequestRef, Session, Store, SyncStatus};
 
 /// Signed-in staff are signed out after this long without input.
 pub const IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
+/// How long before the idle lock the app warns.
+pub const IDLE_WARNING: Duration = Duration::from_secs(30);
+
+/// What an idle lock put aside: the open request, the ticked checklist,
+/// the typed reason and search, given back to the same user at their next
+/// sign-in (and to nobody else).
+#[derive(Clone, Debug)]
+pub struct Parked {
+    pub user: String,
+    pub page: Page,
+    pub current: Option<Request>,
+    pub checks: [bool; 4],
+    pub reason: String,
+    pub query: String,
+}
 
 pub struct Options {
     pub data_dir: PathBuf,
@@ -128,6 +144,35 @@ pub struct App {
     pub new_role: citizen_desk::domain::Role,
     pub new_pin: String,
     pub reset_pin: String,
+    /// A supervisor's queue: how many wait for their stamp, and the oldest.
+    pub stamp_queue: Option<(u64, Vec<Request>)>,
+    /// An irreversible step waiting for its confirmation.
+    pub confirm: Option<Confirm>,
+    /// When the app last started a sync by itself.
+    pub last_auto_sync: Option<Instant>,
+    /// The idle lock is near: a warning is on screen.
+    pub idle_warning: bool,
+    /// Work an idle lock put aside for the same user.
+    pub parked: Option<Parked>,
+    /// A slow step running in the background (its words on screen).
+    pub busy: Option<&'static str>,
+}
+
+/// A step asked for and not yet done: the question, and the message that
+/// does it once confirmed.
+#[derive(Clone, Debug)]
+pub struct Confirm {
+    pub question: String,
+    pub then: Box<Message>,
+}
+
+/// How often an enrolled desk syncs by itself.
+pub const AUTO_SYNC_EVERY: Duration = Duration::from_secs(60);
+
+/// Whether the background sync is due: enrolled, none running, and the
+/// last one started long enough ago.
+pub fn auto_sync_due(enrolled: bool, syncing: bool, last: Option<Instant>, now: Instant) -> bool {
+    enrolled && !syncing && last.is_none_or(|at| now.duration_since(at) >= AUTO_SYNC_EVERY)
 }
 
 #[derive(Clone, Debug)]
@@ -202,6 +247,37 @@ pub enum Message {
     AdminUnlock(String),
     AdminDeactivate(String),
     Tick(Instant),
+    /// Asks before an irreversible step (dispatch, reject, cancel,
+    /// deactivate); `Confirmed` does it, `Escape` drops it.
+    Ask(Box<Message>),
+    Confirmed,
+    /// Escape: drops a pending question, else back to the lookup.
+    Escape,
+    /// A supervisor cancels the open request, with the reason typed.
+    CancelRequest,
+    /// Moves the keyboard focus to a field (Enter in the one before).
+    Focus(&'static str),
+    /// A sync the app started by itself: the status bar shows how it went.
+    AutoSynced(Result<String, String>),
+    /// Alt with a key: the page's keyboard shortcuts.
+    Alt(AltKey),
+    /// A stamp done in the background: the words to show, or the refusal.
+    Stamped(Result<&'static str, String>),
+}
+
+/// The pages' Alt shortcuts, by physical key (the same on an Arabic
+/// keyboard): on the lookup Alt+1…9 opens that result; on a request
+/// Alt+1…4 ticks the checklist, Alt+V verifies, Alt+S goes to the stamp
+/// PIN, Alt+P prints the original, Alt+E puts it in the envelope, Alt+R
+/// goes to the reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AltKey {
+    Digit(usize),
+    Verify,
+    Stamp,
+    Print,
+    Envelope,
+    Reason,
 }
 
 impl App {
@@ -272,6 +348,12 @@ impl App {
             new_role: citizen_desk::domain::Role::Clerk,
             new_pin: String::new(),
             reset_pin: String::new(),
+            stamp_queue: None,
+            confirm: None,
+            last_auto_sync: None,
+            idle_warning: false,
+            parked: None,
+            busy: None,
         })
     }
 
@@ -318,13 +400,128 @@ impl App {
         }
         self.summary = store.count_by_state().unwrap_or_default();
         self.envelopes_held = store.envelopes_held().unwrap_or_default();
+        self.sync_status = store.sync_status().ok();
         let today = citizen_desk::domain::calendar::damascus_date(store.now());
         self.daily = store.daily_summary(session, today).ok();
+        self.stamp_queue = if session.role() == citizen_desk::domain::Role::Supervisor {
+            store.stamp_queue(session, 12).ok()
+        } else {
+            None
+        };
+        // The lists show the truth after every change: the search (or
+        // the worklist) runs again.
+        self.reload_results();
+    }
+
+    /// The results list again, as the store has it now: the same search,
+    /// or the worklist when there is none (never opening a request).
+    fn reload_results(&mut self) {
+        if self.query.trim().is_empty() {
+            self.load_worklist();
+        } else if let Some(Ok(list)) = self.find_query() {
+            self.results = list;
+        }
+    }
+
+    /// A sync on a second connection, off the UI thread: the clerk keeps
+    /// working while the hub answers (or does not).
+    fn sync_task(&mut self, done: fn(Result<String, String>) -> Message) -> Task<Message> {
+        self.syncing = true;
+        let dir = self.data_dir.clone();
+        let lang = self.lang;
+        Task::perform(
+            async move {
+                let mut store = Store::open(&dir).map_err(|e| e.message().text(lang))?;
+                citizen_desk::sync::client::sync_once(&mut store)
+                    .map(|r| r.message().text(lang))
+                    .map_err(|e| e.message().text(lang))
+            },
+            done,
+        )
+    }
+
+    /// What an Alt shortcut does on the page shown.
+    fn alt(&mut self, key: AltKey) -> Task<Message> {
+        use citizen_desk::domain::Action;
+        match (self.page, key) {
+            (Page::Home, AltKey::Digit(n)) => {
+                let list = match &self.stamp_queue {
+                    Some((_, queue)) if self.query.trim().is_empty() => queue,
+                    _ => &self.results,
+                };
+                if let Some(r) = n.checked_sub(1).and_then(|i| list.get(i)) {
+                    let id = r.id.clone();
+                    return self.update(Message::Open(id));
+                }
+            }
+            (Page::Request, key) => {
+                let (Some(r), Some(session)) = (&self.current, &self.session) else {
+                    return Task::none();
+                };
+                let offered = pages::request::offered(r, session.role());
+                let offers = |a: Action| offered.contains(&a);
+                match key {
+                    AltKey::Digit(n)
+                        if offers(Action::Verify) && (1..=CHECKS.len()).contains(&n) =>
+                    {
+                        self.checks[n - 1] = !self.checks[n - 1];
+                    }
+                    AltKey::Verify if offers(Action::Verify) && self.checks.iter().all(|c| *c) => {
+                        return self.update(Message::Verify);
+                    }
+                    AltKey::Stamp if offers(Action::Stamp) => {
+                        return iced::widget::operation::focus(if self.sup_name.is_empty() {
+                            pages::request::SUPERVISOR_ID
+                        } else {
+                            pages::request::SUPERVISOR_PIN_ID
+                        });
+                    }
+                    AltKey::Print if offers(Action::Print) => return self.update(Message::Print),
+                    AltKey::Envelope if offers(Action::Envelope) => {
+                        return self.update(Message::Envelope);
+                    }
+                    AltKey::Reason if offers(Action::Reject) || offers(Action::Cancel) => {
+                        return iced::widget::operation::focus(pages::request::REASON_ID);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+
+    /// The question asked before `then`, with what it will change.
+    fn question_for(&self, then: &Message) -> String {
+        let tracking = self
+            .current
+            .as_ref()
+            .map(|r| r.tracking_code.clone())
+            .unwrap_or_default();
+        match then {
+            Message::Dispatch => tr(
+                self.lang,
+                "gui-confirm-dispatch",
+                &[("count", &self.envelopes_held.to_string())],
+            ),
+            Message::Reject => tr(self.lang, "gui-confirm-reject", &[("tracking", &tracking)]),
+            Message::CancelRequest => {
+                tr(self.lang, "gui-confirm-cancel", &[("tracking", &tracking)])
+            }
+            Message::AdminDeactivate(user) => {
+                tr(self.lang, "gui-confirm-deactivate", &[("user", user)])
+            }
+            _ => self.t("gui-confirm"),
+        }
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        if !matches!(message, Message::Tick(_) | Message::Synced(_)) {
+        if !matches!(
+            message,
+            Message::Tick(_) | Message::Synced(_) | Message::AutoSynced(_)
+        ) {
             self.last_activity = Instant::now();
+            self.idle_warning = false;
         }
         match message {
             Message::InitCenter(v) => self.init_center = v.trim().to_ascii_uppercase(),
@@ -380,6 +577,7 @@ impl App {
                 let pin = std::mem::take(&mut self.pin);
                 match store.sign_in(&self.user, &pin) {
                     Ok(session) => {
+                        let back = self.parked.take().filter(|p| p.user == session.name());
                         self.session = Some(session);
                         self.recovery_key = None;
                         self.arabic_digits = store.document_digits().unwrap_or_default()
@@ -388,12 +586,16 @@ impl App {
                         self.page = Page::Home;
                         self.refresh();
                         self.load_worklist();
+                        if let Some(parked) = back {
+                            self.unpark(parked);
+                        }
                         return iced::widget::operation::focus(pages::home::QUERY_ID);
                     }
                     Err(e) => self.fail(e),
                 }
             }
             Message::SignOut => {
+                self.parked = None;
                 self.sign_out(None);
                 return iced::widget::operation::focus(pages::sign_in::USER_ID);
             }
@@ -409,6 +611,7 @@ impl App {
                     return Task::none();
                 }
                 self.flash = None;
+                self.confirm = None;
                 self.page = page;
                 match page {
                     Page::Outbox => {
@@ -426,16 +629,19 @@ impl App {
                     Page::Home => {
                         self.current = None;
                         self.refresh();
-                        if self.query.trim().is_empty() {
-                            self.load_worklist();
-                        }
                         return iced::widget::operation::focus(pages::home::QUERY_ID);
                     }
                     _ => {}
                 }
             }
             Message::QueryChanged(v) => self.query = v,
-            Message::Search => self.search(),
+            Message::Search => {
+                self.search();
+                // The next scan goes into the field, whatever was said.
+                if self.page == Page::Home {
+                    return iced::widget::operation::focus(pages::home::QUERY_ID);
+                }
+            }
             Message::Open(id) => {
                 let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref())
                 else {
@@ -476,27 +682,22 @@ impl App {
             }
             Message::SupNameChanged(v) => self.sup_name = v.trim().to_owned(),
             Message::SupPinChanged(v) => self.sup_pin = digits_only(&v),
-            Message::Stamp => self.stamp(),
+            Message::Stamp => return self.stamp(),
+            Message::Stamped(result) => {
+                self.busy = None;
+                match result {
+                    Ok(done) => {
+                        self.flash = Some(Flash::Ok(self.t(done)));
+                        self.refresh();
+                    }
+                    Err(why) => self.flash = Some(Flash::Err(why)),
+                }
+            }
             Message::Print => self.print(),
             Message::Preview => self.show_preview(),
             Message::PrintCopy => self.print_copy(),
             Message::Envelope => self.envelope(),
-            Message::SyncNow => {
-                self.syncing = true;
-                let dir = self.data_dir.clone();
-                let lang = self.lang;
-                // A second connection, off the UI thread: the clerk keeps
-                // working while the hub answers (or does not).
-                return Task::perform(
-                    async move {
-                        let mut store = Store::open(&dir).map_err(|e| e.message().text(lang))?;
-                        citizen_desk::sync::client::sync_once(&mut store)
-                            .map(|r| r.message().text(lang))
-                            .map_err(|e| e.message().text(lang))
-                    },
-                    Message::Synced,
-                );
-            }
+            Message::SyncNow => return self.sync_task(Message::Synced),
             Message::Synced(result) => {
                 self.syncing = false;
                 self.flash = Some(match result {
@@ -663,17 +864,110 @@ impl App {
                 });
             }
             Message::Tick(now) => {
-                if self.session.is_some() && now.duration_since(self.last_activity) > IDLE_LOCK {
+                let idle = now.saturating_duration_since(self.last_activity);
+                if self.session.is_some() && idle > IDLE_LOCK {
+                    self.park();
                     self.sign_out(Some("gui-locked-idle"));
+                    return Task::none();
+                }
+                self.idle_warning = self.session.is_some() && idle + IDLE_WARNING >= IDLE_LOCK;
+                let enrolled = self.sync_status.as_ref().is_some_and(|s| s.hub.is_some());
+                if self.session.is_some()
+                    && auto_sync_due(enrolled, self.syncing, self.last_auto_sync, now)
+                {
+                    self.last_auto_sync = Some(now);
+                    return self.sync_task(Message::AutoSynced);
                 }
             }
+            Message::AutoSynced(result) => {
+                // The status bar says how it went (online or not, queued,
+                // last success); the counts follow. No message in the way,
+                // but on the outbox page, where the clerk looks for it.
+                self.syncing = false;
+                if let Err(why) = result
+                    && self.page == Page::Outbox
+                {
+                    self.flash = Some(Flash::Err(why));
+                }
+                if let Some(store) = &self.store {
+                    self.sync_status = store.sync_status().ok();
+                    self.summary = store.count_by_state().unwrap_or_default();
+                    self.envelopes_held = store.envelopes_held().unwrap_or_default();
+                }
+                if self.page == Page::Outbox {
+                    self.load_outbox();
+                }
+            }
+            Message::Ask(then) => {
+                let question = self.question_for(&then);
+                self.confirm = Some(Confirm { question, then });
+            }
+            Message::Confirmed => {
+                if let Some(confirm) = self.confirm.take() {
+                    return self.update(*confirm.then);
+                }
+            }
+            Message::Escape => {
+                if self.confirm.take().is_none() {
+                    return self.update(Message::Go(Page::Home));
+                }
+            }
+            Message::CancelRequest => {
+                let reason = self.reason.clone();
+                self.act(move |store, session, r, _| {
+                    store
+                        .cancel(session, r, &reason)
+                        .map(|_| "gui-done-cancelled")
+                });
+            }
+            Message::Focus(id) => return iced::widget::operation::focus(id),
+            Message::Alt(key) => return self.alt(key),
         }
         Task::none()
+    }
+
+    /// Puts the work in hand aside before an idle lock.
+    fn park(&mut self) {
+        if let Some(session) = &self.session {
+            self.parked = Some(Parked {
+                user: session.name().to_owned(),
+                page: self.page,
+                current: self.current.clone(),
+                checks: self.checks,
+                reason: self.reason.clone(),
+                query: self.query.clone(),
+            });
+        }
+    }
+
+    /// Gives the same user their work back, the request read afresh.
+    fn unpark(&mut self, parked: Parked) {
+        self.query = parked.query;
+        self.reload_results();
+        if let Some(r) = parked.current {
+            let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
+                return;
+            };
+            if let Ok(fresh) = store.show(session, &RequestRef::Id(r.id)) {
+                self.open_request(fresh);
+                self.checks = parked.checks;
+                self.reason = parked.reason;
+                self.page = parked.page;
+            }
+        }
     }
 
     fn sign_out(&mut self, why: Option<&str>) {
         self.session = None;
         self.current = None;
+        self.confirm = None;
+        self.stamp_queue = None;
+        // Nothing one user typed stays on screen for the next.
+        self.reason.clear();
+        self.checks = [false; 4];
+        self.sup_name.clear();
+        self.settle_note.clear();
+        self.idle_warning = false;
         self.results.clear();
         self.query.clear();
         self.pin.clear();
@@ -703,16 +997,17 @@ impl App {
         }
     }
 
-    fn search(&mut self) {
+    /// The requests the query finds: a tracking code (RR…SY) or a
+    /// national ID, in any digits. `None` without a query or a session.
+    fn find_query(&mut self) -> Option<citizen_desk::Result<Vec<Request>>> {
         let (Some(store), Some(session)) = (self.store.as_mut(), self.session.as_ref()) else {
-            return;
+            return None;
         };
         let q = self.query.trim();
         if q.is_empty() {
-            return;
+            return None;
         }
-        // A tracking code (RR…SY) or a national ID, in any digits.
-        let found = if q.chars().any(|c| c.is_ascii_alphabetic()) {
+        Some(if q.chars().any(|c| c.is_ascii_alphabetic()) {
             RequestRef::parse(q)
                 .and_then(|r| store.show(session, &r))
                 .map(|r| vec![r])
@@ -720,8 +1015,14 @@ impl App {
             citizen_desk::domain::NationalId::parse(q)
                 .map_err(citizen_desk::Error::from)
                 .and_then(|id| store.lookup(session, &id))
+        })
+    }
+
+    fn search(&mut self) {
+        let Some(found) = self.find_query() else {
+            return;
         };
-        let by_code = q.chars().any(|c| c.is_ascii_alphabetic());
+        let by_code = self.query.trim().chars().any(|c| c.is_ascii_alphabetic());
         match found {
             Ok(mut list) if by_code && list.len() == 1 => {
                 // A scanned envelope or receipt code goes straight to it
@@ -747,7 +1048,11 @@ impl App {
         self.current = Some(r);
         self.checks = [false; 4];
         self.reason.clear();
-        self.sup_name.clear();
+        // A signed-in supervisor stamps as themselves: only the PIN to type.
+        self.sup_name = match &self.session {
+            Some(s) if s.role() == citizen_desk::domain::Role::Supervisor => s.name().to_owned(),
+            _ => String::new(),
+        };
         self.sup_pin.clear();
         self.preview.clear();
         self.last_file = None;
@@ -782,18 +1087,35 @@ impl App {
         }
     }
 
-    fn stamp(&mut self) {
+    /// The supervisor approves at this desk with their own PIN. Opening
+    /// the stamp key costs argon2 at 64 MiB (about a third of a second):
+    /// it runs on its own connection off the UI thread, the page saying
+    /// so, and the result comes back as `Stamped`.
+    fn stamp(&mut self) -> Task<Message> {
+        let Some(current) = &self.current else {
+            return Task::none();
+        };
+        if self.busy.is_some() {
+            return Task::none();
+        }
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
-        self.act(move |store, _clerk, r, _| {
-            // The supervisor approves at this desk with their own PIN.
-            let supervisor = store.sign_in(&name, &pin)?;
-            let req = store.stamp(&supervisor, r, &pin)?;
-            Ok(if req.state == State::Approved {
-                "gui-done-approved"
-            } else {
-                "gui-done-stamped"
-            })
-        });
+        let reference = RequestRef::Id(current.id.clone());
+        let (dir, lang) = (self.data_dir.clone(), self.lang);
+        self.busy = Some("gui-busy-stamping");
+        Task::perform(
+            async move {
+                let words = |e: citizen_desk::Error| e.message().text(lang);
+                let mut store = Store::open(&dir).map_err(words)?;
+                let supervisor = store.sign_in(&name, &pin).map_err(words)?;
+                let req = store.stamp(&supervisor, &reference, &pin).map_err(words)?;
+                Ok(if req.state == State::Approved {
+                    "gui-done-approved"
+                } else {
+                    "gui-done-stamped"
+                })
+            },
+            Message::Stamped,
+        )
     }
 
     fn documents_dir(&self) -> PathBuf {
@@ -1174,6 +1496,7 @@ impl App {
         let mut body = column![].spacing(14).padding(20);
         if self.session.is_some() {
             body = body.push(pages::top_bar(self));
+            body = body.push(pages::status_bar(self));
         } else {
             body = body.push(
                 rtl::row(
@@ -1190,15 +1513,24 @@ impl App {
         }
         if let Some(flash) = &self.flash {
             let (msg, color) = match flash {
-                Flash::Ok(m) => (m.as_str(), Color::from_rgb8(0x1b, 0x6e, 0x3a)),
-                Flash::Err(m) => (m.as_str(), Color::from_rgb8(0xb0, 0x1c, 0x1c)),
+                Flash::Ok(m) => (m.as_str(), style::OK),
+                Flash::Err(m) => (m.as_str(), style::ERROR),
             };
-            let t = text(msg).size(16).color(color);
+            let t = text(msg).size(16).color(color).line_height(rtl::TALL);
             body = body.push(if self.lang == Lang::Ar {
                 container(t).align_right(Length::Fill)
             } else {
                 container(t).align_left(Length::Fill)
             });
+        }
+        if let Some(busy) = self.busy {
+            body = body.push(rtl::line(self.lang, self.t(busy), 16.0));
+        }
+        if self.idle_warning {
+            body = body.push(rtl::line(self.lang, self.t("gui-idle-warning"), 17.0));
+        }
+        if let Some(confirm) = &self.confirm {
+            body = body.push(pages::confirm_bar(self, confirm));
         }
         body = body.push(page);
         scrollable(body).into()
@@ -1208,8 +1540,35 @@ impl App {
 /// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,
 /// F6 admin, F7 conflicts, F9 language,
 /// Escape back to the lookup (keys a text field did not take).
-fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
+pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
+    use iced::keyboard::key::{Code, Physical};
     use iced::keyboard::{Event, Key, key::Named};
+    if let Event::KeyPressed {
+        physical_key: Physical::Code(code),
+        modifiers,
+        ..
+    } = &event
+        && modifiers.alt()
+    {
+        let digit = |n| Some(Message::Alt(AltKey::Digit(n)));
+        return match code {
+            Code::Digit1 => digit(1),
+            Code::Digit2 => digit(2),
+            Code::Digit3 => digit(3),
+            Code::Digit4 => digit(4),
+            Code::Digit5 => digit(5),
+            Code::Digit6 => digit(6),
+            Code::Digit7 => digit(7),
+            Code::Digit8 => digit(8),
+            Code::Digit9 => digit(9),
+            Code::KeyV => Some(Message::Alt(AltKey::Verify)),
+            Code::KeyS => Some(Message::Alt(AltKey::Stamp)),
+            Code::KeyP => Some(Message::Alt(AltKey::Print)),
+            Code::KeyE => Some(Message::Alt(AltKey::Envelope)),
+            Code::KeyR => Some(Message::Alt(AltKey::Reason)),
+            _ => None,
+        };
+    }
     let Event::KeyPressed {
         key: Key::Named(named),
         ..
@@ -1218,7 +1577,8 @@ fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         return None;
     };
     match named {
-        Named::F2 | Named::Escape => Some(Message::Go(Page::Home)),
+        Named::F2 => Some(Message::Go(Page::Home)),
+        Named::Escape => Some(Message::Escape),
         Named::F3 => Some(Message::Go(Page::Outbox)),
         Named::F4 => Some(Message::Go(Page::Verify)),
         Named::F5 => Some(Message::Go(Page::Settings)),
@@ -1317,7 +1677,11 @@ pub fn run(options: Options) -> Result<(), String> {
     .title(App::title)
     .subscription(App::subscription)
     .default_font(Font::with_name("Amiri"))
-    .window_size((1100.0, 780.0));
+    .window(iced::window::Settings {
+        size: iced::Size::new(1280.0, 720.0),
+        min_size: Some(iced::Size::new(1024.0, 640.0)),
+        ..Default::default()
+    });
     for font in FONTS {
         application = application.font(font);
     }

@@ -8,6 +8,10 @@ use iced::{Element, Length};
 use super::Message;
 use citizen_desk::i18n::Lang;
 
+/// The tall line box every text of the app gets: Amiri's marks reach far
+/// above and below the line, and iced redraws only the line box.
+pub const TALL: text::LineHeight = text::LineHeight::Relative(1.9);
+
 /// Children in reading order: first is rightmost in Arabic.
 pub fn row<'a>(lang: Lang, mut children: Vec<Element<'a, Message>>) -> Row<'a, Message> {
     if lang == Lang::Ar {
@@ -27,9 +31,7 @@ pub fn line<'a>(
     // Amiri's marks reach far above and below the line: a tall line box
     // keeps them inside what the renderer redraws (else stray marks stay
     // on screen after the page changes).
-    let t = text(content)
-        .size(size)
-        .line_height(text::LineHeight::Relative(1.9));
+    let t = text(content).size(size).line_height(TALL);
     if lang == Lang::Ar {
         container(t).align_right(Length::Fill).into()
     } else {

@@ -129,6 +129,38 @@ impl Store {
         Ok(found)
     }
 
+    /// A supervisor's queue: verified requests waiting for their stamp
+    /// (not ones they verified, not ones they stamped already), oldest
+    /// verification first, with how many there are in all.
+    pub fn stamp_queue(&mut self, session: &Session, limit: u32) -> Result<(u64, Vec<Request>)> {
+        self.authorise(session, Action::Stamp, "stamp queue")?;
+        let me = session.name();
+        let waiting = "r.state = 'verified' AND coalesce(r.verified_by, '') <> ?1
+             AND NOT EXISTS (SELECT 1 FROM stamps s WHERE s.request_id = r.id AND s.supervisor = ?1)";
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM requests r WHERE {waiting}"),
+            [me],
+            |r| r.get(0),
+        )?;
+        let total = total.max(0) as u64;
+        let found = {
+            let sql = format!(
+                "{} WHERE {waiting} ORDER BY r.verified_at, r.id LIMIT ?2",
+                requests::SELECT
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                rusqlite::params![me, i64::from(limit.max(1))],
+                requests::map_row,
+            )?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let now = self.now();
+        let detail = format!("{total} waiting, {} shown", found.len());
+        self.audit_only(now, me, "list", "stamp queue", &detail)?;
+        Ok((total, found))
+    }
+
     /// The desk's day by service: requests submitted today, open now,
     /// overdue now, and finished today (printed or further), with the
     /// counts by state. Counts only, no personal data: not audited.

@@ -516,6 +516,10 @@ impl Store {
     }
 
     pub fn deactivate_user(&mut self, session: &Session, name: &str) -> Result<()> {
+        // An admin who locks themselves out may leave a desk with no admin.
+        if name == session.name() {
+            return Err(Error::bad_input("err-deactivate-self"));
+        }
         self.change_user(
             session,
             name,
@@ -652,18 +656,21 @@ mod store_tests {
         let (_dir, mut store) = store();
         assert!(store.has_admin().unwrap());
         let admin = store.sign_in("admin", PIN).unwrap();
-        // The last active admin stays.
+        // Nobody deactivates their own account (so the last admin stays).
         assert_eq!(
             store.deactivate_user(&admin, "admin"),
-            Err(Error::LastAdmin)
+            Err(Error::bad_input("err-deactivate-self"))
         );
         store.add_user(&admin, "admin2", Role::Admin, PIN).unwrap();
         store.deactivate_user(&admin, "admin2").unwrap();
         assert!(store.has_admin().unwrap());
-        assert_eq!(
-            store.deactivate_user(&admin, "admin"),
-            Err(Error::LastAdmin)
-        );
+        // A stale session of the deactivated admin2 cannot remove the last.
+        let admin2 = Session {
+            name: "admin2".into(),
+            ..admin.clone()
+        };
+        assert!(store.deactivate_user(&admin2, "admin").is_err());
+        assert!(store.has_admin().unwrap());
         assert_eq!(
             store.sign_in("admin2", PIN),
             Err(Error::UserInactive("admin2".into()))

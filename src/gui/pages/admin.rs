@@ -152,10 +152,14 @@ pub fn view(app: &App) -> Element<'_, Message> {
                         .into(),
                 );
             }
+            // Never one's own account; and only after a confirmation.
+            let own = app.session.as_ref().is_some_and(|s| s.name() == user.name);
             cells.push(
                 button(text(app.t("gui-admin-deactivate")))
                     .style(button::danger)
-                    .on_press(Message::AdminDeactivate(user.name.clone()))
+                    .on_press_maybe((!own).then(|| {
+                        Message::Ask(Box::new(Message::AdminDeactivate(user.name.clone())))
+                    }))
                     .into(),
             );
         }

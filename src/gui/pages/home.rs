@@ -5,9 +5,9 @@
 
 use chrono::Utc;
 use iced::widget::{Column, Id, button, column, container, text, text_input};
-use iced::{Color, Element, Length};
+use iced::{Element, Length};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::domain::{DeliveryPlace, Request};
 use citizen_desk::i18n::{Lang, tr};
 
@@ -22,7 +22,8 @@ fn service_name(app: &App, code: &str) -> String {
     }
 }
 
-fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
+/// One result; `key` is its Alt+digit shortcut (1 to 9), shown first.
+fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'a, Message> {
     let now = Utc::now();
     let due = r
         .due_at
@@ -36,11 +37,7 @@ fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
         format!("{} {due}", app.t("gui-due"))
     })
     .size(15)
-    .color(if overdue {
-        Color::from_rgb8(0xb0, 0x1c, 0x1c)
-    } else {
-        Color::from_rgb8(0x33, 0x33, 0x33)
-    });
+    .color(if overdue { style::ERROR } else { style::MUTED });
     let place = match &r.delivery.place {
         DeliveryPlace::Address { address } => address.clone(),
         DeliveryPlace::Center { center } => center.clone(),
@@ -50,9 +47,13 @@ fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
     } else {
         "gui-unpaid"
     });
+    let shortcut = key.map_or_else(String::new, |n| {
+        format!("Alt+{}", crate::gui::pages::digits(app, &n.to_string()))
+    });
     let line = rtl::row(
         app.lang,
         vec![
+            text(shortcut).size(14).color(style::MUTED).into(),
             // Codes read left to right in both languages.
             text(r.tracking_code.as_str()).size(16).into(),
             text(service_name(app, &r.service)).size(16).into(),
@@ -62,14 +63,15 @@ fn result_row<'a>(app: &'a App, r: &'a Request) -> Element<'a, Message> {
         ],
     );
     let detail = rtl::line(app.lang, format!("{} — {place}", r.name.full()), 14.0);
+    // A light row: the overdue red and the grey hints keep their contrast.
     button(column![rtl::side(app.lang, line), detail].spacing(4))
         .width(Length::Fill)
-        .style(button::secondary)
+        .style(button::text)
         .on_press(Message::Open(r.id.clone()))
         .into()
 }
 
-pub fn view(app: &App) -> Element<'_, Message> {
+pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
     let search = rtl::row(
         app.lang,
         vec![
@@ -86,15 +88,32 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .into(),
         ],
     );
+    let numbered = |list: &'a [Request]| {
+        list.iter()
+            .enumerate()
+            .map(|(i, r)| result_row(app, r, (i < 9).then_some(i + 1)))
+            .collect::<Vec<_>>()
+    };
     let mut list = Column::new().spacing(8);
-    for r in &app.results {
-        list = list.push(result_row(app, r));
-    }
-    if app.query.trim().is_empty() && !app.results.is_empty() {
-        list = Column::new()
-            .spacing(8)
-            .push(rtl::line(app.lang, app.t("gui-worklist"), 17.0))
-            .extend(app.results.iter().map(|r| result_row(app, r)));
+    if app.query.trim().is_empty() {
+        // A supervisor's own work first: what waits for their stamp.
+        if let Some((total, queue)) = &app.stamp_queue {
+            list = list.push(rtl::line(
+                app.lang,
+                tr(
+                    app.lang,
+                    "gui-stamp-queue",
+                    &[("count", &crate::gui::pages::digits(app, &total.to_string()))],
+                ),
+                17.0,
+            ));
+            list = list.extend(numbered(queue));
+        } else if !app.results.is_empty() {
+            list = list.push(rtl::line(app.lang, app.t("gui-worklist"), 17.0));
+            list = list.extend(numbered(&app.results));
+        }
+    } else {
+        list = list.extend(numbered(&app.results));
     }
     if app.results.is_empty() && !app.query.trim().is_empty() {
         list = list.push(rtl::line(app.lang, app.t("gui-no-results"), 16.0));
@@ -128,11 +147,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
             &[("count", &overdue.to_string())],
         ))
         .size(16)
-        .color(if overdue > 0 {
-            Color::from_rgb8(0xb0, 0x1c, 0x1c)
-        } else {
-            Color::from_rgb8(0x1b, 0x6e, 0x3a)
-        });
+        .line_height(rtl::TALL)
+        .color(if overdue > 0 { style::ERROR } else { style::OK });
         page = page.push(rtl::side(app.lang, total));
         for s in &day.services {
             let line = text(tr(
@@ -148,8 +164,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ))
             .size(15)
             .line_height(text::LineHeight::Relative(1.9));
+            // Only the count is the alarm, not the whole line.
             let line = if s.overdue > 0 {
-                line.color(Color::from_rgb8(0xb0, 0x1c, 0x1c))
+                line.color(style::WARNING)
             } else {
                 line
             };

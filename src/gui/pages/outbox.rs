@@ -49,7 +49,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     page = page.push(rtl::side(
         lang,
         button(text(app.t("gui-dispatch")))
-            .on_press_maybe((waiting > 0).then_some(Message::Dispatch)),
+            .on_press_maybe((waiting > 0).then(|| Message::Ask(Box::new(Message::Dispatch)))),
     ));
     if let Some(path) = &app.last_file {
         page = page.push(rtl::line(
@@ -67,9 +67,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
         rows = rows.push(rtl::line(
             lang,
             format!(
-                "#{}  {}  {}  {}",
-                e.seq,
-                e.created_at,
+                "{}  {}  {}",
+                chrono::DateTime::parse_from_rfc3339(&e.created_at)
+                    .map(|t| super::local_time(app, t.with_timezone(&chrono::Utc)))
+                    .unwrap_or_else(|_| e.created_at.clone()),
                 app.t(e.change.label_id()),
                 e.request_id.as_deref().unwrap_or("")
             ),

@@ -23,8 +23,7 @@ pub const REASON_ID: &str = "reject-reason";
 /// The actions this page offers on `r` at the desk of someone with
 /// `role`: what the lifecycle lets them do here, and a stamp, which a
 /// supervisor gives at any desk with their own name and PIN. Dispatch is
-/// the outbox page's (the whole tray at once); cancelling is the command
-/// line's.
+/// the outbox page's (the whole tray at once).
 pub fn offered(r: &Request, role: Role) -> Vec<Action> {
     let mut actions = available_actions(r, role);
     if available_actions(r, Role::Supervisor).contains(&Action::Stamp)
@@ -32,8 +31,76 @@ pub fn offered(r: &Request, role: Role) -> Vec<Action> {
     {
         actions.push(Action::Stamp);
     }
-    actions.retain(|a| !matches!(a, Action::Dispatch | Action::Cancel));
+    actions.retain(|a| !matches!(a, Action::Dispatch));
     actions
+}
+
+/// Payment, due date, document number, stamps and any reason: what the
+/// clerk needs to know before acting, in one place.
+fn facts<'a>(app: &'a App, r: &'a Request) -> Column<'a, Message> {
+    let lang = app.lang;
+    let num = |n: String| super::digits(app, &n);
+    let payment = if r.payment.paid {
+        tr(
+            lang,
+            "gui-payment-paid",
+            &[
+                ("bank", r.payment.bank.as_deref().unwrap_or("—")),
+                ("fee", &num(r.payment.fee_syp.to_string())),
+            ],
+        )
+    } else {
+        tr(
+            lang,
+            "gui-payment-unpaid",
+            &[("fee", &num(r.payment.fee_syp.to_string()))],
+        )
+    };
+    let mut facts = Column::new().spacing(4);
+    facts = facts.push(field(app, app.t("gui-payment"), payment));
+    let due = super::local_time(app, r.due_at);
+    let overdue = r.is_overdue(chrono::Utc::now());
+    facts = facts.push(field(
+        app,
+        app.t("gui-due"),
+        if overdue {
+            format!("{due} — {}", app.t("gui-overdue"))
+        } else {
+            due
+        },
+    ));
+    if let Some(number) = &r.document_number {
+        facts = facts.push(field(
+            app,
+            app.t("gui-document-number"),
+            left_to_right(number),
+        ));
+    }
+    let stamps: Vec<String> = r.stamps.iter().map(|s| s.supervisor.clone()).collect();
+    facts = facts.push(field(
+        app,
+        app.t("gui-stamps"),
+        tr(
+            lang,
+            "gui-stamps-of",
+            &[
+                ("done", &num(r.stamps.len().to_string())),
+                ("needed", &num(r.stamps_required.to_string())),
+                (
+                    "by",
+                    &if stamps.is_empty() {
+                        "—".into()
+                    } else {
+                        stamps.join("، ")
+                    },
+                ),
+            ],
+        ),
+    ));
+    if let Some(reason) = &r.reason {
+        facts = facts.push(field(app, app.t("gui-reason-given"), reason.clone()));
+    }
+    facts
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
@@ -117,7 +184,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .on_press(Message::Go(Page::Home))
         ),
         header,
+        facts(app, r),
         rtl::row(lang, vec![citizen.into(), document.into()]),
+        rtl::line(lang, app.t("gui-request-keys"), 14.0),
     ]
     .spacing(14);
 
@@ -144,6 +213,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
             text_input(&app.t("gui-supervisor"), &app.sup_name)
                 .id(Id::new(SUPERVISOR_ID))
                 .on_input(Message::SupNameChanged)
+                // Enter goes on to the PIN: a PIN is never typed in clear here.
+                .on_submit(Message::Focus(SUPERVISOR_PIN_ID))
                 .width(Length::Fixed(320.0))
                 .padding(8)
                 .line_height(rtl::INPUT_LINE),
@@ -161,7 +232,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ));
         page = page.push(rtl::side(
             lang,
-            button(text(app.t("gui-stamp"))).on_press(Message::Stamp),
+            button(text(app.t("gui-stamp")))
+                .on_press_maybe(app.busy.is_none().then_some(Message::Stamp)),
         ));
     }
     let unpaid = citizen_desk::domain::check(r, Actor { name: "", role }, Action::Print)
@@ -221,24 +293,37 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ],
         ));
     }
-    if offers_action(Action::Reject) {
-        page = page.push(rtl::side(
-            lang,
-            rtl::row(
-                lang,
-                vec![
-                    // Arabic free text: the right-to-left field.
-                    rtl_input(&app.t("gui-reason"), &app.reason, Message::ReasonChanged)
-                        .id(Id::new(REASON_ID))
-                        .width(Length::Fixed(420.0))
-                        .into(),
-                    button(text(app.t("gui-reject")))
-                        .style(button::danger)
-                        .on_press_maybe((!app.reason.trim().is_empty()).then_some(Message::Reject))
-                        .into(),
-                ],
-            ),
-        ));
+    if offers_action(Action::Reject) || offers_action(Action::Cancel) {
+        let has_reason = !app.reason.trim().is_empty();
+        // Both are final: each asks first (see the confirmation bar).
+        let ask = |m: Message| has_reason.then(|| Message::Ask(Box::new(m)));
+        let mut cells: Vec<Element<'_, Message>> = vec![
+            // Arabic free text: the right-to-left field.
+            rtl_input(&app.t("gui-reason"), &app.reason, Message::ReasonChanged)
+                .id(Id::new(REASON_ID))
+                .width(Length::Fixed(420.0))
+                .into(),
+        ];
+        if offers_action(Action::Reject) {
+            cells.push(
+                button(text(app.t("gui-reject")))
+                    .style(button::danger)
+                    .on_press_maybe(ask(Message::Reject))
+                    .into(),
+            );
+        }
+        if offers_action(Action::Cancel) {
+            cells.push(
+                button(text(app.t("gui-cancel-request")))
+                    .style(button::danger)
+                    .on_press_maybe(ask(Message::CancelRequest))
+                    .into(),
+            );
+        }
+        page = page.push(rtl::side(lang, rtl::row(lang, cells)));
+        if !has_reason {
+            page = page.push(rtl::line(lang, app.t("gui-reason-first"), 14.0));
+        }
     }
     if let Some(path) = &app.last_file {
         page = page.push(rtl::line(
