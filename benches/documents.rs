@@ -63,6 +63,9 @@ fn sealed_pdf(req: &Request, catalog: &Catalog, templates: &Templates, key: &Sig
         seal: Some(&text),
         issued: req.verified_at.unwrap(),
         digits: Digits::Latin,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap();
     write_pdf(
@@ -89,6 +92,9 @@ fn layout(
         seal: None,
         issued: req.verified_at.unwrap(),
         digits: Digits::Latin,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap()
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::catalog::FieldKind;
 use crate::domain::tracking::tracking_code;
 use crate::domain::{
-    Catalog, Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, State,
-    WorkCalendar,
+    Catalog, Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Sex,
+    State, WorkCalendar,
 };
 
 /// SplitMix64: tiny, fast and stable across versions, unlike a library RNG
@@ -305,9 +305,19 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
             }
         }
         "court" => format!("المحكمة الشرعية في {gov_ar}"),
-        "verdict" => "لا حكم عليه".to_owned(),
+        "verdict" => if who.female {
+            "غير محكوم عليها"
+        } else {
+            "غير محكوم عليه"
+        }
+        .to_owned(),
         "purpose" => rng.pick(PURPOSES).to_string(),
-        "statement" => "غير عامل في الجهات العامة ولا يتقاضى أجراً منها".to_owned(),
+        "statement" => if who.female {
+            "غير عاملة في الجهات العامة ولا تتقاضى أجراً منها"
+        } else {
+            "غير عامل في الجهات العامة ولا يتقاضى أجراً منها"
+        }
+        .to_owned(),
         "certificate" => rng.pick(CERTIFICATES).to_string(),
         "year" => {
             let y = 2005 + rng.below(20);
@@ -396,6 +406,7 @@ pub(crate) fn base_request(
     };
     let req = Request {
         id: uuid_like(rng),
+        sex: Some(if who.female { Sex::Female } else { Sex::Male }),
         tracking_code: tracking_code((10_000_000 + index) as u32),
         center: g.center.to_owned(),
         national_id: who.national_id.clone(),

@@ -74,7 +74,13 @@ pub fn envelope_label(
     page.text(
         right,
         oy + 28.0,
-        &t.captions.recipient,
+        // «إلى السيد» or «إلى السيدة»; the neutral caption only for a
+        // request from before requests said.
+        match req.sex {
+            Some(crate::domain::Sex::Male) => &t.captions.recipient_male,
+            Some(crate::domain::Sex::Female) => &t.captions.recipient_female,
+            None => &t.captions.recipient,
+        },
         11.0,
         false,
         Align::Right,

@@ -16,7 +16,37 @@ use crate::error::{Error, Result};
 #[derive(Deserialize)]
 struct ServiceTemplate {
     authority: String,
-    body: String,
+    body: Body,
+}
+
+/// A certifying sentence: one for every citizen (a birth, a marriage), or
+/// a man's and a woman's, chosen from the request's sex (the man's when a
+/// request from before does not say). Never both with a slash.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Body {
+    Same(String),
+    BySex { male: String, female: String },
+}
+
+impl Body {
+    fn for_sex(&self, sex: Option<crate::domain::Sex>) -> &str {
+        match (self, sex) {
+            (Body::Same(s), _) => s,
+            (Body::BySex { female, .. }, Some(crate::domain::Sex::Female)) => female,
+            (Body::BySex { male, .. }, _) => male,
+        }
+    }
+}
+
+/// A center as its documents, labels and manifests name it (data the
+/// ministry keeps; a center not listed is named by its code).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CenterInfo {
+    pub name: String,
+    /// The place of issue printed on documents («صدرت في طرطوس …»).
+    pub city: String,
 }
 
 #[derive(Deserialize)]
@@ -24,6 +54,8 @@ pub struct Templates {
     center_prefix: String,
     state_line: String,
     verify_hint: String,
+    #[serde(default)]
+    centers: BTreeMap<String, CenterInfo>,
     authorities: BTreeMap<String, Vec<String>>,
     services: BTreeMap<String, ServiceTemplate>,
     /// Every fixed caption printed on documents, labels and manifests.
@@ -54,6 +86,9 @@ pub struct Captions {
     pub no_seal_copy: String,
     pub no_seal_legacy: String,
     pub issued_on: String,
+    pub issued_at_place: String,
+    pub copy_line: String,
+    pub demo_mark: String,
     pub page_of: String,
     pub draft: String,
     pub copy: String,
@@ -61,6 +96,8 @@ pub struct Captions {
     pub conditions_center: String,
     pub sender: String,
     pub recipient: String,
+    pub recipient_male: String,
+    pub recipient_female: String,
     pub phone: String,
     pub tracking_caption: String,
     pub manifest_title: String,
@@ -85,7 +122,15 @@ pub fn fill(caption: &str, values: &[(&str, &str)]) -> String {
 impl Templates {
     /// How a center is named on documents, labels and manifests.
     pub fn center_name(&self, center: &str) -> String {
-        format!("{} {center}", self.center_prefix)
+        match self.centers.get(center) {
+            Some(c) => c.name.clone(),
+            None => format!("{} {center}", self.center_prefix),
+        }
+    }
+
+    /// Where a center's documents are issued (its city), if known.
+    pub fn place_of_issue(&self, center: &str) -> Option<&str> {
+        self.centers.get(center).map(|c| c.city.as_str())
     }
 
     /// The templates shipped in `assets/templates.json`, checked against
@@ -279,6 +324,13 @@ pub struct RenderInput<'a> {
     pub seal: Option<&'a str>,
     pub issued: DateTime<Utc>,
     pub digits: Digits,
+    /// The city of issue (`Templates::place_of_issue`), if known.
+    pub place: Option<&'a str>,
+    /// An authorised copy's number and who authorised it (from the data
+    /// its seal signs).
+    pub copy: Option<(u32, &'a str)>,
+    /// Signed with demo keys: every sealed page says so in large letters.
+    pub demo: bool,
 }
 
 /// Where flowing content stops on a page: above the footer line.
@@ -398,21 +450,22 @@ fn first_page_header(doc: &Doc<'_>) -> (Page, f32) {
     y += 6.5;
     page.text(right, y, input.center_name, 11.0, false, Align::Right);
     let valid_until = input.issued + chrono::Duration::days(i64::from(doc.service.validity_days));
-    let left_lines = [
-        doc.number_line.clone(),
-        fill(
+    let mut left_lines = vec![doc.number_line.clone()];
+    // A draft is issued by nobody yet: no issue date, no validity.
+    if input.mark != Mark::Draft {
+        left_lines.push(fill(
             &t.captions.issue_date,
             &[("date", &doc.dg(&short_date(input.issued)))],
-        ),
-        fill(
+        ));
+        left_lines.push(fill(
             &t.captions.valid_until,
             &[("date", &doc.dg(&short_date(valid_until)))],
-        ),
-        fill(
-            &t.captions.tracking_code,
-            &[("code", &input.request.tracking_code)],
-        ),
-    ];
+        ));
+    }
+    left_lines.push(fill(
+        &t.captions.tracking_code,
+        &[("code", &input.request.tracking_code)],
+    ));
     for (i, line) in left_lines.iter().enumerate() {
         page.text(left, 22.0 + 6.5 * i as f32, line, 10.5, false, Align::Left);
     }
@@ -464,7 +517,8 @@ fn title_and_body(doc: &Doc<'_>, flow: &mut Flow<'_>) {
     );
     flow.y += 12.0;
     let measure = (doc.right - doc.left) * PT_PER_MM;
-    for line in wrap(&doc.tpl.body, 12.5, false, true, measure) {
+    let body = doc.tpl.body.for_sex(doc.input.request.sex);
+    for line in wrap(body, 12.5, false, true, measure) {
         flow.room(7.5, CONTENT_BOTTOM);
         push_line(&mut flow.page, doc.right, flow.y, line);
         flow.y += 7.5;
@@ -496,7 +550,10 @@ fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
             .get(&f.key)
             .map(|v| field_value(v))
             .unwrap_or_else(|| "—".into());
-        rows.push((f.label_ar.clone(), doc.input.digits.apply_to_value(&value)));
+        rows.push((
+            f.label_ar_for(req.sex).to_owned(),
+            doc.input.digits.apply_to_value(&value),
+        ));
     }
     flow.y += 4.0;
     for (label, value) in &rows {
@@ -603,19 +660,28 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
             baseline += leading;
         }
     }
+    // A draft claims nothing: no way to check it, no place or date of issue.
+    if input.mark == Mark::Draft {
+        return Ok(());
+    }
     let h = A4.1;
-    page.paragraph(
-        doc.right,
-        h - 26.0,
-        doc.right - doc.left - SEAL_SIDE - 8.0,
-        &t.verify_hint,
-        9.5,
-        5.5,
-    );
-    let issued = fill(
-        &t.captions.issued_on,
-        &[("date", &long_date(input.issued, input.digits))],
-    );
+    let beside = doc.right - doc.left - SEAL_SIDE - 8.0;
+    if let Some((number, by)) = input.copy.filter(|_| input.mark == Mark::Copy) {
+        let line = fill(
+            &t.captions.copy_line,
+            &[("number", &doc.dg(&number.to_string())), ("by", by)],
+        );
+        page.paragraph(doc.right, h - 40.0, beside, &line, 11.0, 6.0);
+    }
+    page.paragraph(doc.right, h - 26.0, beside, &t.verify_hint, 9.5, 5.5);
+    let date = long_date(input.issued, input.digits);
+    let issued = match input.place {
+        Some(place) => fill(
+            &t.captions.issued_at_place,
+            &[("place", place), ("date", &date)],
+        ),
+        None => fill(&t.captions.issued_on, &[("date", &date)]),
+    };
     page.text(doc.right, h - 12.0, &issued, 9.5, false, Align::Right);
     Ok(())
 }
@@ -644,6 +710,20 @@ fn number_and_mark(doc: &Doc<'_>, pages: &mut [Page]) {
         if let Some((mark, gray)) = mark {
             page.watermark(mark, 72.0, gray);
             page.text(A4.0 / 2.0, 12.0, mark, 12.0, true, Align::Center);
+        }
+        // A seal of demo keys proves nothing: the paper says so.
+        if input.demo && matches!(input.mark, Mark::Original | Mark::Copy) {
+            if input.mark == Mark::Original {
+                page.watermark(&t.captions.demo_mark, 64.0, 0.86);
+            }
+            page.text(
+                A4.0 / 2.0,
+                17.0,
+                &t.captions.demo_mark,
+                12.0,
+                true,
+                Align::Center,
+            );
         }
     }
 }

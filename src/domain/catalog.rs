@@ -36,8 +36,27 @@ pub struct FieldSpec {
     pub key: String,
     pub label_ar: String,
     pub label_en: String,
+    /// The Arabic label for a man's and for a woman's document, where it
+    /// differs («اسم الزوجة» / «اسم الزوج»); `label_ar` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_ar_male: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_ar_female: Option<String>,
     #[serde(default = "text_kind")]
     pub kind: FieldKind,
+}
+
+impl FieldSpec {
+    /// The Arabic label for the citizen's sex (the neutral one when the
+    /// request does not say).
+    pub fn label_ar_for(&self, sex: Option<crate::domain::Sex>) -> &str {
+        let own = match sex {
+            Some(crate::domain::Sex::Male) => self.label_ar_male.as_deref(),
+            Some(crate::domain::Sex::Female) => self.label_ar_female.as_deref(),
+            None => None,
+        };
+        own.unwrap_or(&self.label_ar)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

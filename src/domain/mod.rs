@@ -14,7 +14,7 @@ pub use lifecycle::{
     post_outcome_allowed,
 };
 pub use national_id::{NationalId, NationalIdError};
-pub use request::{Channel, CitizenName, Delivery, DeliveryPlace, Payment, Request, Stamp};
+pub use request::{Channel, CitizenName, Delivery, DeliveryPlace, Payment, Request, Sex, Stamp};
 
 /// Codes for centers and desks: what goes into document numbers, batch
 /// names and idempotency keys. One to twelve capital letters or digits.

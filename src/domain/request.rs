@@ -54,6 +54,31 @@ pub struct Payment {
     pub fee_syp: u32,
 }
 
+/// The citizen's sex, as the civil registry records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sex> {
+        match s {
+            "male" => Some(Sex::Male),
+            "female" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeliveryPlace {
@@ -92,6 +117,10 @@ pub fn is_request_id(id: &str) -> bool {
 pub struct Request {
     /// Globally unique id, assigned where the request was submitted.
     pub id: String,
+    /// The citizen's sex as the civil registry records it: the document's
+    /// sentences agree with it. None for requests from before it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
     /// Short code printed on the envelope.
     pub tracking_code: String,
     pub center: String,
@@ -172,6 +201,7 @@ pub(crate) fn test_request() -> Request {
     let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
     Request {
         id: "req-1".into(),
+        sex: Some(Sex::Male),
         tracking_code: "RR123456785SY".into(),
         center: "TRT01".into(),
         national_id: NationalId::parse("01010000428").expect("a valid test ID"),

@@ -159,6 +159,7 @@ impl Store {
         req: &Request,
         mark: Mark,
         seal: Option<&str>,
+        copy: Option<(u32, &str)>,
         digits: Digits,
     ) -> Result<(Vec<Page>, Vec<u8>)> {
         let templates = &self.templates;
@@ -188,6 +189,10 @@ impl Store {
             seal,
             issued: req.verified_at.unwrap_or_else(|| self.now()),
             digits,
+            place: templates.place_of_issue(&self.center),
+            // An authoriser is named as the desk knows them.
+            copy: copy.map(|(n, by)| (n, names.get(by).map_or(by, String::as_str))),
+            demo: self.is_demo()?,
         })?;
         let title = format!(
             "{} {}",
@@ -223,7 +228,7 @@ impl Store {
             Mark::Draft
         };
         let now = self.now();
-        let (pages, pdf) = self.compose(&req, mark, None, digits)?;
+        let (pages, pdf) = self.compose(&req, mark, None, None, digits)?;
         self.audit_only(now, session.name(), "render", &req.id, mark.as_str())?;
         Ok(RenderedDocument {
             pdf,
@@ -301,8 +306,13 @@ impl Store {
             return Err(self.refuse(session, &req.id, action, refusal));
         }
         let mark = if original { Mark::Original } else { Mark::Copy };
-        let (pages, pdf) =
-            self.compose(&req, mark, seal.as_ref().map(|s| s.text.as_str()), digits)?;
+        let (pages, pdf) = self.compose(
+            &req,
+            mark,
+            seal.as_ref().map(|s| s.text.as_str()),
+            copy.as_ref().map(|c| (c.number, c.name.as_str())),
+            digits,
+        )?;
         let by = authoriser.map(|a| a.name().to_owned());
         let change = print_change(PrintFacts {
             req: &req,

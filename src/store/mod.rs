@@ -138,13 +138,17 @@ fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result<()> {
     for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
-        if from == 4 {
-            // v5: the demo's stand-in hub signs the payments of an older
-            // demo store (a real desk pulls its signatures from the hub).
-            payments::sign_demo_rows(&tx)?;
-        }
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        tx.commit()?;
+    }
+    if version < 5 {
+        // From before v5: the demo's stand-in hub signs the payments of an
+        // older demo store (a real desk pulls its signatures from the
+        // hub). Done once the schema is whole, as the rows are read with
+        // today's columns.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        payments::sign_demo_rows(&tx)?;
         tx.commit()?;
     }
     Ok(())

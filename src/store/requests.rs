@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::domain::tracking::normalise_tracking_code;
 use crate::domain::{
-    Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Stamp, State,
+    Channel, CitizenName, Delivery, DeliveryPlace, NationalId, Payment, Request, Sex, Stamp, State,
 };
 use crate::error::{Error, Result};
 
@@ -44,7 +44,8 @@ pub(crate) const SELECT: &str = "SELECT r.id, r.tracking_code, r.center, r.natio
     r.submitted_at, r.channel, r.paid, r.bank, r.fee_syp, r.delivery_kind, r.delivery_place, r.phone,
     r.document, r.state, r.stamps_required, r.document_number, r.verified_by, r.verified_at,
     r.content_digest, r.reason, r.printed_count, r.due_at, r.updated_at,
-    (SELECT group_concat(s.supervisor || ' ' || s.stamped_at, ',') FROM stamps s WHERE s.request_id = r.id)
+    (SELECT group_concat(s.supervisor || ' ' || s.stamped_at, ',') FROM stamps s WHERE s.request_id = r.id),
+    r.sex
     FROM requests r";
 
 fn time(secs: i64) -> DateTime<Utc> {
@@ -67,6 +68,11 @@ pub(crate) fn map_row(r: &Row<'_>) -> rusqlite::Result<Request> {
     let document: String = r.get(18)?;
     let state: String = r.get(19)?;
     let stamps: Option<String> = r.get(29)?;
+    let sex: Option<String> = r.get(30)?;
+    let sex = match sex.as_deref() {
+        None => None,
+        Some(s) => Some(Sex::parse(s).ok_or_else(|| bad_row("sex", s))?),
+    };
     let mut stamps: Vec<Stamp> = stamps
         .as_deref()
         .unwrap_or("")
@@ -87,6 +93,7 @@ pub(crate) fn map_row(r: &Row<'_>) -> rusqlite::Result<Request> {
     });
     Ok(Request {
         id: r.get(0)?,
+        sex,
         tracking_code: r.get(1)?,
         center: r.get(2)?,
         national_id: NationalId::parse(&national_id)
@@ -186,9 +193,9 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
             family_name, governorate, service, submitted_at, channel, paid, bank, fee_syp, delivery_kind,
             delivery_place, phone, document, state, stamps_required, document_number, verified_by, verified_at,
             frozen_content, content_digest, reason, printed_count, due_at, updated_at, seal_payload,
-            enveloped_at_desk, payment_page, payment_index)
+            enveloped_at_desk, payment_page, payment_index, sex)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
     )?
     .execute(rusqlite::params![
         req.id,
@@ -225,6 +232,7 @@ pub(crate) fn insert(conn: &Connection, row: &NewRow) -> Result<()> {
         row.enveloped_at_desk,
         row.payment_proof.map(|p| p.page),
         row.payment_proof.map(|p| p.index),
+        req.sex.map(Sex::as_str),
     ])?;
     let mut stamp = conn.prepare_cached(
         "INSERT INTO stamps (request_id, supervisor, stamped_at, kid, protected, signature)

@@ -168,6 +168,13 @@ ALTER TABLE requests ADD COLUMN payment_index INTEGER;
 CREATE INDEX requests_payment_page ON requests (payment_page);
 UPDATE meta SET value = '0' WHERE key = 'pull_cursor';
 "#,
+    // v6: the citizen's sex, which the document's sentences agree with.
+    // Pulled rows come again (cursor 0) to bring it; older demo rows have
+    // none and print the neutral forms.
+    r#"
+ALTER TABLE requests ADD COLUMN sex TEXT CHECK (sex IN ('male', 'female'));
+UPDATE meta SET value = '0' WHERE key = 'pull_cursor';
+"#,
 ];
 
 pub fn latest_version() -> i64 {

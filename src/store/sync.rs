@@ -447,6 +447,13 @@ impl Store {
             if let Some(proof) = proof {
                 set_proof(&tx, &hub.id, proof)?;
             }
+            // Rows pulled before requests carried the citizen's sex get it.
+            if local.sex.is_none()
+                && let Some(sex) = hub.sex
+            {
+                tx.prepare_cached("UPDATE requests SET sex = ?2 WHERE id = ?1")?
+                    .execute(params![hub.id, sex.as_str()])?;
+            }
             if local.payment != hub.payment {
                 tx.prepare_cached(
                     "UPDATE requests SET paid = ?2, bank = ?3, fee_syp = ?4 WHERE id = ?1",

@@ -234,6 +234,9 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         seal: Some(&seal.text),
         issued: req.verified_at.unwrap(),
         digits: Digits::ArabicIndic,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap();
     assert_eq!(pages.len(), 1);
@@ -302,6 +305,9 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         seal: None,
         issued: req.verified_at.unwrap(),
         digits: Digits::ArabicIndic,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap();
     // (Measured here: the page 0.02 %, moved 42 %, the draft 1.5 %.)
@@ -353,6 +359,9 @@ fn every_service_has_a_template_and_renders() {
             seal: None,
             issued: Utc::now(),
             digits: Digits::Latin,
+            place: None,
+            copy: None,
+            demo: false,
         })
         .unwrap();
         assert_eq!(pages.len(), 1, "{} fits one page", service.code);
@@ -693,6 +702,9 @@ fn a_long_document_flows_onto_more_pages_with_the_seal_on_the_last() {
         seal: Some(&seal.text),
         issued: req.verified_at.unwrap(),
         digits: Digits::Latin,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap();
     assert!(pages.len() >= 2, "{} pages", pages.len());
@@ -1063,6 +1075,9 @@ fn long_field_values_wrap_inside_the_margins() {
         seal: None,
         issued: Utc::now(),
         digits: Digits::Latin,
+        place: None,
+        copy: None,
+        demo: false,
     })
     .unwrap();
     let page_width = pages[0].width;
@@ -1521,4 +1536,128 @@ fn a_payment_edited_by_hand_is_not_sealed() {
         state_of(&store, &unpaid).0,
         citizen_desk::domain::State::Approved
     );
+}
+
+/// What each kind of paper claims, read back with pdftotext: a draft no
+/// issue date, validity, place of issue or hint; a sealed original of a
+/// demo store its center by name, «صدرت في طرطوس بتاريخ …», a hint that
+/// names no program, and the «نموذج — DEMO» mark; an authorised copy
+/// «نسخة رقم n — صُدِّقت من» its authoriser's full name.
+#[test]
+fn drafts_claim_nothing_originals_say_where_copies_say_who() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (dir, mut store) = demo_store(600);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let text_of = |bytes: &[u8], name: &str| -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        squeeze(&run(&pdftotext, &[path.to_str().unwrap(), "-"]))
+    };
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let r = RequestRef::parse(&code).unwrap();
+    let draft = store.render_document(&clerk, &r, Digits::Latin).unwrap();
+    let draft = text_of(&draft.pdf, "draft.pdf");
+    for absent in ["تاريخالإصدار", "صالحةحتى", "صدرتفي", "للتحقق"] {
+        assert!(!draft.contains(absent), "a draft claims {absent}:\n{draft}");
+    }
+    assert!(draft.contains("مسودة"), "{draft}");
+
+    let mut saved = Vec::new();
+    store
+        .print_document(&clerk, &r, None, Digits::Latin, |pdf| {
+            saved = pdf.to_vec();
+            Ok(())
+        })
+        .unwrap();
+    let original = text_of(&saved, "original.pdf");
+    for present in [
+        "مركز خدمة المواطن الإلكتروني في طرطوس",
+        "صدرت في طرطوس بتاريخ",
+        "تاريخ الإصدار",
+        "نموذج — DEMO",
+        "للتحقق من صحة هذه الوثيقة",
+    ] {
+        assert!(
+            original.contains(&squeeze(present)),
+            "{present}:\n{original}"
+        );
+    }
+    assert!(
+        !original.contains("citizen-desk"),
+        "the hint names a program"
+    );
+
+    let sup = store.sign_in("supervisor2", PIN).unwrap();
+    let full: String = store
+        .connection()
+        .query_row(
+            "SELECT full_name FROM users WHERE name = 'supervisor2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut copy = Vec::new();
+    store
+        .print_document(&clerk, &r, Some((&sup, PIN)), Digits::Latin, |pdf| {
+            copy = pdf.to_vec();
+            Ok(())
+        })
+        .unwrap();
+    let copy = text_of(&copy, "copy.pdf");
+    // (pdftotext puts the number and the dash in either order, and the
+    // vowel marks in the order the text map has them.)
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !('\u{064B}'..='\u{0652}').contains(c))
+            .collect()
+    };
+    assert!(
+        copy.contains("نسخةرقم")
+            && bare(&copy).contains(&bare(&squeeze(&format!("صدقت من {full}")))),
+        "{copy}"
+    );
+}
+
+/// The certifying sentence, the labels and the values agree with the
+/// citizen: a woman is «المواطنة المذكورة … غير محكوم عليها», a man
+/// «المواطن المذكور … غير محكوم عليه»; a married woman's spouse is «اسم
+/// الزوج». Never both forms with a slash.
+#[test]
+fn a_document_agrees_with_the_citizens_sex() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let (dir, mut store) = demo_store(1500);
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let mut text = |condition: &str, name: &str| -> String {
+        let code = find(&store, condition);
+        let r = RequestRef::parse(&code).unwrap();
+        let doc = store.render_document(&clerk, &r, Digits::Latin).unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &doc.pdf).unwrap();
+        squeeze(&run(&pdftotext, &[path.to_str().unwrap(), "-"]))
+    };
+    let woman = text("service = 'criminal_record' AND sex = 'female'", "w.pdf");
+    assert!(
+        woman.contains(&squeeze("المواطنة المذكورة أدناه غير محكوم عليها")),
+        "{woman}"
+    );
+    assert!(!woman.contains(&squeeze("المواطن المذكور")), "{woman}");
+    let man = text("service = 'criminal_record' AND sex = 'male'", "m.pdf");
+    assert!(
+        man.contains(&squeeze("المواطن المذكور أدناه غير محكوم عليه")),
+        "{man}"
+    );
+    let employed = text("service = 'not_employed' AND sex = 'female'", "n.pdf");
+    assert!(
+        employed.contains(&squeeze("تشهد وزارة الشؤون الاجتماعية والعمل بأن المواطنة")),
+        "{employed}"
+    );
+    assert!(employed.contains(&squeeze("غير عاملة")), "{employed}");
+    let married = text("service = 'marriage' AND sex = 'female'", "x.pdf");
+    assert!(married.contains(&squeeze("اسم الزوج")), "{married}");
+    assert!(!married.contains("الزوج/الزوجة"), "{married}");
+    assert!(!married.contains("اسمالزوجة"), "{married}");
 }

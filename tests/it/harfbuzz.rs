@@ -21,7 +21,15 @@ fn corpus() -> Vec<String> {
     let templates: serde_json::Value =
         serde_json::from_str(include_str!("../../assets/templates.json")).unwrap();
     for (_, t) in templates["services"].as_object().unwrap() {
-        out.push(t["body"].as_str().unwrap().to_owned());
+        // One sentence, or a man's and a woman's.
+        match t["body"].as_str() {
+            Some(body) => out.push(body.to_owned()),
+            None => {
+                for form in ["male", "female"] {
+                    out.push(t["body"][form].as_str().unwrap().to_owned());
+                }
+            }
+        }
     }
     // Every caption, its placeholders filled with Arabic, and the verify
     // hint (its Latin word is .notdef in the Arabic face for both shapers).
