@@ -38,7 +38,14 @@ action-read-audit = قراءة سجل التدقيق
 ## الأخطاء
 err-national-id-empty = الرقم الوطني فارغ. اكتب أرقامه الأحد عشر.
 err-national-id-char = الرقم الوطني يحتوي على «{ $char }» (المحرف رقم { $position }). يُسمح بالأرقام فقط.
-err-national-id-length = الرقم الوطني المُدخل من { $count } أرقام، ويجب أن يكون ١١ رقماً تماماً.
+err-national-id-length = الرقم الوطني المُدخل { PLURAL($count) ->
+        [zero] فارغ
+        [one] من رقم واحد
+        [two] من رقمين
+        [few] من { $count } أرقام
+        [many] من { $count } رقماً
+       *[other] من { $count } رقم
+    }، ويجب أن يكون ١١ رقماً تماماً.
 err-request-not-found = لا يوجد طلب يطابق «{ $reference }». تحقق من رقم الطلب أو رمز التتبع.
 err-request-ref-empty = أدخل رقم الطلب أو رمز التتبع.
 err-no-requests-for-person = لا توجد طلبات للرقم الوطني { $id }.
@@ -52,7 +59,14 @@ err-already-stamped = المشرف { $user } ختم هذا الطلب مسبقا
 err-unpaid = لم يُسدَّد رسم هذا الطلب بعد، ولا يمكن طباعته.
 err-invalid-transition = لا يمكن { $action } لطلب حالته «{ $state }».
 err-reason-required = يجب ذكر السبب.
-err-wrong-pin = الرمز السري غير صحيح. بقي { $left } محاولات قبل قفل الحساب.
+err-wrong-pin = الرمز السري غير صحيح. { PLURAL($left) ->
+        [zero] لم تبقَ أي محاولة
+        [one] بقيت محاولة واحدة
+        [two] بقيت محاولتان
+        [few] بقيت { $left } محاولات
+        [many] بقيت { $left } محاولة
+       *[other] بقيت { $left } محاولة
+    } قبل قفل الحساب.
 err-locked = الحساب مقفل بعد محاولات خاطئة متكررة. حاول مجدداً بعد الساعة { $until } بتوقيت دمشق، أو اطلب من مدير النظام فتحه.
 err-user-inactive = الحساب «{ $user }» معطّل (أو تغيّر منذ تسجيل الدخول).
 err-weak-pin = الرمز السري ستة أرقام على الأقل، وأرقام فقط.
@@ -80,7 +94,14 @@ prompt-new-pin = الرمز السري الجديد (ستة أرقام على ا
 
 ## النتائج
 done-initialised = أُنشئت قاعدة بيانات المكتب في { $path } للمركز { $center }، المكتب { $desk }. مدير النظام: { $admin }.
-done-demo = أُنشئت قاعدة بيانات تجريبية في { $path }: { $count } طلباً، المركز { $center }، المكتب { $desk }.
+done-demo = أُنشئت قاعدة بيانات تجريبية في { $path }: { PLURAL($count) ->
+        [zero] بلا طلبات
+        [one] طلب واحد
+        [two] طلبان
+        [few] { $count } طلبات
+        [many] { $count } طلباً
+       *[other] { $count } طلب
+    }، المركز { $center }، المكتب { $desk }.
 demo-users = مستخدمو العرض التجريبي (للتجربة فقط، الرمز السري { $pin }):
 done-user-added = أُضيف المستخدم { $user } بدور { $role }.
 done-pin-reset = عُيّن رمز سري جديد للمستخدم { $user } وفُتح حسابه.
@@ -102,7 +123,14 @@ done-restored-plain = كانت هذه النسخة الاحتياطية ملفً
 done-restored-enrol-again = النسخ الاحتياطية لا تحمل رمز المخدّم المركزي: يسجّل المدير هذا المكتب من جديد (citizen-desk enroll) برمز جديد من مشغّل المخدّم، بعد أن يلغي تسجيل المكتب القديم (hub desks، hub revoke). حتى ذلك الحين يُحفظ كل شيء في قائمة الانتظار.
 done-restored = استُعيدت قاعدة البيانات (المركز { $center }، المكتب { $desk }). حُفظت القاعدة المستبدلة في: { $kept }
 done-state = الطلب { $tracking } أصبح «{ $state }» (الأختام { $applied } من { $required }).
-audit-intact = سجل التدقيق سليم: { $rows } قيداً، آخر بصمة { $head }.
+audit-intact = سجل التدقيق سليم: { PLURAL($rows) ->
+        [zero] بلا قيود
+        [one] قيد واحد
+        [two] قيدان
+        [few] { $rows } قيود
+        [many] { $rows } قيداً
+       *[other] { $rows } قيد
+    }، آخر بصمة { $head }.
 audit-broken = سجل التدقيق مكسور عند القيد { $seq }: { $reason }.
 audit-unguarded = سجل التدقيق غير محميّ: قوادح منع التعديل فيه محذوفة أو مبدّلة ({ $triggers })؛ ربما أُعيدت كتابة قيوده مع إعادة حساب بصماتها. قارنه بمرساة المخدّم المركزي (hub status) واستعد المخزن من نسخة احتياطية.
 
@@ -131,7 +159,14 @@ label-fee = { $fee } ل.س
 channel-app = تطبيق «معاملاتي»
 channel-web = الموقع الإلكتروني
 label-default-printer = (الافتراضية)
-label-stamps-required = { $count } أختام
+label-stamps-required = { PLURAL($count) ->
+        [zero] بلا أختام
+        [one] ختم واحد
+        [two] ختمان
+        [few] { $count } أختام
+        [many] { $count } ختماً
+       *[other] { $count } ختم
+    }
 label-reason = السبب
 label-store = قاعدة البيانات
 label-center-desk = المركز / المكتب
@@ -139,7 +174,14 @@ label-outbox-pending = بانتظار المزامنة
 label-inactive = معطّل
 label-locked-until = مقفل حتى { $until }
 class-fast = سريعة (٢٤ ساعة)
-class-slow = بطيئة ({ $days } أيام عمل)
+class-slow = بطيئة ({ PLURAL($days) ->
+        [zero] دون أيام عمل
+        [one] يوم عمل واحد
+        [two] يوما عمل
+        [few] { $days } أيام عمل
+        [many] { $days } يوم عمل
+       *[other] { $days } يوم عمل
+    })
 
 ## الختم
 seal-valid = صالح
@@ -161,7 +203,14 @@ seal-copy = نسخة رقم { $number }، أذن بها { $name }.
 seal-copy-not-authorised = الختم موسوم نسخةً دون إذن مشرف بهذه النسخة، أو يحمل إذناً لم يوقّعه المركز: ختم مزوّر.
 seal-expired = انتهت صلاحية الوثيقة في { $date }.
 seal-not-yet-valid = تاريخ الوثيقة في المستقبل ({ $date })؛ تحقّق من ساعة هذا الجهاز.
-seal-warn-trust-old = عمر قائمة الثقة { $days } يوماً: استورد قائمة حديثة.
+seal-warn-trust-old = عمر قائمة الثقة { PLURAL($days) ->
+        [zero] أقل من يوم
+        [one] يوم واحد
+        [two] يومان
+        [few] { $days } أيام
+        [many] { $days } يوماً
+       *[other] { $days } يوم
+    }: استورد قائمة حديثة.
 seal-warn-demo = موقّع بمفتاح تجريبي ({ $owner }): ليست وثيقة رسمية.
 label-issuer = المركز المُصدِر
 label-issued = تاريخ الإصدار
@@ -170,9 +219,30 @@ label-trust-root = جذر قائمة الثقة
 label-until = حتى
 label-from = من
 label-revoked = ملغى
-done-seal-made = كُتب الختم في { $path } (رمز QR إصدار { $version }، { $chars } محرفاً).
+done-seal-made = كُتب الختم في { $path } (رمز الاستجابة السريعة من الإصدار { $version }، { PLURAL($chars) ->
+        [zero] بلا محارف
+        [one] محرف واحد
+        [two] محرفان
+        [few] { $chars } محارف
+        [many] { $chars } محرفاً
+       *[other] { $chars } محرف
+    }).
 done-key-revoked = أُلغي المفتاح { $kid }.
-done-trust-imported = استوردت قائمة الثقة من الجذر { $root }: أضيف { $added } مفتاحاً وحُدّث { $updated }.
+done-trust-imported = استوردت قائمة الثقة من الجذر { $root }: { PLURAL($added) ->
+        [zero] لم يُضف أي مفتاح
+        [one] أضيف مفتاح واحد
+        [two] أضيف مفتاحان
+        [few] أضيفت { $added } مفاتيح
+        [many] أضيف { $added } مفتاحاً
+       *[other] أضيف { $added } مفتاح
+    }، و{ PLURAL($updated) ->
+        [zero] لم يُحدَّث أي مفتاح
+        [one] حُدِّث مفتاح واحد
+        [two] حُدِّث مفتاحان
+        [few] حُدِّثت { $updated } مفاتيح
+        [many] حُدِّث { $updated } مفتاحاً
+       *[other] حُدِّث { $updated } مفتاح
+    }.
 done-trust-exported = كُتبت قائمة الثقة الموقّعة في { $path }.
 err-no-signing-key = لا يوجد لدى هذا المكتب مفتاح { $role } صالح للاستخدام.
 err-no-seal-payload = لا يوجد لهذا الطلب محتوى ختم مجمّد (لم يُدقَّق قط).
@@ -188,7 +258,14 @@ err-reprint-needs-supervisor = طُبعت هذه الوثيقة سابقاً: ط
 err-copy-before-original = لم تُطبع النسخة الأصلية بعد: اطبعها أولاً دون إذن بنسخة؛ النسخ تُطبع بعد الأصل.
 done-printed = { $tracking }: كُتبت { $mark } في { $path }.
 err-nothing-to-dispatch = لا توجد مغلفات أعدّها هذا المكتب بانتظار التسليم إلى البريد (مغلفات المكاتب الأخرى تُسلَّم منها).
-done-dispatched = الدفعة { $batch }: سُلّم { $count } مغلفاً إلى البريد؛ كُتب المحضر في { $path }.
+done-dispatched = الدفعة { $batch }: { PLURAL($count) ->
+        [zero] لم يُسلَّم أي مغلف
+        [one] سُلِّم مغلف واحد
+        [two] سُلِّم مغلفان
+        [few] سُلِّمت { $count } مغلفات
+        [many] سُلِّم { $count } مغلفاً
+       *[other] سُلِّم { $count } مغلف
+    } إلى البريد؛ كُتب المحضر في { $path }.
 err-paper-no-cups = الطباعة الورقية تحتاج خدمة الطباعة CUPS غير المثبّتة على هذا الحاسوب. احفظ الوثيقة بصيغة PDF بدلاً من ذلك.
 err-paper-scheduler-down = خدمة الطباعة (CUPS) متوقفة. اطلب من الدعم الفني تشغيلها، أو احفظ الوثيقة بصيغة PDF.
 err-paper-unknown-printer = لا توجد طابعة باسم { $printer }. نفّذ «citizen-desk printers» لعرض الطابعات.
@@ -226,8 +303,15 @@ err-sync-demo-store = لا يمكن تسجيل مخزن تجريبي لدى ال
 err-sync-center-mismatch = رمز التسجيل خاص بالمركز { $hub }، لكن هذا المكتب تابع للمركز { $desk }. لم يُغيَّر شيء.
 err-no-conflict = لا يوجد تعارض مفتوح برقم { $id }.
 done-enrolled = سُجِّل هذا المكتب لدى المخدّم المركزي { $hub } (المركز { $center }، رقم المكتب { $id }). شغّل "citizen-desk sync" لبدء المزامنة.
-done-synced = تمت المزامنة: طُبِّق { $applied } تغييراً في المخدّم المركزي، و{ $duplicate } كانت مطبَّقة من قبل، ورُفض { $rejected } (انظر "citizen-desk conflicts")؛ { $new } طلبات جديدة، و{ $updated } محدَّثة. ما زال في الانتظار: { $queued }.
-sync-retry = فشلت المزامنة؛ ستُعاد المحاولة بعد { $seconds } ثانية. { $detail }
+done-synced = تمت المزامنة. في المخدّم المركزي: مطبَّق { $applied }، ومطبَّق من قبل { $duplicate }، ومرفوض { $rejected } (انظر «citizen-desk conflicts»). من المخدّم المركزي: جديد { $new }، ومحدَّث { $updated }. ما زال في الانتظار: { $queued }.
+sync-retry = فشلت المزامنة؛ ستُعاد المحاولة { PLURAL($seconds) ->
+        [zero] الآن
+        [one] بعد ثانية واحدة
+        [two] بعد ثانيتين
+        [few] بعد { $seconds } ثوانٍ
+        [many] بعد { $seconds } ثانية
+       *[other] بعد { $seconds } ثانية
+    }. { $detail }
 outbox-status = المخدّم المركزي: { $hub }. في الانتظار: { $queued }. مُزامَن: { $synced }. مرفوض: { $rejected }. تعارضات مفتوحة: { $conflicts }.
 outbox-last = الحالة: { $online }. آخر نجاح: { $success }. آخر خطأ: { $error }
 label-never = أبداً
@@ -385,7 +469,14 @@ gui-key-root = جذر (يوقّع قائمة الثقة)
 gui-key-center = مركز (يوقّع النسخ الأصلية)
 gui-key-supervisor = مشرف (يوقّع الأختام)
 gui-key-expired = انتهت مدة التوقيع
-gui-key-expires-soon = بقي { $days } يومًا
+gui-key-expires-soon = { PLURAL($days) ->
+        [zero] ينتهي اليوم
+        [one] بقي يوم واحد
+        [two] بقي يومان
+        [few] بقيت { $days } أيام
+        [many] بقي { $days } يوماً
+       *[other] بقي { $days } يوم
+    }
 gui-key-demo = مفتاح تجريبي
 gui-no-printer = لم تُختر طابعة: اخترها في الإعدادات (F5).
 gui-no-printers = لا توجد طابعات في CUPS على هذا الحاسوب.
@@ -401,7 +492,7 @@ gui-printer-none = لم تُختر بعد
 gui-seal-file = أو ملف: صورة أو مسح لرمز الختم (PNG أو JPEG) أو ملف PDF (مساره)
 gui-open-seal-file = فتح وتحقق
 gui-no-seal-in-file = لم يوجد ختم في هذا الملف (لا رمز QR مقروء، أو PDF بلا ختم).
-gui-summary-line = { $service }: { $new } جديد اليوم · { $open } قيد العمل · { $overdue } متأخر · { $finished } أُنجز اليوم
+gui-summary-line = { $service }: جديد اليوم { $new } · قيد العمل { $open } · متأخر { $overdue } · أُنجز اليوم { $finished }
 gui-summary-overdue = المتأخر الآن: { $count }
 gui-all-by-state = كل طلبات هذا المكتب حسب الحالة:
 gui-copy-title = نسخة مصرّح بها (يكتب المشرف رمزه السري بنفسه)
@@ -428,7 +519,14 @@ hub-desks-title = المكاتب المسجّلة:
 hub-desk-line = المكتب { $id } ({ $center }/{ $desk }): سُجّل { $enrolled }، آخر ظهور { $seen }، جذر الثقة { $root }{ $revoked }{ $rotation }
 hub-desk-revoked = ، مُلغى منذ { $at }
 hub-desk-rotation = ، بانتظار رمز جديد
-hub-demo-added = أُضيف { $count } طلباً تجريبياً للمراكز: { $centers }
+hub-demo-added = { PLURAL($count) ->
+        [zero] لم يُضف أي طلب تجريبي
+        [one] أُضيف طلب تجريبي واحد
+        [two] أُضيف طلبان تجريبيان
+        [few] أُضيفت { $count } طلبات تجريبية
+        [many] أُضيف { $count } طلباً تجريبياً
+       *[other] أُضيف { $count } طلب تجريبي
+    } للمراكز: { $centers }
 hub-state-now = الطلب { $tracking } أصبح «{ $state }» في المخدّم المركزي.
 hub-trust-published = نُشرت قائمة الثقة، الإصدار { $version }.
 hub-status-requests = الطلبات حسب المركز والحالة:
@@ -447,3 +545,40 @@ err-copy-self-authorised = النسخة تحتاج شخصاً ثانياً: لا
 done-full-name = سُجّل الاسم الكامل للمستخدم { $user }؛ يُطبع على الوثائق.
 gui-admin-full-name = الاسم الكامل كما يُطبع على الوثائق
 gui-admin-set-full-name = اعتماد الاسم الكامل
+gui-history = سجل الطلب
+gui-history-empty = لا خطوات عليه بعد.
+gui-history-hub = المخدّم المركزي
+history-verify = دُقِّق الطلب
+history-stamp = خُتم الطلب
+history-reject = رُفض الطلب
+history-cancel = أُلغي الطلب
+history-print = طُبعت الوثيقة الأصلية
+history-print-copy = طُبعت نسخة مصدّقة
+history-render = عُرضت مسودة أو نسخة للاطلاع
+history-seal-issued = صدر له ختم رقمي
+history-envelope = وُضع في المغلف
+history-dispatch = سُلِّم إلى البريد
+history-hub-state = تغيّرت حالته في المخدّم المركزي
+history-hub-payment = وصل إشعار دفعه من المخدّم المركزي
+history-conflict = رفض المخدّم المركزي تغييراً عليه (تعارض)
+history-conflict-settled = سُوّي التعارض
+history-refused = رُفض إجراء: { $action }
+history-other = قيد آخر في السجل
+gui-stamp-ticked = ختم المحدَّد ({ $count })
+gui-stamp-ticked-keys = Alt+Shift+1…9 يحدّد طلباً، وAlt+A يحدّد الكل، وAlt+S ينتقل إلى الرمز السري، وEnter يختم المحدَّد.
+gui-done-stamped-several = { PLURAL($count) ->
+        [zero] لم يُختم أي طلب.
+        [one] خُتم طلب واحد.
+        [two] خُتم طلبان.
+        [few] خُتمت { $count } طلبات.
+        [many] خُتم { $count } طلباً.
+       *[other] خُتم { $count } طلب.
+    }
+gui-stamped-refused = { PLURAL($count) ->
+        [zero] لم يُرفض أي طلب.
+        [one] رُفض طلب واحد: { $why }
+        [two] رُفض طلبان، أولهما: { $why }
+        [few] رُفضت { $count } طلبات، أولها: { $why }
+        [many] رُفض { $count } طلباً، أولها: { $why }
+       *[other] رُفض { $count } طلب، أولها: { $why }
+    }

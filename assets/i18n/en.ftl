@@ -39,7 +39,11 @@ action-read-audit = read the audit log
 ## Errors
 err-national-id-empty = The national ID is empty. Type its 11 digits.
 err-national-id-char = The national ID contains "{ $char }" (character { $position }). Only digits are allowed.
-err-national-id-length = The national ID has { $count } digits; it must have exactly 11.
+err-national-id-length = The national ID has { PLURAL($count) ->
+        [zero] no digits
+        [one] one digit
+       *[other] { $count } digits
+    }; it must have exactly 11.
 err-request-not-found = No request matches "{ $reference }". Check the request number or tracking code.
 err-request-ref-empty = Give a request id or a tracking code.
 err-no-requests-for-person = No requests were found for national ID { $id }.
@@ -53,7 +57,11 @@ err-already-stamped = { $user } has already stamped this request.
 err-unpaid = This request is not paid yet; it cannot be printed.
 err-invalid-transition = Cannot { $action } a request that is { $state }.
 err-reason-required = A reason is required.
-err-wrong-pin = Wrong PIN. { $left } attempts left before the account is locked.
+err-wrong-pin = Wrong PIN. { PLURAL($left) ->
+        [zero] No attempts
+        [one] One attempt
+       *[other] { $left } attempts
+    } left before the account is locked.
 err-locked = This account is locked after too many wrong PINs. Try again after { $until } (Damascus time), or ask an admin to unlock it.
 err-user-inactive = The account "{ $user }" is deactivated (or changed since sign-in).
 err-weak-pin = A PIN must be at least 6 digits, and digits only.
@@ -81,7 +89,10 @@ prompt-new-pin = New PIN (at least 6 digits)
 
 ## Results
 done-initialised = Desk store created at { $path } for center { $center }, desk { $desk }. Admin: { $admin }.
-done-demo = Demo store created at { $path }: { $count } requests, center { $center }, desk { $desk }.
+done-demo = Demo store created at { $path }: { PLURAL($count) ->
+        [one] 1 request
+       *[other] { $count } requests
+    }, center { $center }, desk { $desk }.
 demo-users = Demo users (demo only, PIN { $pin }):
 done-user-added = User { $user } added as { $role }.
 done-pin-reset = New PIN set for { $user }; the account is unlocked.
@@ -103,7 +114,10 @@ done-restored-plain = This backup was a plain file from before backups were encr
 done-restored-enrol-again = Backups carry no hub token: an admin enrols this desk again (citizen-desk enroll) with a new code from the hub's operator, who first revokes this desk's old enrolment (hub desks, hub revoke). Until then everything is kept and queued.
 done-restored = Store restored (center { $center }, desk { $desk }). The replaced store was kept at: { $kept }
 done-state = { $tracking } is now { $state } ({ $applied }/{ $required } stamps).
-audit-intact = Audit log intact: { $rows } entries, head { $head }.
+audit-intact = Audit log intact: { PLURAL($rows) ->
+        [one] 1 entry
+       *[other] { $rows } entries
+    }, head { $head }.
 audit-broken = Audit log BROKEN at entry { $seq }: { $reason }.
 audit-unguarded = The audit log is UNGUARDED: its append-only triggers are missing or changed ({ $triggers }); its rows could have been rewritten with their hashes recomputed. Compare with the hub's anchor (hub status) and restore the store from a backup.
 
@@ -132,7 +146,11 @@ label-fee = { $fee } SYP
 channel-app = the «Muamalati» app
 channel-web = the web site
 label-default-printer = (default)
-label-stamps-required = { $count } stamps
+label-stamps-required = { PLURAL($count) ->
+        [zero] no stamps
+        [one] 1 stamp
+       *[other] { $count } stamps
+    }
 label-reason = Reason
 label-store = Store
 label-center-desk = Center / desk
@@ -140,7 +158,10 @@ label-outbox-pending = Waiting to sync
 label-inactive = deactivated
 label-locked-until = locked until { $until }
 class-fast = fast (24 h)
-class-slow = slow ({ $days } working days)
+class-slow = slow ({ PLURAL($days) ->
+        [one] 1 working day
+       *[other] { $days } working days
+    })
 
 ## Seal
 seal-valid = VALID
@@ -162,7 +183,11 @@ seal-copy = Copy { $number }, authorised by { $name }.
 seal-copy-not-authorised = The seal is marked as a copy without a supervisor's authorisation of that copy, or carries an authorisation the center did not sign for: a forgery.
 seal-expired = The document expired on { $date }.
 seal-not-yet-valid = The document is dated in the future ({ $date }); check this device's clock.
-seal-warn-trust-old = The trust list is { $days } days old: import a current one.
+seal-warn-trust-old = The trust list is { PLURAL($days) ->
+        [zero] less than a day
+        [one] 1 day
+       *[other] { $days } days
+    } old: import a current one.
 seal-warn-demo = Signed with a DEMO key ({ $owner }): not an official document.
 label-issuer = Issuing center
 label-issued = Issued
@@ -171,9 +196,15 @@ label-trust-root = Trust list root
 label-until = until
 label-from = from
 label-revoked = REVOKED
-done-seal-made = Seal written to { $path } (QR version { $version }, { $chars } characters).
+done-seal-made = Seal written to { $path } (QR version { $version }, { PLURAL($chars) ->
+        [one] 1 character
+       *[other] { $chars } characters
+    }).
 done-key-revoked = Key { $kid } revoked.
-done-trust-imported = Trust list from root { $root } imported: { $added } keys added, { $updated } updated.
+done-trust-imported = Trust list from root { $root } imported: { PLURAL($added) ->
+        [one] 1 key
+       *[other] { $added } keys
+    } added, { $updated } updated.
 done-trust-exported = Signed trust list written to { $path }.
 err-no-signing-key = This desk has no usable { $role } key.
 err-no-seal-payload = This request has no frozen seal content (it was never verified).
@@ -189,7 +220,10 @@ err-reprint-needs-supervisor = This document was already printed: a copy needs a
 err-copy-before-original = The original is not printed yet: print it first, without a copy's authorisation; copies come after the original.
 done-printed = { $tracking }: { $mark } written to { $path }.
 err-nothing-to-dispatch = This desk holds no envelopes waiting for the post (other desks hand over their own).
-done-dispatched = Batch { $batch }: { $count } envelopes handed to the post; manifest written to { $path }.
+done-dispatched = Batch { $batch }: { PLURAL($count) ->
+        [one] 1 envelope
+       *[other] { $count } envelopes
+    } handed to the post; manifest written to { $path }.
 err-paper-no-cups = Paper printing needs CUPS, which is not installed on this computer. Save the document as PDF instead.
 err-paper-scheduler-down = The printing service (CUPS) is not running. Ask IT to start it, or save the document as PDF.
 err-paper-unknown-printer = There is no printer named { $printer }. Run "citizen-desk printers" to see the printers.
@@ -227,8 +261,12 @@ err-sync-demo-store = A demo store cannot enrol with a hub: its requests are inv
 err-sync-center-mismatch = The enrolment code is for center { $hub }, but this desk belongs to { $desk }. Nothing was changed.
 err-no-conflict = There is no open conflict number { $id }.
 done-enrolled = This desk is enrolled with the hub { $hub } (center { $center }, desk number { $id }). Run "citizen-desk sync" to start syncing.
-done-synced = Synced: { $applied } changes applied at the hub, { $duplicate } already there, { $rejected } refused (see "citizen-desk conflicts"); { $new } new requests, { $updated } updated. Still queued: { $queued }.
-sync-retry = Sync failed; trying again in { $seconds } s. { $detail }
+done-synced = Synced. At the hub: { $applied } applied, { $duplicate } already there, { $rejected } refused (see "citizen-desk conflicts"). From the hub: { $new } new, { $updated } updated. Still queued: { $queued }.
+sync-retry = Sync failed; trying again in { PLURAL($seconds) ->
+        [zero] a moment
+        [one] 1 second
+       *[other] { $seconds } seconds
+    }. { $detail }
 outbox-status = Hub: { $hub }. Queued: { $queued }. Synced: { $synced }. Refused: { $rejected }. Open conflicts: { $conflicts }.
 outbox-last = State: { $online }. Last success: { $success }. Last error: { $error }
 label-never = never
@@ -386,7 +424,11 @@ gui-key-root = root (signs the trust list)
 gui-key-center = center (signs originals)
 gui-key-supervisor = supervisor (signs stamps)
 gui-key-expired = signing period over
-gui-key-expires-soon = { $days } days left
+gui-key-expires-soon = { PLURAL($days) ->
+        [zero] expires today
+        [one] 1 day left
+       *[other] { $days } days left
+    }
 gui-key-demo = demo key
 gui-no-printer = No printer chosen: choose one in Settings (F5).
 gui-no-printers = CUPS has no printers on this computer.
@@ -429,7 +471,10 @@ hub-desks-title = Enrolled desks:
 hub-desk-line = desk { $id } ({ $center }/{ $desk }): enrolled { $enrolled }, last seen { $seen }, trust root { $root }{ $revoked }{ $rotation }
 hub-desk-revoked = , REVOKED { $at }
 hub-desk-rotation = , new token pending
-hub-demo-added = { $count } demo requests added for { $centers }
+hub-demo-added = { PLURAL($count) ->
+        [one] 1 demo request
+       *[other] { $count } demo requests
+    } added for { $centers }
 hub-state-now = { $tracking } is now { $state } at the hub.
 hub-trust-published = Trust list version { $version } published.
 hub-status-requests = Requests by center and state:
@@ -448,3 +493,33 @@ err-copy-self-authorised = A copy needs a second person: the supervisor who auth
 done-full-name = Full name of { $user } saved; documents print it.
 gui-admin-full-name = Full name as printed on documents
 gui-admin-set-full-name = Use as full name
+gui-history = History
+gui-history-empty = No steps yet.
+gui-history-hub = the hub
+history-verify = verified
+history-stamp = stamped
+history-reject = rejected
+history-cancel = cancelled
+history-print = sealed original printed
+history-print-copy = authorised copy printed
+history-render = draft or reading copy drawn
+history-seal-issued = digital seal issued
+history-envelope = put in the envelope
+history-dispatch = handed to the post
+history-hub-state = changed at the hub
+history-hub-payment = payment notice from the hub
+history-conflict = the hub refused a change (conflict)
+history-conflict-settled = conflict settled
+history-refused = refused: { $action }
+history-other = another log entry
+gui-stamp-ticked = Stamp the ticked ({ $count })
+gui-stamp-ticked-keys = Alt+Shift+1…9 ticks a request, Alt+A ticks all, Alt+S goes to the PIN, Enter stamps the ticked.
+gui-done-stamped-several = { PLURAL($count) ->
+        [zero] No request stamped.
+        [one] 1 request stamped.
+       *[other] { $count } requests stamped.
+    }
+gui-stamped-refused = { PLURAL($count) ->
+        [one] 1 refused: { $why }
+       *[other] { $count } refused, the first: { $why }
+    }

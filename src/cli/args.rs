@@ -139,8 +139,12 @@ pub enum Command {
     },
     /// The clerk confirms the document against the request and the person.
     Verify { request: String },
-    /// A supervisor's stamp approval.
-    Stamp { request: String },
+    /// A supervisor's stamp approval, on one request or several with one
+    /// PIN (each judged alone: one refused does not stop the others).
+    Stamp {
+        #[arg(required = true, num_args = 1..)]
+        requests: Vec<String>,
+    },
     /// Reject a request, with a reason.
     Reject {
         request: String,

@@ -242,10 +242,18 @@ fn lifecycle(desk: &mut Desk<'_>, command: Command) -> Result<u8> {
             let session = desk.sign_in()?;
             desk.store.verify(&session, &reference)?
         }
-        Command::Stamp { request } => {
-            let reference = RequestRef::parse(&request)?;
+        Command::Stamp { requests } => {
+            let references = requests
+                .iter()
+                .map(|r| RequestRef::parse(r))
+                .collect::<Result<Vec<_>>>()?;
             let (session, pin) = desk.sign_in_with_pin()?;
-            desk.store.stamp(&session, &reference, &pin)?
+            if let [reference] = references.as_slice() {
+                desk.store.stamp(&session, reference, &pin)?
+            } else {
+                let outcomes = desk.store.stamp_several(&session, &references, &pin)?;
+                return Ok(desk.out.stamped(desk.store, &outcomes));
+            }
         }
         Command::Reject { request, reason } => {
             let reference = RequestRef::parse(&request)?;

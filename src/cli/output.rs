@@ -10,7 +10,10 @@ use crate::demo::DemoReport;
 use crate::domain::{Catalog, DeliveryPlace, Request};
 use crate::error::Result;
 use crate::i18n::{Lang, Message, tr};
-use crate::store::{AuditEntry, ChainReport, RecoveryKey, RestoreReport, Store, UserInfo};
+use crate::store::{
+    AuditEntry, ChainReport, RecoveryKey, RequestRef, RestoreReport, Store, UserInfo,
+};
+use std::io::Write;
 
 /// Prints a line to stdout, ignoring a closed pipe (`| head`): output that
 /// nobody reads is not an error worth a panic.
@@ -604,6 +607,42 @@ impl Out {
 
     /// One request, and what `role` can do with it now (the lifecycle's
     /// list, so the command line offers what the library allows).
+    /// Several stamps with one PIN: a line for each request, the refused
+    /// ones in words on standard error; the exit code of the first refusal
+    /// (0 when every stamp went through).
+    pub fn stamped(&self, store: &Store, outcomes: &[(RequestRef, Result<Request>)]) -> u8 {
+        let code = outcomes
+            .iter()
+            .find_map(|(_, o)| o.as_ref().err())
+            .map_or(0, |e| e.exit_code());
+        if self.json {
+            let rows: Vec<Value> = outcomes
+                .iter()
+                .map(|(reference, outcome)| match outcome {
+                    Ok(req) => json!({ "request": request_json(req, store.now()) }),
+                    Err(e) => json!({ "reference": reference.as_str(), "error": e.message().text(Lang::En) }),
+                })
+                .collect();
+            print_json(json!({ "stamped": rows }));
+            return code;
+        }
+        for (reference, outcome) in outcomes {
+            match outcome {
+                Ok(req) => self.changed(store, req),
+                Err(e) => {
+                    let _ = std::io::stdout().flush();
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "{}: {}",
+                        reference.as_str(),
+                        e.message().bilingual()
+                    );
+                }
+            }
+        }
+        code
+    }
+
     pub fn request_detail(&self, store: &Store, r: &Request, role: crate::domain::Role) {
         let now = store.now();
         let next = crate::domain::available_actions(r, role);

@@ -146,6 +146,11 @@ pub struct App {
     pub reset_pin: String,
     /// A supervisor's queue: how many wait for their stamp, and the oldest.
     pub stamp_queue: Option<(u64, Vec<Request>)>,
+    /// The open request's history from the audit log, oldest first.
+    pub history: Vec<citizen_desk::store::AuditEntry>,
+    /// The requests of the stamp queue a supervisor ticked, to stamp all
+    /// with one PIN.
+    pub queue_selected: std::collections::BTreeSet<String>,
     /// An irreversible step waiting for its confirmation.
     pub confirm: Option<Confirm>,
     /// When the app last started a sync by itself.
@@ -263,6 +268,12 @@ pub enum Message {
     Alt(AltKey),
     /// A stamp done in the background: the words to show, or the refusal.
     Stamped(Result<&'static str, String>),
+    /// Ticks or unticks a request of the stamp queue.
+    QueueToggle(String),
+    /// Stamps every ticked request of the queue with the PIN typed once.
+    StampSelected,
+    /// How stamping the ticked requests went, in words.
+    StampedSeveral(Result<String, String>),
 }
 
 /// The pages' Alt shortcuts, by physical key (the same on an Arabic
@@ -273,6 +284,10 @@ pub enum Message {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AltKey {
     Digit(usize),
+    /// Alt+Shift+digit: ticks that row of the stamp queue.
+    Tick(usize),
+    /// Alt+A: ticks every row of the stamp queue shown (or none again).
+    All,
     Verify,
     Stamp,
     Print,
@@ -349,6 +364,8 @@ impl App {
             new_pin: String::new(),
             reset_pin: String::new(),
             stamp_queue: None,
+            history: Vec::new(),
+            queue_selected: std::collections::BTreeSet::new(),
             confirm: None,
             last_auto_sync: None,
             idle_warning: false,
@@ -392,7 +409,10 @@ impl App {
         };
         if let Some(current) = &self.current {
             match store.show(session, &RequestRef::Id(current.id.clone())) {
-                Ok(r) => self.current = Some(r),
+                Ok(r) => {
+                    self.history = store.request_history(session, &r).unwrap_or_default();
+                    self.current = Some(r);
+                }
                 Err(e) => {
                     self.flash = Some(Flash::Err(e.message().text(self.lang)));
                 }
@@ -453,6 +473,26 @@ impl App {
                     let id = r.id.clone();
                     return self.update(Message::Open(id));
                 }
+            }
+            (Page::Home, AltKey::Tick(n)) => {
+                let row = self
+                    .shown_queue()
+                    .get(n.wrapping_sub(1))
+                    .map(|r| r.id.clone());
+                if let Some(id) = row {
+                    return self.update(Message::QueueToggle(id));
+                }
+            }
+            (Page::Home, AltKey::All) => {
+                let shown: Vec<String> = self.shown_queue().iter().map(|r| r.id.clone()).collect();
+                if shown.iter().all(|id| self.queue_selected.contains(id)) {
+                    self.queue_selected.clear();
+                } else {
+                    self.queue_selected.extend(shown);
+                }
+            }
+            (Page::Home, AltKey::Stamp) if !self.queue_selected.is_empty() => {
+                return iced::widget::operation::focus(pages::home::QUEUE_PIN_ID);
             }
             (Page::Request, key) => {
                 let (Some(r), Some(session)) = (&self.current, &self.session) else {
@@ -683,6 +723,21 @@ impl App {
             Message::SupNameChanged(v) => self.sup_name = v.trim().to_owned(),
             Message::SupPinChanged(v) => self.sup_pin = digits_only(&v),
             Message::Stamp => return self.stamp(),
+            Message::QueueToggle(id) => {
+                if !self.queue_selected.remove(&id) {
+                    self.queue_selected.insert(id);
+                }
+            }
+            Message::StampSelected => return self.stamp_selected(),
+            Message::StampedSeveral(result) => {
+                self.busy = None;
+                self.queue_selected.clear();
+                self.flash = Some(match result {
+                    Ok(words) => Flash::Ok(words),
+                    Err(why) => Flash::Err(why),
+                });
+                self.refresh();
+            }
             Message::Stamped(result) => {
                 self.busy = None;
                 match result {
@@ -962,6 +1017,7 @@ impl App {
         self.current = None;
         self.confirm = None;
         self.stamp_queue = None;
+        self.queue_selected.clear();
         // Nothing one user typed stays on screen for the next.
         self.reason.clear();
         self.checks = [false; 4];
@@ -1045,6 +1101,10 @@ impl App {
 
     /// Shows `r` on the request page, with a fresh checklist and fields.
     fn open_request(&mut self, r: Request) {
+        self.history = match (self.store.as_mut(), self.session.as_ref()) {
+            (Some(store), Some(session)) => store.request_history(session, &r).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         self.current = Some(r);
         self.checks = [false; 4];
         self.reason.clear();
@@ -1115,6 +1175,48 @@ impl App {
                 })
             },
             Message::Stamped,
+        )
+    }
+
+    /// The stamp queue as the home page shows it (none during a search).
+    fn shown_queue(&self) -> &[Request] {
+        match &self.stamp_queue {
+            Some((_, queue)) if self.query.trim().is_empty() => queue,
+            _ => &[],
+        }
+    }
+
+    /// The signed-in supervisor stamps every ticked request with one PIN:
+    /// the stamp key opens once, off the UI thread; each request is
+    /// judged alone by the library, and the answer says how many went
+    /// through and why any did not.
+    fn stamp_selected(&mut self) -> Task<Message> {
+        let Some(session) = &self.session else {
+            return Task::none();
+        };
+        if self.busy.is_some() || self.queue_selected.is_empty() {
+            return Task::none();
+        }
+        let name = session.name().to_owned();
+        let pin = std::mem::take(&mut self.sup_pin);
+        let references: Vec<RequestRef> = self
+            .queue_selected
+            .iter()
+            .map(|id| RequestRef::Id(id.clone()))
+            .collect();
+        let (dir, lang) = (self.data_dir.clone(), self.lang);
+        self.busy = Some("gui-busy-stamping");
+        Task::perform(
+            async move {
+                let words = |e: citizen_desk::Error| e.message().text(lang);
+                let mut store = Store::open(&dir).map_err(words)?;
+                let supervisor = store.sign_in(&name, &pin).map_err(words)?;
+                let outcomes = store
+                    .stamp_several(&supervisor, &references, &pin)
+                    .map_err(words)?;
+                Ok(stamped_words(lang, &outcomes))
+            },
+            Message::StampedSeveral,
         )
     }
 
@@ -1550,7 +1652,14 @@ pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     } = &event
         && modifiers.alt()
     {
-        let digit = |n| Some(Message::Alt(AltKey::Digit(n)));
+        let shift = modifiers.shift();
+        let digit = |n| {
+            Some(Message::Alt(if shift {
+                AltKey::Tick(n)
+            } else {
+                AltKey::Digit(n)
+            }))
+        };
         return match code {
             Code::Digit1 => digit(1),
             Code::Digit2 => digit(2),
@@ -1566,6 +1675,7 @@ pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
             Code::KeyP => Some(Message::Alt(AltKey::Print)),
             Code::KeyE => Some(Message::Alt(AltKey::Envelope)),
             Code::KeyR => Some(Message::Alt(AltKey::Reason)),
+            Code::KeyA => Some(Message::Alt(AltKey::All)),
             _ => None,
         };
     }
@@ -1587,6 +1697,32 @@ pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F9 => Some(Message::ToggleLang),
         _ => None,
     }
+}
+
+/// "n requests stamped", and the first refusal in words if any was refused.
+fn stamped_words(lang: Lang, outcomes: &[(RequestRef, citizen_desk::Result<Request>)]) -> String {
+    let done = outcomes.iter().filter(|(_, o)| o.is_ok()).count();
+    let refused: Vec<&citizen_desk::Error> = outcomes
+        .iter()
+        .filter_map(|(_, o)| o.as_ref().err())
+        .collect();
+    let mut words = tr(
+        lang,
+        "gui-done-stamped-several",
+        &[("count", &done.to_string())],
+    );
+    if let Some(first) = refused.first() {
+        words.push(' ');
+        words.push_str(&tr(
+            lang,
+            "gui-stamped-refused",
+            &[
+                ("count", &refused.len().to_string()),
+                ("why", &first.message().text(lang)),
+            ],
+        ));
+    }
+    words
 }
 
 /// The digits of a PIN as typed, in Latin digits, at most twelve.

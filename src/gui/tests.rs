@@ -1134,18 +1134,28 @@ fn a_scanned_code_is_read_and_audited_once() {
 /// map ([`shortcut`]), then to `update`. Returns whether the key did
 /// something.
 fn press(app: &mut App, code: iced::keyboard::key::Code, alt: bool) -> bool {
+    use iced::keyboard::Modifiers;
+    let modifiers = if alt {
+        Modifiers::ALT
+    } else {
+        Modifiers::empty()
+    };
+    press_with(app, code, modifiers)
+}
+
+fn press_with(
+    app: &mut App,
+    code: iced::keyboard::key::Code,
+    modifiers: iced::keyboard::Modifiers,
+) -> bool {
     use iced::keyboard::key::Physical;
-    use iced::keyboard::{Event, Location, Modifiers};
+    use iced::keyboard::{Event, Location};
     let event = Event::KeyPressed {
         key: Key::Unidentified,
         modified_key: Key::Unidentified,
         physical_key: Physical::Code(code),
         location: Location::Standard,
-        modifiers: if alt {
-            Modifiers::ALT
-        } else {
-            Modifiers::empty()
-        },
+        modifiers,
         text: None,
         repeat: false,
     };
@@ -1306,6 +1316,93 @@ fn a_supervisor_works_through_their_stamp_queue() {
     );
     update(&mut app, Message::Go(Page::Home));
     assert_eq!(app.stamp_queue.as_ref().map(|q| q.0), Some(waiting - 1));
+}
+
+/// A supervisor ticks requests of their queue from the keyboard and
+/// stamps them all with one PIN; each then shows its history.
+#[test]
+fn a_supervisor_stamps_several_ticked_requests_with_one_pin() {
+    use iced::keyboard::Modifiers;
+    use iced::keyboard::key::Code;
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "supervisor1", "123456");
+    let (waiting, queue) = app.stamp_queue.clone().expect("a supervisor's queue");
+    assert!(queue.len() >= 3, "{}", queue.len());
+    // Alt+A ticks every row shown; Alt+Shift+1 unticks the first again.
+    assert!(press(&mut app, Code::KeyA, true));
+    assert_eq!(app.queue_selected.len(), queue.len());
+    assert!(press_with(
+        &mut app,
+        Code::Digit1,
+        Modifiers::ALT | Modifiers::SHIFT
+    ));
+    assert_eq!(app.queue_selected.len(), queue.len() - 1);
+    assert!(!app.queue_selected.contains(&queue[0].id));
+    let label = format!("Stamp the ticked ({})", queue.len() - 1);
+    {
+        let mut ui = Simulator::with_size(settings(), (1366.0, 4000.0), app.view());
+        assert!(ui.find(label.as_str()).is_ok(), "{label}");
+    }
+    // A wrong PIN stamps nothing and says so.
+    update(&mut app, Message::SupPinChanged("654321".into()));
+    update(&mut app, Message::StampSelected);
+    assert!(
+        flash_text(&app).contains("Wrong PIN"),
+        "{}",
+        flash_text(&app)
+    );
+    assert_eq!(app.stamp_queue.as_ref().map(|q| q.0), Some(waiting));
+    // Ticked again, the right PIN once: every ticked request is stamped.
+    assert!(press(&mut app, Code::KeyA, true));
+    assert!(press_with(
+        &mut app,
+        Code::Digit1,
+        Modifiers::ALT | Modifiers::SHIFT
+    ));
+    let ticked: Vec<String> = app.queue_selected.iter().cloned().collect();
+    update(&mut app, Message::SupPinChanged("123456".into()));
+    update(&mut app, Message::StampSelected);
+    let said = flash_text(&app);
+    assert!(
+        said.contains(&format!("{} requests stamped", ticked.len())),
+        "{said}"
+    );
+    assert!(app.queue_selected.is_empty());
+    assert_eq!(
+        app.stamp_queue.as_ref().map(|q| q.0),
+        Some(waiting - ticked.len() as u64)
+    );
+    for id in &ticked {
+        let stamped: String = query_one(
+            &app,
+            &format!(
+                "SELECT CAST(count(*) AS TEXT) FROM stamps WHERE request_id = '{id}' AND supervisor = 'supervisor1'"
+            ),
+        );
+        assert_eq!(stamped, "1", "{id}");
+    }
+    // The request page tells its history: verified, then this stamp.
+    update(&mut app, Message::Open(ticked[0].clone()));
+    let steps: Vec<(&str, &str)> = app
+        .history
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str()))
+        .collect();
+    // (Demo rows arrive verified with no log of it: the stamp is the step.)
+    assert_eq!(steps.last(), Some(&("supervisor1", "stamp")), "{steps:?}");
+    assert!(
+        !steps.iter().any(|(_, a)| *a == "show"),
+        "opening is not a step: {steps:?}"
+    );
+    let mut ui = Simulator::with_size(settings(), (1366.0, 4000.0), app.view());
+    assert!(ui.find("History").is_ok());
+    let last = app.history.last().unwrap();
+    let when = chrono::DateTime::parse_from_rfc3339(&last.at).unwrap();
+    let line = format!(
+        "{} — supervisor1 — stamped",
+        super::pages::local_time(&app, when.with_timezone(&chrono::Utc))
+    );
+    assert!(ui.find(line.as_str()).is_ok(), "{line}");
 }
 
 /// Every signed-in page shows the sync state; irreversible steps ask

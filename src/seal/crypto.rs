@@ -232,7 +232,10 @@ fn ecdsa_asn1(
         .map_err(|_| VerifyError::BadSignature)
 }
 
-/// A P-256 signing key (ours: center, root, supervisor stamps).
+/// A P-256 signing key (ours: center, root, supervisor stamps). Cloned
+/// only to sign several stamps after one unlock; the inner key zeroes
+/// itself when dropped.
+#[derive(Clone)]
 pub struct SigningKey(p256::ecdsa::SigningKey);
 
 impl SigningKey {

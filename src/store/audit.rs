@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Session, Store};
-use crate::domain::Action;
+use crate::domain::{Action, Request};
 use crate::error::Result;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -24,6 +24,25 @@ pub struct AuditEntry {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// At most this many steps of one request are shown (a request takes a
+/// dozen in its life; refusals repeated by a script are cut here).
+const HISTORY_LIMIT: i64 = 200;
+
+/// An audit row as `SELECT seq, at, actor, action, subject, detail,
+/// prev_hash, hash` reads it.
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        detail: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+    })
 }
 
 /// The result of walking the chain.
@@ -233,18 +252,31 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit], entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A request's history for its page: every step taken on it at this
+    /// desk or learnt from the hub (verify, stamps, prints, envelope,
+    /// dispatch, refusals, conflicts), oldest first. Opening and listing
+    /// the request are left out: they say who looked, not what happened.
+    /// Anyone who may open the request may read this; it names only
+    /// staff and steps already on the page.
+    pub fn request_history(
+        &mut self,
+        session: &Session,
+        request: &Request,
+    ) -> Result<Vec<AuditEntry>> {
+        self.authorise(session, Action::Lookup, &request.id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit
+             WHERE subject IN (?1, ?2) AND action NOT IN ('show', 'lookup', 'list')
+             ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![request.id, request.tracking_code, HISTORY_LIMIT],
+            entry,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -277,6 +277,64 @@ fn requests_are_found_by_id_or_tracking_code() {
     assert_eq!(exit_code(&out), 1);
 }
 
+/// `stamp A B C`: one PIN for several requests; each is judged alone, the
+/// refused one said in both languages, and the exit code tells.
+#[test]
+fn a_supervisor_stamps_several_requests_with_one_pin() {
+    let dir = demo_dir(300, 3);
+    let codes: Vec<String> = (0..3)
+        .map(|i| {
+            sql_one(
+                &dir,
+                &format!(
+                    "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1
+                     AND stamps_required = 2 ORDER BY tracking_code LIMIT 1 OFFSET {i}"
+                ),
+            )
+        })
+        .collect();
+    for t in &codes {
+        let out = cli(
+            dir.path(),
+            &["--user", "clerk1", "verify", t],
+            Some(PIN),
+            None,
+        );
+        assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    }
+    let out = cli(
+        dir.path(),
+        &["--user", "supervisor1", "stamp", &codes[1]],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let mut args = vec!["--user", "supervisor1", "--json", "stamp"];
+    args.extend(codes.iter().map(String::as_str));
+    let out = cli(dir.path(), &args, Some(PIN), None);
+    assert_eq!(exit_code(&out), 1, "one of three was refused");
+    let rows = json(&out)["stamped"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["request"]["stamps_applied"], 1);
+    assert!(
+        rows[1]["error"].as_str().unwrap().contains("already"),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(rows[2]["request"]["stamps_applied"], 1);
+    // In words: the refused one on standard error, in both languages.
+    let out = cli(
+        dir.path(),
+        &["--user", "supervisor1", "stamp", &codes[0], &codes[2]],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains(&codes[0]) && err.contains(&codes[2]), "{err}");
+    assert!(err.contains("ختم هذا الطلب مسبقاً"), "{err}");
+}
+
 #[test]
 fn the_whole_desk_flow_with_refusals_and_exit_codes() {
     let dir = demo_dir(300, 3);

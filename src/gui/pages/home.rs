@@ -4,7 +4,7 @@
 //! small summary of the day.
 
 use chrono::Utc;
-use iced::widget::{Column, Id, button, column, container, text, text_input};
+use iced::widget::{Column, Id, button, checkbox, column, container, text, text_input};
 use iced::{Element, Length};
 
 use crate::gui::{App, Message, rtl, style};
@@ -12,6 +12,8 @@ use citizen_desk::domain::{DeliveryPlace, Request};
 use citizen_desk::i18n::{Lang, tr};
 
 pub const QUERY_ID: &str = "lookup-query";
+/// The supervisor's PIN for the requests ticked in their stamp queue.
+pub const QUEUE_PIN_ID: &str = "queue-pin";
 
 fn service_name(app: &App, code: &str) -> String {
     let store = app.store.as_ref();
@@ -71,6 +73,51 @@ fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'
         .into()
 }
 
+/// The queue's rows, each with a box to tick on the reading side.
+fn ticked<'a>(
+    app: &'a App,
+    queue: &'a [Request],
+    rows: Vec<Element<'a, Message>>,
+) -> Vec<Element<'a, Message>> {
+    queue
+        .iter()
+        .zip(rows)
+        .map(|(r, row)| {
+            let tick = checkbox(app.queue_selected.contains(&r.id))
+                .on_toggle(move |_| Message::QueueToggle(r.id.clone()));
+            rtl::row(app.lang, vec![tick.into(), row]).into()
+        })
+        .collect()
+}
+
+/// One PIN for every ticked request: the field, the button with the
+/// count, and the keys that do it without the mouse.
+fn stamp_ticked(app: &App) -> Element<'_, Message> {
+    let count = app.queue_selected.len();
+    let ready = count > 0 && app.busy.is_none();
+    let pin = text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+        .id(Id::new(QUEUE_PIN_ID))
+        .secure(true)
+        .on_input(Message::SupPinChanged)
+        .on_submit_maybe(ready.then_some(Message::StampSelected))
+        .width(Length::Fixed(220.0))
+        .padding(8)
+        .line_height(rtl::INPUT_LINE);
+    let label = tr(
+        app.lang,
+        "gui-stamp-ticked",
+        &[("count", &crate::gui::pages::digits(app, &count.to_string()))],
+    );
+    let stamp = button(text(label)).on_press_maybe(ready.then_some(Message::StampSelected));
+    let keys = rtl::line(app.lang, app.t("gui-stamp-ticked-keys"), 14.0);
+    column![
+        rtl::side(app.lang, rtl::row(app.lang, vec![pin.into(), stamp.into()])),
+        keys
+    ]
+    .spacing(4)
+    .into()
+}
+
 pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
     let search = rtl::row(
         app.lang,
@@ -107,7 +154,10 @@ pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
                 ),
                 17.0,
             ));
-            list = list.extend(numbered(queue));
+            list = list.extend(ticked(app, queue, numbered(queue)));
+            if !queue.is_empty() {
+                list = list.push(stamp_ticked(app));
+            }
         } else if !app.results.is_empty() {
             list = list.push(rtl::line(app.lang, app.t("gui-worklist"), 17.0));
             list = list.extend(numbered(&app.results));

@@ -103,6 +103,58 @@ fn facts<'a>(app: &'a App, r: &'a Request) -> Column<'a, Message> {
     facts
 }
 
+/// What happened to the request, oldest first: when (local time), who,
+/// and the step in words (never the log's internal names).
+fn history<'a>(app: &'a App) -> Column<'a, Message> {
+    let mut list = Column::new().spacing(2);
+    list = list.push(rtl::line(app.lang, app.t("gui-history"), 17.0));
+    if app.history.is_empty() {
+        return list.push(rtl::line(app.lang, app.t("gui-history-empty"), 14.0));
+    }
+    for entry in &app.history {
+        let when = chrono::DateTime::parse_from_rfc3339(&entry.at)
+            .map(|t| super::local_time(app, t.with_timezone(&chrono::Utc)))
+            .unwrap_or_else(|_| entry.at.clone());
+        let who = if entry.actor == "sync" {
+            app.t("gui-history-hub")
+        } else {
+            entry.actor.clone()
+        };
+        let line = format!("{when} — {who} — {}", history_step(app, entry));
+        list = list.push(rtl::line(app.lang, line, 14.0));
+    }
+    list
+}
+
+/// An audit row's step in the interface's language. A refusal names the
+/// step refused (the log's detail starts with it: "stamp: wrong PIN").
+fn history_step(app: &App, entry: &citizen_desk::store::AuditEntry) -> String {
+    let id = match entry.action.as_str() {
+        "verify" => "history-verify",
+        "stamp" => "history-stamp",
+        "reject" => "history-reject",
+        "cancel" => "history-cancel",
+        "print" => "history-print",
+        "print_copy" => "history-print-copy",
+        "render" => "history-render",
+        "seal_issued" => "history-seal-issued",
+        "envelope" => "history-envelope",
+        "dispatch" => "history-dispatch",
+        "hub_state" => "history-hub-state",
+        "hub_payment" => "history-hub-payment",
+        "sync_conflict" => "history-conflict",
+        "settle_conflict" | "conflict_settled" => "history-conflict-settled",
+        "refused" => {
+            let step = entry.detail.split(':').next().unwrap_or("");
+            let action = citizen_desk::domain::Action::parse(step.trim());
+            let what = action.map_or_else(|| app.t("history-other"), |a| app.t(a.label_id()));
+            return tr(app.lang, "history-refused", &[("action", &what)]);
+        }
+        _ => "history-other",
+    };
+    app.t(id)
+}
+
 pub fn view(app: &App) -> Element<'_, Message> {
     let Some(r) = &app.current else {
         return text("").into();
@@ -187,6 +239,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         facts(app, r),
         rtl::row(lang, vec![citizen.into(), document.into()]),
         rtl::line(lang, app.t("gui-request-keys"), 14.0),
+        history(app),
     ]
     .spacing(14);
 
