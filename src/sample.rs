@@ -287,6 +287,7 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
             };
             format!("{first} {} {}", rng.pick(MALE), rng.pick(FAMILY))
         }
+        "members" => family_members(rng, who),
         "children" => {
             let n = rng.below(4);
             if n == 0 {
@@ -327,6 +328,68 @@ fn field_value(rng: &mut Rng, key: &str, kind: &FieldKind, who: &Citizen, gov_ar
         "grade" => format!("{} / 2900", 1500 + rng.below(1400)),
         _ => String::new(),
     }
+}
+
+/// A family record: its holder, a spouse when married, and children, each
+/// with their relation and birth date (the JSON list documents print as a
+/// table).
+fn family_members(rng: &mut Rng, who: &Citizen) -> String {
+    use crate::domain::catalog::Member;
+    let family = &who.name.family;
+    let holder_born = 1955 + rng.below(40) as i32;
+    let mut members = vec![Member {
+        name: who.name.full(),
+        relation: if who.female {
+            "صاحبة القيد"
+        } else {
+            "صاحب القيد"
+        }
+        .to_owned(),
+        birth_date: date_in(rng, holder_born, holder_born),
+    }];
+    if rng.chance(80) {
+        let (relation, first) = if who.female {
+            ("الزوج", *rng.pick(MALE))
+        } else {
+            ("الزوجة", *rng.pick(FEMALE))
+        };
+        members.push(Member {
+            name: format!("{first} {} {}", rng.pick(MALE), rng.pick(FAMILY)),
+            relation: relation.to_owned(),
+            birth_date: date_in(rng, holder_born - 3, holder_born + 5),
+        });
+    }
+    // Children carry the father's family name.
+    let father_first = if who.female {
+        members
+            .get(1)
+            .map(|m| m.name.split(' ').next().unwrap_or("").to_owned())
+    } else {
+        Some(who.name.first.clone())
+    };
+    let children_family = if who.female {
+        members
+            .get(1)
+            .and_then(|m| m.name.rsplit(' ').next().map(str::to_owned))
+    } else {
+        Some(family.clone())
+    };
+    if let (Some(father), Some(family)) = (father_first, children_family) {
+        for _ in 0..rng.below(5) {
+            let son = rng.chance(50);
+            let first = if son {
+                rng.pick(MALE)
+            } else {
+                rng.pick(FEMALE)
+            };
+            members.push(Member {
+                name: format!("{first} {father} {family}"),
+                relation: if son { "ابن" } else { "ابنة" }.to_owned(),
+                birth_date: date_in(rng, holder_born + 20, (holder_born + 45).min(2025)),
+            });
+        }
+    }
+    serde_json::to_string(&members).unwrap_or_default()
 }
 
 /// Where and when demo requests are made.

@@ -99,7 +99,9 @@ impl Out {
             };
             table.row(vec![
                 label.clone(),
-                values.get(&f.key).cloned().unwrap_or_else(|| "-".into()),
+                values
+                    .get(&f.key)
+                    .map_or_else(|| "-".into(), |v| f.display(v)),
             ]);
         }
     }

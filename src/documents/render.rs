@@ -9,7 +9,8 @@ use chrono_tz::Asia::Damascus;
 use serde::Deserialize;
 
 use super::layout::{A4, Align, Item, PT_PER_MM, Page};
-use super::text::{ShapedLine, wrap};
+use super::text::{ShapedLine, shape_line, wrap};
+use crate::domain::catalog::{FieldKind, Member, display_date as field_value, members};
 use crate::domain::{Catalog, Request};
 use crate::error::{Error, Result};
 
@@ -39,6 +40,40 @@ impl Body {
     }
 }
 
+/// Who issues a service's documents: the chain printed under the state's
+/// name (a line may name a field of the request, `{directorate}`, and is
+/// left out when the request has none), and the title of the official
+/// who signs and stamps them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    lines: Vec<String>,
+    signatory: String,
+}
+
+impl Authority {
+    /// The chain's lines for `req`, placeholders filled from its fields.
+    fn lines_for(&self, req: &Request) -> Vec<String> {
+        self.lines
+            .iter()
+            .filter_map(|line| fill_from_fields(line, req))
+            .collect()
+    }
+}
+
+/// A template line with `{key}` placeholders filled from the request's
+/// document fields; None when one of them has no value.
+fn fill_from_fields(line: &str, req: &Request) -> Option<String> {
+    let mut out = line.to_owned();
+    while let Some(start) = out.find('{') {
+        let end = start + out[start..].find('}')?;
+        let key = &out[start + 1..end];
+        let value = req.document.get(key).filter(|v| !v.trim().is_empty())?;
+        out.replace_range(start..=end, value);
+    }
+    Some(out)
+}
+
 /// A center as its documents, labels and manifests name it (data the
 /// ministry keeps; a center not listed is named by its code).
 #[derive(Deserialize)]
@@ -56,7 +91,7 @@ pub struct Templates {
     verify_hint: String,
     #[serde(default)]
     centers: BTreeMap<String, CenterInfo>,
-    authorities: BTreeMap<String, Vec<String>>,
+    authorities: BTreeMap<String, Authority>,
     services: BTreeMap<String, ServiceTemplate>,
     /// Every fixed caption printed on documents, labels and manifests.
     pub captions: Captions,
@@ -78,10 +113,12 @@ pub struct Captions {
     pub mother: String,
     pub national_id: String,
     pub governorate: String,
-    pub stamps_title: String,
-    pub no_stamps: String,
-    pub stamp_line: String,
-    pub stamps_count: String,
+    pub approved_by: String,
+    /// A family's members table: name, relation, birth date (`|` between).
+    pub members_columns: String,
+    pub father: String,
+    pub signature_line: String,
+    pub stamp_place: String,
     pub no_seal: String,
     pub no_seal_copy: String,
     pub no_seal_legacy: String,
@@ -307,13 +344,6 @@ pub fn long_date(t: DateTime<Utc>, digits: Digits) -> String {
 }
 
 /// Field values that are ISO dates are printed dd/MM/yyyy.
-fn field_value(v: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        Ok(d) => d.format("%d/%m/%Y").to_string(),
-        Err(_) => v.to_owned(),
-    }
-}
-
 pub struct RenderInput<'a> {
     pub request: &'a Request,
     pub catalog: &'a Catalog,
@@ -372,6 +402,7 @@ struct Doc<'a> {
     service: &'a crate::domain::Service,
     t: &'a Templates,
     tpl: &'a ServiceTemplate,
+    authority: &'a Authority,
     /// "Document number …", printed at the top of every page.
     number_line: String,
     right: f32,
@@ -398,12 +429,17 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
         .services
         .get(&req.service)
         .ok_or_else(|| Error::Data(format!("no template for {}", req.service)))?;
+    let authority = t
+        .authorities
+        .get(&tpl.authority)
+        .ok_or_else(|| Error::Data(format!("no authority {}", tpl.authority)))?;
     let number = req.document_number.clone().unwrap_or_else(|| "—".into());
     let doc = Doc {
         input,
         service,
         t,
         tpl,
+        authority,
         // Codes (document number, tracking code) are printed as they are
         // typed into systems, whatever the digit setting.
         number_line: fill(&t.captions.document_number, &[("number", &number)]),
@@ -422,7 +458,7 @@ pub fn render_document(input: &RenderInput<'_>) -> Result<Vec<Page>> {
     };
     title_and_body(&doc, &mut flow);
     data_table(&doc, &mut flow);
-    stamps_block(&doc, &mut flow);
+    approvals(&doc, &mut flow);
     // The seal area at the foot of the last page.
     if flow.y + 4.0 > SEAL_TOP {
         flow.turn();
@@ -443,13 +479,16 @@ fn first_page_header(doc: &Doc<'_>) -> (Page, f32) {
     let mut page = Page::new(A4.0, A4.1);
     let mut y = 22.0;
     page.text(right, y, &t.state_line, 13.0, true, Align::Right);
-    for line in t.authorities.get(&doc.tpl.authority).into_iter().flatten() {
+    for line in doc.authority.lines_for(input.request) {
         y += 6.5;
-        page.text(right, y, line, 12.0, true, Align::Right);
+        page.text(right, y, &line, 12.0, true, Align::Right);
     }
     y += 6.5;
     page.text(right, y, input.center_name, 11.0, false, Align::Right);
-    let valid_until = input.issued + chrono::Duration::days(i64::from(doc.service.validity_days));
+    // The validity the seal itself signs (it was frozen when the request
+    // was verified), so the paper and the QR never disagree.
+    let valid_from = input.request.verified_at.unwrap_or(input.issued);
+    let valid_until = valid_from + chrono::Duration::days(i64::from(doc.service.validity_days));
     let mut left_lines = vec![doc.number_line.clone()];
     // A draft is issued by nobody yet: no issue date, no validity.
     if input.mark != Mark::Draft {
@@ -477,18 +516,18 @@ fn first_page_header(doc: &Doc<'_>) -> (Page, f32) {
 /// The short header of every later page; returns where its content starts.
 fn running_header(doc: &Doc<'_>, p: &mut Page) -> f32 {
     let t = doc.t;
-    p.text(doc.right, 18.0, &t.state_line, 11.0, true, Align::Right);
-    p.text(doc.left, 18.0, &doc.number_line, 10.0, false, Align::Left);
+    p.text(doc.right, 22.0, &t.state_line, 11.0, true, Align::Right);
+    p.text(doc.left, 22.0, &doc.number_line, 10.0, false, Align::Left);
     p.text(
         A4.0 / 2.0,
-        18.0,
+        22.0,
         &format!("{} ({})", doc.service.name_ar, &t.captions.continued),
         10.0,
         false,
         Align::Center,
     );
-    p.rule(doc.left, 22.0, doc.right, 0.6);
-    30.0
+    p.rule(doc.left, 26.0, doc.right, 0.6);
+    34.0
 }
 
 /// Right-aligns a laid-out line at `right`.
@@ -535,6 +574,7 @@ fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
     let value_x = doc.right - 48.0;
     let mut rows: Vec<(String, String)> = vec![
         (t.captions.name.clone(), req.name.full()),
+        (t.captions.father.clone(), req.name.father.clone()),
         (t.captions.mother.clone(), req.name.mother.clone()),
         (
             t.captions.national_id.clone(),
@@ -544,7 +584,13 @@ fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
     if let Some(gov) = doc.input.catalog.governorate(&req.governorate) {
         rows.push((t.captions.governorate.clone(), gov.name_ar.clone()));
     }
+    let mut tables = Vec::new();
     for f in &doc.service.fields {
+        if f.kind == FieldKind::Members {
+            let list = req.document.get(&f.key).and_then(|v| members(v));
+            tables.push((f.label_ar_for(req.sex).to_owned(), list.unwrap_or_default()));
+            continue;
+        }
         let value = req
             .document
             .get(&f.key)
@@ -559,8 +605,8 @@ fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
     for (label, value) in &rows {
         let lines = wrap(value, 12.0, false, true, (value_x - doc.left) * PT_PER_MM);
         let extra = VALUE_LEADING * lines.len().saturating_sub(1) as f32;
-        flow.room(9.0 + extra, CONTENT_BOTTOM);
-        flow.y += 9.0;
+        flow.room(8.0 + extra, CONTENT_BOTTOM);
+        flow.y += 8.0;
         flow.page
             .text(doc.right, flow.y, label, 12.0, true, Align::Right);
         for (i, line) in lines.into_iter().enumerate() {
@@ -574,48 +620,136 @@ fn data_table(doc: &Doc<'_>, flow: &mut Flow<'_>) {
         flow.y += extra;
         flow.page.rule(doc.left, flow.y + 2.8, doc.right, 0.3);
     }
+    for (title, list) in &tables {
+        members_table(doc, flow, title, list);
+    }
 }
 
-/// Each supervisor's approval, with the time, and the count of stamps.
-fn stamps_block(doc: &Doc<'_>, flow: &mut Flow<'_>) {
-    let (req, t, right) = (doc.input.request, doc.t, doc.right);
-    flow.room(30.0, CONTENT_BOTTOM);
-    flow.y += 14.0;
-    let title = &t.captions.stamps_title;
+/// A family's members as the record lists them: one row each, with name,
+/// relation and birth date in columns read right to left.
+fn members_table(doc: &Doc<'_>, flow: &mut Flow<'_>, title: &str, list: &[Member]) {
+    const ROW: f32 = 7.0;
+    let columns: Vec<&str> = doc.t.captions.members_columns.split('|').collect();
+    // Right edges of the three columns, and the width each may fill.
+    let edges = [doc.right, doc.right - 78.0, doc.right - 118.0];
+    let widths = [76.0, 38.0, edges[2] - doc.left];
+    flow.room(ROW * 3.0, CONTENT_BOTTOM);
+    flow.y += 10.0;
     flow.page
-        .text(right, flow.y, title, 13.0, true, Align::Right);
-    if req.stamps.is_empty() {
-        flow.y += 8.0;
-        let none = &t.captions.no_stamps;
+        .text(doc.right, flow.y, title, 12.0, true, Align::Right);
+    flow.y += ROW;
+    for (i, caption) in columns.iter().enumerate().take(3) {
         flow.page
-            .text(right, flow.y, none, 11.5, false, Align::Right);
+            .text(edges[i], flow.y, caption, 11.0, true, Align::Right);
     }
-    for s in &req.stamps {
-        flow.room(8.0, CONTENT_BOTTOM);
-        flow.y += 8.0;
-        let when = doc.dg(&s
-            .stamped_at
-            .with_timezone(&Damascus)
-            .format("%d/%m/%Y %H:%M")
-            .to_string());
-        let line = fill(
-            &t.captions.stamp_line,
-            &[("supervisor", &s.supervisor), ("time", &when)],
-        );
+    flow.page.rule(doc.left, flow.y + 2.8, doc.right, 0.6);
+    if list.is_empty() {
+        flow.y += ROW;
         flow.page
-            .text(right, flow.y, &line, 11.5, false, Align::Right);
+            .text(doc.right, flow.y, "—", 11.0, false, Align::Right);
     }
-    flow.room(8.0, CONTENT_BOTTOM);
-    flow.y += 8.0;
-    let count = fill(
-        &t.captions.stamps_count,
-        &[
-            ("count", &doc.dg(&req.stamps.len().to_string())),
-            ("required", &doc.dg(&req.stamps_required.to_string())),
-        ],
+    for m in list {
+        flow.room(ROW, CONTENT_BOTTOM);
+        flow.y += ROW;
+        let date = doc.dg(&field_value(&m.birth_date));
+        for (i, value) in [&m.name, &m.relation, &date].into_iter().enumerate() {
+            // One line a cell: a name longer than its column is set smaller.
+            let mut size = 11.0;
+            let mut line = shape_line(value, size, false, true);
+            while line.width / PT_PER_MM > widths[i] && size > 7.0 {
+                size -= 0.5;
+                line = shape_line(value, size, false, true);
+            }
+            push_line(&mut flow.page, edges[i], flow.y, line);
+        }
+        flow.page.rule(doc.left, flow.y + 2.8, doc.right, 0.3);
+    }
+}
+
+/// Who approved the document (the supervisors whose stamps its seal
+/// carries), by name: the workflow's times and counts stay on screen and
+/// in the log. A draft names nobody: it is not approved yet.
+fn approvals(doc: &Doc<'_>, flow: &mut Flow<'_>) {
+    let (req, t) = (doc.input.request, doc.t);
+    if doc.input.mark == Mark::Draft || req.stamps.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = req.stamps.iter().map(|s| s.supervisor.as_str()).collect();
+    let line = fill(&t.captions.approved_by, &[("names", &names.join("، "))]);
+    let measure = (doc.right - doc.left) * PT_PER_MM;
+    flow.y += 6.0;
+    for shaped in wrap(&line, 11.0, false, true, measure) {
+        flow.room(7.0, CONTENT_BOTTOM);
+        flow.y += 7.0;
+        push_line(&mut flow.page, doc.right, flow.y, shaped);
+    }
+}
+
+/// The official's part, beside the QR: their title, a line for their
+/// signature and a dashed circle where the office's round stamp goes.
+fn signatory_block(doc: &Doc<'_>, page: &mut Page) {
+    let t = doc.t;
+    let top = SEAL_TOP + 5.0;
+    page.text(
+        doc.right,
+        top,
+        &doc.authority.signatory,
+        12.5,
+        true,
+        Align::Right,
     );
-    flow.page
-        .text(right, flow.y, &count, 10.5, false, Align::Right);
+    page.text(
+        doc.right,
+        top + 10.0,
+        &t.captions.signature_line,
+        11.0,
+        false,
+        Align::Right,
+    );
+    let (cx, cy, r) = (
+        doc.left + SEAL_SIDE + 8.0 + STAMP_RADIUS + 2.0,
+        SEAL_TOP + 20.0,
+        STAMP_RADIUS,
+    );
+    dashed_circle(page, cx, cy, r);
+    let measure = (2.0 * r - 8.0) * PT_PER_MM;
+    let lines = wrap(&t.captions.stamp_place, 8.5, false, true, measure);
+    let leading = 4.5;
+    let mut baseline = cy + 1.2 - leading / 2.0 * lines.len().saturating_sub(1) as f32;
+    for line in lines {
+        let width = line.width / PT_PER_MM;
+        page.items.push(Item::Text {
+            x: cx - width / 2.0,
+            baseline,
+            line,
+            // Grey, as a printed hint under the ink of the real stamp.
+            gray: 0.45,
+            angle: 0.0,
+        });
+        baseline += leading;
+    }
+}
+
+/// The round stamp's place: 17 mm across the radius, a standard office
+/// stamp's size with a margin.
+const STAMP_RADIUS: f32 = 17.0;
+
+/// A dashed circle of short strokes (a PDF line each: no curve operator
+/// needed by the page model, the PDF writer or the preview).
+fn dashed_circle(page: &mut Page, cx: f32, cy: f32, r: f32) {
+    const DASHES: usize = 36;
+    let step = std::f32::consts::TAU / (2 * DASHES) as f32;
+    for i in 0..DASHES {
+        let a = step * (2 * i) as f32;
+        let b = a + step;
+        page.items.push(Item::Line {
+            x1: cx + r * a.cos(),
+            y1: cy + r * a.sin(),
+            x2: cx + r * b.cos(),
+            y2: cy + r * b.sin(),
+            width_pt: 0.8,
+        });
+    }
 }
 
 /// The seal area at the foot of the page: a 60 mm square, bottom left,
@@ -666,6 +800,10 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
     }
     let h = A4.1;
     let beside = doc.right - doc.left - SEAL_SIDE - 8.0;
+    // A copy for reading is signed by nobody.
+    if matches!(input.mark, Mark::Original | Mark::Copy) {
+        signatory_block(doc, page);
+    }
     if let Some((number, by)) = input.copy.filter(|_| input.mark == Mark::Copy) {
         let line = fill(
             &t.captions.copy_line,
@@ -709,7 +847,7 @@ fn number_and_mark(doc: &Doc<'_>, pages: &mut [Page]) {
         }
         if let Some((mark, gray)) = mark {
             page.watermark(mark, 72.0, gray);
-            page.text(A4.0 / 2.0, 12.0, mark, 12.0, true, Align::Center);
+            page.text(A4.0 / 2.0, 10.5, mark, 12.0, true, Align::Center);
         }
         // A seal of demo keys proves nothing: the paper says so.
         if input.demo && matches!(input.mark, Mark::Original | Mark::Copy) {
@@ -718,7 +856,7 @@ fn number_and_mark(doc: &Doc<'_>, pages: &mut [Page]) {
             }
             page.text(
                 A4.0 / 2.0,
-                17.0,
+                16.0,
                 &t.captions.demo_mark,
                 12.0,
                 true,

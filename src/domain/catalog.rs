@@ -24,6 +24,42 @@ pub enum ServiceClass {
 pub enum FieldKind {
     Text,
     Date,
+    /// The people of a family record, each with their relation and birth
+    /// date (a JSON list of [`Member`]s): printed as a table.
+    Members,
+}
+
+/// One person of a family extract, as the record lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    /// In Arabic, as the record says it (الزوجة، ابن، ابنة …).
+    pub relation: String,
+    /// ISO date (YYYY-MM-DD).
+    pub birth_date: String,
+}
+
+/// A family's members are read from data that came over the network:
+/// bounded in size and count.
+const MEMBERS_MAX_BYTES: usize = 16 * 1024;
+const MEMBERS_MAX: usize = 40;
+
+/// The members of a [`FieldKind::Members`] value; None when the value is
+/// not such a list (too long, too many, or not the format).
+pub fn members(value: &str) -> Option<Vec<Member>> {
+    if value.len() > MEMBERS_MAX_BYTES {
+        return None;
+    }
+    let list: Vec<Member> = serde_json::from_str(value).ok()?;
+    (list.len() <= MEMBERS_MAX).then_some(list)
+}
+
+/// An ISO date as people read it (dd/mm/yyyy); other text unchanged.
+pub fn display_date(value: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => value.to_owned(),
+    }
 }
 
 fn text_kind() -> FieldKind {
@@ -47,6 +83,30 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
+    /// The value as one line on a screen or a terminal: dates as
+    /// dd/mm/yyyy, a family's members as «name (relation، date)» each.
+    pub fn display(&self, value: &str) -> String {
+        match self.kind {
+            FieldKind::Text => value.to_owned(),
+            FieldKind::Date => display_date(value),
+            FieldKind::Members => match members(value) {
+                Some(list) => list
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} ({}، {})",
+                            m.name,
+                            m.relation,
+                            display_date(&m.birth_date)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("؛ "),
+                None => value.to_owned(),
+            },
+        }
+    }
+
     /// The Arabic label for the citizen's sex (the neutral one when the
     /// request does not say).
     pub fn label_ar_for(&self, sex: Option<crate::domain::Sex>) -> &str {

@@ -3,7 +3,8 @@
 //! sealed original, approved → printed; later prints are copies that a
 //! supervisor authorises).
 
-use rusqlite::TransactionBehavior;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 use super::Store;
@@ -154,6 +155,28 @@ fn record_dispatch(
 }
 
 impl Store {
+    /// When the sealed original of `req` was printed: its issue date,
+    /// which copies repeat. From the audit log's print row; a request
+    /// printed at another desk (or a demo row) falls back to its last stamp,
+    /// then its verification.
+    fn sealed_at(&self, req: &Request) -> Result<DateTime<Utc>> {
+        let printed: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT at FROM audit WHERE subject = ?1 AND action = 'print' ORDER BY seq LIMIT 1",
+            )?
+            .query_row([&req.id], |r| r.get(0))
+            .optional()?;
+        let printed = printed
+            .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+            .map(|at| at.with_timezone(&Utc));
+        let last_stamp = req.stamps.iter().map(|s| s.stamped_at).max();
+        Ok(printed
+            .or(last_stamp)
+            .or(req.verified_at)
+            .unwrap_or_else(|| self.now()))
+    }
+
     fn compose(
         &self,
         req: &Request,
@@ -162,6 +185,12 @@ impl Store {
         copy: Option<(u32, &str)>,
         digits: Digits,
     ) -> Result<(Vec<Page>, Vec<u8>)> {
+        // The original is issued as it is sealed (after its stamps); a copy
+        // says when its original was.
+        let issued = match mark {
+            Mark::Original | Mark::Draft => self.now(),
+            Mark::Copy | Mark::ReadingCopy => self.sealed_at(req)?,
+        };
         let templates = &self.templates;
         let center_name = templates.center_name(&self.center);
         // A stamp is printed under its supervisor's full name where the
@@ -187,7 +216,7 @@ impl Store {
             center_name: &center_name,
             mark,
             seal,
-            issued: req.verified_at.unwrap_or_else(|| self.now()),
+            issued,
             digits,
             place: templates.place_of_issue(&self.center),
             // An authoriser is named as the desk knows them.

@@ -42,14 +42,16 @@ fn corpus() -> Vec<String> {
     }
     out.push(templates["verify_hint"].as_str().unwrap().to_owned());
     out.push(templates["state_line"].as_str().unwrap().to_owned());
-    for lines in templates["authorities"].as_object().unwrap().values() {
+    for authority in templates["authorities"].as_object().unwrap().values() {
         out.extend(
-            lines
+            authority["lines"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|l| l.as_str().unwrap().to_owned()),
+                .map(|l| l.as_str().unwrap().to_owned())
+                .filter(|l| !l.contains('{')),
         );
+        out.push(authority["signatory"].as_str().unwrap().to_owned());
     }
     out.extend(
         [

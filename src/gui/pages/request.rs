@@ -201,11 +201,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
             } else {
                 f.label_en.clone()
             };
-            // ISO dates are shown dd/MM/yyyy, as on the printed document.
+            // Dates dd/MM/yyyy and a family's members in words, as the
+            // printed document shows them.
             let value = match r.document.get(&f.key) {
-                Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_else(|_| v.clone()),
+                Some(v) => f.display(v),
                 None => "—".into(),
             };
             document = document.push(field(app, label, value));
