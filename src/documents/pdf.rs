@@ -11,6 +11,8 @@ use printpdf::{
     TextMatrix, XObjectTransform,
 };
 
+use sha2::{Digest, Sha256};
+
 use super::layout::{Item, PT_PER_MM, Page};
 use super::subset::{self, Wanted};
 use super::text::{FontId, Glyph, is_combining_mark};
@@ -184,7 +186,124 @@ pub fn write_pdf(pages: &[Page], info: &PdfInfo<'_>) -> Vec<u8> {
         }
         pdf_pages.push(PdfPage::new(Mm(page.width), Mm(page.height), ops.ops));
     }
-    writer.finish(pdf_pages)
+    let archival = ArchivalInfo {
+        title: info.title.to_owned(),
+        subject: info.seal.map(str::to_owned),
+        pages: pages.len(),
+    };
+    writer.finish(pdf_pages, archival)
+}
+
+/// What the archival metadata says: the same as the information
+/// dictionary (PDF/A requires the two to agree).
+struct ArchivalInfo {
+    title: String,
+    subject: Option<String>,
+    pages: usize,
+}
+
+/// The language of every document, label and manifest.
+const LANGUAGE: &str = "ar-SY";
+/// The sRGB profile of the output intent (Zlib licence, see
+/// `assets/icc/LICENSE-sRGB.txt`).
+const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
+
+/// Makes the file PDF/A-2u (ISO 19005-2, level U): PDF 1.7 with a binary
+/// header comment, XMP metadata naming the part and level and repeating
+/// the title, producer and subject, an sRGB output intent, the document's
+/// language and title shown as its name, and a file identifier. The fonts
+/// are already embedded, subset, with a ToUnicode map for every glyph.
+fn make_archival(doc: &mut lopdf::Document, info: &ArchivalInfo) {
+    use lopdf::{Dictionary, Object, Stream, StringFormat};
+    doc.version = "1.7".into();
+    doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
+    let text = |s: &str| Object::String(pdf_text(s), StringFormat::Hexadecimal);
+    let mut meta = Dictionary::new();
+    meta.set("Type", "Metadata");
+    meta.set("Subtype", "XML");
+    let metadata = doc.add_object(Stream::new(meta, xmp_packet(info).into_bytes()));
+    let mut icc = Dictionary::new();
+    icc.set("N", 3);
+    let mut profile = Stream::new(icc, SRGB_ICC.to_vec());
+    let _ = profile.compress();
+    let profile = doc.add_object(profile);
+    let mut intent = Dictionary::new();
+    intent.set("Type", "OutputIntent");
+    intent.set("S", "GTS_PDFA1");
+    intent.set("OutputConditionIdentifier", text("sRGB IEC61966-2.1"));
+    intent.set("Info", text("sRGB IEC61966-2.1"));
+    intent.set("DestOutputProfile", profile);
+    let mut viewer = Dictionary::new();
+    viewer.set("DisplayDocTitle", true);
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Metadata", metadata);
+        catalog.set("OutputIntents", vec![Object::Dictionary(intent)]);
+        catalog.set("Lang", text(LANGUAGE));
+        catalog.set("ViewerPreferences", viewer);
+    }
+    // The same file identifier twice (made, and not changed since): a
+    // digest of what identifies the document, so the same document gives
+    // the same file.
+    let mut digest = Sha256::new();
+    digest.update(info.title.as_bytes());
+    digest.update(info.subject.as_deref().unwrap_or("").as_bytes());
+    digest.update(info.pages.to_le_bytes());
+    let id = digest.finalize()[..16].to_vec();
+    let id = Object::String(id, StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
+}
+
+/// A text string for the PDF: UTF-16BE with its byte order mark.
+fn pdf_text(s: &str) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out
+}
+
+/// The XMP packet: PDF/A identification, title, subject, producer and
+/// language, each as the information dictionary has it.
+fn xmp_packet(info: &ArchivalInfo) -> String {
+    let subject = info.subject.as_deref().map_or_else(String::new, |s| {
+        format!(
+            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
+            xml_escape(s)
+        )
+    });
+    format!(
+        concat!(
+            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n",
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
+            "<rdf:Description rdf:about=\"\" ",
+            "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" ",
+            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" ",
+            "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" ",
+            "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n",
+            "<pdfaid:part>2</pdfaid:part>\n",
+            "<pdfaid:conformance>U</pdfaid:conformance>\n",
+            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n",
+            "{subject}\n",
+            "<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n",
+            "<pdf:Producer>citizen-desk</pdf:Producer>\n",
+            "<xmp:CreatorTool>citizen-desk</xmp:CreatorTool>\n",
+            "</rdf:Description>\n",
+            "</rdf:RDF>\n",
+            "</x:xmpmeta>\n",
+            "<?xpacket end=\"w\"?>"
+        ),
+        title = xml_escape(&info.title),
+        subject = subject,
+        lang = LANGUAGE,
+    )
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The document being written and its fonts.
@@ -341,7 +460,7 @@ impl Writer {
 
     /// The pages into the document, then the fonts cut to what they draw,
     /// the document information tidied and the streams compressed.
-    fn finish(self, pages: Vec<PdfPage>) -> Vec<u8> {
+    fn finish(self, pages: Vec<PdfPage>, info: ArchivalInfo) -> Vec<u8> {
         let Writer {
             mut doc, mut fonts, ..
         } = self;
@@ -361,6 +480,8 @@ impl Writer {
         embed_subsets(&mut lo, &mut fonts);
         tidy_information(&mut lo);
         compress_streams(&mut lo);
+        // After compression: PDF/A keeps the metadata stream unfiltered.
+        make_archival(&mut lo, &info);
         let mut out = Vec::new();
         lo.save_to(&mut out)
             .expect("writing a PDF into memory cannot fail");

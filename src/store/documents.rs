@@ -223,10 +223,13 @@ impl Store {
             copy: copy.map(|(n, by)| (n, names.get(by).map_or(by, String::as_str))),
             demo: self.is_demo()?,
         })?;
+        // The document's name as a reader lists it: the service and its
+        // number (a draft has none yet: its tracking code).
+        let service = self.catalog.service(&req.service);
         let title = format!(
-            "{} {}",
-            req.tracking_code,
-            req.document_number.as_deref().unwrap_or("")
+            "{} — {}",
+            service.map_or(req.service.as_str(), |s| s.name_ar.as_str()),
+            req.document_number.as_deref().unwrap_or(&req.tracking_code)
         );
         let pdf = write_pdf(
             &pages,

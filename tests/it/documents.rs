@@ -1695,3 +1695,147 @@ fn a_document_agrees_with_the_citizens_sex() {
     assert!(!married.contains("الزوج/الزوجة"), "{married}");
     assert!(!married.contains("اسمالزوجة"), "{married}");
 }
+
+/// A sealed original is an archival PDF/A-2u file: PDF 1.7 with a binary
+/// header line, XMP metadata (unfiltered) that names part 2, level U and
+/// repeats the information dictionary's title and subject, an sRGB output
+/// intent, the language ar-SY, the title shown as the document's name, a
+/// file identifier, every font embedded and subset with a Unicode map,
+/// and nothing transparent. Checked with lopdf, poppler and qpdf (no
+/// PDF/A validator installs from the registries this project reaches).
+#[test]
+fn a_sealed_original_is_an_archival_pdf_a_2u_file() {
+    use lopdf::Object;
+    let (Some(pdfinfo), Some(pdffonts), Some(qpdf)) =
+        (tool("pdfinfo"), tool("pdffonts"), tool("qpdf"))
+    else {
+        return;
+    };
+    let (dir, mut store) = demo_store(300);
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let reference = RequestRef::parse(&code).unwrap();
+    let doc = store
+        .print_document(&clerk, &reference, None, Digits::Latin, |_| Ok(()))
+        .unwrap();
+    let req = read_request(&mut store, &code);
+    let path = dir.path().join("original.pdf");
+    std::fs::write(&path, &doc.pdf).unwrap();
+    let file = path.to_str().unwrap();
+
+    assert!(doc.pdf.starts_with(b"%PDF-1.7\n%"));
+    assert!(
+        doc.pdf[10..14].iter().all(|b| *b >= 128),
+        "a binary comment"
+    );
+    let pdf = lopdf::Document::load_mem(&doc.pdf).unwrap();
+    let catalog = pdf.catalog().unwrap();
+    let text = |o: &Object| -> String {
+        let bytes = o.as_str().unwrap();
+        match bytes.strip_prefix(&[0xFE, 0xFF]) {
+            Some(utf16) => String::from_utf16(
+                &utf16
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            None => String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    };
+    assert_eq!(text(catalog.get(b"Lang").unwrap()), "ar-SY");
+    let viewer = catalog
+        .get(b"ViewerPreferences")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert!(viewer.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
+
+    // The XMP packet: unfiltered, part 2, level U, the same title and
+    // subject as the information dictionary.
+    let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let metadata = pdf.get_object(metadata).unwrap().as_stream().unwrap();
+    assert!(metadata.dict.get(b"Filter").is_err(), "PDF/A: no filter");
+    let xmp = String::from_utf8(metadata.content.clone()).unwrap();
+    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+    assert!(xmp.contains("<pdfaid:conformance>U</pdfaid:conformance>"));
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = pdf.get_object(info).unwrap().as_dict().unwrap();
+    let title = text(info.get(b"Title").unwrap());
+    let service = store.catalog().service(&req.service).unwrap();
+    assert!(title.starts_with(&service.name_ar), "{title}");
+    assert!(title.contains(req.document_number.as_deref().unwrap()));
+    let li = |field: &str| -> String {
+        let at = xmp.find(&format!("<dc:{field}>")).expect(field);
+        let rest = &xmp[at..];
+        let start = rest.find("x-default\">").unwrap() + "x-default\">".len();
+        rest[start..start + rest[start..].find("</rdf:li>").unwrap()].to_owned()
+    };
+    assert_eq!(li("title"), title);
+    assert_eq!(li("description"), text(info.get(b"Subject").unwrap()));
+    assert_eq!(text(info.get(b"Producer").unwrap()), "citizen-desk");
+    assert!(xmp.contains("<pdf:Producer>citizen-desk</pdf:Producer>"));
+    assert!(info.get(b"CreationDate").is_err() && info.get(b"ModDate").is_err());
+
+    // The output intent: sRGB, an ICC profile of three components.
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+    let profile = intent
+        .get(b"DestOutputProfile")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let profile = pdf.get_object(profile).unwrap().as_stream().unwrap();
+    assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+    let icc = profile.decompressed_content().unwrap();
+    assert_eq!(&icc[36..40], b"acsp");
+    assert_eq!(&icc[16..20], b"RGB ");
+
+    // A file identifier, made once and not changed since.
+    let id = pdf.trailer.get(b"ID").unwrap().as_array().unwrap();
+    assert_eq!(id.len(), 2);
+    assert_eq!(id[0], id[1]);
+
+    // Nothing transparent: no soft masks, no constant alpha below 1, no
+    // transparency groups.
+    for object in pdf.objects.values() {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        assert!(dict.get(b"SMask").is_err() && dict.get(b"Group").is_err());
+        for key in [&b"CA"[..], &b"ca"[..]] {
+            if let Ok(alpha) = dict.get(key) {
+                assert_eq!(alpha.as_float().unwrap(), 1.0);
+            }
+        }
+    }
+
+    // What independent tools read.
+    let info = run(&pdfinfo, &[file]);
+    assert!(info.contains("PDF version:     1.7"), "{info}");
+    assert!(info.contains("Metadata Stream: yes"), "{info}");
+    let fonts = run(&pdffonts, &[file]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // emb, sub, uni: yes yes yes
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "{row}"
+        );
+    }
+    let check = Command::new(&qpdf)
+        .args(["--check", file])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
