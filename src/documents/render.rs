@@ -110,11 +110,20 @@ pub struct Captions {
     pub signature: String,
 }
 
-/// A caption with its `{name}` placeholders filled in.
+/// A caption with its `{name}` placeholders filled in. A value that is a
+/// number (a count, a page, a copy's number) is bound to the words beside
+/// it by no-break spaces, whatever spaces the caption has: wrapped, a line
+/// must never end between «5» and what it counts.
 pub fn fill(caption: &str, values: &[(&str, &str)]) -> String {
     let mut out = caption.to_owned();
     for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+        let slot = format!("{{{name}}}");
+        if !value.is_empty() && value.chars().all(char::is_numeric) {
+            out = out
+                .replace(&format!(" {slot}"), &format!("\u{A0}{slot}"))
+                .replace(&format!("{slot} "), &format!("{slot}\u{A0}"));
+        }
+        out = out.replace(&slot, value);
     }
     out
 }
@@ -764,8 +773,18 @@ mod tests {
     fn placeholders_are_filled() {
         assert_eq!(
             fill("رقم {number} من {n}", &[("number", "7"), ("n", "9")]),
-            "رقم 7 من 9"
+            "رقم\u{A0}7\u{A0}من\u{A0}9"
         );
         assert_eq!(fill("no {gap}", &[]), "no {gap}");
+        // Counts in either digits keep to their words; other values leave
+        // the caption's spaces as they are.
+        assert_eq!(
+            fill("عدد المغلفات: {count} (إلى", &[("count", "١٢")]),
+            "عدد المغلفات:\u{A0}١٢\u{A0}(إلى"
+        );
+        assert_eq!(
+            fill("الدفعة: {batch} اليوم", &[("batch", "TRT01-D01-B1")]),
+            "الدفعة: TRT01-D01-B1 اليوم"
+        );
     }
 }
