@@ -189,6 +189,7 @@ err-reprint-needs-supervisor = This document was already printed: a copy needs a
 err-copy-before-original = The original is not printed yet: print it first, without a copy's authorisation; copies come after the original.
 done-printed = { $tracking }: { $mark } written to { $path }.
 err-nothing-to-dispatch = This desk holds no envelopes waiting for the post (other desks hand over their own).
+err-barcode = The tracking code { $code } cannot be drawn as a barcode: it has a character Code 128 does not carry (Latin letters and digits only).
 done-dispatched = Batch { $batch }: { $count } envelopes handed to the post; manifest written to { $path }.
 err-paper-no-cups = Paper printing needs CUPS, which is not installed on this computer. Save the document as PDF instead.
 err-paper-scheduler-down = The printing service (CUPS) is not running. Ask IT to start it, or save the document as PDF.

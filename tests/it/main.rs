@@ -12,6 +12,7 @@ mod conformance_suites;
 mod documents;
 mod harfbuzz;
 mod hub_net;
+mod labels;
 mod layers;
 mod lifecycle;
 mod lifecycle_table;
