@@ -220,6 +220,7 @@ err-reprint-needs-supervisor = This document was already printed: a copy needs a
 err-copy-before-original = The original is not printed yet: print it first, without a copy's authorisation; copies come after the original.
 done-printed = { $tracking }: { $mark } written to { $path }.
 err-nothing-to-dispatch = This desk holds no envelopes waiting for the post (other desks hand over their own).
+err-barcode = The tracking code { $code } cannot be drawn as a barcode: it has a character Code 128 does not carry (Latin letters and digits only).
 done-dispatched = Batch { $batch }: { PLURAL($count) ->
         [one] 1 envelope
        *[other] { $count } envelopes

@@ -117,6 +117,33 @@ impl Page {
         y
     }
 
+    /// Places a shaped line with its right end at `right`; returns its
+    /// width in mm.
+    pub fn line_right(&mut self, right: f32, baseline: f32, line: ShapedLine) -> f32 {
+        let width = line.width / PT_PER_MM;
+        self.items.push(Item::Text {
+            x: right - width,
+            baseline,
+            line,
+            gray: 0.0,
+            angle: 0.0,
+        });
+        width
+    }
+
+    /// A filled rectangle (`level` 0 is black): a bar of a barcode, a
+    /// band behind a heading.
+    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, level: f32) {
+        self.items.push(Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill: Some(level),
+            stroke: None,
+        });
+    }
+
     pub fn rule(&mut self, x1: f32, y: f32, x2: f32, width_pt: f32) {
         self.items.push(Item::Line {
             x1,

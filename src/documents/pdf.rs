@@ -2,6 +2,7 @@
 //! every glyph written by id with the text it stands for, so the PDF has a
 //! ToUnicode map and copy/search give back the Arabic that was written.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -73,6 +74,29 @@ fn placement(glyphs: &[Glyph], k: usize, size: f32) -> (Wanted, f32) {
     (Wanted::plain(g.id), g.x)
 }
 
+/// Bidi controls (the marks LRM, RLM and ALM, the embeddings and
+/// overrides, the isolates): they steer the layout (a phone number is
+/// set in an isolate) and draw nothing, and whoever copies a phone from
+/// the page must get its digits alone.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text a glyph copies as, in the ToUnicode map: its own without bidi
+/// controls; None for a glyph that stands for controls alone (the shaper
+/// gives each an empty glyph), which is not written at all.
+fn copied_text(g: &Glyph) -> Option<Cow<'_, str>> {
+    if !g.text.chars().any(is_bidi_control) {
+        return Some(Cow::Borrowed(&g.text));
+    }
+    let text: String = g.text.chars().filter(|c| !is_bidi_control(*c)).collect();
+    if text.is_empty() && g.advance == 0.0 {
+        None
+    } else {
+        Some(Cow::Owned(text))
+    }
+}
+
 /// A document's fonts: the code its content uses for each face's glyphs
 /// (1, 2, … in glyph order; 0 stays `.notdef`), which are the glyph ids
 /// of the font programs cut to its glyphs, and those programs' widths.
@@ -86,17 +110,18 @@ struct DocumentFonts {
 
 impl DocumentFonts {
     fn of(pages: &[Page]) -> DocumentFonts {
-        let mut glyphs: BTreeMap<FontId, BTreeMap<Wanted, Vec<&str>>> = BTreeMap::new();
+        let mut glyphs: BTreeMap<FontId, BTreeMap<Wanted, Vec<Cow<'_, str>>>> = BTreeMap::new();
         for page in pages {
             for item in &page.items {
                 if let Item::Text { line, .. } = item {
                     for (k, g) in line.glyphs.iter().enumerate() {
+                        let Some(text) = copied_text(g) else { continue };
                         if g.id != 0 {
                             let (wanted, _) = placement(&line.glyphs, k, line.size);
                             let texts =
                                 glyphs.entry(g.font).or_default().entry(wanted).or_default();
-                            if !texts.contains(&g.text.as_str()) {
-                                texts.push(&g.text);
+                            if !texts.contains(&text) {
+                                texts.push(text);
                             }
                         }
                     }
@@ -115,7 +140,7 @@ impl DocumentFonts {
                             copy: copy as u16,
                             ..wanted
                         });
-                        codes.push((text.to_owned(), used.len() as u16));
+                        codes.push((text.into_owned(), used.len() as u16));
                     }
                     code.insert((font, wanted), codes);
                 }
@@ -409,6 +434,7 @@ impl Writer {
         let mut pen = 0.0f32;
         let mut rise = 0.0f32;
         for (k, g) in line.glyphs.iter().enumerate() {
+            let Some(text) = copied_text(g) else { continue };
             let (wanted, gx) = placement(&line.glyphs, k, line.size);
             let new_font = current != Some(g.font);
             if new_font || g.y_offset != rise || run.is_empty() {
@@ -445,8 +471,8 @@ impl Writer {
                     pen -= kern * em;
                 }
             }
-            let code = self.fonts.code(g.font, wanted, &g.text);
-            run.push(printpdf::Codepoint::with_cid(code, 0.0, g.text.clone()));
+            let code = self.fonts.code(g.font, wanted, &text);
+            run.push(printpdf::Codepoint::with_cid(code, 0.0, text.into_owned()));
             pen += self.fonts.width(g.font, code) * em;
         }
         if !run.is_empty() {

@@ -82,6 +82,19 @@ pub struct CenterInfo {
     pub name: String,
     /// The place of issue printed on documents («صدرت في طرطوس …»).
     pub city: String,
+    /// The return address on its envelopes and manifests: required, so a
+    /// listed center never sends a label the post cannot return.
+    pub address: Address,
+}
+
+/// A postal address as labels print it: street and building, city and
+/// governorate (joined by the `address` caption).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub governorate: String,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +104,11 @@ pub struct Templates {
     verify_hint: String,
     #[serde(default)]
     centers: BTreeMap<String, CenterInfo>,
+    /// The delivery centers' addresses, by the name requests give them
+    /// (requests name a delivery center in words, as the portal offers
+    /// it); a center not listed is printed by its name alone.
+    #[serde(default)]
+    delivery_centers: BTreeMap<String, Address>,
     authorities: BTreeMap<String, Authority>,
     services: BTreeMap<String, ServiceTemplate>,
     /// Every fixed caption printed on documents, labels and manifests.
@@ -145,13 +163,31 @@ pub struct Captions {
     pub clerk: String,
     pub postal_agent: String,
     pub signature: String,
+    pub registered: String,
+    pub address: String,
+    pub group_heading: String,
+    pub group_homes: String,
+    pub page_count: String,
+    pub initials_clerk: String,
+    pub initials_agent: String,
+    pub handover_at: String,
+    pub postal_agent_id: String,
 }
 
-/// A caption with its `{name}` placeholders filled in.
+/// A caption with its `{name}` placeholders filled in. A value that is a
+/// number (a count, a page, a copy's number) is bound to the words beside
+/// it by no-break spaces, whatever spaces the caption has: wrapped, a line
+/// must never end between «5» and what it counts.
 pub fn fill(caption: &str, values: &[(&str, &str)]) -> String {
     let mut out = caption.to_owned();
     for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+        let slot = format!("{{{name}}}");
+        if !value.is_empty() && value.chars().all(char::is_numeric) {
+            out = out
+                .replace(&format!(" {slot}"), &format!("\u{A0}{slot}"))
+                .replace(&format!("{slot} "), &format!("{slot}\u{A0}"));
+        }
+        out = out.replace(&slot, value);
     }
     out
 }
@@ -163,6 +199,35 @@ impl Templates {
             Some(c) => c.name.clone(),
             None => format!("{} {center}", self.center_prefix),
         }
+    }
+
+    /// A center's return address on one line, if known.
+    pub fn center_address(&self, center: &str) -> Option<String> {
+        self.centers
+            .get(center)
+            .map(|c| self.address_line(&c.address))
+    }
+
+    /// A delivery center's address on one line, found by the name a
+    /// request gives it (spaces and their kind aside), if known.
+    pub fn delivery_center_address(&self, name: &str) -> Option<String> {
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = words(name);
+        self.delivery_centers
+            .iter()
+            .find(|(known, _)| words(known) == name)
+            .map(|(_, address)| self.address_line(address))
+    }
+
+    fn address_line(&self, a: &Address) -> String {
+        fill(
+            &self.captions.address,
+            &[
+                ("street", &a.street),
+                ("city", &a.city),
+                ("governorate", &a.governorate),
+            ],
+        )
     }
 
     /// Where a center's documents are issued (its city), if known.
@@ -899,11 +964,69 @@ mod tests {
     }
 
     #[test]
+    fn centers_need_a_return_address_and_no_unknown_field() {
+        let catalog = Catalog::builtin().unwrap();
+        let edit = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut v: serde_json::Value = serde_json::from_str(BUILTIN).unwrap();
+            edit(&mut v);
+            Templates::from_json(&v.to_string(), &catalog).err()
+        };
+        let t = Templates::from_json(BUILTIN, &catalog).unwrap();
+        assert_eq!(
+            t.center_address("TRT01").as_deref(),
+            Some("شارع الثورة، بناء المجمع الحكومي، الطابق الأرضي، طرطوس، محافظة طرطوس")
+        );
+        assert_eq!(t.center_address("XYZ01"), None);
+        // Found by name, however its spaces were typed; an unknown one is
+        // printed by its name alone.
+        assert!(
+            t.delivery_center_address(" مركز خدمة المواطن  في\u{A0}حمص ")
+                .is_some_and(|a| a.contains("حمص"))
+        );
+        assert_eq!(t.delivery_center_address("مركز بريد الشعلان"), None);
+        type Change = fn(&mut serde_json::Value);
+        let changes: [(&str, Change); 4] = [
+            ("address", |v| {
+                v["centers"]["TRT01"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("address");
+            }),
+            ("streat", |v| {
+                v["centers"]["DMS01"]["address"]["streat"] = "x".into();
+            }),
+            ("phone", |v| v["centers"]["ALP01"]["phone"] = "x".into()),
+            ("governorate", |v| {
+                v["delivery_centers"]["مركز خدمة المواطن في حمص"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("governorate");
+            }),
+        ];
+        for (what, change) in changes {
+            match edit(&change) {
+                Some(Error::Data(d)) => assert!(d.contains(what), "{what}: {d}"),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         assert_eq!(
             fill("رقم {number} من {n}", &[("number", "7"), ("n", "9")]),
-            "رقم 7 من 9"
+            "رقم\u{A0}7\u{A0}من\u{A0}9"
         );
         assert_eq!(fill("no {gap}", &[]), "no {gap}");
+        // Counts in either digits keep to their words; other values leave
+        // the caption's spaces as they are.
+        assert_eq!(
+            fill("عدد المغلفات: {count} (إلى", &[("count", "١٢")]),
+            "عدد المغلفات:\u{A0}١٢\u{A0}(إلى"
+        );
+        assert_eq!(
+            fill("الدفعة: {batch} اليوم", &[("batch", "TRT01-D01-B1")]),
+            "الدفعة: TRT01-D01-B1 اليوم"
+        );
     }
 }

@@ -384,6 +384,29 @@ fn line_ranges(
     lines
 }
 
+/// `text` with each space beside a number made a no-break space (U+00A0),
+/// so a line never ends between a number and the word it counts or
+/// numbers («بناء 5», «5 مغلفات»): UAX #14 gives no break opportunity on
+/// either side of a no-break space, and the shaper draws it with the
+/// font's space. Digits of any script count.
+pub fn bind_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let is_digit = |c: Option<&char>| c.is_some_and(|c| c.is_numeric());
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let beside_number =
+                is_digit(i.checked_sub(1).and_then(|p| chars.get(p))) || is_digit(chars.get(i + 1));
+            if c == ' ' && beside_number {
+                '\u{A0}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// One run shaped as HarfBuzz's `hb-shape` would (default cluster level,
 /// font units): (glyph id, cluster, x advance, x offset, y offset). Used to
 /// compare our shaping with HarfBuzz itself.
@@ -538,6 +561,52 @@ mod tests {
             visual(&shape_line("2010-2012", 12.0, false, true)),
             "2010-2012"
         );
+    }
+
+    #[test]
+    fn a_no_break_space_is_the_fonts_space_and_never_a_line_end() {
+        for bold in [false, true] {
+            let space = shape_line("5 مغلفات", 12.0, bold, true);
+            let glued = shape_line("5\u{A0}مغلفات", 12.0, bold, true);
+            let gap = |l: &ShapedLine| {
+                l.glyphs
+                    .iter()
+                    .find(|g| g.text == " " || g.text == "\u{A0}")
+                    .map(|g| (g.font, g.id, g.advance))
+            };
+            // The same glyph, at the same width: only the text it copies
+            // as differs.
+            assert_eq!(gap(&space), gap(&glued));
+            assert!(glued.glyphs.iter().any(|g| g.text == "\u{A0}"));
+            assert_eq!(space.width, glued.width);
+        }
+        // However narrow the measure, the number stays with its word.
+        let text = bind_numbers("عدد المغلفات في هذه الصفحة 5 من أصل 12 مغلفاً");
+        assert_eq!(text.matches('\u{A0}').count(), 4);
+        let narrow = shape_line("الصفحة", 10.0, false, true).width;
+        let lines = wrap(&text, 10.0, false, true, narrow);
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|l| l.glyphs.iter().rev().map(|g| g.text.as_str()).collect())
+            .collect();
+        assert!(texts.len() >= 5, "{texts:?}");
+        for t in &texts {
+            let t = t.trim();
+            assert!(
+                !t.chars().all(|c| c.is_numeric()),
+                "a number alone on a line: {texts:?}"
+            );
+        }
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("5") && t.contains("الصفحة")),
+            "{texts:?}"
+        );
+        // Spaces between words stay ordinary spaces; Arabic-Indic digits
+        // are numbers too.
+        assert_eq!(bind_numbers("بناء ١٢، طابق 3"), "بناء\u{A0}١٢، طابق\u{A0}3");
+        assert_eq!(bind_numbers("حي الميدان"), "حي الميدان");
     }
 
     #[test]

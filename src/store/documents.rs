@@ -13,7 +13,7 @@ use super::outbox::{append_outbox, new_idempotency_key, state_change};
 use super::requests::{self, RequestRef};
 use super::seals::CopySigner;
 use super::users::Session;
-use crate::documents::labels::{LabelFormat, envelope_label, manifest};
+use crate::documents::labels::{Handover, LabelFormat, envelope_label, manifest};
 use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
 use crate::documents::render::{Digits, Mark, RenderInput, render_document};
@@ -467,9 +467,7 @@ impl Store {
         if let Err(refusal) = check(&req, actor, Action::Envelope) {
             return Err(self.refuse(session, &req.id, Action::Envelope, refusal.into()));
         }
-        let templates = &self.templates;
-        let sender = templates.center_name(&self.center);
-        let page = envelope_label(&req, &sender, format, templates)?;
+        let page = envelope_label(&req, &self.center, format, &self.templates)?;
         let pdf = write_pdf(
             &[page],
             &PdfInfo {
@@ -549,22 +547,20 @@ impl Store {
             now.with_timezone(&chrono_tz::Asia::Damascus)
                 .format("%Y%m%d")
         );
-        let templates = &self.templates;
-        let sender = templates.center_name(&self.center);
         let names = self.full_names()?;
         let clerk = names
             .get(session.name())
             .map(String::as_str)
             .unwrap_or(session.name());
-        let pages = manifest(
-            &batch,
-            &sender,
+        let handover = Handover {
+            batch: &batch,
+            center: &self.center,
             clerk,
-            now,
-            &batch_requests,
-            templates,
+            at: now,
+            requests: &batch_requests,
             digits,
-        );
+        };
+        let pages = manifest(&handover, &self.templates, &self.catalog);
         let pdf = write_pdf(
             &pages,
             &PdfInfo {

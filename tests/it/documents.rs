@@ -12,7 +12,7 @@ use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, rend
 use citizen_desk::seal::{qr, verify_seal};
 use citizen_desk::store::{RequestRef, Store};
 
-fn run(tool: &std::path::Path, args: &[&str]) -> String {
+pub(crate) fn run(tool: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().unwrap();
     assert!(
         out.status.success(),
@@ -24,7 +24,7 @@ fn run(tool: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn read_request(store: &mut Store, code: &str) -> citizen_desk::domain::Request {
+pub(crate) fn read_request(store: &mut Store, code: &str) -> citizen_desk::domain::Request {
     let s = store.sign_in("clerk2", PIN).unwrap();
     store.show(&s, &RequestRef::parse(code).unwrap()).unwrap()
 }
@@ -1205,7 +1205,7 @@ fn a_bracket_drawn_mirrored_and_plain_copies_back_as_written() {
 
 #[test]
 fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
-    use citizen_desk::documents::labels::manifest;
+    use citizen_desk::documents::labels::{Handover, manifest};
     use citizen_desk::documents::layout::PT_PER_MM;
     use citizen_desk::domain::DeliveryPlace;
     let (_dir, mut store) = demo_store(300);
@@ -1213,15 +1213,15 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
     let base = read_request(&mut store, &code);
     let templates = Templates::builtin(store.catalog()).unwrap();
     let make = |requests: &[citizen_desk::domain::Request]| {
-        manifest(
-            "TRT01-D01-B20261129-0001",
-            "مركز خدمة المواطن",
-            "clerk1",
-            Utc::now(),
+        let handover = Handover {
+            batch: "TRT01-D01-B20261129-0001",
+            center: "TRT01",
+            clerk: "clerk1",
+            at: Utc::now(),
             requests,
-            &templates,
-            Digits::Latin,
-        )
+            digits: Digits::Latin,
+        };
+        manifest(&handover, &templates, store.catalog())
     };
     // Row numbers, as the lines of text that are exactly a number.
     let numbers = |pages: &[Page]| -> Vec<usize> {
@@ -1241,10 +1241,11 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
         }
         found
     };
-    // An empty batch is one page; 22 one-line rows fill one page exactly,
-    // the 23rd starts another.
+    // An empty batch is one page; one destination's heading and 18
+    // one-line rows fill a last page down to the hand-over's room, the
+    // 19th goes on to another (under its heading again).
     assert_eq!(make(&[]).len(), 1);
-    let short: Vec<_> = (0..23)
+    let short: Vec<_> = (0..19)
         .map(|i| {
             let mut r = base.clone();
             r.tracking_code = format!("RR2{i:08}SY");
@@ -1254,9 +1255,9 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
             r
         })
         .collect();
-    assert_eq!(make(&short[..22]).len(), 1);
+    assert_eq!(make(&short[..18]).len(), 1);
     assert_eq!(make(&short).len(), 2);
-    assert_eq!(numbers(&make(&short)), (1..=23).collect::<Vec<_>>());
+    assert_eq!(numbers(&make(&short)), (1..=19).collect::<Vec<_>>());
 
     let long_place =
         "ريف دمشق، جرمانا، حي القريات، شارع الخضر، مقابل مدرسة الشهيد باسل، بناء 12، طابق 3، شقة 7";
@@ -1323,7 +1324,8 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
     }
     assert_eq!(numbers(&pages), (1..=40).collect::<Vec<_>>());
     // No two pieces of text overlap, all stay inside the margins, and the
-    // table stays above the signatures (the lowest lines of the last page).
+    // table (its rules and its headings' bands) stays above the last
+    // page's hand-over line (baseline 231 mm, 11 pt: its top at 227 mm).
     for (n, page) in pages.iter().enumerate() {
         let mut boxes: Vec<(f32, f32, f32, f32)> = Vec::new(); // left, right, top, bottom
         for item in &page.items {
@@ -1352,12 +1354,13 @@ fn a_manifest_shows_long_names_and_places_whole_inside_their_columns() {
             }
         }
         if n + 1 == pages.len() {
-            let signatures = page.height - 40.0 - 5.0;
+            let signatures = 231.0 - 0.8 * 11.0 / PT_PER_MM;
             let table_bottom = page
                 .items
                 .iter()
                 .filter_map(|item| match item {
                     Item::Line { y1, .. } => Some(*y1),
+                    Item::Rect { y, h, .. } => Some(y + h),
                     _ => None,
                 })
                 .fold(0.0, f32::max);

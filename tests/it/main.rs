@@ -1,7 +1,7 @@
 //! The integration tests, one crate linked once: real stores in temporary
 //! directories, the real binary, a real hub process, real CUPS and
 //! PostgreSQL where `.ci/run` provides them, and independent tools
-//! (poppler, qpdf, hb-shape) as checkers. Helpers shared by the modules
+//! (poppler, qpdf, hb-shape, zbarimg) as checkers. Helpers shared by the modules
 //! are in `common`.
 
 mod common;
@@ -12,6 +12,7 @@ mod conformance_suites;
 mod documents;
 mod harfbuzz;
 mod hub_net;
+mod labels;
 mod layers;
 mod lifecycle;
 mod lifecycle_table;
