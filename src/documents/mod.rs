@@ -1,6 +1,7 @@
 //! Printed documents: Arabic shaped with bidi and HarfBuzz-compatible
 //! shaping, laid out on A4, written as PDF and drawn as a PNG preview.
 
+pub mod face;
 pub mod labels;
 pub mod layout;
 pub mod paper;
