@@ -2,7 +2,7 @@
 //! from the same pages and the same glyph outlines the PDF embeds, so the
 //! desk shows exactly what will print.
 
-use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
+use skrifa::outline::OutlinePen;
 use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke, Transform};
 
 use super::layout::{Item, PT_PER_MM, Page};
@@ -16,7 +16,7 @@ struct GlyphPath {
     scale: f32,
 }
 
-impl OutlineBuilder for GlyphPath {
+impl OutlinePen for GlyphPath {
     fn move_to(&mut self, x: f32, y: f32) {
         self.builder.move_to(x * self.scale, -y * self.scale);
     }
@@ -94,11 +94,11 @@ pub fn rasterize(page: &Page, dpi: f32) -> Result<Pixmap, PreviewTooLarge> {
                         builder: PathBuilder::new(),
                         scale: line.size / face.units_per_em() as f32,
                     };
-                    if face.outline_glyph(GlyphId(g.id), &mut outline).is_none() {
-                        continue; // a space or an empty glyph
+                    if !face.draw(g.id, &mut outline) {
+                        continue; // no outline to draw
                     }
                     let Some(path) = outline.builder.finish() else {
-                        continue;
+                        continue; // a space or an empty glyph
                     };
                     let tf = line_tf.pre_translate(g.x, -g.y_offset);
                     pixmap.fill_path(&path, &paint, FillRule::Winding, tf, None);

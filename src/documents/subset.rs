@@ -484,14 +484,61 @@ fn write_sfnt(tables: &[(&[u8; 4], std::borrow::Cow<'_, [u8]>)]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::documents::text::FontId;
-    use rustybuzz::ttf_parser::GlyphId;
+    use skrifa::instance::{LocationRef, Size};
+    use skrifa::outline::DrawSettings;
+    use skrifa::outline::pen::PathElement;
+    use skrifa::raw::TableProvider;
+    use skrifa::{FontRef, GlyphId, MetadataProvider};
 
-    fn used_by(face: &rustybuzz::Face<'_>, text: &str) -> Vec<Wanted> {
-        let mut used: Vec<u16> = text
-            .chars()
-            .filter_map(|c| face.glyph_index(c))
-            .map(|g| g.0)
-            .collect();
+    /// What a test asks of a font, read with the fontations crates (an
+    /// independent reader: the subsetter itself reads raw bytes).
+    struct Read<'a>(FontRef<'a>);
+
+    impl<'a> Read<'a> {
+        fn new(bytes: &'a [u8]) -> Read<'a> {
+            Read(FontRef::new(bytes).expect("the font parses"))
+        }
+
+        fn glyph_count(&self) -> u16 {
+            self.0.maxp().unwrap().num_glyphs()
+        }
+
+        fn units_per_em(&self) -> u16 {
+            self.0.head().unwrap().units_per_em()
+        }
+
+        fn advance(&self, gid: u16) -> Option<f32> {
+            self.0
+                .glyph_metrics(Size::unscaled(), LocationRef::default())
+                .advance_width(GlyphId::from(gid))
+        }
+
+        /// The bounding box a glyph's header states (`None` for an empty
+        /// glyph).
+        fn bounds(&self, gid: u16) -> Option<(i16, i16, i16, i16)> {
+            let glyf = self.0.glyf().unwrap();
+            let glyph = self
+                .0
+                .loca(None)
+                .unwrap()
+                .get_glyf(GlyphId::from(gid), &glyf)
+                .unwrap()?;
+            Some((glyph.x_min(), glyph.y_min(), glyph.x_max(), glyph.y_max()))
+        }
+
+        /// The outline as drawn, in font units.
+        fn path(&self, gid: u16) -> Vec<PathElement> {
+            let mut path = Vec::new();
+            let glyph = self.0.outline_glyphs().get(GlyphId::from(gid)).unwrap();
+            let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+            glyph.draw(settings, &mut path).unwrap();
+            path
+        }
+    }
+
+    fn used_by(font: FontId, text: &str) -> Vec<Wanted> {
+        let face = font.face();
+        let mut used: Vec<u16> = text.chars().filter_map(|c| face.glyph_index(c)).collect();
         used.sort_unstable();
         used.dedup();
         used.reverse(); // any order: the caller's
@@ -501,26 +548,22 @@ mod tests {
     #[test]
     fn used_glyphs_are_renumbered_in_order_with_their_outlines_and_widths() {
         for font in FontId::ALL {
-            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
-            let used = used_by(&full, "مركز خدمة المواطن Citizen 0123");
+            let full = Read::new(font.bytes());
+            let used = used_by(font, "مركز خدمة المواطن Citizen 0123");
             let sub = subset(font.bytes(), &used).unwrap();
             assert!(
                 sub.program.len() * 10 < font.bytes().len(),
                 "{font:?} not reduced"
             );
-            let face = rustybuzz::Face::from_slice(&sub.program, 0).expect("the subset parses");
-            assert!(usize::from(face.number_of_glyphs()) > used.len());
+            let face = Read::new(&sub.program);
+            assert!(usize::from(face.glyph_count()) > used.len());
             let scale = 1000.0 / full.units_per_em() as f32;
             for (i, wanted) in used.iter().enumerate() {
-                let gid = wanted.gid;
-                let (old, new) = (GlyphId(gid), GlyphId(i as u16 + 1));
-                assert_eq!(face.glyph_hor_advance(new), full.glyph_hor_advance(old));
-                assert_eq!(
-                    face.glyph_bounding_box(new),
-                    full.glyph_bounding_box(old),
-                    "{font:?} glyph {gid}"
-                );
-                let advance = f32::from(full.glyph_hor_advance(old).unwrap());
+                let (old, new) = (wanted.gid, i as u16 + 1);
+                assert_eq!(face.advance(new), full.advance(old));
+                assert_eq!(face.bounds(new), full.bounds(old), "{font:?} glyph {old}");
+                assert_eq!(face.path(new), full.path(old), "{font:?} glyph {old}");
+                let advance = full.advance(old).unwrap();
                 assert_eq!(sub.widths[i + 1], (advance * scale).round() as i64);
             }
             assert_eq!(sub.widths.len(), used.len() + 1);
@@ -544,14 +587,15 @@ mod tests {
                 continue;
             };
             let sub = subset(font.bytes(), &[Wanted::plain(gid)]).unwrap();
-            let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
-            let original = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
+            let face = Read::new(&sub.program);
+            let original = Read::new(font.bytes());
+            assert_eq!(face.bounds(1), original.bounds(gid));
             assert_eq!(
-                face.glyph_bounding_box(GlyphId(1)),
-                original.glyph_bounding_box(GlyphId(gid)),
+                face.path(1),
+                original.path(gid),
                 "the composite draws the same"
             );
-            assert!(face.number_of_glyphs() > 2, "its parts came along");
+            assert!(face.glyph_count() > 2, "its parts came along");
             return;
         }
         panic!("no bundled font has a composite glyph to test with");
@@ -560,37 +604,65 @@ mod tests {
     #[test]
     fn a_moved_glyph_draws_the_same_outline_further_right_with_no_advance() {
         let font = FontId::Arabic;
-        let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
-        let shadda = full.glyph_index('\u{0651}').unwrap().0;
+        let full = Read::new(font.bytes());
+        let shadda = font.face().glyph_index('\u{0651}').unwrap();
         let used = [Wanted {
             gid: shadda,
             shift: 120,
             copy: 0,
         }];
         let sub = subset(font.bytes(), &used).unwrap();
-        let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
-        let original = full.glyph_bounding_box(GlyphId(shadda)).unwrap();
-        let moved = face.glyph_bounding_box(GlyphId(1)).unwrap();
+        let face = Read::new(&sub.program);
+        let original = full.bounds(shadda).unwrap();
+        let moved = face.bounds(1).unwrap();
         assert_eq!(
-            (moved.x_min, moved.x_max, moved.y_min, moved.y_max),
-            (
-                original.x_min + 120,
-                original.x_max + 120,
-                original.y_min,
-                original.y_max
-            )
+            moved,
+            (original.0 + 120, original.1, original.2 + 120, original.3)
         );
-        assert_eq!(face.glyph_hor_advance(GlyphId(1)), Some(0));
+        let right = |e: PathElement| match e {
+            PathElement::MoveTo { x, y } => PathElement::MoveTo { x: x + 120.0, y },
+            PathElement::LineTo { x, y } => PathElement::LineTo { x: x + 120.0, y },
+            PathElement::QuadTo { cx0, cy0, x, y } => PathElement::QuadTo {
+                cx0: cx0 + 120.0,
+                cy0,
+                x: x + 120.0,
+                y,
+            },
+            PathElement::CurveTo {
+                cx0,
+                cy0,
+                cx1,
+                cy1,
+                x,
+                y,
+            } => PathElement::CurveTo {
+                cx0: cx0 + 120.0,
+                cy0,
+                cx1: cx1 + 120.0,
+                cy1,
+                x: x + 120.0,
+                y,
+            },
+            PathElement::Close => PathElement::Close,
+        };
+        let drawn = full.path(shadda);
+        assert!(!drawn.is_empty());
+        assert_eq!(
+            face.path(1),
+            drawn.into_iter().map(right).collect::<Vec<_>>()
+        );
+        assert_eq!(face.advance(1), Some(0.0));
         assert_eq!(sub.widths[1], 0);
         // Its part, the glyph itself, came along unmoved.
-        assert_eq!(face.glyph_bounding_box(GlyphId(2)), Some(original));
+        assert_eq!(face.bounds(2), Some(original));
+        assert_eq!(face.path(2), full.path(shadda));
     }
 
     #[test]
     fn a_copy_of_a_glyph_is_a_glyph_of_its_own_with_the_same_outline_and_width() {
         let font = FontId::Latin;
-        let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
-        let bracket = full.glyph_index('(').unwrap().0;
+        let full = Read::new(font.bytes());
+        let bracket = font.face().glyph_index('(').unwrap();
         let used = [
             Wanted::plain(bracket),
             Wanted {
@@ -599,15 +671,13 @@ mod tests {
             },
         ];
         let sub = subset(font.bytes(), &used).unwrap();
-        let face = rustybuzz::Face::from_slice(&sub.program, 0).unwrap();
-        let original = full.glyph_bounding_box(GlyphId(bracket));
+        let face = Read::new(&sub.program);
+        let original = full.bounds(bracket);
         assert!(original.is_some());
-        for new in [GlyphId(1), GlyphId(2)] {
-            assert_eq!(face.glyph_bounding_box(new), original);
-            assert_eq!(
-                face.glyph_hor_advance(new),
-                full.glyph_hor_advance(GlyphId(bracket))
-            );
+        for new in [1, 2] {
+            assert_eq!(face.bounds(new), original);
+            assert_eq!(face.path(new), full.path(bracket));
+            assert_eq!(face.advance(new), full.advance(bracket));
         }
         assert_eq!(sub.widths[1], sub.widths[2]);
         assert!(sub.widths[1] > 0);
@@ -616,8 +686,7 @@ mod tests {
     #[test]
     fn hinting_is_left_out() {
         for font in FontId::ALL {
-            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
-            let used = used_by(&full, "مركز Citizen");
+            let used = used_by(font, "مركز Citizen");
             let bytes = subset(font.bytes(), &used).unwrap().program;
             let tables = Tables::read(&bytes).unwrap();
             for tag in [b"fpgm", b"prep", b"cvt "] {
@@ -671,13 +740,19 @@ mod tests {
     fn a_stand_in_keeps_names_and_metrics_and_only_notdef() {
         for font in FontId::ALL {
             let bytes = stand_in(font.bytes()).unwrap();
-            let face = rustybuzz::Face::from_slice(&bytes, 0).unwrap();
-            let full = rustybuzz::Face::from_slice(font.bytes(), 0).unwrap();
-            assert_eq!(face.number_of_glyphs(), 1);
-            assert_eq!(face.ascender(), full.ascender());
-            assert_eq!(face.capital_height(), full.capital_height());
-            assert_eq!(face.weight(), full.weight());
-            assert_eq!(face.names().len(), full.names().len());
+            let face = Read::new(&bytes);
+            let full = Read::new(font.bytes());
+            assert_eq!(face.glyph_count(), 1);
+            let (hhea, full_hhea) = (face.0.hhea().unwrap(), full.0.hhea().unwrap());
+            assert_eq!(hhea.ascender(), full_hhea.ascender());
+            assert_eq!(hhea.descender(), full_hhea.descender());
+            let (os2, full_os2) = (face.0.os2().unwrap(), full.0.os2().unwrap());
+            assert_eq!(os2.s_cap_height(), full_os2.s_cap_height());
+            assert_eq!(os2.us_weight_class(), full_os2.us_weight_class());
+            assert_eq!(os2.s_typo_ascender(), full_os2.s_typo_ascender());
+            let names = |r: &Read<'_>| r.0.name().unwrap().name_record().len();
+            assert_eq!(names(&face), names(&full));
+            assert!(names(&face) > 0);
             assert!(bytes.len() * 50 < font.bytes().len(), "{}", bytes.len());
         }
     }

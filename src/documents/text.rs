@@ -1,5 +1,5 @@
 //! Arabic text done properly: the Unicode bidi algorithm per paragraph with
-//! a right-to-left base, each run shaped by rustybuzz (HarfBuzz's shaper),
+//! a right-to-left base, each run shaped by HarfRust (HarfBuzz's own port),
 //! per-run fallback to a Latin face where the Arabic face has no glyph, and
 //! greedy line breaking at UAX #14 opportunities. Output: positioned glyph
 //! ids in visual order, each carrying the text it stands for, so a PDF can
@@ -7,7 +7,9 @@
 
 use std::sync::OnceLock;
 
-use rustybuzz::{Direction, Face, UnicodeBuffer};
+use super::face::Face;
+
+use harfrust::BufferClusterLevel;
 use unicode_bidi::{BidiInfo, Level};
 
 /// The fonts a document uses, bundled from `fonts/` (OFL).
@@ -43,14 +45,15 @@ impl FontId {
         }
     }
 
-    pub fn face(self) -> &'static Face<'static> {
-        static FACES: OnceLock<Vec<Face<'static>>> = OnceLock::new();
+    /// The face, parsed once for the process (its shaping tables too).
+    pub fn face(self) -> &'static Face {
+        static FACES: OnceLock<Vec<Face>> = OnceLock::new();
         let faces = FACES.get_or_init(|| {
             // The fonts are compiled in and checked by a test: a parse
             // failure is a build defect.
             FontId::ALL
                 .iter()
-                .map(|f| Face::from_slice(f.bytes(), 0).expect("bundled font parses"))
+                .map(|f| Face::parse(f.bytes()).expect("bundled font parses"))
                 .collect()
         });
         &faces[self as usize]
@@ -124,19 +127,10 @@ fn shape_run(text: &str, rtl: bool, font: FontId, size: f32, out: &mut Vec<Glyph
     for (f, span) in spans {
         let face = f.face();
         let scale = size / face.units_per_em() as f32;
-        let mut buffer = UnicodeBuffer::new();
-        buffer.push_str(span);
-        buffer.set_direction(if rtl {
-            Direction::RightToLeft
-        } else {
-            Direction::LeftToRight
-        });
-        buffer.guess_segment_properties();
         // Marks get clusters of their own, so each glyph maps to its own
         // characters (a base letter and its shadda stay in logical order
         // when a PDF reader extracts them).
-        buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
-        let shaped = rustybuzz::shape(face, &[], buffer);
+        let shaped = face.shape(span, rtl, BufferClusterLevel::MonotoneCharacters);
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         // Cluster boundaries in logical order, to give each cluster its text.
@@ -411,15 +405,9 @@ pub fn bind_numbers(text: &str) -> String {
 /// font units): (glyph id, cluster, x advance, x offset, y offset). Used to
 /// compare our shaping with HarfBuzz itself.
 pub fn shape_raw(text: &str, font: FontId, rtl: bool) -> Vec<(u32, u32, i32, i32, i32)> {
-    let mut buffer = UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.set_direction(if rtl {
-        Direction::RightToLeft
-    } else {
-        Direction::LeftToRight
-    });
-    buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(font.face(), &[], buffer);
+    let shaped = font
+        .face()
+        .shape(text, rtl, BufferClusterLevel::MonotoneGraphemes);
     shaped
         .glyph_infos()
         .iter()
@@ -431,7 +419,28 @@ pub fn shape_raw(text: &str, font: FontId, rtl: bool) -> Vec<(u32, u32, i32, i32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustybuzz::ttf_parser::GlyphId;
+
+    /// Counts what a glyph's outline draws.
+    #[derive(Default)]
+    struct Strokes(usize);
+
+    impl skrifa::outline::OutlinePen for Strokes {
+        fn move_to(&mut self, _: f32, _: f32) {
+            self.0 += 1;
+        }
+        fn line_to(&mut self, _: f32, _: f32) {
+            self.0 += 1;
+        }
+        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {
+            self.0 += 1;
+        }
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {
+            self.0 += 1;
+        }
+        fn close(&mut self) {
+            self.0 += 1;
+        }
+    }
 
     #[test]
     fn arabic_is_joined_and_laid_out_right_to_left() {
@@ -440,7 +449,7 @@ mod tests {
         assert_eq!(line.glyphs.len(), 4);
         let isolated: Vec<u16> = "محمد"
             .chars()
-            .map(|c| FontId::Arabic.face().glyph_index(c).unwrap().0)
+            .map(|c| FontId::Arabic.face().glyph_index(c).unwrap())
             .collect();
         let shaped: Vec<u16> = line.glyphs.iter().map(|g| g.id).collect();
         assert_ne!(shaped, isolated);
@@ -487,7 +496,9 @@ mod tests {
             // The controls take no room and draw no outline.
             for g in glyphs.iter().filter(|g| g.text.contains(CONTROLS)) {
                 assert_eq!(g.advance, 0.0);
-                assert!(g.font.face().glyph_bounding_box(GlyphId(g.id)).is_none());
+                let mut strokes = Strokes::default();
+                assert!(g.font.face().draw(g.id, &mut strokes));
+                assert_eq!(strokes.0, 0);
             }
         }
         // With an Arabic word in it, the isolate alone: its letters keep
@@ -532,7 +543,7 @@ mod tests {
         let line = shape_line("(تابع)", 12.0, false, true);
         // (Noto Naskh Arabic has no brackets: they come from the fallback.)
         let (first, last) = (&line.glyphs[0], line.glyphs.last().unwrap());
-        let gid = |c: char| first.font.face().glyph_index(c).unwrap().0;
+        let gid = |c: char| first.font.face().glyph_index(c).unwrap();
         assert_eq!((first.id, first.text.as_str()), (gid('('), ")"));
         assert_eq!((last.id, last.text.as_str()), (gid(')'), "("));
         // In a left-to-right run nothing is mirrored.
@@ -540,7 +551,7 @@ mod tests {
         assert_eq!(latin.glyphs[0].text, "(");
         assert_eq!(
             latin.glyphs[0].id,
-            latin.glyphs[0].font.face().glyph_index('(').unwrap().0
+            latin.glyphs[0].font.face().glyph_index('(').unwrap()
         );
     }
 

@@ -5,14 +5,15 @@
 //! move the wrong way in Arabic, the caret is drawn at the wrong place,
 //! and a leading Latin letter flips the whole line. Here the line is laid
 //! out as it is drawn: the Unicode bidi algorithm with a right-to-left
-//! base, each run shaped by rustybuzz with the same bundled Amiri face the
-//! app draws with, so every grapheme has a logical byte range and visual
+//! base, each run shaped by HarfRust (the shaper iced draws with, through
+//! cosmic-text) with the same bundled Amiri face the app draws with, so every grapheme has a logical byte range and visual
 //! left/right edges. The caret is a logical position plus which side it
 //! clings to (at a bidi boundary one logical position has two places on
 //! screen); arrow keys move to the next caret place to the left or right
 //! on screen, whatever the logical order.
 
-use rustybuzz::{Direction, UnicodeBuffer};
+use citizen_desk::documents::face::Face;
+use harfrust::BufferClusterLevel;
 use unicode_bidi::{BidiInfo, Level};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -42,11 +43,11 @@ pub struct Stop {
 /// The face the screen draws with (the app's default font, Amiri): caret
 /// places must come from the same outlines the user sees. (Printed
 /// documents use their own face, Noto Naskh Arabic.)
-fn screen_face() -> &'static rustybuzz::Face<'static> {
-    static FACE: std::sync::OnceLock<rustybuzz::Face<'static>> = std::sync::OnceLock::new();
-    FACE.get_or_init(|| {
-        rustybuzz::Face::from_slice(super::FONTS[0], 0).expect("bundled font parses")
-    })
+fn screen_face() -> &'static Face {
+    static FACE: std::sync::OnceLock<Face> = std::sync::OnceLock::new();
+    // Compiled in and drawn by every test of the app: a parse failure is a
+    // build defect.
+    FACE.get_or_init(|| Face::parse(super::FONTS[0]).expect("bundled font parses"))
 }
 
 /// A line laid out right-to-left.
@@ -69,15 +70,7 @@ impl LineLayout {
             for run in runs {
                 let rtl = levels[run.start].is_rtl();
                 let piece = &text[run.clone()];
-                let mut buffer = UnicodeBuffer::new();
-                buffer.push_str(piece);
-                buffer.set_direction(if rtl {
-                    Direction::RightToLeft
-                } else {
-                    Direction::LeftToRight
-                });
-                buffer.guess_segment_properties();
-                let shaped = rustybuzz::shape(face, &[], buffer);
+                let shaped = face.shape(piece, rtl, BufferClusterLevel::MonotoneGraphemes);
                 // Each cluster's extent on screen, glyphs in visual order.
                 let mut clusters: Vec<(usize, f32, f32)> = Vec::new();
                 for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {

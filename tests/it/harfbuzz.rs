@@ -1,8 +1,8 @@
 //! Our shaping against HarfBuzz's own `hb-shape` (Debian's libharfbuzz-bin)
 //! for the strings our documents print: glyph ids, clusters, advances and
-//! offsets must agree. Debian ships HarfBuzz 6.0 while rustybuzz follows a
-//! newer HarfBuzz, so a small number of differences is tolerated: each is
-//! printed with the string it came from.
+//! offsets must agree. Debian ships HarfBuzz 6.0 while HarfRust follows a
+//! newer HarfBuzz (12.1), so a small number of differences is tolerated:
+//! each is printed with the string it came from.
 
 use std::process::Command;
 
@@ -117,7 +117,7 @@ fn our_glyphs_and_advances_match_harfbuzz() {
     std::io::Write::write_all(&mut face, FontId::Arabic.bytes()).unwrap();
     let mut differ = Vec::new();
     for text in &corpus {
-        // hb-shape counts clusters in characters, rustybuzz in UTF-8 bytes.
+        // hb-shape counts clusters in characters, HarfRust in UTF-8 bytes.
         let ours: Vec<_> = shape_raw(text, FontId::Arabic, true)
             .into_iter()
             .map(|(g, cl, ax, dx, dy)| (g, text[..cl as usize].chars().count() as u32, ax, dx, dy))
