@@ -14,8 +14,8 @@ mod tests;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use iced::widget::{button, column, container, scrollable, text};
-use iced::{Element, Font, Length, Subscription, Task};
+use iced::widget::{button, column, scrollable, text};
+use iced::{Element, Font, Subscription, Task};
 
 use citizen_desk::domain::{Request, State};
 use citizen_desk::i18n::{Lang, Message as Text, tr};
@@ -1614,19 +1614,10 @@ impl App {
             );
         }
         if let Some(flash) = &self.flash {
-            let (msg, color) = match flash {
-                Flash::Ok(m) => (m.as_str(), style::OK),
-                Flash::Err(m) => (m.as_str(), style::ERROR),
-            };
-            let t = text(msg).size(16).color(color).line_height(rtl::TALL);
-            body = body.push(if self.lang == Lang::Ar {
-                container(t).align_right(Length::Fill)
-            } else {
-                container(t).align_left(Length::Fill)
-            });
+            body = body.push(style::flash(self.lang, flash));
         }
         if let Some(busy) = self.busy {
-            body = body.push(rtl::line(self.lang, self.t(busy), 16.0));
+            body = body.push(style::busy(self.lang, self.t(busy)));
         }
         if self.idle_warning {
             body = body.push(rtl::line(self.lang, self.t("gui-idle-warning"), 17.0));
@@ -1812,6 +1803,7 @@ pub fn run(options: Options) -> Result<(), String> {
     )
     .title(App::title)
     .subscription(App::subscription)
+    .theme(|_: &App| style::theme())
     .default_font(Font::with_name("Amiri"))
     .window(iced::window::Settings {
         size: iced::Size::new(1280.0, 720.0),

@@ -5,9 +5,9 @@
 
 use crate::gui::rtl_input::rtl_input;
 use iced::widget::{Id, button, column, text, text_input};
-use iced::{Color, Element, Length};
+use iced::{Element, Length};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::domain::Role;
 use citizen_desk::domain::calendar::damascus_date;
 use citizen_desk::i18n::tr;
@@ -21,8 +21,6 @@ pub const FULL_NAME_ID: &str = "admin-full-name";
 /// A key whose signing period ends within this many days is flagged.
 pub const EXPIRES_SOON_DAYS: i64 = 30;
 
-const WARN: Color = Color::from_rgb(0.69, 0.11, 0.11);
-
 fn date(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|t| damascus_date(t).format("%d/%m/%Y").to_string())
@@ -31,7 +29,7 @@ fn date(ts: i64) -> String {
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
-    let mut page = column![rtl::line(lang, app.t("gui-admin-users"), 20.0)].spacing(10);
+    let mut page = column![rtl::line(lang, app.t("gui-admin-users"), style::TITLE)].spacing(10);
 
     // Add a user: name, role, PIN.
     // The chosen role is the highlighted one.
@@ -125,7 +123,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             None => user.name.clone(),
         };
         let mut cells: Vec<Element<'_, Message>> =
-            vec![rtl::line(lang, format!("{who} — {status}"), 16.0)];
+            vec![rtl::line(lang, format!("{who} — {status}"), style::BODY)];
         if user.active {
             cells.push(
                 button(text(app.t("gui-admin-set-full-name")))
@@ -167,7 +165,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     }
 
     // The trust list at a glance.
-    page = page.push(rtl::line(lang, app.t("gui-admin-keys"), 20.0));
+    page = page.push(rtl::line(lang, app.t("gui-admin-keys"), style::TITLE));
     let now = chrono::Utc::now().timestamp();
     for key in &app.admin_keys {
         let role = match key.role {
@@ -201,7 +199,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             line = format!("{line} — {}", app.t("gui-key-demo"));
         }
         let t = text(line).size(15);
-        let t = if warn { t.color(WARN) } else { t };
+        let t = if warn { t.color(style::ERROR) } else { t };
         page = page.push(rtl::side(lang, t));
     }
     page.into()

@@ -10,7 +10,7 @@ use iced::{Element, Length};
 
 use super::supervisor_fields;
 use crate::gui::rtl_input::rtl_input;
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::i18n::tr;
 
 pub const NOTE_ID: &str = "conflict-note";
@@ -19,10 +19,10 @@ pub const SUPERVISOR_PIN_ID: &str = "conflict-supervisor-pin";
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
-    let mut page = column![rtl::line(lang, app.t("gui-conflicts-title"), 20.0)].spacing(10);
+    let mut page = column![rtl::line(lang, app.t("gui-conflicts-title"), style::TITLE)].spacing(10);
     if app.conflicts.is_empty() {
         return page
-            .push(rtl::line(lang, app.t("conflicts-none"), 16.0))
+            .push(rtl::line(lang, app.t("conflicts-none"), style::BODY))
             .into();
     }
     page = page.push(supervisor_fields(
@@ -46,7 +46,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         page = page.push(rtl::row(
             lang,
             vec![
-                rtl::line(lang, line, 16.0),
+                rtl::line(lang, line, style::BODY),
                 button(iced::widget::text(tr(lang, "gui-settle", &[])))
                     .on_press_maybe(
                         (!app.settle_note.trim().is_empty()).then_some(Message::Settle(c.id)),

@@ -3,7 +3,7 @@
 use iced::widget::{button, column, text, text_input};
 use iced::{Element, Length};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let input = |placeholder: &str, value: &str, on: fn(String) -> Message, secure: bool| {
@@ -18,13 +18,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
         )
     };
     column![
-        rtl::line(app.lang, app.t("gui-first-run"), 18.0),
-        rtl::line(app.lang, app.data_dir.display().to_string(), 14.0),
+        rtl::line(app.lang, app.t("gui-first-run"), style::SECTION),
+        rtl::line(app.lang, app.data_dir.display().to_string(), style::HINT),
         rtl::side(
             app.lang,
             button(text(app.t("gui-open-demo"))).on_press(Message::OpenDemo)
         ),
-        rtl::line(app.lang, app.t("gui-or-set-up"), 18.0),
+        rtl::line(app.lang, app.t("gui-or-set-up"), style::SECTION),
         input(
             "gui-center-code",
             &app.init_center,

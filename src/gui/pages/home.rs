@@ -64,7 +64,11 @@ fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'
             due_text.into(),
         ],
     );
-    let detail = rtl::line(app.lang, format!("{} — {place}", r.name.full()), 14.0);
+    let detail = rtl::line(
+        app.lang,
+        format!("{} — {place}", r.name.full()),
+        style::HINT,
+    );
     // A light row: the overdue red and the grey hints keep their contrast.
     button(column![rtl::side(app.lang, line), detail].spacing(4))
         .width(Length::Fill)
@@ -109,7 +113,7 @@ fn stamp_ticked(app: &App) -> Element<'_, Message> {
         &[("count", &crate::gui::pages::digits(app, &count.to_string()))],
     );
     let stamp = button(text(label)).on_press_maybe(ready.then_some(Message::StampSelected));
-    let keys = rtl::line(app.lang, app.t("gui-stamp-ticked-keys"), 14.0);
+    let keys = rtl::line(app.lang, app.t("gui-stamp-ticked-keys"), style::HINT);
     column![
         rtl::side(app.lang, rtl::row(app.lang, vec![pin.into(), stamp.into()])),
         keys
@@ -166,7 +170,7 @@ pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
         list = list.extend(numbered(&app.results));
     }
     if app.results.is_empty() && !app.query.trim().is_empty() {
-        list = list.push(rtl::line(app.lang, app.t("gui-no-results"), 16.0));
+        list = list.push(rtl::line(app.lang, app.t("gui-no-results"), style::BODY));
     }
     let summary: String = app
         .summary
@@ -175,7 +179,7 @@ pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
         .collect::<Vec<_>>()
         .join(" · ");
     let mut page = column![
-        rtl::line(app.lang, app.t("gui-lookup-title"), 20.0),
+        rtl::line(app.lang, app.t("gui-lookup-title"), style::TITLE),
         rtl::side(app.lang, search),
         container(list).width(Length::Fill),
     ]
@@ -224,5 +228,5 @@ pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
         }
     }
     page = page.push(rtl::line(app.lang, app.t("gui-all-by-state"), 15.0));
-    page.push(rtl::line(app.lang, summary, 14.0)).into()
+    page.push(rtl::line(app.lang, summary, style::HINT)).into()
 }

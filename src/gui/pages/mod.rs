@@ -13,7 +13,7 @@ pub mod verify;
 use iced::widget::{Id, button, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::{App, Message, Page, rtl};
+use super::{App, Message, Page, rtl, style};
 use citizen_desk::i18n::tr;
 
 /// Who is signed in, and where they can go.
@@ -34,7 +34,7 @@ pub fn top_bar(app: &App) -> Element<'_, Message> {
     rtl::row(
         app.lang,
         vec![
-            rtl::line(app.lang, who, 18.0),
+            rtl::line(app.lang, who, style::SECTION),
             nav("gui-nav-lookup", Page::Home).into(),
             nav("gui-nav-outbox", Page::Outbox).into(),
             nav("gui-nav-verify", Page::Verify).into(),
@@ -89,9 +89,9 @@ pub fn status_bar(app: &App) -> Element<'_, Message> {
         ],
     );
     let color = if s.hub.is_some() && !s.online {
-        crate::gui::style::WARNING
+        style::WARNING
     } else {
-        crate::gui::style::MUTED
+        style::MUTED
     };
     rtl::side(
         lang,
@@ -145,7 +145,7 @@ pub fn confirm_bar<'a>(app: &'a App, confirm: &'a crate::gui::Confirm) -> Elemen
 
 /// "label: value" in reading order.
 pub fn field<'a>(app: &App, label: String, value: String) -> Element<'a, Message> {
-    rtl::line(app.lang, format!("{label}: {value}"), 16.0)
+    rtl::line(app.lang, format!("{label}: {value}"), style::BODY)
 }
 
 /// A supervisor's name and own PIN typed at this desk (manager-override

@@ -5,15 +5,15 @@
 use iced::Element;
 use iced::widget::{Column, button, column, text};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::i18n::tr;
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
-    let mut page = column![rtl::line(lang, app.t("gui-outbox-title"), 20.0)].spacing(10);
+    let mut page = column![rtl::line(lang, app.t("gui-outbox-title"), style::TITLE)].spacing(10);
     if let Some(s) = &app.sync_status {
         for line in s.messages() {
-            page = page.push(rtl::line(lang, line.text(lang), 16.0));
+            page = page.push(rtl::line(lang, line.text(lang), style::BODY));
         }
         if s.open_conflicts > 0 {
             page = page.push(rtl::side(
@@ -44,7 +44,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             "gui-enveloped-waiting",
             &[("count", &waiting.to_string())],
         ),
-        16.0,
+        style::BODY,
     ));
     page = page.push(rtl::side(
         lang,
@@ -59,7 +59,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 "gui-written-to",
                 &[("path", &path.display().to_string())],
             ),
-            14.0,
+            style::HINT,
         ));
     }
     let mut rows = Column::new().spacing(4);
@@ -74,7 +74,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 app.t(e.change.label_id()),
                 e.request_id.as_deref().unwrap_or("")
             ),
-            14.0,
+            style::HINT,
         ));
     }
     page.push(rows).into()

@@ -8,7 +8,7 @@ use iced::widget::{Column, Id, button, checkbox, column, container, image, text,
 use iced::{Element, Length};
 
 use super::{field, supervisor_fields};
-use crate::gui::{App, CHECKS, Message, Page, rtl};
+use crate::gui::{App, CHECKS, Message, Page, rtl, style};
 use citizen_desk::documents::labels::delivery_conditions;
 use citizen_desk::documents::render::left_to_right;
 use citizen_desk::domain::{
@@ -109,7 +109,7 @@ fn history<'a>(app: &'a App) -> Column<'a, Message> {
     let mut list = Column::new().spacing(2);
     list = list.push(rtl::line(app.lang, app.t("gui-history"), 17.0));
     if app.history.is_empty() {
-        return list.push(rtl::line(app.lang, app.t("gui-history-empty"), 14.0));
+        return list.push(rtl::line(app.lang, app.t("gui-history-empty"), style::HINT));
     }
     for entry in &app.history {
         let when = chrono::DateTime::parse_from_rfc3339(&entry.at)
@@ -121,7 +121,7 @@ fn history<'a>(app: &'a App) -> Column<'a, Message> {
             entry.actor.clone()
         };
         let line = format!("{when} — {who} — {}", history_step(app, entry));
-        list = list.push(rtl::line(app.lang, line, 14.0));
+        list = list.push(rtl::line(app.lang, line, style::HINT));
     }
     list
 }
@@ -177,7 +177,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
 
     let mut citizen = Column::new().spacing(6).width(Length::FillPortion(1));
     citizen = citizen
-        .push(rtl::line(lang, app.t("gui-citizen"), 18.0))
+        .push(rtl::line(lang, app.t("gui-citizen"), style::SECTION))
         .push(field(app, app.t("gui-name"), r.name.full()))
         .push(field(app, app.t("gui-mother"), r.name.mother.clone()))
         .push(field(
@@ -193,7 +193,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ))
         .push(field(app, app.t("gui-delivery"), place));
     let mut document = Column::new().spacing(6).width(Length::FillPortion(1));
-    document = document.push(rtl::line(lang, app.t("gui-document"), 18.0));
+    document = document.push(rtl::line(lang, app.t("gui-document"), style::SECTION));
     if let Some(s) = service {
         for f in &s.fields {
             let label = if lang == Lang::Ar {
@@ -222,7 +222,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             r.stamps.len(),
             r.stamps_required
         ),
-        20.0,
+        style::TITLE,
     );
     let mut page = column![
         rtl::side(
@@ -238,13 +238,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
         header,
         facts(app, r),
         rtl::row(lang, vec![citizen.into(), document.into()]),
-        rtl::line(lang, app.t("gui-request-keys"), 14.0),
+        rtl::line(lang, app.t("gui-request-keys"), style::HINT),
         history(app),
     ]
     .spacing(14);
 
     if offers_action(Action::Verify) {
-        page = page.push(rtl::line(lang, app.t("gui-checklist"), 18.0));
+        page = page.push(rtl::line(lang, app.t("gui-checklist"), style::SECTION));
         for (i, id) in CHECKS.iter().enumerate() {
             page = page.push(rtl::side(
                 lang,
@@ -260,7 +260,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ));
     }
     if offers_action(Action::Stamp) {
-        page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
+        page = page.push(rtl::line(lang, app.t("gui-stamp-title"), style::SECTION));
         page = page.push(rtl::side(
             lang,
             text_input(&app.t("gui-supervisor"), &app.sup_name)
@@ -293,7 +293,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         == Err(Refusal::Unpaid);
     if unpaid {
         // Nothing is printed before the fee is paid: say so, offer nothing.
-        page = page.push(rtl::line(lang, app.t("gui-unpaid-no-print"), 16.0));
+        page = page.push(rtl::line(lang, app.t("gui-unpaid-no-print"), style::BODY));
     }
     if offers_action(Action::Print) {
         let paper = match &app.printer {
@@ -375,7 +375,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         }
         page = page.push(rtl::side(lang, rtl::row(lang, cells)));
         if !has_reason {
-            page = page.push(rtl::line(lang, app.t("gui-reason-first"), 14.0));
+            page = page.push(rtl::line(lang, app.t("gui-reason-first"), style::HINT));
         }
     }
     if let Some(path) = &app.last_file {
@@ -386,7 +386,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 "gui-written-to",
                 &[("path", &path.display().to_string())],
             ),
-            14.0,
+            style::HINT,
         ));
     }
     // What will print, from the same layout as the PDF, at any time.

@@ -6,7 +6,7 @@ use iced::Element;
 use iced::Length;
 use iced::widget::{Id, button, checkbox, column, text, text_input};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::i18n::tr;
 
 pub const HUB_URL_ID: &str = "hub-url";
@@ -25,7 +25,7 @@ fn ltr(s: &str) -> String {
 fn enrolment(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
     column![
-        rtl::line(lang, app.t("gui-enroll-title"), 16.0),
+        rtl::line(lang, app.t("gui-enroll-title"), style::BODY),
         rtl::side(
             lang,
             rtl::row(
@@ -83,7 +83,7 @@ fn printers(app: &App) -> Element<'_, Message> {
         rtl::line(
             lang,
             tr(lang, "gui-printer-current", &[("printer", &current)]),
-            16.0
+            style::BODY,
         ),
         rtl::side(
             lang,
@@ -115,7 +115,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .map(|l| l.url)
         .unwrap_or_else(|| app.t("label-not-enrolled"));
     column![
-        rtl::line(lang, app.t("gui-settings-title"), 20.0),
+        rtl::line(lang, app.t("gui-settings-title"), style::TITLE),
         rtl::side(
             lang,
             button(text(app.t("gui-switch-language"))).on_press(Message::ToggleLang)
@@ -133,12 +133,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 "gui-data-location",
                 &[("path", &app.data_dir.display().to_string())]
             ),
-            16.0
+            style::BODY,
         ),
         rtl::line(
             lang,
             tr(lang, "gui-hub-address", &[("hub", &ltr(&hub))]),
-            16.0
+            style::BODY,
         ),
         rtl::side(
             lang,

@@ -3,7 +3,7 @@
 use iced::widget::{Id, button, column, text, text_input};
 use iced::{Element, Length};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 use citizen_desk::demo::{DEMO_PIN, DEMO_USERS};
 use citizen_desk::i18n::tr;
 
@@ -12,7 +12,7 @@ pub const PIN_ID: &str = "sign-in-pin";
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let mut page = column![
-        rtl::line(app.lang, app.t("gui-sign-in-title"), 20.0),
+        rtl::line(app.lang, app.t("gui-sign-in-title"), style::TITLE),
         rtl::side(
             app.lang,
             text_input(&app.t("gui-user"), &app.user)
@@ -41,7 +41,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     ]
     .spacing(10);
     if let Some(key) = &app.recovery_key {
-        page = page.push(rtl::line(app.lang, app.t("done-recovery-key"), 16.0));
+        page = page.push(rtl::line(app.lang, app.t("done-recovery-key"), style::BODY));
         // The key is Latin letters and digits: shown left to right, large.
         page = page.push(text(key.as_str()).size(18).font(iced::Font::MONOSPACE));
     }
@@ -49,7 +49,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         page = page.push(rtl::line(
             app.lang,
             tr(app.lang, "gui-demo-users", &[("pin", DEMO_PIN)]),
-            16.0,
+            style::BODY,
         ));
         for (name, role) in DEMO_USERS {
             page = page.push(rtl::side(

@@ -2,16 +2,16 @@
 //! the PDF; a big VALID or INVALID with the reason and the decoded fields.
 
 use iced::widget::{Id, button, column, text, text_input};
-use iced::{Color, Element, Length};
+use iced::{Element, Length};
 
-use crate::gui::{App, Message, rtl};
+use crate::gui::{App, Message, rtl, style};
 
 pub const SEAL_FILE_ID: &str = "seal-file";
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let lang = app.lang;
     let mut page = column![
-        rtl::line(lang, app.t("gui-verify-title"), 20.0),
+        rtl::line(lang, app.t("gui-verify-title"), style::TITLE),
         text_input("SY1:…", &app.seal_text)
             .on_input(Message::SealTextChanged)
             .on_submit(Message::CheckSeal)
@@ -43,16 +43,16 @@ pub fn view(app: &App) -> Element<'_, Message> {
     .spacing(12);
     if let Some(report) = &app.seal_report {
         let (word, color) = if report.valid {
-            (app.t("seal-valid"), Color::from_rgb8(0x1b, 0x6e, 0x3a))
+            (app.t("seal-valid"), style::OK)
         } else {
-            (app.t("seal-invalid"), Color::from_rgb8(0xb0, 0x1c, 0x1c))
+            (app.t("seal-invalid"), style::ERROR)
         };
         page = page.push(rtl::side(lang, text(word).size(40).color(color)));
         if let Some(reason) = &report.invalid {
-            page = page.push(rtl::line(lang, reason.message().text(lang), 16.0));
+            page = page.push(rtl::line(lang, reason.message().text(lang), style::BODY));
         }
         if let Some(copy) = &report.copy {
-            page = page.push(rtl::line(lang, copy.message().text(lang), 16.0));
+            page = page.push(rtl::line(lang, copy.message().text(lang), style::BODY));
         }
         for w in &report.warnings {
             page = page.push(rtl::line(
@@ -68,7 +68,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     "{} — {} — {}",
                     c.document.document_number, c.document.full_name_ar, c.document.national_id
                 ),
-                16.0,
+                style::BODY,
             ));
         }
     }
