@@ -686,7 +686,10 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
 
     // Reset clerk1's PIN from the row.
     type_into(&mut app, pages::admin::RESET_PIN_ID, "135791");
-    let _ = app.update(Message::Admin(admin::Message::ResetPin("clerk1".into())));
+    update(
+        &mut app,
+        Message::Admin(admin::Message::ResetPin("clerk1".into())),
+    );
     assert!(flash_text(&app).contains("clerk1"), "{}", flash_text(&app));
 
     // Deactivate sup9; the new account and the new PIN behave accordingly.
@@ -934,7 +937,7 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         let _ = app.update(Message::Admin(admin::Message::NewUser(name.into())));
         let _ = app.update(Message::Admin(admin::Message::NewRole(role)));
         let _ = app.update(Message::Admin(admin::Message::NewPin("445566".into())));
-        let _ = app.update(Message::Admin(admin::Message::AddUser));
+        update(&mut app, Message::Admin(admin::Message::AddUser));
     }
     assert_eq!(desk(&app).admin.users.len(), 3, "{}", flash_text(&app));
 
@@ -1642,4 +1645,83 @@ fn the_background_sync_runs_only_when_enrolled_idle_and_due() {
         now + Duration::from_secs(10)
     ));
     assert!(auto_sync_due(true, false, Some(now), now + AUTO_SYNC_EVERY));
+}
+
+/// True when the task does nothing (no work, no message).
+fn is_none(task: Task<Message>) -> bool {
+    iced_test::runtime::task::into_stream(task).is_none()
+}
+
+/// Slow steps (the PIN check, printing, asking CUPS) run as background
+/// tasks: until their answer comes back the page says so, the button is
+/// disabled and a second press starts nothing; then the answer lands.
+#[test]
+fn slow_steps_run_in_the_background_with_a_busy_line() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    // Sign-in: the PIN is checked off the UI thread.
+    for m in [
+        sign_in::Message::User("clerk1".into()),
+        sign_in::Message::Pin("123456".into()),
+    ] {
+        update(&mut app, Message::SignIn(m));
+    }
+    let task = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert!(!signed_in(&app));
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 1400.0), app.view());
+        assert!(ui.find("Checking the PIN…").is_ok());
+    }
+    assert!(is_none(
+        app.update(Message::SignIn(sign_in::Message::Submit))
+    ));
+    run_task(&mut app, task);
+    assert!(signed_in(&app), "{}", flash_text(&app));
+
+    // Print to PDF: busy, the buttons off, nothing changed until it lands.
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    let task = app.update(Message::Request(request::Message::Print));
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-printing"));
+    let pressed = {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+        assert!(ui.find("Sealing and writing the PDF…").is_ok());
+        ui.click("Print the sealed original to PDF").unwrap();
+        ui.click("Preview the document as it will print").unwrap();
+        ui.into_messages().count()
+    };
+    assert_eq!(pressed, 0, "disabled while printing");
+    assert!(is_none(
+        app.update(Message::Request(request::Message::Preview))
+    ));
+    assert_eq!(state_of(&app, &tracking), State::Approved);
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).request.busy, None);
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Printed,
+        "{}",
+        flash_text(&app)
+    );
+    assert!(desk(&app).request.last_file.is_some());
+
+    // Asking CUPS for its printers (there or not on this machine).
+    update(&mut app, Message::Go(Page::Settings));
+    let task = app.update(Message::Settings(settings::Message::FindPrinters));
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+        assert!(ui.find("Asking the print system for its printers…").is_ok());
+    }
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).settings.busy, None);
+    assert!(
+        !desk(&app).settings.printers.is_empty() || app.flash.is_some(),
+        "the printers, or why none"
+    );
 }

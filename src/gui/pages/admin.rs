@@ -7,7 +7,7 @@ use crate::gui::rtl_input::rtl_input;
 use iced::widget::{Column, Id, button, column, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::{View, digits_only};
+use super::{View, digits_only, words};
 use crate::gui::desk::{Ctx, Event};
 use crate::gui::{Flash, rtl, style};
 use citizen_desk::domain::Role;
@@ -35,6 +35,8 @@ pub struct State {
     pub new_role: Role,
     pub new_pin: String,
     pub reset_pin: String,
+    /// A PIN being hashed (argon2) in the background: its words on screen.
+    pub busy: Option<&'static str>,
 }
 
 impl Default for State {
@@ -47,6 +49,7 @@ impl Default for State {
             new_role: Role::Clerk,
             new_pin: String::new(),
             reset_pin: String::new(),
+            busy: None,
         }
     }
 }
@@ -64,6 +67,9 @@ pub enum Message {
     ResetPin(String),
     Unlock(String),
     Deactivate(String),
+    /// A user added, or a PIN reset, in the background: the words, or
+    /// the refusal; `true` when the user was added.
+    Saved(Result<(String, bool), String>),
     /// Asks before deactivating.
     Ask(Box<Message>),
 }
@@ -102,14 +108,21 @@ impl State {
                 }
                 Some(event)
             }
-            Message::AddUser => Some(self.add_user(cx)),
-            Message::ResetPin(name) => {
-                let pin = std::mem::take(&mut self.reset_pin);
-                let (_, event) = self.admin(cx, |store, session| {
-                    store.reset_pin(session, &name, &pin)?;
-                    Ok(Text::new("done-pin-reset").arg("user", name.as_str()))
-                });
-                Some(event)
+            Message::AddUser => return (self.add_user(cx), None),
+            Message::ResetPin(name) => return (self.reset_pin(name, cx), None),
+            Message::Saved(result) => {
+                self.busy = None;
+                Some(match result {
+                    Ok((said, added)) => {
+                        if added {
+                            self.new_user.clear();
+                            self.new_full_name.clear();
+                        }
+                        let _ = self.load(cx);
+                        Event::Flash(Flash::Ok(said))
+                    }
+                    Err(why) => Event::Flash(Flash::Err(why)),
+                })
             }
             Message::Unlock(name) => {
                 let (_, event) = self.admin(cx, |store, session| {
@@ -130,15 +143,16 @@ impl State {
         (Task::none(), event)
     }
 
-    fn add_user(&mut self, cx: &mut Ctx<'_>) -> Event {
+    /// Adds a user (hashing their PIN: argon2) in the background, on its
+    /// own connection; a bad full name is refused before the user is made.
+    fn add_user(&mut self, cx: &Ctx<'_>) -> Task<Message> {
         let (name, role, pin) = (
             self.new_user.clone(),
             self.new_role,
             std::mem::take(&mut self.new_pin),
         );
         let full = self.new_full_name.trim().to_owned();
-        let (done, event) = self.admin(cx, |store, session| {
-            // A bad full name is refused before the user is made.
+        self.background(cx, move |store, session| {
             if !full.is_empty() {
                 citizen_desk::store::validate_full_name(&full)?;
             }
@@ -146,15 +160,46 @@ impl State {
             if !full.is_empty() {
                 store.set_full_name(session, &name, &full)?;
             }
-            Ok(Text::new("done-user-added")
+            let said = Text::new("done-user-added")
                 .arg("user", name.as_str())
-                .arg_tr("role", role.label_id()))
-        });
-        if done {
-            self.new_user.clear();
-            self.new_full_name.clear();
+                .arg_tr("role", role.label_id());
+            Ok((said, true))
+        })
+    }
+
+    /// Gives a user a new PIN (hashed: argon2) in the background.
+    fn reset_pin(&mut self, name: String, cx: &Ctx<'_>) -> Task<Message> {
+        let pin = std::mem::take(&mut self.reset_pin);
+        self.background(cx, move |store, session| {
+            store.reset_pin(session, &name, &pin)?;
+            Ok((
+                Text::new("done-pin-reset").arg("user", name.as_str()),
+                false,
+            ))
+        })
+    }
+
+    /// Runs `job` off the UI thread on its own connection, the page
+    /// showing its busy line until `Saved` comes back.
+    fn background(
+        &mut self,
+        cx: &Ctx<'_>,
+        job: impl FnOnce(&mut Store, &Session) -> citizen_desk::Result<(Text, bool)> + Send + 'static,
+    ) -> Task<Message> {
+        if self.busy.is_some() {
+            return Task::none();
         }
-        event
+        let (session, dir, lang) = (cx.session.clone(), cx.data_dir.to_owned(), cx.lang);
+        self.busy = Some("gui-busy-saving-pin");
+        Task::perform(
+            async move {
+                let mut store = Store::open(&dir).map_err(|e| words(lang, e))?;
+                job(&mut store, &session)
+                    .map(|(said, added)| (said.text(lang), added))
+                    .map_err(|e| words(lang, e))
+            },
+            Message::Saved,
+        )
     }
 
     /// Staff accounts and the trust list, for admins; anyone else is
@@ -197,6 +242,10 @@ impl State {
     pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
         let lang = cx.lang;
         let mut page = column![rtl::line(lang, cx.t("gui-admin-users"), style::TITLE)].spacing(10);
+        if let Some(busy) = self.busy {
+            page = page.push(style::busy(lang, cx.t(busy)));
+        }
+        let idle = self.busy.is_none();
 
         // Add a user: name, role, PIN.
         // The chosen role is the highlighted one.
@@ -226,13 +275,13 @@ impl State {
                     .id(Id::new(NEW_PIN_ID))
                     .secure(true)
                     .on_input(Message::NewPin)
-                    .on_submit(Message::AddUser)
+                    .on_submit_maybe(idle.then_some(Message::AddUser))
                     .width(Length::Fixed(230.0))
                     .padding(8)
                     .line_height(rtl::INPUT_LINE)
                     .into(),
                 button(text(cx.t("gui-admin-add")))
-                    .on_press(Message::AddUser)
+                    .on_press_maybe(idle.then_some(Message::AddUser))
                     .into(),
             ],
         ));
@@ -363,7 +412,8 @@ fn user_row<'a>(cx: &View<'a>, user: &'a UserInfo, state: &'a State) -> Element<
             button(text(cx.t("gui-admin-reset")))
                 .style(button::secondary)
                 .on_press_maybe(
-                    (state.reset_pin.len() >= 6).then(|| Message::ResetPin(user.name.clone())),
+                    (state.reset_pin.len() >= 6 && state.busy.is_none())
+                        .then(|| Message::ResetPin(user.name.clone())),
                 )
                 .into(),
         );

@@ -75,8 +75,9 @@ pub enum Message {
     Envelope,
     /// The sealed original on the chosen paper printer.
     PrintPaper,
-    /// How a background step went: what it did, or the refusal in words.
-    Finished(Result<Outcome, String>),
+    /// How a background step on a request (by id) went: what it did, or
+    /// the refusal in words.
+    Finished(String, Result<Outcome, String>),
     /// Back to the lookup.
     Back,
     /// Asks before a final step (reject, cancel).
@@ -150,9 +151,12 @@ impl State {
             Message::Preview => return (self.preview(cx), None),
             Message::Envelope => return (self.envelope(cx), None),
             Message::PrintPaper => return self.print_paper(cx),
-            Message::Finished(result) => {
+            Message::Finished(id, result) => {
                 self.busy = None;
+                // Another request may be open by now: its page keeps its own.
+                let same = self.current.as_ref().is_some_and(|r| r.id == id);
                 Some(match result {
+                    Ok(outcome) if !same => Event::Done(Flash::Ok(outcome.words)),
                     Ok(outcome) => {
                         if !outcome.preview.is_empty() {
                             self.preview = outcome.preview;
@@ -258,15 +262,18 @@ impl State {
         if self.busy.is_some() {
             return Task::none();
         }
-        let reference = RequestRef::Id(current.id.clone());
+        let id = current.id.clone();
         let (dir, lang) = (cx.data_dir.to_owned(), cx.lang);
         self.busy = Some(busy);
         Task::perform(
             async move {
-                let mut store = Store::open(&dir).map_err(|e| words(lang, e))?;
-                job(&mut store, &reference).map_err(|e| words(lang, e))
+                let reference = RequestRef::Id(id.clone());
+                let done = Store::open(&dir)
+                    .and_then(|mut store| job(&mut store, &reference))
+                    .map_err(|e| words(lang, e));
+                (id, done)
             },
-            Message::Finished,
+            |(id, done)| Message::Finished(id, done),
         )
     }
 
