@@ -5,7 +5,6 @@
 use iced::widget::{Row, container, text};
 use iced::{Element, Length};
 
-use super::Message;
 use citizen_desk::i18n::Lang;
 
 /// The tall line box every text of the app gets: Amiri's marks reach far
@@ -13,7 +12,7 @@ use citizen_desk::i18n::Lang;
 pub const TALL: text::LineHeight = text::LineHeight::Relative(1.9);
 
 /// Children in reading order: first is rightmost in Arabic.
-pub fn row<'a>(lang: Lang, mut children: Vec<Element<'a, Message>>) -> Row<'a, Message> {
+pub fn row<'a, Message>(lang: Lang, mut children: Vec<Element<'a, Message>>) -> Row<'a, Message> {
     if lang == Lang::Ar {
         children.reverse();
     }
@@ -23,7 +22,7 @@ pub fn row<'a>(lang: Lang, mut children: Vec<Element<'a, Message>>) -> Row<'a, M
 /// A line of text on the reading side, filling the width. (A right-aligned
 /// `text` with Fill width clips right-to-left text in 0.14: the container
 /// does the alignment.)
-pub fn line<'a>(
+pub fn line<'a, Message: 'a>(
     lang: Lang,
     content: impl text::IntoFragment<'a>,
     size: f32,
@@ -45,7 +44,10 @@ pub fn back_arrow(lang: Lang) -> &'static str {
 }
 
 /// A widget placed on the reading side of the page (right in Arabic).
-pub fn side<'a>(lang: Lang, element: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
+pub fn side<'a, Message: 'a>(
+    lang: Lang,
+    element: impl Into<Element<'a, Message>>,
+) -> Element<'a, Message> {
     let c = container(element);
     if lang == Lang::Ar {
         c.align_right(Length::Fill).into()

@@ -1,7 +1,20 @@
-//! The app's colours, each chosen for WCAG AA contrast (at least 4.5:1)
-//! against the light theme's background; a test computes the ratios.
+//! The app's look: the light theme (always: the palette is checked against
+//! its background, never left to the system's dark mode), its colours, each
+//! chosen for WCAG AA contrast (at least 4.5:1) against the light theme's
+//! background (a test computes the ratios), and the lines every screen
+//! shares: the flash and the busy line.
 
-use iced::Color;
+use iced::widget::text;
+use iced::{Color, Element, Theme};
+
+use super::Flash;
+use super::rtl;
+use citizen_desk::i18n::Lang;
+
+/// The theme the palette is checked against.
+pub fn theme() -> Theme {
+    Theme::Light
+}
 
 /// Secondary text: the status bar, hints.
 pub const MUTED: Color = Color::from_rgb8(0x4a, 0x4a, 0x4a);
@@ -11,6 +24,33 @@ pub const OK: Color = Color::from_rgb8(0x1b, 0x6e, 0x3a);
 pub const ERROR: Color = Color::from_rgb8(0xb0, 0x1c, 0x1c);
 /// Offline, waiting: needs an eye, nothing lost.
 pub const WARNING: Color = Color::from_rgb8(0x8a, 0x4b, 0x00);
+
+/// Text sizes: a page's title, a section, a line, a hint.
+pub const TITLE: f32 = 20.0;
+pub const SECTION: f32 = 18.0;
+pub const BODY: f32 = 16.0;
+pub const HINT: f32 = 14.0;
+
+/// What was done (green) or refused (red), on the reading side.
+pub fn flash<'a, M: 'a>(lang: Lang, flash: &'a Flash) -> Element<'a, M> {
+    let (msg, color) = match flash {
+        Flash::Ok(m) => (m.as_str(), OK),
+        Flash::Err(m) => (m.as_str(), ERROR),
+    };
+    rtl::side(
+        lang,
+        text(msg).size(BODY).color(color).line_height(rtl::TALL),
+    )
+}
+
+/// A slow step running in the background, in words, on the page that
+/// started it (its button is disabled meanwhile).
+pub fn busy<'a, M: 'a>(lang: Lang, words: String) -> Element<'a, M> {
+    rtl::side(
+        lang,
+        text(words).size(BODY).color(WARNING).line_height(rtl::TALL),
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,8 @@ use iced::keyboard::{Key, key::Named};
 use iced_test::{Simulator, selector};
 
 use super::*;
-use citizen_desk::store::RequestRef;
+use citizen_desk::domain::State;
+use citizen_desk::store::{RequestRef, Store};
 
 #[path = "../../tests/it/shared.rs"]
 mod shared;
@@ -89,26 +90,73 @@ fn press_enter(app: &mut App, id: &'static str) {
 }
 
 fn sign_in(app: &mut App, user: &'static str, pin: &'static str) {
-    app.user.clear();
+    if let Screen::SignIn(state) = &mut app.screen {
+        state.user.clear();
+    }
     type_into(app, pages::sign_in::USER_ID, user);
     type_into(app, pages::sign_in::PIN_ID, pin);
     press_enter(app, pages::sign_in::PIN_ID);
 }
 
+/// The signed-in desk (the test fails if nobody is signed in).
+fn desk(app: &App) -> &Desk {
+    app.desk().expect("someone is signed in")
+}
+
+fn desk_mut(app: &mut App) -> &mut Desk {
+    match &mut app.screen {
+        Screen::Desk(desk) => desk,
+        _ => panic!("someone is signed in"),
+    }
+}
+
+fn signed_in(app: &App) -> bool {
+    app.desk().is_some()
+}
+
+/// The desk's page shown (none before a sign-in).
+fn page(app: &App) -> Option<Page> {
+    app.desk().map(|d| d.page)
+}
+
+fn on_sign_in(app: &App) -> bool {
+    matches!(app.screen, Screen::SignIn(_))
+}
+
+/// The sign-in screen's state.
+fn signing_in(app: &App) -> &sign_in::State {
+    match &app.screen {
+        Screen::SignIn(state) => state,
+        _ => panic!("the sign-in screen is shown"),
+    }
+}
+
+/// The open store, signed in or not.
+fn store(app: &App) -> &Store {
+    match &app.screen {
+        Screen::SignIn(state) => &state.store,
+        Screen::Desk(desk) => &desk.store,
+        Screen::FirstRun(_) => panic!("a store is open"),
+    }
+}
+
+fn store_mut(app: &mut App) -> &mut Store {
+    match &mut app.screen {
+        Screen::SignIn(state) => &mut state.store,
+        Screen::Desk(desk) => &mut desk.store,
+        Screen::FirstRun(_) => panic!("a store is open"),
+    }
+}
+
 fn query_one(app: &App, sql: &str) -> String {
-    app.store
-        .as_ref()
-        .unwrap()
+    store(app)
         .connection()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
 
 fn state_of(app: &App, tracking: &str) -> State {
-    let s: String = app
-        .store
-        .as_ref()
-        .unwrap()
+    let s: String = store(app)
         .connection()
         .query_row(
             "SELECT state FROM requests WHERE tracking_code = ?1",
@@ -129,19 +177,19 @@ fn flash_text(app: &App) -> String {
 #[test]
 fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     let (_dir, mut app) = demo_app(Lang::En);
-    assert_eq!(app.page, Page::SignIn);
+    assert!(on_sign_in(&app));
 
     // A wrong PIN is refused, in words.
     sign_in(&mut app, "clerk1", "000000");
-    assert!(app.session.is_none());
+    assert!(!signed_in(&app));
     assert!(
         flash_text(&app).contains("Wrong PIN"),
         "{}",
         flash_text(&app)
     );
     sign_in(&mut app, "clerk1", "123456");
-    assert_eq!(app.page, Page::Home);
-    assert!(app.session.is_some());
+    assert_eq!(page(&app), Some(Page::Home));
+    assert!(signed_in(&app));
 
     // Lookup with Arabic-Indic digits and Enter, as a scanner would.
     let tracking = query_one(
@@ -154,11 +202,17 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     );
     type_into(&mut app, pages::home::QUERY_ID, &arabic_indic(&nid));
     press_enter(&mut app, pages::home::QUERY_ID);
-    assert!(app.results.iter().any(|r| r.tracking_code == tracking));
+    assert!(
+        desk(&app)
+            .home
+            .results
+            .iter()
+            .any(|r| r.tracking_code == tracking)
+    );
     interact(&mut app, |ui| {
         ui.click(tracking.as_str()).expect("the request is listed");
     });
-    assert_eq!(app.page, Page::Request);
+    assert_eq!(page(&app), Some(Page::Request));
 
     // Verify needs the whole checklist.
     interact(&mut app, |ui| {
@@ -203,10 +257,10 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         flash_text(&app)
     );
     assert_eq!(state_of(&app, &tracking), State::Verified);
-    app.sup_name.clear();
+    desk_mut(&mut app).request.sup_name.clear();
     stamp(&mut app, "supervisor1", "123456");
     if state_of(&app, &tracking) == State::Verified {
-        app.sup_name.clear();
+        desk_mut(&mut app).request.sup_name.clear();
         stamp(&mut app, "supervisor2", "123456");
     }
     assert_eq!(
@@ -218,11 +272,15 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
 
     // Before printing, the clerk sees what will print: a draft, every
     // page, with no state change (the library audits the render).
-    assert!(app.preview.is_empty());
+    assert!(desk(&app).request.preview.is_empty());
     interact(&mut app, |ui| {
         ui.click("Preview the document as it will print").unwrap();
     });
-    assert!(!app.preview.is_empty(), "{}", flash_text(&app));
+    assert!(
+        !desk(&app).request.preview.is_empty(),
+        "{}",
+        flash_text(&app)
+    );
     assert!(flash_text(&app).contains("draft"), "{}", flash_text(&app));
     assert_eq!(state_of(&app, &tracking), State::Approved);
     assert_eq!(
@@ -243,9 +301,13 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
         "{}",
         flash_text(&app)
     );
-    let pdf = app.last_file.clone().expect("a PDF was written");
+    let pdf = desk(&app)
+        .request
+        .last_file
+        .clone()
+        .expect("a PDF was written");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
-    assert!(!app.preview.is_empty());
+    assert!(!desk(&app).request.preview.is_empty());
 
     interact(&mut app, |ui| {
         ui.click("Put in the envelope (print the label)").unwrap();
@@ -256,12 +318,12 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     interact(&mut app, |ui| {
         ui.click("Outbox").unwrap();
     });
-    assert_eq!(app.page, Page::Outbox);
-    let status = app.sync_status.clone().unwrap();
+    assert_eq!(page(&app), Some(Page::Outbox));
+    let status = desk(&app).status.sync.clone().unwrap();
     assert!(status.queued >= 4, "{status:?}");
-    let id = app.current.as_ref().map(|r| r.id.clone());
-    assert!(id.is_none() || app.pending.iter().any(|e| e.request_id == id));
-    let first = &app.pending[0];
+    let id = desk(&app).request.current.as_ref().map(|r| r.id.clone());
+    assert!(id.is_none() || desk(&app).outbox.pending.iter().any(|e| e.request_id == id));
+    let first = &desk(&app).outbox.pending[0];
     // In local time, in words (no internal sequence number).
     let at = chrono::DateTime::parse_from_rfc3339(&first.created_at)
         .unwrap()
@@ -280,7 +342,7 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
 fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
     let (_dir, mut app) = demo_app(Lang::En);
     sign_in(&mut app, "supervisor1", "123456");
-    assert!(app.session.is_some());
+    assert!(signed_in(&app));
 
     // An unpaid approved request cannot be printed.
     let unpaid = query_one(
@@ -305,7 +367,7 @@ fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
     assert!(ui.find("Print the sealed original to PDF").is_err());
     drop(ui);
     // The library refuses it all the same (the app's message).
-    let _ = app.update(Message::Print);
+    update(&mut app, Message::Request(request::Message::Print));
     assert_eq!(state_of(&app, &unpaid), State::Approved);
     assert!(
         flash_text(&app).contains("not paid"),
@@ -318,8 +380,8 @@ fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
         &app,
         "SELECT tracking_code FROM requests WHERE state = 'received' AND paid = 1 ORDER BY tracking_code LIMIT 1",
     );
-    let store = app.store.as_mut().unwrap();
-    let session = app.session.clone().unwrap();
+    let session = desk(&app).session.clone();
+    let store = store_mut(&mut app);
     store
         .verify(&session, &RequestRef::parse(&received).unwrap())
         .unwrap();
@@ -327,9 +389,9 @@ fn unpaid_requests_and_the_two_person_rule_are_refused_in_the_app() {
         &app,
         &format!("SELECT id FROM requests WHERE tracking_code = '{received}'"),
     );
-    let _ = app.update(Message::Open(id));
-    app.sup_name = "supervisor1".into();
-    app.sup_pin = "123456".into();
+    let _ = app.update(Message::Home(home::Message::Open(id)));
+    desk_mut(&mut app).request.sup_name = "supervisor1".into();
+    desk_mut(&mut app).request.sup_pin = "123456".into();
     interact(&mut app, |ui| {
         ui.click("Approve with my stamp").unwrap();
     });
@@ -362,44 +424,53 @@ fn the_app_switches_language_at_runtime_and_locks_when_idle() {
     interact(&mut app, |ui| {
         ui.click("clerk1 — clerk").unwrap();
     });
-    assert_eq!(app.user, "clerk1");
+    assert_eq!(signing_in(&app).user, "clerk1");
     sign_in(&mut app, "clerk1", "123456");
-    assert!(app.session.is_some());
+    assert!(signed_in(&app));
     // A request open, the checklist half ticked, a reason typed.
     let id = query_one(
         &app,
         "SELECT id FROM requests WHERE state = 'received' AND paid = 1 ORDER BY id LIMIT 1",
     );
-    update(&mut app, Message::Open(id.clone()));
-    update(&mut app, Message::Check(0, true));
-    update(&mut app, Message::ReasonChanged("صورة غير واضحة".into()));
+    update(&mut app, Message::Home(home::Message::Open(id.clone())));
+    update(&mut app, Message::Request(request::Message::Check(0, true)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("صورة غير واضحة".into())),
+    );
     // 30 seconds ahead, a warning; then the lock.
     let soon = app.last_activity + IDLE_LOCK - Duration::from_secs(20);
     let _ = app.update(Message::Tick(soon));
     assert!(app.idle_warning);
-    assert!(app.session.is_some());
+    assert!(signed_in(&app));
     let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
     let _ = app.update(Message::Tick(later));
-    assert!(app.session.is_none());
-    assert_eq!(app.page, Page::SignIn);
+    assert!(!signed_in(&app));
+    assert!(on_sign_in(&app));
     // Another user gets none of it...
     sign_in(&mut app, "clerk2", "123456");
-    assert!(app.current.is_none() && app.reason.is_empty());
+    assert!(desk(&app).request.current.is_none() && desk(&app).request.reason.is_empty());
     let _ = app.update(Message::SignOut);
     // ...the same user, after an idle lock, gets it all back.
-    update(&mut app, Message::Open(id.clone()));
+    update(&mut app, Message::Home(home::Message::Open(id.clone())));
     let _ = app.update(Message::SignOut);
     sign_in(&mut app, "clerk1", "123456");
-    update(&mut app, Message::Open(id.clone()));
-    update(&mut app, Message::Check(0, true));
-    update(&mut app, Message::ReasonChanged("صورة غير واضحة".into()));
+    update(&mut app, Message::Home(home::Message::Open(id.clone())));
+    update(&mut app, Message::Request(request::Message::Check(0, true)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("صورة غير واضحة".into())),
+    );
     let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
     let _ = app.update(Message::Tick(later));
     sign_in(&mut app, "clerk1", "123456");
-    assert_eq!(app.page, Page::Request);
-    assert_eq!(app.current.as_ref().map(|r| r.id.clone()), Some(id));
-    assert_eq!(app.checks, [true, false, false, false]);
-    assert_eq!(app.reason, "صورة غير واضحة");
+    assert_eq!(page(&app), Some(Page::Request));
+    assert_eq!(
+        desk(&app).request.current.as_ref().map(|r| r.id.clone()),
+        Some(id)
+    );
+    assert_eq!(desk(&app).request.checks, [true, false, false, false]);
+    assert_eq!(desk(&app).request.reason, "صورة غير واضحة");
 }
 
 #[test]
@@ -409,7 +480,7 @@ fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
     interact(&mut app, |ui| {
         ui.click("Settings").unwrap();
     });
-    assert_eq!(app.page, Page::Settings);
+    assert_eq!(page(&app), Some(Page::Settings));
     interact(&mut app, |ui| {
         ui.click("Back up now").unwrap();
     });
@@ -433,7 +504,7 @@ fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
     interact(&mut app, |ui| {
         ui.click(digits_box).unwrap();
     });
-    assert!(!app.arabic_digits);
+    assert!(!desk(&app).status.arabic_digits);
     assert!(flash_text(&app).contains("may not"), "{}", flash_text(&app));
     interact(&mut app, |ui| {
         ui.click("Sign out").unwrap();
@@ -443,14 +514,18 @@ fn settings_back_up_for_an_admin_and_refuse_a_clerk() {
     interact(&mut app, |ui| {
         ui.click(digits_box).unwrap();
     });
-    assert!(app.arabic_digits, "{}", flash_text(&app));
+    assert!(desk(&app).status.arabic_digits, "{}", flash_text(&app));
     interact(&mut app, |ui| {
         ui.click("Sign out").unwrap();
     });
-    assert!(app.session.is_none());
-    app.arabic_digits = false;
+    assert!(!signed_in(&app));
+    // (Signed out, the desk and its setting are gone: the next desk reads
+    // it from the store.)
     sign_in(&mut app, "clerk1", "123456");
-    assert!(app.arabic_digits, "the setting came back from the store");
+    assert!(
+        desk(&app).status.arabic_digits,
+        "the setting came back from the store"
+    );
     assert_eq!(
         query_one(&app, "SELECT value FROM meta WHERE key = 'document_digits'"),
         "arabic-indic"
@@ -472,8 +547,8 @@ fn the_reason_field_edits_arabic_right_to_left() {
         &app,
         &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
     );
-    let _ = app.update(Message::Open(id));
-    assert_eq!(app.page, Page::Request);
+    let _ = app.update(Message::Home(home::Message::Open(id)));
+    assert_eq!(page(&app), Some(Page::Request));
 
     // All in one sitting, as a clerk types: "الصورة غير واضحة" ("the
     // photo is unclear"), then Right three times moves the caret back
@@ -495,7 +570,7 @@ fn the_reason_field_edits_arabic_right_to_left() {
         let _ = ui.tap_key(Key::Named(Named::Home));
         let _ = ui.typewrite("ملاحظة: ");
     });
-    assert_eq!(app.reason, "ملاحظة: الصورة غير واـحة");
+    assert_eq!(desk(&app).request.reason, "ملاحظة: الصورة غير واـحة");
 
     // A leading Latin word stays where it was typed (the first word, at
     // the right end of the line) and the text is kept exactly.
@@ -504,7 +579,7 @@ fn the_reason_field_edits_arabic_right_to_left() {
         let _ = ui.tap_key(Key::Named(Named::Home));
         let _ = ui.typewrite("QR ");
     });
-    assert_eq!(app.reason, "QR ملاحظة: الصورة غير واـحة");
+    assert_eq!(desk(&app).request.reason, "QR ملاحظة: الصورة غير واـحة");
 
     let before = state_of(&app, &tracking);
     interact(&mut app, |ui| {
@@ -512,7 +587,7 @@ fn the_reason_field_edits_arabic_right_to_left() {
     });
     // Final steps ask first: nothing changed yet, and Escape would drop it.
     assert_eq!(state_of(&app, &tracking), before);
-    assert!(app.confirm.is_some());
+    assert!(desk(&app).confirm.is_some());
     interact(&mut app, |ui| {
         ui.click(tr(Lang::Ar, "gui-confirm-yes", &[]).as_str())
             .unwrap();
@@ -543,17 +618,17 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
         "{}",
         flash_text(&app)
     );
-    assert!(app.admin_users.is_empty() && app.admin_keys.is_empty());
+    assert!(desk(&app).admin.users.is_empty() && desk(&app).admin.keys.is_empty());
     let _ = app.update(Message::SignOut);
 
     sign_in(&mut app, "admin", "123456");
     interact(&mut app, |ui| {
         ui.click("Admin").expect("the admin page is in the top bar");
     });
-    assert_eq!(app.page, Page::Admin);
-    assert!(app.admin_users.iter().any(|u| u.name == "clerk1"));
+    assert_eq!(page(&app), Some(Page::Admin));
+    assert!(desk(&app).admin.users.iter().any(|u| u.name == "clerk1"));
     assert!(
-        app.admin_keys.iter().any(|k| k.demo),
+        desk(&app).admin.keys.iter().any(|k| k.demo),
         "the demo's keys are listed"
     );
 
@@ -571,29 +646,38 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
     press_enter(&mut app, pages::admin::NEW_PIN_ID);
     assert!(flash_text(&app).contains("sup9"), "{}", flash_text(&app));
     assert!(
-        app.admin_users
+        desk(&app)
+            .admin
+            .users
             .iter()
             .any(|u| u.name == "sup9" && u.role == citizen_desk::domain::Role::Supervisor)
     );
-    let sup9 = app.admin_users.iter().find(|u| u.name == "sup9").unwrap();
+    let sup9 = desk(&app)
+        .admin
+        .users
+        .iter()
+        .find(|u| u.name == "sup9")
+        .unwrap();
     assert_eq!(sup9.full_name.as_deref(), Some("هالة الدمشقي"));
-    assert!(app.new_full_name.is_empty());
+    assert!(desk(&app).admin.new_full_name.is_empty());
     // A full name for an existing account, from its row; a bad one is
     // refused in words and changes nothing.
     interact(&mut app, |ui| {
         ui.click(selector::id(pages::admin::FULL_NAME_ID)).unwrap();
         let _ = ui.typewrite("<script>");
     });
-    let _ = app.update(Message::AdminSetFullName("clerk2".into()));
+    let _ = app.update(Message::Admin(admin::Message::SetFullName("clerk2".into())));
     assert!(
         flash_text(&app).contains("not valid"),
         "{}",
         flash_text(&app)
     );
-    app.new_full_name = "وسيم القاسم".into();
-    let _ = app.update(Message::AdminSetFullName("clerk2".into()));
+    desk_mut(&mut app).admin.new_full_name = "وسيم القاسم".into();
+    let _ = app.update(Message::Admin(admin::Message::SetFullName("clerk2".into())));
     assert!(
-        app.admin_users
+        desk(&app)
+            .admin
+            .users
             .iter()
             .any(|u| u.name == "clerk2" && u.full_name.as_deref() == Some("وسيم القاسم")),
         "{}",
@@ -602,24 +686,26 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
 
     // Reset clerk1's PIN from the row.
     type_into(&mut app, pages::admin::RESET_PIN_ID, "135791");
-    let _ = app.update(Message::AdminResetPin("clerk1".into()));
+    update(
+        &mut app,
+        Message::Admin(admin::Message::ResetPin("clerk1".into())),
+    );
     assert!(flash_text(&app).contains("clerk1"), "{}", flash_text(&app));
 
     // Deactivate sup9; the new account and the new PIN behave accordingly.
-    let _ = app.update(Message::AdminDeactivate("sup9".into()));
+    let _ = app.update(Message::Admin(admin::Message::Deactivate("sup9".into())));
     assert!(
-        app.admin_users
+        desk(&app)
+            .admin
+            .users
             .iter()
             .any(|u| u.name == "sup9" && !u.active)
     );
     let _ = app.update(Message::SignOut);
     sign_in(&mut app, "sup9", "246802");
-    assert!(
-        app.session.is_none(),
-        "a deactivated account cannot sign in"
-    );
+    assert!(!signed_in(&app), "a deactivated account cannot sign in");
     sign_in(&mut app, "clerk1", "135791");
-    assert!(app.session.is_some(), "{}", flash_text(&app));
+    assert!(signed_in(&app), "{}", flash_text(&app));
 }
 
 /// The outbox hands every waiting envelope to the post in one batch and
@@ -628,10 +714,7 @@ fn an_admin_manages_staff_and_sees_the_keys_a_clerk_cannot() {
 fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
     let (_dir, mut app) = demo_app(Lang::En);
     sign_in(&mut app, "clerk1", "123456");
-    let waiting: i64 = app
-        .store
-        .as_ref()
-        .unwrap()
+    let waiting: i64 = store(&app)
         .connection()
         .query_row(
             "SELECT count(*) FROM requests WHERE state = 'enveloped'",
@@ -649,7 +732,8 @@ fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
     });
     // It asks first, with the count.
     assert!(
-        app.confirm
+        desk(&app)
+            .confirm
             .as_ref()
             .is_some_and(|c| c.question.contains(&waiting.to_string()))
     );
@@ -661,12 +745,13 @@ fn the_outbox_hands_the_envelopes_to_the_post_with_a_manifest() {
         "{}",
         flash_text(&app)
     );
-    let manifest = app.last_file.clone().expect("the manifest's path");
+    let manifest = desk(&app)
+        .outbox
+        .last_file
+        .clone()
+        .expect("the manifest's path");
     assert!(std::fs::read(&manifest).unwrap().starts_with(b"%PDF"));
-    let left: i64 = app
-        .store
-        .as_ref()
-        .unwrap()
+    let left: i64 = store(&app)
         .connection()
         .query_row(
             "SELECT count(*) FROM requests WHERE state = 'enveloped'",
@@ -693,7 +778,7 @@ fn a_seal_is_checked_from_a_pdf_file() {
     );
     let pdf = dir.path().join("printed.pdf");
     {
-        let store = app.store.as_mut().unwrap();
+        let store = store_mut(&mut app);
         let clerk = store.sign_in("clerk1", "123456").unwrap();
         store
             .print_document(
@@ -712,18 +797,23 @@ fn a_seal_is_checked_from_a_pdf_file() {
     let _ = app.update(Message::Go(Page::Verify));
     type_into(&mut app, pages::verify::SEAL_FILE_ID, pdf.to_str().unwrap());
     press_enter(&mut app, pages::verify::SEAL_FILE_ID);
-    let report = app.seal_report.as_ref().expect("a report");
+    let report = desk(&app).verify.report.as_ref().expect("a report");
     assert!(report.valid, "{:?}", report.invalid);
-    assert!(app.seal_text.starts_with(citizen_desk::seal::PREFIX));
+    assert!(
+        desk(&app)
+            .verify
+            .text
+            .starts_with(citizen_desk::seal::PREFIX)
+    );
     interact(&mut app, |ui| {
         ui.find("VALID").expect("the verdict is shown");
     });
 
     let junk = dir.path().join("notes.txt");
     std::fs::write(&junk, "not a seal").unwrap();
-    app.seal_file = junk.display().to_string();
-    update(&mut app, Message::OpenSealFile);
-    assert!(app.seal_report.is_none());
+    desk_mut(&mut app).verify.file = junk.display().to_string();
+    update(&mut app, Message::Verify(verify::Message::OpenFile));
+    assert!(desk(&app).verify.report.is_none());
     assert!(
         flash_text(&app).contains("No seal was found"),
         "{}",
@@ -741,17 +831,17 @@ fn set_up_a_new_desk(lang: Lang) -> (tempfile::TempDir, App) {
         lang,
     })
     .unwrap();
-    assert_eq!(app.page, Page::FirstRun);
+    assert!(matches!(app.screen, Screen::FirstRun(_)));
     for m in [
-        Message::InitCenter("TRT01".into()),
-        Message::InitDesk("D01".into()),
-        Message::InitAdmin("admin".into()),
-        Message::InitPin("112233".into()),
-        Message::CreateStore,
+        Message::FirstRun(first_run::Message::Center("TRT01".into())),
+        Message::FirstRun(first_run::Message::Desk("D01".into())),
+        Message::FirstRun(first_run::Message::Admin("admin".into())),
+        Message::FirstRun(first_run::Message::Pin("112233".into())),
+        Message::FirstRun(first_run::Message::Create),
     ] {
-        let _ = app.update(m);
+        update(&mut app, m);
     }
-    assert_eq!(app.page, Page::SignIn, "{}", flash_text(&app));
+    assert!(on_sign_in(&app), "{}", flash_text(&app));
     sign_in(&mut app, "admin", "112233");
     (dir, app)
 }
@@ -769,11 +859,15 @@ fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let _ = app.update(Message::HubUrlChanged(format!("http://{addr}")));
-    let _ = app.update(Message::EnrollCodeChanged("ABCD-EFGH".into()));
+    let _ = app.update(Message::Settings(settings::Message::HubUrlChanged(
+        format!("http://{addr}"),
+    )));
+    let _ = app.update(Message::Settings(settings::Message::EnrollCodeChanged(
+        "ABCD-EFGH".into(),
+    )));
 
-    let task = app.update(Message::Enroll);
-    assert!(app.enrolling, "{}", flash_text(&app));
+    let task = app.update(Message::Settings(settings::Message::Enroll));
+    assert!(desk(&app).settings.enrolling, "{}", flash_text(&app));
     let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
     assert!(
         ui.find("Enrolling…").is_ok(),
@@ -781,8 +875,8 @@ fn enrolling_with_the_hub_down_keeps_the_app_responsive() {
     );
     drop(ui);
     run_task(&mut app, task);
-    assert!(!app.enrolling);
-    assert!(app.store.as_ref().unwrap().hub_link().unwrap().is_none());
+    assert!(!desk(&app).settings.enrolling);
+    assert!(store(&app).hub_link().unwrap().is_none());
     assert!(
         matches!(app.flash, Some(Flash::Err(_))),
         "an error in words: {}",
@@ -840,12 +934,12 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         ("clerk1", citizen_desk::domain::Role::Clerk),
         ("sup1", citizen_desk::domain::Role::Supervisor),
     ] {
-        let _ = app.update(Message::AdminNewUser(name.into()));
-        let _ = app.update(Message::AdminNewRole(role));
-        let _ = app.update(Message::AdminNewPin("445566".into()));
-        let _ = app.update(Message::AddUser);
+        let _ = app.update(Message::Admin(admin::Message::NewUser(name.into())));
+        let _ = app.update(Message::Admin(admin::Message::NewRole(role)));
+        let _ = app.update(Message::Admin(admin::Message::NewPin("445566".into())));
+        update(&mut app, Message::Admin(admin::Message::AddUser));
     }
-    assert_eq!(app.admin_users.len(), 3, "{}", flash_text(&app));
+    assert_eq!(desk(&app).admin.users.len(), 3, "{}", flash_text(&app));
 
     // Enrol from Settings with the operator's code.
     let _ = app.update(Message::Go(Page::Settings));
@@ -861,17 +955,20 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
     );
     type_into(&mut app, pages::settings::ENROLL_CODE_ID, &code);
     assert_eq!(
-        (app.hub_url.as_str(), app.enroll_code.as_str()),
+        (
+            desk(&app).settings.hub_url.as_str(),
+            desk(&app).settings.enroll_code.as_str()
+        ),
         (format!("https://{addr}").as_str(), code.as_str())
     );
     press_enter(&mut app, pages::settings::ENROLL_CODE_ID);
-    assert!(!app.enrolling, "the hub's answer came back");
+    assert!(!desk(&app).settings.enrolling, "the hub's answer came back");
     assert!(
-        app.store.as_ref().unwrap().hub_link().unwrap().is_some(),
+        store(&app).hub_link().unwrap().is_some(),
         "{}",
         flash_text(&app)
     );
-    citizen_desk::sync::client::sync_once(app.store.as_mut().unwrap()).unwrap();
+    citizen_desk::sync::client::sync_once(store_mut(&mut app)).unwrap();
 
     // Cancelled centrally; verified at the desk meanwhile.
     let victim = query_one(
@@ -884,7 +981,7 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         .cancel(&victim, "withdrawn online")
         .unwrap();
     {
-        let store = app.store.as_mut().unwrap();
+        let store = store_mut(&mut app);
         let clerk = store.sign_in("clerk1", "445566").unwrap();
         store
             .verify(&clerk, &RequestRef::parse(&victim).unwrap())
@@ -902,23 +999,26 @@ fn a_conflict_from_the_hub_is_settled_in_the_app() {
         ui.click(tr(Lang::Ar, "gui-open-conflicts", &[]).as_str())
             .expect("the outbox points to the conflicts");
     });
-    assert_eq!(app.page, Page::Conflicts);
-    assert_eq!(app.conflicts.len(), 1);
-    assert_eq!(app.conflicts[0].hub_state.as_deref(), Some("cancelled"));
+    assert_eq!(page(&app), Some(Page::Conflicts));
+    assert_eq!(desk(&app).conflicts.list.len(), 1);
+    assert_eq!(
+        desk(&app).conflicts.list[0].hub_state.as_deref(),
+        Some("cancelled")
+    );
     interact(&mut app, |ui| {
         ui.click(selector::id(pages::conflicts::NOTE_ID)).unwrap();
         let _ = ui.typewrite("سحب الطلب عبر الإنترنت");
     });
     // The clerk alone may not settle.
-    let id = app.conflicts[0].id;
-    let _ = app.update(Message::Settle(id));
-    assert_eq!(app.conflicts.len(), 1, "a clerk may not settle");
+    let id = desk(&app).conflicts.list[0].id;
+    update(&mut app, Message::Conflicts(conflicts::Message::Settle(id)));
+    assert_eq!(desk(&app).conflicts.list.len(), 1, "a clerk may not settle");
     type_into(&mut app, pages::conflicts::SUPERVISOR_ID, "sup1");
     type_into(&mut app, pages::conflicts::SUPERVISOR_PIN_ID, "445566");
     interact(&mut app, |ui| {
         ui.click(tr(Lang::Ar, "gui-settle", &[]).as_str()).unwrap();
     });
-    assert!(app.conflicts.is_empty(), "{}", flash_text(&app));
+    assert!(desk(&app).conflicts.list.is_empty(), "{}", flash_text(&app));
     assert_eq!(state_of(&app, &victim), State::Cancelled);
     let note = query_one(&app, "SELECT settlement FROM conflicts LIMIT 1");
     assert!(note.contains("سحب الطلب عبر الإنترنت"), "{note}");
@@ -938,11 +1038,9 @@ fn a_copy_needs_a_supervisor_and_is_logged() {
         &app,
         &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
     );
-    let _ = app.update(Message::Open(id));
+    let _ = app.update(Message::Home(home::Message::Open(id)));
     let copies = |app: &App| -> i64 {
-        app.store
-            .as_ref()
-            .unwrap()
+        store(app)
             .connection()
             .query_row(
                 "SELECT printed_count FROM requests WHERE tracking_code = ?1",
@@ -969,10 +1067,14 @@ fn a_copy_needs_a_supervisor_and_is_logged() {
         ui.click("Print a copy to PDF").unwrap();
     });
     assert_eq!(copies(&app), before + 1, "{}", flash_text(&app));
-    let file = app.last_file.clone().expect("the copy's file");
+    let file = desk(&app)
+        .request
+        .last_file
+        .clone()
+        .expect("the copy's file");
     assert!(file.to_string_lossy().contains("-copy-"));
     assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
-    assert!(!app.preview.is_empty());
+    assert!(!desk(&app).request.preview.is_empty());
 }
 
 /// Paper from the app: find the CUPS queues in Settings, choose one, print
@@ -990,14 +1092,21 @@ fn paper_is_printed_from_the_app_through_a_real_cups_queue() {
         ui.click("Find printers").unwrap();
     });
     assert!(
-        app.printers.iter().any(|p| p.name == printer),
+        desk(&app)
+            .settings
+            .printers
+            .iter()
+            .any(|p| p.name == printer),
         "{:?} {}",
-        app.printers,
+        desk(&app).settings.printers,
         flash_text(&app)
     );
-    let _ = app.update(Message::ChoosePrinter(printer.clone()));
+    update(
+        &mut app,
+        Message::Settings(settings::Message::ChoosePrinter(printer.clone())),
+    );
     assert_eq!(
-        app.printer.as_deref(),
+        desk(&app).status.printer.as_deref(),
         Some(printer.as_str()),
         "{}",
         flash_text(&app)
@@ -1014,7 +1123,7 @@ fn paper_is_printed_from_the_app_through_a_real_cups_queue() {
     let before: Vec<_> = std::fs::read_dir(&out_dir)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
-    let _ = app.update(Message::Open(id));
+    let _ = app.update(Message::Home(home::Message::Open(id)));
     let _ = app.update(Message::Go(Page::Request));
     interact(&mut app, |ui| {
         ui.click(format!("Print the sealed original on {printer}").as_str())
@@ -1054,9 +1163,7 @@ fn the_request_page_offers_what_the_lifecycle_offers() {
         (Action::Cancel, "Cancel the request"),
     ];
     let (_dir, mut app) = demo_app(Lang::En);
-    app.store
-        .as_ref()
-        .unwrap()
+    store(&app)
         .connection()
         .execute_batch(
             "UPDATE requests SET state = 'delivered' WHERE id IN
@@ -1067,7 +1174,7 @@ fn the_request_page_offers_what_the_lifecycle_offers() {
         .unwrap();
     for (user, role) in [("clerk1", Role::Clerk), ("supervisor1", Role::Supervisor)] {
         sign_in(&mut app, user, "123456");
-        assert_eq!(app.session.as_ref().map(|s| s.role()), Some(role));
+        assert_eq!(app.desk().map(|d| d.session.role()), Some(role));
         for state in State::ALL {
             let id = query_one(
                 &app,
@@ -1076,8 +1183,12 @@ fn the_request_page_offers_what_the_lifecycle_offers() {
                     state.as_str()
                 ),
             );
-            let _ = app.update(Message::Open(id));
-            let r = app.current.clone().expect("the request is open");
+            let _ = app.update(Message::Home(home::Message::Open(id)));
+            let r = desk(&app)
+                .request
+                .current
+                .clone()
+                .expect("the request is open");
             let offered = pages::request::offered(&r, role);
             // What the page offers is what the lifecycle lets this desk do,
             // plus a supervisor's stamp at a clerk's desk.
@@ -1121,9 +1232,13 @@ fn a_scanned_code_is_read_and_audited_once() {
     let before: i64 = shows(&app).parse().unwrap();
     type_into(&mut app, pages::home::QUERY_ID, &code);
     press_enter(&mut app, pages::home::QUERY_ID);
-    assert_eq!(app.page, Page::Request);
+    assert_eq!(page(&app), Some(Page::Request));
     assert_eq!(
-        app.current.as_ref().map(|r| r.tracking_code.as_str()),
+        desk(&app)
+            .request
+            .current
+            .as_ref()
+            .map(|r| r.tracking_code.as_str()),
         Some(code.as_str())
     );
     let after: i64 = shows(&app).parse().unwrap();
@@ -1216,18 +1331,21 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
         keys += 1;
         update(app, message);
     };
-    update(&mut app, Message::QueryChanged(arabic_indic(&nid)));
-    key(&mut app, Message::Search); // Enter in the lookup field
-    assert_eq!(app.results.len(), 1, "{}", flash_text(&app));
+    update(
+        &mut app,
+        Message::Home(home::Message::QueryChanged(arabic_indic(&nid))),
+    );
+    key(&mut app, Message::Home(home::Message::Search)); // Enter in the lookup field
+    assert_eq!(desk(&app).home.results.len(), 1, "{}", flash_text(&app));
     let alt = |app: &mut App, code: Code| {
         assert!(press(app, code, true), "{code:?} is a shortcut");
     };
     alt(&mut app, Code::Digit1);
-    assert_eq!(app.page, Page::Request);
+    assert_eq!(page(&app), Some(Page::Request));
     for code in [Code::Digit1, Code::Digit2, Code::Digit3, Code::Digit4] {
         alt(&mut app, code);
     }
-    assert!(app.checks.iter().all(|c| *c));
+    assert!(desk(&app).request.checks.iter().all(|c| *c));
     alt(&mut app, Code::KeyV);
     assert_eq!(
         state_of(&app, &tracking),
@@ -1236,10 +1354,19 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
         flash_text(&app)
     );
     alt(&mut app, Code::KeyS); // to the supervisor's name
-    update(&mut app, Message::SupNameChanged("supervisor1".into()));
-    key(&mut app, Message::Focus(pages::request::SUPERVISOR_PIN_ID)); // Enter
-    update(&mut app, Message::SupPinChanged("123456".into()));
-    key(&mut app, Message::Stamp); // Enter in the PIN field
+    update(
+        &mut app,
+        Message::Request(request::Message::SupName("supervisor1".into())),
+    );
+    key(
+        &mut app,
+        Message::Request(request::Message::Focus(pages::request::SUPERVISOR_PIN_ID)),
+    ); // Enter
+    update(
+        &mut app,
+        Message::Request(request::Message::SupPin("123456".into())),
+    );
+    key(&mut app, Message::Request(request::Message::Stamp)); // Enter in the PIN field
     assert_eq!(
         state_of(&app, &tracking),
         State::Approved,
@@ -1264,9 +1391,13 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
     assert_eq!(keys + 9, 12);
     // Escape goes back to the lookup, which shows the request as it is now.
     assert!(press_named(&mut app, Named::Escape));
-    assert_eq!(app.page, Page::Home);
-    assert_eq!(app.results.len(), 1);
-    assert_eq!(app.results[0].state, State::Enveloped, "no stale results");
+    assert_eq!(page(&app), Some(Page::Home));
+    assert_eq!(desk(&app).home.results.len(), 1);
+    assert_eq!(
+        desk(&app).home.results[0].state,
+        State::Enveloped,
+        "no stale results"
+    );
 }
 
 /// A signed-in supervisor sees what waits for their stamp (not what they
@@ -1286,7 +1417,11 @@ fn a_supervisor_works_through_their_stamp_queue() {
     .parse()
     .unwrap();
     assert!(waiting > 0);
-    let (count, queue) = app.stamp_queue.clone().expect("a supervisor's queue");
+    let (count, queue) = desk(&app)
+        .home
+        .stamp_queue
+        .clone()
+        .expect("a supervisor's queue");
     assert_eq!(count, waiting);
     assert!(
         queue
@@ -1300,22 +1435,29 @@ fn a_supervisor_works_through_their_stamp_queue() {
     );
     assert!(press(&mut app, Code::Digit1, true));
     assert_eq!(
-        app.current.as_ref().map(|r| r.id.clone()),
+        desk(&app).request.current.as_ref().map(|r| r.id.clone()),
         Some(queue[0].id.clone())
     );
     assert_eq!(
-        app.sup_name, "supervisor1",
+        desk(&app).request.sup_name,
+        "supervisor1",
         "their own name, only the PIN to type"
     );
-    update(&mut app, Message::SupPinChanged("123456".into()));
-    update(&mut app, Message::Stamp);
+    update(
+        &mut app,
+        Message::Request(request::Message::SupPin("123456".into())),
+    );
+    update(&mut app, Message::Request(request::Message::Stamp));
     assert!(
         flash_text(&app).contains("stamp") || flash_text(&app).contains("pprov"),
         "{}",
         flash_text(&app)
     );
     update(&mut app, Message::Go(Page::Home));
-    assert_eq!(app.stamp_queue.as_ref().map(|q| q.0), Some(waiting - 1));
+    assert_eq!(
+        desk(&app).home.stamp_queue.as_ref().map(|q| q.0),
+        Some(waiting - 1)
+    );
 }
 
 /// A supervisor ticks requests of their queue from the keyboard and
@@ -1326,32 +1468,42 @@ fn a_supervisor_stamps_several_ticked_requests_with_one_pin() {
     use iced::keyboard::key::Code;
     let (_dir, mut app) = demo_app(Lang::En);
     sign_in(&mut app, "supervisor1", "123456");
-    let (waiting, queue) = app.stamp_queue.clone().expect("a supervisor's queue");
+    let (waiting, queue) = desk(&app)
+        .home
+        .stamp_queue
+        .clone()
+        .expect("a supervisor's queue");
     assert!(queue.len() >= 3, "{}", queue.len());
     // Alt+A ticks every row shown; Alt+Shift+1 unticks the first again.
     assert!(press(&mut app, Code::KeyA, true));
-    assert_eq!(app.queue_selected.len(), queue.len());
+    assert_eq!(desk(&app).home.queue_selected.len(), queue.len());
     assert!(press_with(
         &mut app,
         Code::Digit1,
         Modifiers::ALT | Modifiers::SHIFT
     ));
-    assert_eq!(app.queue_selected.len(), queue.len() - 1);
-    assert!(!app.queue_selected.contains(&queue[0].id));
+    assert_eq!(desk(&app).home.queue_selected.len(), queue.len() - 1);
+    assert!(!desk(&app).home.queue_selected.contains(&queue[0].id));
     let label = format!("Stamp the ticked ({})", queue.len() - 1);
     {
         let mut ui = Simulator::with_size(settings(), (1366.0, 4000.0), app.view());
         assert!(ui.find(label.as_str()).is_ok(), "{label}");
     }
     // A wrong PIN stamps nothing and says so.
-    update(&mut app, Message::SupPinChanged("654321".into()));
-    update(&mut app, Message::StampSelected);
+    update(
+        &mut app,
+        Message::Home(home::Message::PinChanged("654321".into())),
+    );
+    update(&mut app, Message::Home(home::Message::StampSelected));
     assert!(
         flash_text(&app).contains("Wrong PIN"),
         "{}",
         flash_text(&app)
     );
-    assert_eq!(app.stamp_queue.as_ref().map(|q| q.0), Some(waiting));
+    assert_eq!(
+        desk(&app).home.stamp_queue.as_ref().map(|q| q.0),
+        Some(waiting)
+    );
     // Ticked again, the right PIN once: every ticked request is stamped.
     assert!(press(&mut app, Code::KeyA, true));
     assert!(press_with(
@@ -1359,17 +1511,20 @@ fn a_supervisor_stamps_several_ticked_requests_with_one_pin() {
         Code::Digit1,
         Modifiers::ALT | Modifiers::SHIFT
     ));
-    let ticked: Vec<String> = app.queue_selected.iter().cloned().collect();
-    update(&mut app, Message::SupPinChanged("123456".into()));
-    update(&mut app, Message::StampSelected);
+    let ticked: Vec<String> = desk(&app).home.queue_selected.iter().cloned().collect();
+    update(
+        &mut app,
+        Message::Home(home::Message::PinChanged("123456".into())),
+    );
+    update(&mut app, Message::Home(home::Message::StampSelected));
     let said = flash_text(&app);
     assert!(
         said.contains(&format!("{} requests stamped", ticked.len())),
         "{said}"
     );
-    assert!(app.queue_selected.is_empty());
+    assert!(desk(&app).home.queue_selected.is_empty());
     assert_eq!(
-        app.stamp_queue.as_ref().map(|q| q.0),
+        desk(&app).home.stamp_queue.as_ref().map(|q| q.0),
         Some(waiting - ticked.len() as u64)
     );
     for id in &ticked {
@@ -1382,8 +1537,12 @@ fn a_supervisor_stamps_several_ticked_requests_with_one_pin() {
         assert_eq!(stamped, "1", "{id}");
     }
     // The request page tells its history: verified, then this stamp.
-    update(&mut app, Message::Open(ticked[0].clone()));
-    let steps: Vec<(&str, &str)> = app
+    update(
+        &mut app,
+        Message::Home(home::Message::Open(ticked[0].clone())),
+    );
+    let steps: Vec<(&str, &str)> = desk(&app)
+        .request
         .history
         .iter()
         .map(|e| (e.actor.as_str(), e.action.as_str()))
@@ -1396,11 +1555,11 @@ fn a_supervisor_stamps_several_ticked_requests_with_one_pin() {
     );
     let mut ui = Simulator::with_size(settings(), (1366.0, 4000.0), app.view());
     assert!(ui.find("History").is_ok());
-    let last = app.history.last().unwrap();
+    let last = desk(&app).request.history.last().unwrap();
     let when = chrono::DateTime::parse_from_rfc3339(&last.at).unwrap();
     let line = format!(
         "{} — supervisor1 — stamped",
-        super::pages::local_time(&app, when.with_timezone(&chrono::Utc))
+        super::pages::local_time(app.lang, when.with_timezone(&chrono::Utc))
     );
     assert!(ui.find(line.as_str()).is_ok(), "{line}");
 }
@@ -1425,30 +1584,47 @@ fn the_status_bar_is_everywhere_and_final_steps_ask_first() {
     );
     for page in [Page::Home, Page::Outbox, Page::Settings, Page::Verify] {
         update(&mut app, Message::Go(page));
-        if app.printer.is_some() {
+        if desk(&app).status.printer.is_some() {
             continue; // a printer chosen on this machine's CUPS
         }
         let mut ui = Simulator::with_size(settings(), (1366.0, 2600.0), app.view());
         assert!(ui.find(status.as_str()).is_ok(), "{page:?}: {status}");
     }
     update(&mut app, Message::Go(Page::Outbox));
-    let held = app.envelopes_held;
+    let held = desk(&app).status.envelopes_held;
     assert!(held > 0);
-    update(&mut app, Message::Ask(Box::new(Message::Dispatch)));
-    let question = app.confirm.as_ref().map(|c| c.question.clone()).unwrap();
+    update(
+        &mut app,
+        Message::Outbox(outbox::Message::Ask(Box::new(outbox::Message::Dispatch))),
+    );
+    let question = desk(&app)
+        .confirm
+        .as_ref()
+        .map(|c| c.question.clone())
+        .unwrap();
     assert!(question.contains(&held.to_string()), "{question}");
     update(&mut app, Message::Escape);
-    assert!(app.confirm.is_none());
-    assert_eq!(app.page, Page::Outbox, "Escape dropped the question only");
-    assert_eq!(app.envelopes_held, held, "nothing dispatched");
-    update(&mut app, Message::Ask(Box::new(Message::Dispatch)));
+    assert!(desk(&app).confirm.is_none());
+    assert_eq!(
+        page(&app),
+        Some(Page::Outbox),
+        "Escape dropped the question only"
+    );
+    assert_eq!(desk(&app).status.envelopes_held, held, "nothing dispatched");
+    update(
+        &mut app,
+        Message::Outbox(outbox::Message::Ask(Box::new(outbox::Message::Dispatch))),
+    );
     update(&mut app, Message::Confirmed);
-    assert_eq!(app.envelopes_held, 0, "{}", flash_text(&app));
+    assert_eq!(desk(&app).status.envelopes_held, 0, "{}", flash_text(&app));
 
     update(&mut app, Message::SignOut);
     sign_in(&mut app, "admin", "123456");
     update(&mut app, Message::Go(Page::Admin));
-    update(&mut app, Message::AdminDeactivate("admin".into()));
+    update(
+        &mut app,
+        Message::Admin(admin::Message::Deactivate("admin".into())),
+    );
     assert!(
         flash_text(&app).contains("your own account"),
         "{}",
@@ -1469,4 +1645,83 @@ fn the_background_sync_runs_only_when_enrolled_idle_and_due() {
         now + Duration::from_secs(10)
     ));
     assert!(auto_sync_due(true, false, Some(now), now + AUTO_SYNC_EVERY));
+}
+
+/// True when the task does nothing (no work, no message).
+fn is_none(task: Task<Message>) -> bool {
+    iced_test::runtime::task::into_stream(task).is_none()
+}
+
+/// Slow steps (the PIN check, printing, asking CUPS) run as background
+/// tasks: until their answer comes back the page says so, the button is
+/// disabled and a second press starts nothing; then the answer lands.
+#[test]
+fn slow_steps_run_in_the_background_with_a_busy_line() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    // Sign-in: the PIN is checked off the UI thread.
+    for m in [
+        sign_in::Message::User("clerk1".into()),
+        sign_in::Message::Pin("123456".into()),
+    ] {
+        update(&mut app, Message::SignIn(m));
+    }
+    let task = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert!(!signed_in(&app));
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 1400.0), app.view());
+        assert!(ui.find("Checking the PIN…").is_ok());
+    }
+    assert!(is_none(
+        app.update(Message::SignIn(sign_in::Message::Submit))
+    ));
+    run_task(&mut app, task);
+    assert!(signed_in(&app), "{}", flash_text(&app));
+
+    // Print to PDF: busy, the buttons off, nothing changed until it lands.
+    let tracking = query_one(
+        &app,
+        "SELECT tracking_code FROM requests WHERE state = 'approved' AND paid = 1 ORDER BY tracking_code LIMIT 1",
+    );
+    let id = query_one(
+        &app,
+        &format!("SELECT id FROM requests WHERE tracking_code = '{tracking}'"),
+    );
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    let task = app.update(Message::Request(request::Message::Print));
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-printing"));
+    let pressed = {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+        assert!(ui.find("Sealing and writing the PDF…").is_ok());
+        ui.click("Print the sealed original to PDF").unwrap();
+        ui.click("Preview the document as it will print").unwrap();
+        ui.into_messages().count()
+    };
+    assert_eq!(pressed, 0, "disabled while printing");
+    assert!(is_none(
+        app.update(Message::Request(request::Message::Preview))
+    ));
+    assert_eq!(state_of(&app, &tracking), State::Approved);
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).request.busy, None);
+    assert_eq!(
+        state_of(&app, &tracking),
+        State::Printed,
+        "{}",
+        flash_text(&app)
+    );
+    assert!(desk(&app).request.last_file.is_some());
+
+    // Asking CUPS for its printers (there or not on this machine).
+    update(&mut app, Message::Go(Page::Settings));
+    let task = app.update(Message::Settings(settings::Message::FindPrinters));
+    {
+        let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+        assert!(ui.find("Asking the print system for its printers…").is_ok());
+    }
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).settings.busy, None);
+    assert!(
+        !desk(&app).settings.printers.is_empty() || app.flash.is_some(),
+        "the printers, or why none"
+    );
 }

@@ -1,31 +1,259 @@
 //! Lookup: one field for a national ID (any digits, or a barcode scanner
 //! that types and presses Enter) or a tracking code; the results with
-//! service, state, payment, the SLA clock and the delivery place; and a
-//! small summary of the day.
+//! service, state, payment, the SLA clock and the delivery place; a small
+//! summary of the day; and a supervisor's stamp queue, whose ticked rows
+//! are stamped with one PIN in the background.
+
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use iced::widget::{Column, Id, button, checkbox, column, container, text, text_input};
-use iced::{Element, Length};
+use iced::{Element, Length, Task};
 
-use crate::gui::{App, Message, rtl, style};
-use citizen_desk::domain::{DeliveryPlace, Request};
+use super::{View, digits_only, words};
+use crate::gui::desk::{Ctx, Event};
+use crate::gui::{AltKey, Flash, rtl, style};
+use citizen_desk::domain::{DeliveryPlace, Request, Role, State as Lifecycle};
 use citizen_desk::i18n::{Lang, tr};
+use citizen_desk::store::{DailySummary, RequestFilter, RequestRef, Session, Store};
 
 pub const QUERY_ID: &str = "lookup-query";
 /// The supervisor's PIN for the requests ticked in their stamp queue.
 pub const QUEUE_PIN_ID: &str = "queue-pin";
 
-fn service_name(app: &App, code: &str) -> String {
-    let store = app.store.as_ref();
-    match store.and_then(|s| s.catalog().service(code)) {
-        Some(s) if app.lang == Lang::Ar => s.name_ar.clone(),
+#[derive(Debug, Default)]
+pub struct State {
+    pub query: String,
+    pub results: Vec<Request>,
+    pub daily: Option<DailySummary>,
+    /// A supervisor's queue: how many wait for their stamp, and the oldest.
+    pub stamp_queue: Option<(u64, Vec<Request>)>,
+    /// The requests of the stamp queue a supervisor ticked, to stamp all
+    /// with one PIN.
+    pub queue_selected: BTreeSet<String>,
+    /// The supervisor's PIN for the ticked requests.
+    pub pin: String,
+    /// Stamping in the background (its words on screen).
+    pub busy: Option<&'static str>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    QueryChanged(String),
+    Search,
+    Open(String),
+    /// Ticks or unticks a request of the stamp queue.
+    QueueToggle(String),
+    PinChanged(String),
+    /// Stamps every ticked request of the queue with the PIN typed once.
+    StampSelected,
+    /// How stamping the ticked requests went, in words.
+    StampedSeveral(Result<String, String>),
+}
+
+impl State {
+    pub fn update(&mut self, message: Message, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::QueryChanged(v) => self.query = v,
+            Message::Search => {
+                let event = self.search(cx);
+                // The next scan goes into the field, whatever was said.
+                return (iced::widget::operation::focus(QUERY_ID), event);
+            }
+            Message::Open(id) => {
+                let event = match cx.store.show(cx.session, &RequestRef::Id(id)) {
+                    Ok(r) => Event::Open(Box::new(r)),
+                    Err(e) => cx.refused(e),
+                };
+                return (Task::none(), Some(event));
+            }
+            Message::QueueToggle(id) => {
+                if !self.queue_selected.remove(&id) {
+                    self.queue_selected.insert(id);
+                }
+            }
+            Message::PinChanged(v) => self.pin = digits_only(&v),
+            Message::StampSelected => return (self.stamp_selected(cx), None),
+            Message::StampedSeveral(result) => {
+                self.busy = None;
+                self.queue_selected.clear();
+                return (
+                    Task::none(),
+                    Some(Event::Done(match result {
+                        Ok(words) => Flash::Ok(words),
+                        Err(why) => Flash::Err(why),
+                    })),
+                );
+            }
+        }
+        (Task::none(), None)
+    }
+
+    /// What an Alt shortcut does on the lookup: Alt+digit opens that row,
+    /// Alt+Shift+digit ticks it, Alt+A ticks all, Alt+S goes to the PIN.
+    pub fn alt(&mut self, key: AltKey, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        match key {
+            AltKey::Digit(n) => {
+                let list = match &self.stamp_queue {
+                    Some((_, queue)) if self.query.trim().is_empty() => queue,
+                    _ => &self.results,
+                };
+                if let Some(r) = n.checked_sub(1).and_then(|i| list.get(i)) {
+                    let id = r.id.clone();
+                    return self.update(Message::Open(id), cx);
+                }
+            }
+            AltKey::Tick(n) => {
+                let row = self
+                    .shown_queue()
+                    .get(n.wrapping_sub(1))
+                    .map(|r| r.id.clone());
+                if let Some(id) = row {
+                    return self.update(Message::QueueToggle(id), cx);
+                }
+            }
+            AltKey::All => {
+                let shown: Vec<String> = self.shown_queue().iter().map(|r| r.id.clone()).collect();
+                if shown.iter().all(|id| self.queue_selected.contains(id)) {
+                    self.queue_selected.clear();
+                } else {
+                    self.queue_selected.extend(shown);
+                }
+            }
+            AltKey::Stamp if !self.queue_selected.is_empty() => {
+                return (iced::widget::operation::focus(QUEUE_PIN_ID), None);
+            }
+            _ => {}
+        }
+        (Task::none(), None)
+    }
+
+    /// The day's summary, the stamp queue and the results, as the store
+    /// has them now.
+    pub fn reload(&mut self, store: &mut Store, session: &Session) {
+        let today = citizen_desk::domain::calendar::damascus_date(store.now());
+        self.daily = store.daily_summary(session, today).ok();
+        self.stamp_queue = if session.role() == Role::Supervisor {
+            store.stamp_queue(session, 12).ok()
+        } else {
+            None
+        };
+        self.reload_results(store, session);
+    }
+
+    /// The results list again, as the store has it now: the same search,
+    /// or the worklist when there is none (never opening a request).
+    pub fn reload_results(&mut self, store: &mut Store, session: &Session) {
+        if self.query.trim().is_empty() {
+            // New requests waiting at the desk, most urgent first.
+            let filter = RequestFilter {
+                state: Some(Lifecycle::Received),
+                overdue: false,
+                limit: 12,
+            };
+            if let Ok(list) = store.list(session, &filter) {
+                self.results = list;
+            }
+        } else if let Some(Ok(list)) = self.find_query(store, session) {
+            self.results = list;
+        }
+    }
+
+    /// The requests the query finds: a tracking code (RR…SY) or a
+    /// national ID, in any digits. `None` without a query.
+    fn find_query(
+        &self,
+        store: &mut Store,
+        session: &Session,
+    ) -> Option<citizen_desk::Result<Vec<Request>>> {
+        let q = self.query.trim();
+        if q.is_empty() {
+            return None;
+        }
+        Some(if q.chars().any(|c| c.is_ascii_alphabetic()) {
+            RequestRef::parse(q)
+                .and_then(|r| store.show(session, &r))
+                .map(|r| vec![r])
+        } else {
+            citizen_desk::domain::NationalId::parse(q)
+                .map_err(citizen_desk::Error::from)
+                .and_then(|id| store.lookup(session, &id))
+        })
+    }
+
+    fn search(&mut self, cx: &mut Ctx<'_>) -> Option<Event> {
+        let found = self.find_query(cx.store, cx.session)?;
+        let by_code = self.query.trim().chars().any(|c| c.is_ascii_alphabetic());
+        Some(match found {
+            Ok(mut list) if by_code && list.len() == 1 => {
+                // A scanned envelope or receipt code goes straight to it
+                // (already read, and audited, once by `show`).
+                self.results = list.clone();
+                match list.pop() {
+                    Some(r) => Event::Open(Box::new(r)),
+                    None => return None,
+                }
+            }
+            Ok(list) => {
+                self.results = list;
+                Event::ClearFlash
+            }
+            Err(e) => {
+                self.results.clear();
+                cx.refused(e)
+            }
+        })
+    }
+
+    /// The stamp queue as the page shows it (none during a search).
+    fn shown_queue(&self) -> &[Request] {
+        match &self.stamp_queue {
+            Some((_, queue)) if self.query.trim().is_empty() => queue,
+            _ => &[],
+        }
+    }
+
+    /// The signed-in supervisor stamps every ticked request with one PIN:
+    /// the stamp key opens once, off the UI thread; each request is
+    /// judged alone by the library, and the answer says how many went
+    /// through and why any did not.
+    fn stamp_selected(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        if self.busy.is_some() || self.queue_selected.is_empty() {
+            return Task::none();
+        }
+        let name = cx.session.name().to_owned();
+        let pin = std::mem::take(&mut self.pin);
+        let references: Vec<RequestRef> = self
+            .queue_selected
+            .iter()
+            .map(|id| RequestRef::Id(id.clone()))
+            .collect();
+        let (dir, lang) = (cx.data_dir.to_owned(), cx.lang);
+        self.busy = Some("gui-busy-stamping");
+        Task::perform(
+            async move {
+                let mut store = Store::open(&dir).map_err(|e| words(lang, e))?;
+                let supervisor = store.sign_in(&name, &pin).map_err(|e| words(lang, e))?;
+                let outcomes = store
+                    .stamp_several(&supervisor, &references, &pin)
+                    .map_err(|e| words(lang, e))?;
+                Ok(stamped_words(lang, &outcomes))
+            },
+            Message::StampedSeveral,
+        )
+    }
+}
+
+fn service_name(cx: &View<'_>, code: &str) -> String {
+    match cx.store.catalog().service(code) {
+        Some(s) if cx.lang == Lang::Ar => s.name_ar.clone(),
         Some(s) => s.name_en.clone(),
         None => code.to_owned(),
     }
 }
 
 /// One result; `key` is its Alt+digit shortcut (1 to 9), shown first.
-fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'a, Message> {
+fn result_row<'a>(cx: &View<'a>, r: &'a Request, key: Option<usize>) -> Element<'a, Message> {
     let now = Utc::now();
     let due = r
         .due_at
@@ -34,9 +262,9 @@ fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'
         .to_string();
     let overdue = r.is_overdue(now);
     let due_text = text(if overdue {
-        format!("{} {due} — {}", app.t("gui-due"), app.t("gui-overdue"))
+        format!("{} {due} — {}", cx.t("gui-due"), cx.t("gui-overdue"))
     } else {
-        format!("{} {due}", app.t("gui-due"))
+        format!("{} {due}", cx.t("gui-due"))
     })
     .size(15)
     .color(if overdue { style::ERROR } else { style::MUTED });
@@ -44,29 +272,29 @@ fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'
         DeliveryPlace::Address { address } => address.clone(),
         DeliveryPlace::Center { center } => center.clone(),
     };
-    let paid = app.t(if r.payment.paid {
+    let paid = cx.t(if r.payment.paid {
         "gui-paid"
     } else {
         "gui-unpaid"
     });
     let shortcut = key.map_or_else(String::new, |n| {
-        format!("Alt+{}", crate::gui::pages::digits(app, &n.to_string()))
+        format!("Alt+{}", cx.digits(&n.to_string()))
     });
     let line = rtl::row(
-        app.lang,
+        cx.lang,
         vec![
             text(shortcut).size(14).color(style::MUTED).into(),
             // Codes read left to right in both languages.
             text(r.tracking_code.as_str()).size(16).into(),
-            text(service_name(app, &r.service)).size(16).into(),
-            text(tr(app.lang, r.state.label_id(), &[])).size(16).into(),
+            text(service_name(cx, &r.service)).size(16).into(),
+            text(tr(cx.lang, r.state.label_id(), &[])).size(16).into(),
             text(paid).size(15).into(),
             due_text.into(),
         ],
     );
-    let detail = rtl::line(app.lang, format!("{} — {place}", r.name.full()), 14.0);
+    let detail = rtl::line(cx.lang, format!("{} — {place}", r.name.full()), style::HINT);
     // A light row: the overdue red and the grey hints keep their contrast.
-    button(column![rtl::side(app.lang, line), detail].spacing(4))
+    button(column![rtl::side(cx.lang, line), detail].spacing(4))
         .width(Length::Fill)
         .style(button::text)
         .on_press(Message::Open(r.id.clone()))
@@ -75,7 +303,8 @@ fn result_row<'a>(app: &'a App, r: &'a Request, key: Option<usize>) -> Element<'
 
 /// The queue's rows, each with a box to tick on the reading side.
 fn ticked<'a>(
-    app: &'a App,
+    state: &'a State,
+    cx: &View<'a>,
     queue: &'a [Request],
     rows: Vec<Element<'a, Message>>,
 ) -> Vec<Element<'a, Message>> {
@@ -83,146 +312,178 @@ fn ticked<'a>(
         .iter()
         .zip(rows)
         .map(|(r, row)| {
-            let tick = checkbox(app.queue_selected.contains(&r.id))
+            let tick = checkbox(state.queue_selected.contains(&r.id))
                 .on_toggle(move |_| Message::QueueToggle(r.id.clone()));
-            rtl::row(app.lang, vec![tick.into(), row]).into()
+            rtl::row(cx.lang, vec![tick.into(), row]).into()
         })
         .collect()
 }
 
 /// One PIN for every ticked request: the field, the button with the
 /// count, and the keys that do it without the mouse.
-fn stamp_ticked(app: &App) -> Element<'_, Message> {
-    let count = app.queue_selected.len();
-    let ready = count > 0 && app.busy.is_none();
-    let pin = text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
+fn stamp_ticked<'a>(state: &'a State, cx: &View<'a>) -> Element<'a, Message> {
+    let count = state.queue_selected.len();
+    let ready = count > 0 && state.busy.is_none();
+    let pin = text_input(&cx.t("gui-supervisor-pin"), &state.pin)
         .id(Id::new(QUEUE_PIN_ID))
         .secure(true)
-        .on_input(Message::SupPinChanged)
+        .on_input(Message::PinChanged)
         .on_submit_maybe(ready.then_some(Message::StampSelected))
         .width(Length::Fixed(220.0))
         .padding(8)
         .line_height(rtl::INPUT_LINE);
     let label = tr(
-        app.lang,
+        cx.lang,
         "gui-stamp-ticked",
-        &[("count", &crate::gui::pages::digits(app, &count.to_string()))],
+        &[("count", &cx.digits(&count.to_string()))],
     );
     let stamp = button(text(label)).on_press_maybe(ready.then_some(Message::StampSelected));
-    let keys = rtl::line(app.lang, app.t("gui-stamp-ticked-keys"), 14.0);
-    column![
-        rtl::side(app.lang, rtl::row(app.lang, vec![pin.into(), stamp.into()])),
+    let keys = rtl::line(cx.lang, cx.t("gui-stamp-ticked-keys"), style::HINT);
+    let mut section = column![
+        rtl::side(cx.lang, rtl::row(cx.lang, vec![pin.into(), stamp.into()])),
         keys
     ]
-    .spacing(4)
-    .into()
+    .spacing(4);
+    if let Some(busy) = state.busy {
+        section = section.push(style::busy(cx.lang, cx.t(busy)));
+    }
+    section.into()
 }
 
-pub fn view<'a>(app: &'a App) -> Element<'a, Message> {
-    let search = rtl::row(
-        app.lang,
-        vec![
-            text_input(&app.t("gui-lookup-placeholder"), &app.query)
-                .id(Id::new(QUERY_ID))
-                .on_input(Message::QueryChanged)
-                .on_submit(Message::Search)
-                .width(Length::Fixed(360.0))
-                .padding(8)
-                .line_height(rtl::INPUT_LINE)
-                .into(),
-            button(text(app.t("gui-search")))
-                .on_press(Message::Search)
-                .into(),
-        ],
-    );
-    let numbered = |list: &'a [Request]| {
-        list.iter()
-            .enumerate()
-            .map(|(i, r)| result_row(app, r, (i < 9).then_some(i + 1)))
+impl State {
+    pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
+        let search = rtl::row(
+            cx.lang,
+            vec![
+                text_input(&cx.t("gui-lookup-placeholder"), &self.query)
+                    .id(Id::new(QUERY_ID))
+                    .on_input(Message::QueryChanged)
+                    .on_submit(Message::Search)
+                    .width(Length::Fixed(360.0))
+                    .padding(8)
+                    .line_height(rtl::INPUT_LINE)
+                    .into(),
+                button(text(cx.t("gui-search")))
+                    .on_press(Message::Search)
+                    .into(),
+            ],
+        );
+        let numbered = |list: &'a [Request]| {
+            list.iter()
+                .enumerate()
+                .map(|(i, r)| result_row(cx, r, (i < 9).then_some(i + 1)))
+                .collect::<Vec<_>>()
+        };
+        let mut list = Column::new().spacing(8);
+        if self.query.trim().is_empty() {
+            // A supervisor's own work first: what waits for their stamp.
+            if let Some((total, queue)) = &self.stamp_queue {
+                list = list.push(rtl::line(
+                    cx.lang,
+                    tr(
+                        cx.lang,
+                        "gui-stamp-queue",
+                        &[("count", &cx.digits(&total.to_string()))],
+                    ),
+                    17.0,
+                ));
+                list = list.extend(ticked(self, cx, queue, numbered(queue)));
+                if !queue.is_empty() {
+                    list = list.push(stamp_ticked(self, cx));
+                }
+            } else if !self.results.is_empty() {
+                list = list.push(rtl::line(cx.lang, cx.t("gui-worklist"), 17.0));
+                list = list.extend(numbered(&self.results));
+            }
+        } else {
+            list = list.extend(numbered(&self.results));
+        }
+        if self.results.is_empty() && !self.query.trim().is_empty() {
+            list = list.push(rtl::line(cx.lang, cx.t("gui-no-results"), style::BODY));
+        }
+        let summary: String = cx
+            .status
+            .summary
+            .iter()
+            .map(|(s, n)| format!("{}: {n}", tr(cx.lang, s.label_id(), &[])))
             .collect::<Vec<_>>()
-    };
-    let mut list = Column::new().spacing(8);
-    if app.query.trim().is_empty() {
-        // A supervisor's own work first: what waits for their stamp.
-        if let Some((total, queue)) = &app.stamp_queue {
-            list = list.push(rtl::line(
-                app.lang,
+            .join(" · ");
+        let mut page = column![
+            rtl::line(cx.lang, cx.t("gui-lookup-title"), style::TITLE),
+            rtl::side(cx.lang, search),
+            container(list).width(Length::Fill),
+        ]
+        .spacing(12);
+        if let Some(day) = &self.daily {
+            page = page.push(rtl::line(
+                cx.lang,
                 tr(
-                    app.lang,
-                    "gui-stamp-queue",
-                    &[("count", &crate::gui::pages::digits(app, &total.to_string()))],
+                    cx.lang,
+                    "gui-today",
+                    &[("date", &day.day.format("%d/%m/%Y").to_string())],
                 ),
                 17.0,
             ));
-            list = list.extend(ticked(app, queue, numbered(queue)));
-            if !queue.is_empty() {
-                list = list.push(stamp_ticked(app));
-            }
-        } else if !app.results.is_empty() {
-            list = list.push(rtl::line(app.lang, app.t("gui-worklist"), 17.0));
-            list = list.extend(numbered(&app.results));
-        }
-    } else {
-        list = list.extend(numbered(&app.results));
-    }
-    if app.results.is_empty() && !app.query.trim().is_empty() {
-        list = list.push(rtl::line(app.lang, app.t("gui-no-results"), 16.0));
-    }
-    let summary: String = app
-        .summary
-        .iter()
-        .map(|(s, n)| format!("{}: {n}", tr(app.lang, s.label_id(), &[])))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let mut page = column![
-        rtl::line(app.lang, app.t("gui-lookup-title"), 20.0),
-        rtl::side(app.lang, search),
-        container(list).width(Length::Fill),
-    ]
-    .spacing(12);
-    if let Some(day) = &app.daily {
-        page = page.push(rtl::line(
-            app.lang,
-            tr(
-                app.lang,
-                "gui-today",
-                &[("date", &day.day.format("%d/%m/%Y").to_string())],
-            ),
-            17.0,
-        ));
-        let overdue = day.overdue();
-        let total = text(tr(
-            app.lang,
-            "gui-summary-overdue",
-            &[("count", &overdue.to_string())],
-        ))
-        .size(16)
-        .line_height(rtl::TALL)
-        .color(if overdue > 0 { style::ERROR } else { style::OK });
-        page = page.push(rtl::side(app.lang, total));
-        for s in &day.services {
-            let line = text(tr(
-                app.lang,
-                "gui-summary-line",
-                &[
-                    ("service", &service_name(app, &s.service)),
-                    ("new", &s.submitted_today.to_string()),
-                    ("open", &s.open.to_string()),
-                    ("overdue", &s.overdue.to_string()),
-                    ("finished", &s.finished_today.to_string()),
-                ],
+            let overdue = day.overdue();
+            let total = text(tr(
+                cx.lang,
+                "gui-summary-overdue",
+                &[("count", &overdue.to_string())],
             ))
-            .size(15)
-            .line_height(text::LineHeight::Relative(1.9));
-            // Only the count is the alarm, not the whole line.
-            let line = if s.overdue > 0 {
-                line.color(style::WARNING)
-            } else {
-                line
-            };
-            page = page.push(rtl::side(app.lang, line));
+            .size(16)
+            .line_height(rtl::TALL)
+            .color(if overdue > 0 { style::ERROR } else { style::OK });
+            page = page.push(rtl::side(cx.lang, total));
+            for s in &day.services {
+                let line = text(tr(
+                    cx.lang,
+                    "gui-summary-line",
+                    &[
+                        ("service", &service_name(cx, &s.service)),
+                        ("new", &s.submitted_today.to_string()),
+                        ("open", &s.open.to_string()),
+                        ("overdue", &s.overdue.to_string()),
+                        ("finished", &s.finished_today.to_string()),
+                    ],
+                ))
+                .size(15)
+                .line_height(text::LineHeight::Relative(1.9));
+                // Only the count is the alarm, not the whole line.
+                let line = if s.overdue > 0 {
+                    line.color(style::WARNING)
+                } else {
+                    line
+                };
+                page = page.push(rtl::side(cx.lang, line));
+            }
         }
+        page = page.push(rtl::line(cx.lang, cx.t("gui-all-by-state"), 15.0));
+        page.push(rtl::line(cx.lang, summary, style::HINT)).into()
     }
-    page = page.push(rtl::line(app.lang, app.t("gui-all-by-state"), 15.0));
-    page.push(rtl::line(app.lang, summary, 14.0)).into()
+}
+
+/// "n requests stamped", and the first refusal in words if any was refused.
+fn stamped_words(lang: Lang, outcomes: &[(RequestRef, citizen_desk::Result<Request>)]) -> String {
+    let done = outcomes.iter().filter(|(_, o)| o.is_ok()).count();
+    let refused: Vec<&citizen_desk::Error> = outcomes
+        .iter()
+        .filter_map(|(_, o)| o.as_ref().err())
+        .collect();
+    let mut words = tr(
+        lang,
+        "gui-done-stamped-several",
+        &[("count", &done.to_string())],
+    );
+    if let Some(first) = refused.first() {
+        words.push(' ');
+        words.push_str(&tr(
+            lang,
+            "gui-stamped-refused",
+            &[
+                ("count", &refused.len().to_string()),
+                ("why", &first.message().text(lang)),
+            ],
+        ));
+    }
+    words
 }

@@ -1,4 +1,6 @@
-//! One free function per page.
+//! The pages, one module each with its own `State`, `Message`, `update`
+//! and `view`; and what every signed-in page shares: the top bar, the
+//! status bar, the confirmation bar, and a few view helpers.
 
 pub mod admin;
 pub mod conflicts;
@@ -10,40 +12,81 @@ pub mod settings;
 pub mod sign_in;
 pub mod verify;
 
+use std::path::Path;
+
 use iced::widget::{Id, button, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::{App, Message, Page, rtl};
-use citizen_desk::i18n::tr;
+use super::desk::{Confirm, Desk, Page, Status};
+use super::{Message, rtl, style};
+use citizen_desk::i18n::{Lang, tr};
+use citizen_desk::store::{Session, Store};
+
+/// What a signed-in page's `view` may read besides its own state.
+pub struct View<'a> {
+    pub lang: Lang,
+    pub store: &'a Store,
+    pub session: &'a Session,
+    pub status: &'a Status,
+    pub data_dir: &'a Path,
+}
+
+impl View<'_> {
+    pub fn t(&self, id: &str) -> String {
+        tr(self.lang, id, &[])
+    }
+
+    /// Arabic-Indic digits in the Arabic interface, Latin in the English one.
+    pub fn digits(&self, s: &str) -> String {
+        digits(self.lang, s)
+    }
+}
+
+/// The page shown on the desk, its messages wrapped for the shell.
+pub fn page<'a>(desk: &'a Desk, cx: &View<'a>) -> Element<'a, Message> {
+    match desk.page {
+        Page::Home => desk.home.view(cx).map(Message::Home),
+        Page::Request => desk.request.view(cx).map(Message::Request),
+        Page::Outbox => desk.outbox.view(cx).map(Message::Outbox),
+        Page::Verify => desk.verify.view(cx).map(Message::Verify),
+        // The language button is the shell's.
+        Page::Settings => desk.settings.view(cx).map(|m| match m {
+            settings::Message::ToggleLang => Message::ToggleLang,
+            m => Message::Settings(m),
+        }),
+        Page::Admin => desk.admin.view(cx).map(Message::Admin),
+        Page::Conflicts => desk.conflicts.view(cx).map(Message::Conflicts),
+    }
+}
 
 /// Who is signed in, and where they can go.
-pub fn top_bar(app: &App) -> Element<'_, Message> {
-    let who = app
-        .session
-        .as_ref()
-        .map(|s| format!("{} — {}", s.name(), tr(app.lang, s.role().label_id(), &[])))
-        .unwrap_or_default();
+pub fn top_bar<'a>(cx: &View<'a>, shown: Page) -> Element<'a, Message> {
+    let who = format!(
+        "{} — {}",
+        cx.session.name(),
+        tr(cx.lang, cx.session.role().label_id(), &[])
+    );
     let nav = |label: &str, page: Page| {
-        let b = button(text(app.t(label)));
-        if app.page == page {
+        let b = button(text(cx.t(label)));
+        if shown == page {
             b
         } else {
             b.on_press(Message::Go(page))
         }
     };
     rtl::row(
-        app.lang,
+        cx.lang,
         vec![
-            rtl::line(app.lang, who, 18.0),
+            rtl::line(cx.lang, who, style::SECTION),
             nav("gui-nav-lookup", Page::Home).into(),
             nav("gui-nav-outbox", Page::Outbox).into(),
             nav("gui-nav-verify", Page::Verify).into(),
             nav("gui-nav-settings", Page::Settings).into(),
             nav("gui-nav-admin", Page::Admin).into(),
-            button(text(app.t("gui-switch-language")))
+            button(text(cx.t("gui-switch-language")))
                 .on_press(Message::ToggleLang)
                 .into(),
-            button(text(app.t("gui-sign-out")))
+            button(text(cx.t("gui-sign-out")))
                 .style(button::secondary)
                 .on_press(Message::SignOut)
                 .into(),
@@ -56,42 +99,43 @@ pub fn top_bar(app: &App) -> Element<'_, Message> {
 /// The sync state on every signed-in page: online or not, what waits to
 /// sync, open conflicts, the last successful sync in local time, and the
 /// printer.
-pub fn status_bar(app: &App) -> Element<'_, Message> {
-    let lang = app.lang;
-    let Some(s) = &app.sync_status else {
+pub fn status_bar<'a>(cx: &View<'a>) -> Element<'a, Message> {
+    let lang = cx.lang;
+    let Some(s) = &cx.status.sync else {
         return text("").into();
     };
     let link = match &s.hub {
-        None => app.t("gui-status-standalone"),
-        Some(_) if app.syncing => app.t("gui-status-syncing"),
-        Some(_) if s.online => app.t("gui-status-online"),
-        Some(_) => app.t("gui-status-offline"),
+        None => cx.t("gui-status-standalone"),
+        Some(_) if cx.status.syncing => cx.t("gui-status-syncing"),
+        Some(_) if s.online => cx.t("gui-status-online"),
+        Some(_) => cx.t("gui-status-offline"),
     };
     let last = s
         .last_success
         .as_deref()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| local_time(app, t.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|| app.t("gui-status-never"));
-    let printer = app
+        .map(|t| local_time(lang, t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|| cx.t("gui-status-never"));
+    let printer = cx
+        .status
         .printer
         .clone()
-        .unwrap_or_else(|| app.t("gui-status-no-printer"));
+        .unwrap_or_else(|| cx.t("gui-status-no-printer"));
     let line = tr(
         lang,
         "gui-status-bar",
         &[
             ("link", &link),
-            ("queued", &digits(app, &s.queued.to_string())),
-            ("conflicts", &digits(app, &s.open_conflicts.to_string())),
+            ("queued", &cx.digits(&s.queued.to_string())),
+            ("conflicts", &cx.digits(&s.open_conflicts.to_string())),
             ("last", &last),
             ("printer", &printer),
         ],
     );
     let color = if s.hub.is_some() && !s.online {
-        crate::gui::style::WARNING
+        style::WARNING
     } else {
-        crate::gui::style::MUTED
+        style::MUTED
     };
     rtl::side(
         lang,
@@ -101,16 +145,16 @@ pub fn status_bar(app: &App) -> Element<'_, Message> {
 
 /// A time as staff read it: Damascus time, day/month hour:minute, in the
 /// interface's digits.
-pub fn local_time(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn local_time(lang: Lang, t: chrono::DateTime<chrono::Utc>) -> String {
     let local = t
         .with_timezone(&chrono_tz::Asia::Damascus)
         .format("%d/%m %H:%M");
-    digits(app, &local.to_string())
+    digits(lang, &local.to_string())
 }
 
 /// Arabic-Indic digits in the Arabic interface, Latin in the English one.
-pub fn digits(app: &App, s: &str) -> String {
-    if app.lang == citizen_desk::i18n::Lang::Ar {
+pub fn digits(lang: Lang, s: &str) -> String {
+    if lang == Lang::Ar {
         citizen_desk::documents::render::Digits::ArabicIndic.apply(s)
     } else {
         s.to_owned()
@@ -119,21 +163,21 @@ pub fn digits(app: &App, s: &str) -> String {
 
 /// The question before an irreversible step, with its two answers
 /// (Enter in no field: the buttons; Escape: no).
-pub fn confirm_bar<'a>(app: &'a App, confirm: &'a crate::gui::Confirm) -> Element<'a, Message> {
+pub fn confirm_bar(lang: Lang, confirm: &Confirm) -> Element<'_, Message> {
     rtl::side(
-        app.lang,
+        lang,
         rtl::row(
-            app.lang,
+            lang,
             vec![
                 text(confirm.question.as_str())
                     .size(17)
                     .line_height(rtl::TALL)
                     .into(),
-                button(text(app.t("gui-confirm-yes")))
+                button(text(tr(lang, "gui-confirm-yes", &[])))
                     .style(button::danger)
                     .on_press(Message::Confirmed)
                     .into(),
-                button(text(app.t("gui-confirm-no")))
+                button(text(tr(lang, "gui-confirm-no", &[])))
                     .style(button::secondary)
                     .on_press(Message::Escape)
                     .into(),
@@ -144,39 +188,70 @@ pub fn confirm_bar<'a>(app: &'a App, confirm: &'a crate::gui::Confirm) -> Elemen
 }
 
 /// "label: value" in reading order.
-pub fn field<'a>(app: &App, label: String, value: String) -> Element<'a, Message> {
-    rtl::line(app.lang, format!("{label}: {value}"), 16.0)
+pub fn field<'a, M: 'a>(lang: Lang, label: String, value: String) -> Element<'a, M> {
+    rtl::line(lang, format!("{label}: {value}"), style::BODY)
 }
 
-/// A supervisor's name and own PIN typed at this desk (manager-override
-/// style), the PIN field submitting `on_submit`; `extra` follows them in
-/// the row (e.g. the button they authorise).
-pub fn supervisor_fields<'a>(
-    app: &'a App,
-    ids: (&'static str, &'static str),
-    on_submit: Option<Message>,
-    extra: Vec<Element<'a, Message>>,
-) -> Element<'a, Message> {
-    let mut cells: Vec<Element<'a, Message>> = vec![
-        text_input(&app.t("gui-supervisor"), &app.sup_name)
-            .id(Id::new(ids.0))
-            .on_input(Message::SupNameChanged)
+/// A supervisor's name and own PIN typed at a desk (manager-override
+/// style): the fields' ids and values and the messages they send.
+pub struct SupervisorFields<'a, M> {
+    pub ids: (&'static str, &'static str),
+    pub name: &'a str,
+    pub pin: &'a str,
+    pub on_name: fn(String) -> M,
+    pub on_pin: fn(String) -> M,
+    /// Enter in the name: the focus goes on to the PIN.
+    pub focus: fn(&'static str) -> M,
+    /// Enter in the PIN.
+    pub on_submit: Option<M>,
+}
+
+/// The supervisor's fields in a row; `extra` follows them (e.g. the
+/// button they authorise).
+pub fn supervisor_fields<'a, M: Clone + 'a>(
+    lang: Lang,
+    f: SupervisorFields<'a, M>,
+    extra: Vec<Element<'a, M>>,
+) -> Element<'a, M> {
+    let mut cells: Vec<Element<'a, M>> = vec![
+        text_input(&tr(lang, "gui-supervisor", &[]), f.name)
+            .id(Id::new(f.ids.0))
+            .on_input(f.on_name)
             // Enter (a supervisor's habit) goes on to the PIN, never past it.
-            .on_submit(Message::Focus(ids.1))
+            .on_submit((f.focus)(f.ids.1))
             .width(Length::Fixed(240.0))
             .padding(8)
             .line_height(rtl::INPUT_LINE)
             .into(),
-        text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
-            .id(Id::new(ids.1))
+        text_input(&tr(lang, "gui-supervisor-pin", &[]), f.pin)
+            .id(Id::new(f.ids.1))
             .secure(true)
-            .on_input(Message::SupPinChanged)
-            .on_submit_maybe(on_submit)
+            .on_input(f.on_pin)
+            .on_submit_maybe(f.on_submit)
             .width(Length::Fixed(200.0))
             .padding(8)
             .line_height(rtl::INPUT_LINE)
             .into(),
     ];
     cells.extend(extra);
-    rtl::side(app.lang, rtl::row(app.lang, cells))
+    rtl::side(lang, rtl::row(lang, cells))
+}
+
+/// The digits of a PIN as typed, in Latin digits, at most twelve.
+pub fn digits_only(v: &str) -> String {
+    // Arabic-Indic digits count too: a PIN typed on an Arabic keyboard.
+    v.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '٠'..='٩' => char::from_u32(c as u32 - 0x0660 + '0' as u32),
+            '۰'..='۹' => char::from_u32(c as u32 - 0x06F0 + '0' as u32),
+            _ => None,
+        })
+        .take(12)
+        .collect()
+}
+
+/// An error of the library in words.
+pub fn words(lang: Lang, err: citizen_desk::Error) -> String {
+    err.message().text(lang)
 }

@@ -1,24 +1,455 @@
 //! One request: the citizen's data beside the document's, the clerk's
 //! verification checklist, reject with a reason, the supervisor's stamp
-//! (their own PIN, at this desk), print to PDF with the preview, and the
-//! envelope.
+//! (their own PIN, at this desk), print to PDF or paper with the preview,
+//! and the envelope. The stamp, printing, the preview and the label run in
+//! the background on their own connection, the page saying so and its
+//! buttons disabled meanwhile.
+
+use std::path::PathBuf;
 
 use crate::gui::rtl_input::rtl_input;
+use iced::widget::image::Handle;
 use iced::widget::{Column, Id, button, checkbox, column, container, image, text, text_input};
-use iced::{Element, Length};
+use iced::{Element, Length, Task};
 
-use super::{field, supervisor_fields};
-use crate::gui::{App, CHECKS, Message, Page, rtl};
+use super::{SupervisorFields, View, digits_only, field, supervisor_fields, words};
+use crate::gui::desk::{Ctx, Event};
+use crate::gui::{AltKey, CHECKS, Flash, preview_handles, rtl, style};
 use citizen_desk::documents::labels::delivery_conditions;
 use citizen_desk::documents::render::left_to_right;
 use citizen_desk::domain::{
-    Action, Actor, DeliveryPlace, Refusal, Request, Role, available_actions,
+    Action, Actor, DeliveryPlace, Refusal, Request, Role, State as Lifecycle, available_actions,
 };
-use citizen_desk::i18n::{Lang, tr};
+use citizen_desk::i18n::{Lang, Message as Text, tr};
+use citizen_desk::store::{AuditEntry, RequestRef, Session, Store};
 
 pub const SUPERVISOR_ID: &str = "stamp-supervisor";
 pub const SUPERVISOR_PIN_ID: &str = "stamp-pin";
 pub const REASON_ID: &str = "reject-reason";
+
+#[derive(Debug, Default)]
+pub struct State {
+    /// The open request.
+    pub current: Option<Request>,
+    /// Its history from the audit log, oldest first.
+    pub history: Vec<AuditEntry>,
+    pub checks: [bool; 4],
+    pub reason: String,
+    pub sup_name: String,
+    pub sup_pin: String,
+    /// The pages of the document last previewed or printed, drawn from the
+    /// same layout as the PDF.
+    pub preview: Vec<Handle>,
+    pub last_file: Option<PathBuf>,
+    /// A slow step running in the background (its words on screen).
+    pub busy: Option<&'static str>,
+}
+
+/// What a background step on the request gave: the words to show, the
+/// file written and the pages drawn (each kept only when there is one).
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub words: String,
+    pub file: Option<PathBuf>,
+    pub preview: Vec<Handle>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    Check(usize, bool),
+    Verify,
+    ReasonChanged(String),
+    Reject,
+    /// A supervisor cancels the open request, with the reason typed.
+    Cancel,
+    SupName(String),
+    SupPin(String),
+    /// Moves the keyboard focus to a field (Enter in the one before).
+    Focus(&'static str),
+    Stamp,
+    Print,
+    PrintCopy,
+    /// Draws the document as it would print now (a draft before the
+    /// original, a copy after), with no state change.
+    Preview,
+    Envelope,
+    /// The sealed original on the chosen paper printer.
+    PrintPaper,
+    /// How a background step on a request (by id) went: what it did, or
+    /// the refusal in words.
+    Finished(String, Result<Outcome, String>),
+    /// Back to the lookup.
+    Back,
+    /// Asks before a final step (reject, cancel).
+    Ask(Box<Message>),
+}
+
+/// The library's work on one request, on its own connection.
+type Job = Box<dyn FnOnce(&mut Store, &RequestRef) -> citizen_desk::Result<Outcome> + Send>;
+
+impl State {
+    pub fn update(&mut self, message: Message, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        let event = match message {
+            Message::Check(i, v) => {
+                if let Some(c) = self.checks.get_mut(i) {
+                    *c = v;
+                }
+                None
+            }
+            Message::Verify => {
+                // The checklist the clerk ticked goes into the audit entry.
+                let confirmed: Vec<&str> = CHECKS
+                    .iter()
+                    .zip(self.checks)
+                    .filter(|(_, ticked)| *ticked)
+                    .map(|(id, _)| id.trim_start_matches("gui-check-"))
+                    .collect();
+                self.act(cx, |store, session, r| {
+                    store
+                        .verify_confirming(session, r, &confirmed)
+                        .map(|_| "gui-done-verified")
+                })
+            }
+            Message::ReasonChanged(v) => {
+                self.reason = v;
+                None
+            }
+            Message::Reject => {
+                let reason = self.reason.clone();
+                self.act(cx, move |store, session, r| {
+                    store
+                        .reject(session, r, &reason)
+                        .map(|_| "gui-done-rejected")
+                })
+            }
+            Message::Cancel => {
+                let reason = self.reason.clone();
+                self.act(cx, move |store, session, r| {
+                    store
+                        .cancel(session, r, &reason)
+                        .map(|_| "gui-done-cancelled")
+                })
+            }
+            Message::SupName(v) => {
+                self.sup_name = v.trim().to_owned();
+                None
+            }
+            Message::SupPin(v) => {
+                self.sup_pin = digits_only(&v);
+                None
+            }
+            Message::Focus(id) => return (iced::widget::operation::focus(id), None),
+            Message::Stamp => return (self.stamp(cx), None),
+            Message::Print => return (self.print_to_file(cx, None, "gui-done-printed"), None),
+            Message::PrintCopy => {
+                // A copy of a printed document, authorised by a supervisor
+                // at this desk with their own PIN: the library marks it
+                // COPY and logs it.
+                let by = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+                return (self.print_to_file(cx, Some(by), "gui-done-copy"), None);
+            }
+            Message::Preview => return (self.preview(cx), None),
+            Message::Envelope => return (self.envelope(cx), None),
+            Message::PrintPaper => return self.print_paper(cx),
+            Message::Finished(id, result) => {
+                self.busy = None;
+                // Another request may be open by now: its page keeps its own.
+                let same = self.current.as_ref().is_some_and(|r| r.id == id);
+                Some(match result {
+                    Ok(outcome) if !same => Event::Done(Flash::Ok(outcome.words)),
+                    Ok(outcome) => {
+                        if !outcome.preview.is_empty() {
+                            self.preview = outcome.preview;
+                        }
+                        if outcome.file.is_some() {
+                            self.last_file = outcome.file;
+                        }
+                        Event::Done(Flash::Ok(outcome.words))
+                    }
+                    Err(why) => Event::Flash(Flash::Err(why)),
+                })
+            }
+            Message::Back => Some(Event::Go(crate::gui::Page::Home)),
+            Message::Ask(then) => Some(Event::Ask(crate::gui::Message::Request(*then))),
+        };
+        (Task::none(), event)
+    }
+
+    /// What an Alt shortcut does on a request: what the page offers, from
+    /// the keyboard.
+    pub fn alt(&mut self, key: AltKey, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        let Some(r) = &self.current else {
+            return (Task::none(), None);
+        };
+        let offered = offered(r, cx.session.role());
+        let offers = |a: Action| offered.contains(&a);
+        match key {
+            AltKey::Digit(n) if offers(Action::Verify) && (1..=CHECKS.len()).contains(&n) => {
+                self.checks[n - 1] = !self.checks[n - 1];
+            }
+            AltKey::Verify if offers(Action::Verify) && self.checks.iter().all(|c| *c) => {
+                return self.update(Message::Verify, cx);
+            }
+            AltKey::Stamp if offers(Action::Stamp) => {
+                return (
+                    iced::widget::operation::focus(if self.sup_name.is_empty() {
+                        SUPERVISOR_ID
+                    } else {
+                        SUPERVISOR_PIN_ID
+                    }),
+                    None,
+                );
+            }
+            AltKey::Print if offers(Action::Print) => return self.update(Message::Print, cx),
+            AltKey::Envelope if offers(Action::Envelope) => {
+                return self.update(Message::Envelope, cx);
+            }
+            AltKey::Reason if offers(Action::Reject) || offers(Action::Cancel) => {
+                return (iced::widget::operation::focus(REASON_ID), None);
+            }
+            _ => {}
+        }
+        (Task::none(), None)
+    }
+
+    /// Shows `r`, with a fresh checklist and fields.
+    pub fn open(&mut self, r: Request, store: &mut Store, session: &Session) {
+        self.history = store.request_history(session, &r).unwrap_or_default();
+        self.current = Some(r);
+        self.checks = [false; 4];
+        self.reason.clear();
+        // A signed-in supervisor stamps as themselves: only the PIN to type.
+        self.sup_name = if session.role() == Role::Supervisor {
+            session.name().to_owned()
+        } else {
+            String::new()
+        };
+        self.sup_pin.clear();
+        self.preview.clear();
+        self.last_file = None;
+    }
+
+    /// The open request (and its history) as the store has it now.
+    pub fn reload(&mut self, store: &mut Store, session: &Session) -> citizen_desk::Result<()> {
+        if let Some(current) = &self.current {
+            let r = store.show(session, &RequestRef::Id(current.id.clone()))?;
+            self.history = store.request_history(session, &r).unwrap_or_default();
+            self.current = Some(r);
+        }
+        Ok(())
+    }
+
+    /// Runs one quick action on the open request and says how it went.
+    fn act(
+        &self,
+        cx: &mut Ctx<'_>,
+        f: impl FnOnce(&mut Store, &Session, &RequestRef) -> citizen_desk::Result<&'static str>,
+    ) -> Option<Event> {
+        let current = self.current.as_ref()?;
+        let reference = RequestRef::Id(current.id.clone());
+        Some(match f(cx.store, cx.session, &reference) {
+            Ok(done) => Event::Done(Flash::Ok(cx.t(done))),
+            Err(e) => cx.refused(e),
+        })
+    }
+
+    /// Runs `job` on the open request off the UI thread, on its own
+    /// connection, the page showing `busy` until `Finished` comes back.
+    fn background(&mut self, cx: &Ctx<'_>, busy: &'static str, job: Job) -> Task<Message> {
+        let Some(current) = &self.current else {
+            return Task::none();
+        };
+        if self.busy.is_some() {
+            return Task::none();
+        }
+        let id = current.id.clone();
+        let (dir, lang) = (cx.data_dir.to_owned(), cx.lang);
+        self.busy = Some(busy);
+        Task::perform(
+            async move {
+                let reference = RequestRef::Id(id.clone());
+                let done = Store::open(&dir)
+                    .and_then(|mut store| job(&mut store, &reference))
+                    .map_err(|e| words(lang, e));
+                (id, done)
+            },
+            |(id, done)| Message::Finished(id, done),
+        )
+    }
+
+    /// The supervisor approves at this desk with their own PIN. Opening
+    /// the stamp key costs argon2 at 64 MiB (about a third of a second).
+    fn stamp(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        if self.current.is_none() || self.busy.is_some() {
+            return Task::none();
+        }
+        let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
+        let lang = cx.lang;
+        self.background(
+            cx,
+            "gui-busy-stamping",
+            Box::new(move |store, reference| {
+                let supervisor = store.sign_in(&name, &pin)?;
+                let req = store.stamp(&supervisor, reference, &pin)?;
+                let done = if req.state == Lifecycle::Approved {
+                    "gui-done-approved"
+                } else {
+                    "gui-done-stamped"
+                };
+                Ok(Outcome {
+                    words: tr(lang, done, &[]),
+                    file: None,
+                    preview: Vec::new(),
+                })
+            }),
+        )
+    }
+
+    /// Prints the open request to a PDF under `documents/` and shows its
+    /// preview: the original, or with a supervisor's name and PIN a copy
+    /// (opening their stamp key: argon2).
+    fn print_to_file(
+        &mut self,
+        cx: &Ctx<'_>,
+        authoriser: Option<(String, String)>,
+        done: &'static str,
+    ) -> Task<Message> {
+        let (session, dir, digits, lang) = (
+            cx.session.clone(),
+            cx.documents_dir(),
+            cx.status.digits(),
+            cx.lang,
+        );
+        self.background(
+            cx,
+            "gui-busy-printing",
+            Box::new(move |store, r| {
+                let supervisor = match &authoriser {
+                    Some((name, pin)) => Some((store.sign_in(name, pin)?, pin.as_str())),
+                    None => None,
+                };
+                std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
+                let name = match &supervisor {
+                    Some(_) => {
+                        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+                        format!("{}-copy-{stamp}.pdf", r.as_str())
+                    }
+                    None => format!("{}.pdf", r.as_str()),
+                };
+                let by = supervisor.as_ref().map(|(s, pin)| (s, *pin));
+                let mut written = None;
+                let doc = store.print_document(&session, r, by, digits, |pdf| {
+                    let path = dir.join(&name);
+                    citizen_desk::files::write_atomic(&path, pdf)?;
+                    written = Some(path);
+                    Ok(())
+                })?;
+                Ok(Outcome {
+                    words: tr(lang, done, &[]),
+                    preview: preview_handles(&doc.pages),
+                    file: written,
+                })
+            }),
+        )
+    }
+
+    /// What will print, before anything is printed: the library's render
+    /// (audited, no state change), every page, on the request page.
+    fn preview(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let (session, digits, lang) = (cx.session.clone(), cx.status.digits(), cx.lang);
+        self.background(
+            cx,
+            "gui-busy-preview",
+            Box::new(move |store, r| {
+                let doc = store.render_document(&session, r, digits)?;
+                let done = if doc.mark == citizen_desk::documents::render::Mark::Draft {
+                    "gui-preview-draft"
+                } else {
+                    "gui-preview-copy"
+                };
+                Ok(Outcome {
+                    words: tr(lang, done, &[]),
+                    file: None,
+                    preview: preview_handles(&doc.pages),
+                })
+            }),
+        )
+    }
+
+    /// The envelope's label as a PDF under `documents/`.
+    fn envelope(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let (session, dir, lang) = (cx.session.clone(), cx.documents_dir(), cx.lang);
+        self.background(
+            cx,
+            "gui-busy-envelope",
+            Box::new(move |store, r| {
+                std::fs::create_dir_all(&dir).map_err(|e| citizen_desk::Error::io(&dir, e))?;
+                let mut written = None;
+                store.envelope(
+                    &session,
+                    r,
+                    citizen_desk::documents::labels::LabelFormat::Dl,
+                    |pdf| {
+                        let path = dir.join(format!("{}-label.pdf", r.as_str()));
+                        citizen_desk::files::write_atomic(&path, pdf)?;
+                        written = Some(path);
+                        Ok(())
+                    },
+                )?;
+                Ok(Outcome {
+                    words: tr(lang, "gui-done-enveloped", &[]),
+                    file: written,
+                    preview: Vec::new(),
+                })
+            }),
+        )
+    }
+
+    /// The sealed original on paper, through the printer this desk chose
+    /// in Settings: `lp` hands it to CUPS and `ipptool` asks how the job
+    /// is doing, both in the background; the flash says what CUPS did.
+    fn print_paper(&mut self, cx: &Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        let Some(current) = &self.current else {
+            return (Task::none(), None);
+        };
+        let printer = match cx.store.chosen_printer() {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                let why = Flash::Err(cx.t("gui-no-printer"));
+                return (Task::none(), Some(Event::Flash(why)));
+            }
+            Err(e) => return (Task::none(), Some(cx.refused(e))),
+        };
+        let tracking = current.tracking_code.clone();
+        let (session, digits, lang) = (cx.session.clone(), cx.status.digits(), cx.lang);
+        let task = self.background(
+            cx,
+            "gui-busy-paper",
+            Box::new(move |store, r| {
+                use citizen_desk::documents::paper;
+                let mut job = String::new();
+                let doc = store.print_document(&session, r, None, digits, |bytes| {
+                    job = paper::submit(&printer, bytes, &tracking)?;
+                    Ok(())
+                })?;
+                let state = paper::job_state(&printer, &job).unwrap_or(paper::JobState::Unknown);
+                let words = Text::new("done-printed-paper")
+                    .arg("tracking", tracking)
+                    .arg_tr("mark", doc.mark.message_id())
+                    .arg("printer", printer)
+                    .arg("job", job)
+                    .arg_tr("state", state.message_id())
+                    .text(lang);
+                Ok(Outcome {
+                    words,
+                    file: None,
+                    preview: preview_handles(&doc.pages),
+                })
+            }),
+        );
+        (task, None)
+    }
+}
 
 /// The actions this page offers on `r` at the desk of someone with
 /// `role`: what the lifecycle lets them do here, and a stamp, which a
@@ -37,9 +468,9 @@ pub fn offered(r: &Request, role: Role) -> Vec<Action> {
 
 /// Payment, due date, document number, stamps and any reason: what the
 /// clerk needs to know before acting, in one place.
-fn facts<'a>(app: &'a App, r: &'a Request) -> Column<'a, Message> {
-    let lang = app.lang;
-    let num = |n: String| super::digits(app, &n);
+fn facts<'a>(cx: &View<'a>, r: &'a Request) -> Column<'a, Message> {
+    let lang = cx.lang;
+    let num = |n: String| cx.digits(&n);
     let payment = if r.payment.paid {
         tr(
             lang,
@@ -57,29 +488,29 @@ fn facts<'a>(app: &'a App, r: &'a Request) -> Column<'a, Message> {
         )
     };
     let mut facts = Column::new().spacing(4);
-    facts = facts.push(field(app, app.t("gui-payment"), payment));
-    let due = super::local_time(app, r.due_at);
+    facts = facts.push(field(cx.lang, cx.t("gui-payment"), payment));
+    let due = super::local_time(cx.lang, r.due_at);
     let overdue = r.is_overdue(chrono::Utc::now());
     facts = facts.push(field(
-        app,
-        app.t("gui-due"),
+        cx.lang,
+        cx.t("gui-due"),
         if overdue {
-            format!("{due} — {}", app.t("gui-overdue"))
+            format!("{due} — {}", cx.t("gui-overdue"))
         } else {
             due
         },
     ));
     if let Some(number) = &r.document_number {
         facts = facts.push(field(
-            app,
-            app.t("gui-document-number"),
+            cx.lang,
+            cx.t("gui-document-number"),
             left_to_right(number),
         ));
     }
     let stamps: Vec<String> = r.stamps.iter().map(|s| s.supervisor.clone()).collect();
     facts = facts.push(field(
-        app,
-        app.t("gui-stamps"),
+        cx.lang,
+        cx.t("gui-stamps"),
         tr(
             lang,
             "gui-stamps-of",
@@ -98,37 +529,37 @@ fn facts<'a>(app: &'a App, r: &'a Request) -> Column<'a, Message> {
         ),
     ));
     if let Some(reason) = &r.reason {
-        facts = facts.push(field(app, app.t("gui-reason-given"), reason.clone()));
+        facts = facts.push(field(cx.lang, cx.t("gui-reason-given"), reason.clone()));
     }
     facts
 }
 
 /// What happened to the request, oldest first: when (local time), who,
 /// and the step in words (never the log's internal names).
-fn history<'a>(app: &'a App) -> Column<'a, Message> {
+fn history<'a>(state: &'a State, cx: &View<'a>) -> Column<'a, Message> {
     let mut list = Column::new().spacing(2);
-    list = list.push(rtl::line(app.lang, app.t("gui-history"), 17.0));
-    if app.history.is_empty() {
-        return list.push(rtl::line(app.lang, app.t("gui-history-empty"), 14.0));
+    list = list.push(rtl::line(cx.lang, cx.t("gui-history"), 17.0));
+    if state.history.is_empty() {
+        return list.push(rtl::line(cx.lang, cx.t("gui-history-empty"), style::HINT));
     }
-    for entry in &app.history {
+    for entry in &state.history {
         let when = chrono::DateTime::parse_from_rfc3339(&entry.at)
-            .map(|t| super::local_time(app, t.with_timezone(&chrono::Utc)))
+            .map(|t| super::local_time(cx.lang, t.with_timezone(&chrono::Utc)))
             .unwrap_or_else(|_| entry.at.clone());
         let who = if entry.actor == "sync" {
-            app.t("gui-history-hub")
+            cx.t("gui-history-hub")
         } else {
             entry.actor.clone()
         };
-        let line = format!("{when} — {who} — {}", history_step(app, entry));
-        list = list.push(rtl::line(app.lang, line, 14.0));
+        let line = format!("{when} — {who} — {}", history_step(cx, entry));
+        list = list.push(rtl::line(cx.lang, line, style::HINT));
     }
     list
 }
 
 /// An audit row's step in the interface's language. A refusal names the
 /// step refused (the log's detail starts with it: "stamp: wrong PIN").
-fn history_step(app: &App, entry: &citizen_desk::store::AuditEntry) -> String {
+fn history_step(cx: &View<'_>, entry: &AuditEntry) -> String {
     let id = match entry.action.as_str() {
         "verify" => "history-verify",
         "stamp" => "history-stamp",
@@ -147,256 +578,312 @@ fn history_step(app: &App, entry: &citizen_desk::store::AuditEntry) -> String {
         "refused" => {
             let step = entry.detail.split(':').next().unwrap_or("");
             let action = citizen_desk::domain::Action::parse(step.trim());
-            let what = action.map_or_else(|| app.t("history-other"), |a| app.t(a.label_id()));
-            return tr(app.lang, "history-refused", &[("action", &what)]);
+            let what = action.map_or_else(|| cx.t("history-other"), |a| cx.t(a.label_id()));
+            return tr(cx.lang, "history-refused", &[("action", &what)]);
         }
         _ => "history-other",
     };
-    app.t(id)
+    cx.t(id)
 }
 
-pub fn view(app: &App) -> Element<'_, Message> {
-    let Some(r) = &app.current else {
-        return text("").into();
-    };
-    let role = app.session.as_ref().map_or(Role::Clerk, |s| s.role());
-    let offers = offered(r, role);
-    let offers_action = |a: Action| offers.contains(&a);
-    let lang = app.lang;
-    let catalog = app.store.as_ref().map(|s| s.catalog());
-    let service = catalog.and_then(|c| c.service(&r.service));
-    let service_name = match service {
-        Some(s) if lang == Lang::Ar => s.name_ar.clone(),
-        Some(s) => s.name_en.clone(),
-        None => r.service.clone(),
-    };
-    let place = match &r.delivery.place {
-        DeliveryPlace::Address { address } => address.clone(),
-        DeliveryPlace::Center { center } => center.clone(),
-    };
+impl State {
+    pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
+        let Some(r) = &self.current else {
+            return text("").into();
+        };
+        let lang = cx.lang;
+        let service = cx.store.catalog().service(&r.service);
+        let service_name = match service {
+            Some(s) if lang == Lang::Ar => s.name_ar.clone(),
+            Some(s) => s.name_en.clone(),
+            None => r.service.clone(),
+        };
+        let place = match &r.delivery.place {
+            DeliveryPlace::Address { address } => address.clone(),
+            DeliveryPlace::Center { center } => center.clone(),
+        };
 
-    let mut citizen = Column::new().spacing(6).width(Length::FillPortion(1));
-    citizen = citizen
-        .push(rtl::line(lang, app.t("gui-citizen"), 18.0))
-        .push(field(app, app.t("gui-name"), r.name.full()))
-        .push(field(app, app.t("gui-mother"), r.name.mother.clone()))
-        .push(field(
-            app,
-            app.t("gui-national-id"),
-            r.national_id.as_str().to_owned(),
-        ))
-        // "+963 944 …" keeps its order on a right-to-left line.
-        .push(field(
-            app,
-            app.t("gui-phone"),
-            left_to_right(&r.delivery.phone),
-        ))
-        .push(field(app, app.t("gui-delivery"), place));
-    let mut document = Column::new().spacing(6).width(Length::FillPortion(1));
-    document = document.push(rtl::line(lang, app.t("gui-document"), 18.0));
-    if let Some(s) = service {
-        for f in &s.fields {
-            let label = if lang == Lang::Ar {
-                f.label_ar.clone()
-            } else {
-                f.label_en.clone()
-            };
-            // Dates dd/MM/yyyy and a family's members in words, as the
-            // printed document shows them.
-            let value = match r.document.get(&f.key) {
-                Some(v) => f.display(v),
-                None => "—".into(),
-            };
-            document = document.push(field(app, label, value));
+        let mut citizen = Column::new().spacing(6).width(Length::FillPortion(1));
+        citizen = citizen
+            .push(rtl::line(lang, cx.t("gui-citizen"), style::SECTION))
+            .push(field(cx.lang, cx.t("gui-name"), r.name.full()))
+            .push(field(cx.lang, cx.t("gui-mother"), r.name.mother.clone()))
+            .push(field(
+                cx.lang,
+                cx.t("gui-national-id"),
+                r.national_id.as_str().to_owned(),
+            ))
+            // "+963 944 …" keeps its order on a right-to-left line.
+            .push(field(
+                cx.lang,
+                cx.t("gui-phone"),
+                left_to_right(&r.delivery.phone),
+            ))
+            .push(field(cx.lang, cx.t("gui-delivery"), place));
+        let mut document = Column::new().spacing(6).width(Length::FillPortion(1));
+        document = document.push(rtl::line(lang, cx.t("gui-document"), style::SECTION));
+        if let Some(s) = service {
+            for f in &s.fields {
+                let label = if lang == Lang::Ar {
+                    f.label_ar.clone()
+                } else {
+                    f.label_en.clone()
+                };
+                // Dates dd/MM/yyyy and a family's members in words, as the
+                // printed document shows them.
+                let value = match r.document.get(&f.key) {
+                    Some(v) => f.display(v),
+                    None => "—".into(),
+                };
+                document = document.push(field(cx.lang, label, value));
+            }
         }
+
+        let header = rtl::line(
+            lang,
+            format!(
+                "{} — {} — {} ({}/{})",
+                r.tracking_code,
+                service_name,
+                tr(lang, r.state.label_id(), &[]),
+                r.stamps.len(),
+                r.stamps_required
+            ),
+            style::TITLE,
+        );
+        let mut page = column![
+            rtl::side(
+                lang,
+                button(text(format!(
+                    "{} {}",
+                    rtl::back_arrow(lang),
+                    cx.t("gui-back")
+                )))
+                .style(button::secondary)
+                .on_press(Message::Back)
+            ),
+            header,
+            facts(cx, r),
+            rtl::row(lang, vec![citizen.into(), document.into()]),
+            rtl::line(lang, cx.t("gui-request-keys"), style::HINT),
+            history(self, cx),
+        ]
+        .spacing(14);
+        if let Some(busy) = self.busy {
+            page = page.push(style::busy(lang, cx.t(busy)));
+        }
+        let page = self.checklist_and_stamp(cx, r, page);
+        let page = self.print_and_envelope(cx, r, page);
+        self.reject_and_preview(cx, r, page).into()
     }
 
-    let header = rtl::line(
-        lang,
-        format!(
-            "{} — {} — {} ({}/{})",
-            r.tracking_code,
-            service_name,
-            tr(lang, r.state.label_id(), &[]),
-            r.stamps.len(),
-            r.stamps_required
-        ),
-        20.0,
-    );
-    let mut page = column![
-        rtl::side(
-            lang,
-            button(text(format!(
-                "{} {}",
-                rtl::back_arrow(lang),
-                app.t("gui-back")
-            )))
-            .style(button::secondary)
-            .on_press(Message::Go(Page::Home))
-        ),
-        header,
-        facts(app, r),
-        rtl::row(lang, vec![citizen.into(), document.into()]),
-        rtl::line(lang, app.t("gui-request-keys"), 14.0),
-        history(app),
-    ]
-    .spacing(14);
-
-    if offers_action(Action::Verify) {
-        page = page.push(rtl::line(lang, app.t("gui-checklist"), 18.0));
-        for (i, id) in CHECKS.iter().enumerate() {
+    /// The clerk's checklist and Verify; the supervisor's stamp.
+    fn checklist_and_stamp<'a>(
+        &'a self,
+        cx: &View<'a>,
+        r: &'a Request,
+        mut page: Column<'a, Message>,
+    ) -> Column<'a, Message> {
+        let lang = cx.lang;
+        let offers = offered(r, cx.session.role());
+        let offers_action = |a: Action| offers.contains(&a);
+        let idle = self.busy.is_none();
+        if offers_action(Action::Verify) {
+            page = page.push(rtl::line(lang, cx.t("gui-checklist"), style::SECTION));
+            for (i, id) in CHECKS.iter().enumerate() {
+                page = page.push(rtl::side(
+                    lang,
+                    checkbox(self.checks[i])
+                        .label(cx.t(id))
+                        .on_toggle(move |v| Message::Check(i, v)),
+                ));
+            }
+            let ready = self.checks.iter().all(|c| *c);
             page = page.push(rtl::side(
                 lang,
-                checkbox(app.checks[i])
-                    .label(app.t(id))
-                    .on_toggle(move |v| Message::Check(i, v)),
+                button(text(cx.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
             ));
         }
-        let ready = app.checks.iter().all(|c| *c);
-        page = page.push(rtl::side(
-            lang,
-            button(text(app.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
-        ));
-    }
-    if offers_action(Action::Stamp) {
-        page = page.push(rtl::line(lang, app.t("gui-stamp-title"), 18.0));
-        page = page.push(rtl::side(
-            lang,
-            text_input(&app.t("gui-supervisor"), &app.sup_name)
-                .id(Id::new(SUPERVISOR_ID))
-                .on_input(Message::SupNameChanged)
-                // Enter goes on to the PIN: a PIN is never typed in clear here.
-                .on_submit(Message::Focus(SUPERVISOR_PIN_ID))
-                .width(Length::Fixed(320.0))
-                .padding(8)
-                .line_height(rtl::INPUT_LINE),
-        ));
-        page = page.push(rtl::side(
-            lang,
-            text_input(&app.t("gui-supervisor-pin"), &app.sup_pin)
-                .id(Id::new(SUPERVISOR_PIN_ID))
-                .secure(true)
-                .on_input(Message::SupPinChanged)
-                .on_submit(Message::Stamp)
-                .width(Length::Fixed(320.0))
-                .padding(8)
-                .line_height(rtl::INPUT_LINE),
-        ));
-        page = page.push(rtl::side(
-            lang,
-            button(text(app.t("gui-stamp")))
-                .on_press_maybe(app.busy.is_none().then_some(Message::Stamp)),
-        ));
-    }
-    let unpaid = citizen_desk::domain::check(r, Actor { name: "", role }, Action::Print)
-        == Err(Refusal::Unpaid);
-    if unpaid {
-        // Nothing is printed before the fee is paid: say so, offer nothing.
-        page = page.push(rtl::line(lang, app.t("gui-unpaid-no-print"), 16.0));
-    }
-    if offers_action(Action::Print) {
-        let paper = match &app.printer {
-            Some(p) => tr(lang, "gui-print-paper", &[("printer", p)]),
-            None => app.t("gui-no-printer"),
-        };
-        page = page.push(rtl::side(
-            lang,
-            rtl::row(
+        if offers_action(Action::Stamp) {
+            page = page.push(rtl::line(lang, cx.t("gui-stamp-title"), style::SECTION));
+            page = page.push(rtl::side(
                 lang,
+                text_input(&cx.t("gui-supervisor"), &self.sup_name)
+                    .id(Id::new(SUPERVISOR_ID))
+                    .on_input(Message::SupName)
+                    // Enter goes on to the PIN: a PIN is never typed in clear here.
+                    .on_submit(Message::Focus(SUPERVISOR_PIN_ID))
+                    .width(Length::Fixed(320.0))
+                    .padding(8)
+                    .line_height(rtl::INPUT_LINE),
+            ));
+            page = page.push(rtl::side(
+                lang,
+                text_input(&cx.t("gui-supervisor-pin"), &self.sup_pin)
+                    .id(Id::new(SUPERVISOR_PIN_ID))
+                    .secure(true)
+                    .on_input(Message::SupPin)
+                    .on_submit_maybe(idle.then_some(Message::Stamp))
+                    .width(Length::Fixed(320.0))
+                    .padding(8)
+                    .line_height(rtl::INPUT_LINE),
+            ));
+            page = page.push(rtl::side(
+                lang,
+                button(text(cx.t("gui-stamp"))).on_press_maybe(idle.then_some(Message::Stamp)),
+            ));
+        }
+        page
+    }
+
+    /// Print (PDF, paper), the envelope's label, and a copy.
+    fn print_and_envelope<'a>(
+        &'a self,
+        cx: &View<'a>,
+        r: &'a Request,
+        mut page: Column<'a, Message>,
+    ) -> Column<'a, Message> {
+        let lang = cx.lang;
+        let role = cx.session.role();
+        let offers = offered(r, role);
+        let offers_action = |a: Action| offers.contains(&a);
+        let idle = self.busy.is_none();
+        let unpaid = citizen_desk::domain::check(r, Actor { name: "", role }, Action::Print)
+            == Err(Refusal::Unpaid);
+        if unpaid {
+            // Nothing is printed before the fee is paid: say so, offer nothing.
+            page = page.push(rtl::line(lang, cx.t("gui-unpaid-no-print"), style::BODY));
+        }
+        if offers_action(Action::Print) {
+            let paper = match &cx.status.printer {
+                Some(p) => tr(lang, "gui-print-paper", &[("printer", p)]),
+                None => cx.t("gui-no-printer"),
+            };
+            page = page.push(rtl::side(
+                lang,
+                rtl::row(
+                    lang,
+                    vec![
+                        button(text(cx.t("gui-print-pdf")))
+                            .on_press_maybe(idle.then_some(Message::Print))
+                            .into(),
+                        button(text(paper))
+                            .on_press_maybe(
+                                (idle && cx.status.printer.is_some())
+                                    .then_some(Message::PrintPaper),
+                            )
+                            .into(),
+                    ],
+                ),
+            ));
+        }
+        if offers_action(Action::Envelope) {
+            // What the label will say, before it is printed.
+            {
+                let (conditions, place) = delivery_conditions(r, cx.store.templates());
+                page = page.push(field(
+                    cx.lang,
+                    cx.t("gui-label-conditions"),
+                    conditions.to_owned(),
+                ));
+                page = page.push(field(cx.lang, cx.t("gui-label-place"), place));
+            }
+            page = page.push(rtl::side(
+                lang,
+                button(text(cx.t("gui-envelope")))
+                    .on_press_maybe(idle.then_some(Message::Envelope)),
+            ));
+        }
+        // After the first print, every print is a copy, marked and logged, and
+        // needs a supervisor's say-so at this desk (their own PIN).
+        if offers_action(Action::PrintCopy) {
+            page = page.push(rtl::line(lang, cx.t("gui-copy-title"), 17.0));
+            page = page.push(supervisor_fields(
+                lang,
+                SupervisorFields {
+                    ids: (SUPERVISOR_ID, SUPERVISOR_PIN_ID),
+                    name: &self.sup_name,
+                    pin: &self.sup_pin,
+                    on_name: Message::SupName,
+                    on_pin: Message::SupPin,
+                    focus: Message::Focus,
+                    on_submit: idle.then_some(Message::PrintCopy),
+                },
                 vec![
-                    button(text(app.t("gui-print-pdf")))
-                        .on_press(Message::Print)
-                        .into(),
-                    button(text(paper))
-                        .on_press_maybe(app.printer.is_some().then_some(Message::PrintPaper))
+                    button(text(cx.t("gui-print-copy")))
+                        .on_press_maybe(idle.then_some(Message::PrintCopy))
                         .into(),
                 ],
-            ),
-        ));
-    }
-    if offers_action(Action::Envelope) {
-        // What the label will say, before it is printed.
-        if let Some(store) = &app.store {
-            let (conditions, place) = delivery_conditions(r, store.templates());
-            page = page.push(field(
-                app,
-                app.t("gui-label-conditions"),
-                conditions.to_owned(),
             ));
-            page = page.push(field(app, app.t("gui-label-place"), place));
         }
+        page
+    }
+
+    /// Reject or cancel with a reason; the file written; the preview.
+    fn reject_and_preview<'a>(
+        &'a self,
+        cx: &View<'a>,
+        r: &'a Request,
+        mut page: Column<'a, Message>,
+    ) -> Column<'a, Message> {
+        let lang = cx.lang;
+        let role = cx.session.role();
+        let offers = offered(r, role);
+        let offers_action = |a: Action| offers.contains(&a);
+        let idle = self.busy.is_none();
+        if offers_action(Action::Reject) || offers_action(Action::Cancel) {
+            let has_reason = !self.reason.trim().is_empty();
+            // Both are final: each asks first (see the confirmation bar).
+            let ask = |m: Message| has_reason.then(|| Message::Ask(Box::new(m)));
+            let mut cells: Vec<Element<'_, Message>> = vec![
+                // Arabic free text: the right-to-left field.
+                rtl_input(&cx.t("gui-reason"), &self.reason, Message::ReasonChanged)
+                    .id(Id::new(REASON_ID))
+                    .width(Length::Fixed(420.0))
+                    .into(),
+            ];
+            if offers_action(Action::Reject) {
+                cells.push(
+                    button(text(cx.t("gui-reject")))
+                        .style(button::danger)
+                        .on_press_maybe(ask(Message::Reject))
+                        .into(),
+                );
+            }
+            if offers_action(Action::Cancel) {
+                cells.push(
+                    button(text(cx.t("gui-cancel-request")))
+                        .style(button::danger)
+                        .on_press_maybe(ask(Message::Cancel))
+                        .into(),
+                );
+            }
+            page = page.push(rtl::side(lang, rtl::row(lang, cells)));
+            if !has_reason {
+                page = page.push(rtl::line(lang, cx.t("gui-reason-first"), style::HINT));
+            }
+        }
+        if let Some(path) = &self.last_file {
+            page = page.push(rtl::line(
+                lang,
+                tr(
+                    lang,
+                    "gui-written-to",
+                    &[("path", &path.display().to_string())],
+                ),
+                style::HINT,
+            ));
+        }
+        // What will print, from the same layout as the PDF, at any time.
         page = page.push(rtl::side(
             lang,
-            button(text(app.t("gui-envelope"))).on_press(Message::Envelope),
+            button(text(cx.t("gui-preview"))).on_press_maybe(idle.then_some(Message::Preview)),
         ));
-    }
-    // After the first print, every print is a copy, marked and logged, and
-    // needs a supervisor's say-so at this desk (their own PIN).
-    if offers_action(Action::PrintCopy) {
-        page = page.push(rtl::line(lang, app.t("gui-copy-title"), 17.0));
-        page = page.push(supervisor_fields(
-            app,
-            (SUPERVISOR_ID, SUPERVISOR_PIN_ID),
-            Some(Message::PrintCopy),
-            vec![
-                button(text(app.t("gui-print-copy")))
-                    .on_press(Message::PrintCopy)
-                    .into(),
-            ],
-        ));
-    }
-    if offers_action(Action::Reject) || offers_action(Action::Cancel) {
-        let has_reason = !app.reason.trim().is_empty();
-        // Both are final: each asks first (see the confirmation bar).
-        let ask = |m: Message| has_reason.then(|| Message::Ask(Box::new(m)));
-        let mut cells: Vec<Element<'_, Message>> = vec![
-            // Arabic free text: the right-to-left field.
-            rtl_input(&app.t("gui-reason"), &app.reason, Message::ReasonChanged)
-                .id(Id::new(REASON_ID))
-                .width(Length::Fixed(420.0))
-                .into(),
-        ];
-        if offers_action(Action::Reject) {
-            cells.push(
-                button(text(app.t("gui-reject")))
-                    .style(button::danger)
-                    .on_press_maybe(ask(Message::Reject))
-                    .into(),
+        for handle in &self.preview {
+            page = page.push(
+                container(image(handle.clone()).width(Length::Fixed(595.0))).center_x(Length::Fill),
             );
         }
-        if offers_action(Action::Cancel) {
-            cells.push(
-                button(text(app.t("gui-cancel-request")))
-                    .style(button::danger)
-                    .on_press_maybe(ask(Message::CancelRequest))
-                    .into(),
-            );
-        }
-        page = page.push(rtl::side(lang, rtl::row(lang, cells)));
-        if !has_reason {
-            page = page.push(rtl::line(lang, app.t("gui-reason-first"), 14.0));
-        }
+        page
     }
-    if let Some(path) = &app.last_file {
-        page = page.push(rtl::line(
-            lang,
-            tr(
-                lang,
-                "gui-written-to",
-                &[("path", &path.display().to_string())],
-            ),
-            14.0,
-        ));
-    }
-    // What will print, from the same layout as the PDF, at any time.
-    page = page.push(rtl::side(
-        lang,
-        button(text(app.t("gui-preview"))).on_press(Message::Preview),
-    ));
-    for handle in &app.preview {
-        page = page.push(
-            container(image(handle.clone()).width(Length::Fixed(595.0))).center_x(Length::Fill),
-        );
-    }
-    page.into()
 }
