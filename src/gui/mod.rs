@@ -8,6 +8,7 @@
 //! `lp`, CUPS, the network, backups, files) run as background tasks on
 //! their own connection, the page saying so.
 
+mod alt_keys;
 mod desk;
 mod pages;
 mod rtl;
@@ -393,7 +394,8 @@ impl App {
             body = body.push(pages::confirm_bar(lang, confirm));
         }
         body = body.push(page);
-        scrollable(body).into()
+        // Alt shortcuts reach the app whichever field has the focus.
+        alt_keys::pass_alt(scrollable(body)).into()
     }
 }
 

@@ -1725,3 +1725,49 @@ fn slow_steps_run_in_the_background_with_a_busy_line() {
         "the printers, or why none"
     );
 }
+
+/// With the lookup field focused (as it always is), Alt+1 and Alt+V are
+/// shortcuts, not typing: the window keeps Alt keys from its fields, so
+/// iced hands them to the app's key listener and the field stays as it
+/// was; plain keys still type. (The key map itself is tested with the
+/// core flow.)
+#[test]
+fn alt_shortcuts_pass_a_focused_text_field_untyped() {
+    use iced::keyboard::key::{Code, Physical};
+    use iced::keyboard::{Event as KeyEvent, Location, Modifiers};
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let key = |c: &str, code: Code, modifiers: Modifiers| {
+        iced::Event::Keyboard(KeyEvent::KeyPressed {
+            key: Key::Character(c.into()),
+            modified_key: Key::Character(c.into()),
+            physical_key: Physical::Code(code),
+            location: Location::Standard,
+            modifiers,
+            text: Some(c.into()),
+            repeat: false,
+        })
+    };
+    let mut ui = Simulator::with_size(settings(), (1366.0, 2600.0), app.view());
+    ui.click(selector::id(pages::home::QUERY_ID))
+        .expect("the lookup field is on screen");
+    let statuses = ui.simulate([
+        key("1", Code::Digit1, Modifiers::ALT),
+        key("v", Code::KeyV, Modifiers::ALT),
+    ]);
+    assert!(
+        statuses.iter().all(|s| *s == iced::event::Status::Ignored),
+        "{statuses:?}"
+    );
+    let typed: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        !typed.iter().any(|m| matches!(m, Message::Home(_))),
+        "a field typed an Alt key: {typed:?}"
+    );
+    // The same keys without Alt are typing.
+    let mut ui = Simulator::with_size(settings(), (1366.0, 2600.0), app.view());
+    ui.click(selector::id(pages::home::QUERY_ID)).unwrap();
+    let statuses = ui.simulate([key("1", Code::Digit1, Modifiers::empty())]);
+    assert_eq!(statuses, vec![iced::event::Status::Captured]);
+    assert!(ui.into_messages().any(|m| matches!(m, Message::Home(_))));
+}
