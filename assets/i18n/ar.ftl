@@ -597,3 +597,6 @@ gui-stamped-refused = { PLURAL($count) ->
         [many] رُفض { $count } طلباً، أولها: { $why }
        *[other] رُفض { $count } طلب، أولها: { $why }
     }
+gui-worklist-page = الصفحة { $page } من { $pages } · بانتظار العمل: { $total }
+gui-page-previous = السابق (PageUp)
+gui-page-next = التالي (PageDown)

@@ -538,3 +538,6 @@ gui-stamped-refused = { PLURAL($count) ->
         [one] 1 refused: { $why }
        *[other] { $count } refused, the first: { $why }
     }
+gui-worklist-page = Page { $page } of { $pages } · waiting: { $total }
+gui-page-previous = Previous (Page Up)
+gui-page-next = Next (Page Down)

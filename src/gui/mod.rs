@@ -455,6 +455,9 @@ pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
         Named::F6 => Some(Message::Go(Page::Admin)),
         Named::F7 => Some(Message::Go(Page::Conflicts)),
         Named::F9 => Some(Message::ToggleLang),
+        // The worklist's pages (keys no text field takes).
+        Named::PageDown => Some(Message::Home(pages::home::Message::NextPage)),
+        Named::PageUp => Some(Message::Home(pages::home::Message::PreviousPage)),
         _ => None,
     }
 }

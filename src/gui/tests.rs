@@ -1771,3 +1771,70 @@ fn alt_shortcuts_pass_a_focused_text_field_untyped() {
     assert_eq!(statuses, vec![iced::event::Status::Captured]);
     assert!(ui.into_messages().any(|m| matches!(m, Message::Home(_))));
 }
+
+/// The clerk's worklist pages through every request waiting, not only
+/// the first dozen: Page Down and Page Up (or the buttons) move a page,
+/// the line says where and how many; each page is the store's next rows
+/// in the same order.
+#[test]
+fn the_worklist_pages_through_the_whole_store() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let waiting: u64 = query_one(
+        &app,
+        "SELECT CAST(count(*) AS TEXT) FROM requests WHERE state = 'received'",
+    )
+    .parse()
+    .unwrap();
+    let per_page = u64::from(pages::home::WORKLIST_PAGE);
+    assert!(waiting > 2 * per_page, "{waiting}");
+    let home = |app: &App| {
+        let h = &desk(app).home;
+        (
+            h.page,
+            h.total,
+            h.results.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let (page, total, first) = home(&app);
+    assert_eq!((page, total, first.len() as u64), (0, waiting, per_page));
+    let pages = waiting.div_ceil(per_page);
+    let line = format!("Page 1 of {pages} · waiting: {waiting}");
+    {
+        let mut ui = Simulator::with_size(settings(), (1366.0, 4000.0), app.view());
+        assert!(ui.find(line.as_str()).is_ok(), "{line}");
+    }
+    assert!(press_named(&mut app, Named::PageDown));
+    let (page, _, second) = home(&app);
+    assert_eq!(page, 1);
+    let expected: Vec<String> = (0..per_page)
+        .map(|i| {
+            query_one(
+                &app,
+                &format!(
+                    "SELECT id FROM requests WHERE state = 'received' ORDER BY due_at, id LIMIT 1 OFFSET {}",
+                    per_page + i
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(second, expected);
+    // Alt+1 opens the first row of the page shown.
+    assert!(press(&mut app, iced::keyboard::key::Code::Digit1, true));
+    assert_eq!(
+        desk(&app).request.current.as_ref().map(|r| r.id.clone()),
+        Some(second[0].clone())
+    );
+    update(&mut app, Message::Go(Page::Home));
+    assert_eq!(home(&app).0, 1, "the page is kept on return");
+    assert!(press_named(&mut app, Named::PageUp));
+    assert_eq!(home(&app).2, first);
+    // No page before the first, none after the last.
+    assert!(press_named(&mut app, Named::PageUp));
+    assert_eq!(home(&app).0, 0);
+    for _ in 0..pages + 2 {
+        press_named(&mut app, Named::PageDown);
+    }
+    assert_eq!(home(&app).0, pages - 1);
+    assert!(!home(&app).2.is_empty());
+}

@@ -96,37 +96,57 @@ impl Store {
 
     /// Requests at this desk, most urgent first.
     pub fn list(&mut self, session: &Session, filter: &RequestFilter) -> Result<Vec<Request>> {
+        Ok(self.list_page(session, filter, 0)?.1)
+    }
+
+    /// One page of the requests `filter` finds, most urgent first: the
+    /// `filter.limit` requests after the first `offset`, and how many it
+    /// finds in all (the clerk's worklist pages through the whole store).
+    pub fn list_page(
+        &mut self,
+        session: &Session,
+        filter: &RequestFilter,
+        offset: u64,
+    ) -> Result<(u64, Vec<Request>)> {
         self.authorise(session, Action::Lookup, "requests")?;
         let now = self.now();
-        let mut sql = format!("{} WHERE 1 = 1", requests::SELECT);
+        let mut condition = String::from(" WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(state) = filter.state {
-            sql.push_str(" AND r.state = ?");
+            condition.push_str(" AND r.state = ?");
             args.push(state.as_str().to_owned().into());
         }
         if filter.overdue {
-            sql.push_str(&format!(
+            condition.push_str(&format!(
                 " AND r.state IN {} AND r.due_at < ?",
                 State::sql_list(State::awaits_desk)
             ));
             args.push(now.timestamp().into());
         }
-        sql.push_str(" ORDER BY r.due_at, r.id LIMIT ?");
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM requests r{condition}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let sql = format!(
+            "{}{condition} ORDER BY r.due_at, r.id LIMIT ? OFFSET ?",
+            requests::SELECT
+        );
         args.push(i64::from(filter.limit.max(1)).into());
+        args.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
         let found = {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args), requests::map_row)?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
         let detail = format!(
-            "state={} overdue={} limit={} -> {}",
+            "state={} overdue={} limit={} offset={offset} -> {} of {total}",
             filter.state.map(State::as_str).unwrap_or("any"),
             filter.overdue,
             filter.limit,
             found.len()
         );
         self.audit_only(now, session.name(), "list", "requests", &detail)?;
-        Ok(found)
+        Ok((total.max(0) as u64, found))
     }
 
     /// A supervisor's queue: verified requests waiting for their stamp

@@ -35,7 +35,14 @@ pub struct State {
     pub pin: String,
     /// Stamping in the background (its words on screen).
     pub busy: Option<&'static str>,
+    /// The worklist's page shown (from 0), and how many requests wait in
+    /// all: it pages through the whole store, `WORKLIST_PAGE` at a time.
+    pub page: u64,
+    pub total: u64,
 }
+
+/// Rows on a page of the worklist (Alt+1…9 open the first nine).
+pub const WORKLIST_PAGE: u32 = 12;
 
 #[derive(Clone, Debug)]
 pub enum Message {
@@ -49,6 +56,9 @@ pub enum Message {
     StampSelected,
     /// How stamping the ticked requests went, in words.
     StampedSeveral(Result<String, String>),
+    /// The worklist's next or previous page (Page Down, Page Up).
+    NextPage,
+    PreviousPage,
 }
 
 impl State {
@@ -73,6 +83,15 @@ impl State {
                 }
             }
             Message::PinChanged(v) => self.pin = digits_only(&v),
+            Message::NextPage if (self.page + 1) * u64::from(WORKLIST_PAGE) < self.total => {
+                self.page += 1;
+                self.reload_results(cx.store, cx.session);
+            }
+            Message::PreviousPage if self.page > 0 => {
+                self.page -= 1;
+                self.reload_results(cx.store, cx.session);
+            }
+            Message::NextPage | Message::PreviousPage => {}
             Message::StampSelected => return (self.stamp_selected(cx), None),
             Message::StampedSeveral(result) => {
                 self.busy = None;
@@ -145,14 +164,24 @@ impl State {
     /// or the worklist when there is none (never opening a request).
     pub fn reload_results(&mut self, store: &mut Store, session: &Session) {
         if self.query.trim().is_empty() {
-            // New requests waiting at the desk, most urgent first.
+            // New requests waiting at the desk, most urgent first, a page
+            // at a time through all of them.
             let filter = RequestFilter {
                 state: Some(Lifecycle::Received),
                 overdue: false,
-                limit: 12,
+                limit: WORKLIST_PAGE,
             };
-            if let Ok(list) = store.list(session, &filter) {
+            let per_page = u64::from(WORKLIST_PAGE);
+            if let Ok((total, list)) = store.list_page(session, &filter, self.page * per_page) {
+                self.total = total;
                 self.results = list;
+                // Fewer waiting than before (work done elsewhere): the
+                // last page that still has some.
+                let last = total.saturating_sub(1) / per_page;
+                if self.page > last {
+                    self.page = last;
+                    return self.reload_results(store, session);
+                }
             }
         } else if let Some(Ok(list)) = self.find_query(store, session) {
             self.results = list;
@@ -351,6 +380,41 @@ fn stamp_ticked<'a>(state: &'a State, cx: &View<'a>) -> Element<'a, Message> {
 }
 
 impl State {
+    /// The worklist's place in the whole store: page n of N, how many wait
+    /// in all, and the buttons (Page Up, Page Down) to move.
+    fn pager<'a>(&self, cx: &View<'a>) -> Element<'a, Message> {
+        let per_page = u64::from(WORKLIST_PAGE);
+        let pages = self.total.div_ceil(per_page).max(1);
+        let where_ = tr(
+            cx.lang,
+            "gui-worklist-page",
+            &[
+                ("page", &cx.digits(&(self.page + 1).to_string())),
+                ("pages", &cx.digits(&pages.to_string())),
+                ("total", &cx.digits(&self.total.to_string())),
+            ],
+        );
+        let previous = button(text(cx.t("gui-page-previous")))
+            .style(button::secondary)
+            .on_press_maybe((self.page > 0).then_some(Message::PreviousPage));
+        let next = button(text(cx.t("gui-page-next")))
+            .style(button::secondary)
+            .on_press_maybe((self.page + 1 < pages).then_some(Message::NextPage));
+        rtl::side(
+            cx.lang,
+            rtl::row(
+                cx.lang,
+                vec![
+                    previous.into(),
+                    text(where_).size(style::BODY).line_height(rtl::TALL).into(),
+                    next.into(),
+                ],
+            )
+            .align_y(iced::Alignment::Center),
+        )
+        .into()
+    }
+
     pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
         let search = rtl::row(
             cx.lang,
@@ -394,6 +458,7 @@ impl State {
             } else if !self.results.is_empty() {
                 list = list.push(rtl::line(cx.lang, cx.t("gui-worklist"), 17.0));
                 list = list.extend(numbered(&self.results));
+                list = list.push(self.pager(cx));
             }
         } else {
             list = list.extend(numbered(&self.results));
