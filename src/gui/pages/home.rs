@@ -180,7 +180,7 @@ impl State {
                 let last = total.saturating_sub(1) / per_page;
                 if self.page > last {
                     self.page = last;
-                    return self.reload_results(store, session);
+                    self.reload_results(store, session);
                 }
             }
         } else if let Some(Ok(list)) = self.find_query(store, session) {
@@ -412,7 +412,6 @@ impl State {
             )
             .align_y(iced::Alignment::Center),
         )
-        .into()
     }
 
     pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
