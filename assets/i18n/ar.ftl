@@ -600,3 +600,7 @@ gui-stamped-refused = { PLURAL($count) ->
 gui-worklist-page = الصفحة { $page } من { $pages } · بانتظار العمل: { $total }
 gui-page-previous = السابق (PageUp)
 gui-page-next = التالي (PageDown)
+gui-preview-label = هذه بطاقة المغلف كما ستُطبع؛ لم يُسجَّل شيء.
+gui-preview-label-button = معاينة بطاقة المغلف
+gui-envelope-paper = في المغلف، وبطاقته على { $printer }
+gui-done-label-paper = في المغلف؛ أُرسلت بطاقته إلى الطابعة { $printer } (المهمة { $job }، { $state }).

@@ -541,3 +541,7 @@ gui-stamped-refused = { PLURAL($count) ->
 gui-worklist-page = Page { $page } of { $pages } · waiting: { $total }
 gui-page-previous = Previous (Page Up)
 gui-page-next = Next (Page Down)
+gui-preview-label = The envelope's label as it will print; nothing was recorded.
+gui-preview-label-button = Preview the label
+gui-envelope-paper = Into the envelope, its label on { $printer }
+gui-done-label-paper = In its envelope; its label went to printer { $printer } (job { $job }, { $state }).

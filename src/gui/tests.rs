@@ -309,10 +309,26 @@ fn a_clerk_and_a_supervisor_take_a_request_from_lookup_to_the_outbox() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     assert!(!desk(&app).request.preview.is_empty());
 
+    // The label as it will print, before the envelope: drawn, nothing
+    // recorded.
+    interact(&mut app, |ui| {
+        ui.click("Preview the label").unwrap();
+    });
+    assert_eq!(state_of(&app, &tracking), State::Printed);
+    assert_eq!(desk(&app).request.preview.len(), 1, "{}", flash_text(&app));
     interact(&mut app, |ui| {
         ui.click("Put in the envelope (print the label)").unwrap();
     });
     assert_eq!(state_of(&app, &tracking), State::Enveloped);
+    // The label written, and shown.
+    assert!(
+        desk(&app)
+            .request
+            .last_file
+            .as_ref()
+            .is_some_and(|p| p.to_string_lossy().ends_with("-label.pdf"))
+    );
+    assert_eq!(desk(&app).request.preview.len(), 1);
 
     // The outbox lists what this desk did, waiting for the hub.
     interact(&mut app, |ui| {
@@ -1143,6 +1159,31 @@ fn paper_is_printed_from_the_app_through_a_real_cups_queue() {
             break;
         }
         assert!(Instant::now() < deadline, "no page came out of {printer}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Into the envelope with its label on the same printer.
+    interact(&mut app, |ui| {
+        ui.click(format!("Into the envelope, its label on {printer}").as_str())
+            .unwrap();
+    });
+    assert!(
+        flash_text(&app).contains("label went to printer"),
+        "{}",
+        flash_text(&app)
+    );
+    assert_eq!(state_of(&app, &tracking), State::Enveloped);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now: Vec<_> = std::fs::read_dir(&out_dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if now.iter().any(|p| {
+            let name = p.to_string_lossy();
+            !before.contains(p) && name.contains(&tracking) && name.contains("label")
+        }) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no label came out of {printer}");
         std::thread::sleep(Duration::from_millis(250));
     }
 }

@@ -73,6 +73,10 @@ pub enum Message {
     /// original, a copy after), with no state change.
     Preview,
     Envelope,
+    /// Draws the envelope's label as it will print, before the envelope.
+    PreviewLabel,
+    /// Puts it in the envelope with its label printed on paper.
+    EnvelopePaper,
     /// The sealed original on the chosen paper printer.
     PrintPaper,
     /// How a background step on a request (by id) went: what it did, or
@@ -151,6 +155,8 @@ impl State {
             Message::Preview => return (self.preview(cx), None),
             Message::Envelope => return (self.envelope(cx), None),
             Message::PrintPaper => return self.print_paper(cx),
+            Message::PreviewLabel => return (self.preview_label(cx), None),
+            Message::EnvelopePaper => return self.envelope_paper(cx),
             Message::Finished(id, result) => {
                 self.busy = None;
                 // Another request may be open by now: its page keeps its own.
@@ -399,10 +405,75 @@ impl State {
                 Ok(Outcome {
                     words: tr(lang, "gui-done-enveloped", &[]),
                     file: written,
-                    preview: Vec::new(),
+                    preview: label_preview(store, &session, r)?,
                 })
             }),
         )
+    }
+
+    /// The label as it will print, drawn from the same layout as its PDF:
+    /// nothing is recorded.
+    fn preview_label(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let (session, lang) = (cx.session.clone(), cx.lang);
+        self.background(
+            cx,
+            "gui-busy-preview",
+            Box::new(move |store, r| {
+                Ok(Outcome {
+                    words: tr(lang, "gui-preview-label", &[]),
+                    file: None,
+                    preview: label_preview(store, &session, r)?,
+                })
+            }),
+        )
+    }
+
+    /// In the envelope with the label on paper: the label goes to the
+    /// printer this desk chose (`lp`), inside the step's transaction, so a
+    /// label CUPS refuses leaves the request as it was.
+    fn envelope_paper(&mut self, cx: &Ctx<'_>) -> (Task<Message>, Option<Event>) {
+        let Some(current) = &self.current else {
+            return (Task::none(), None);
+        };
+        let printer = match cx.store.chosen_printer() {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                let why = Flash::Err(cx.t("gui-no-printer"));
+                return (Task::none(), Some(Event::Flash(why)));
+            }
+            Err(e) => return (Task::none(), Some(cx.refused(e))),
+        };
+        let tracking = current.tracking_code.clone();
+        let (session, lang) = (cx.session.clone(), cx.lang);
+        let task = self.background(
+            cx,
+            "gui-busy-envelope",
+            Box::new(move |store, r| {
+                use citizen_desk::documents::paper;
+                let mut job = String::new();
+                store.envelope(
+                    &session,
+                    r,
+                    citizen_desk::documents::labels::LabelFormat::Dl,
+                    |pdf| {
+                        job = paper::submit(&printer, pdf, &format!("{tracking}-label"))?;
+                        Ok(())
+                    },
+                )?;
+                let state = paper::job_state(&printer, &job).unwrap_or(paper::JobState::Unknown);
+                let words = Text::new("gui-done-label-paper")
+                    .arg("printer", printer)
+                    .arg("job", job)
+                    .arg_tr("state", state.message_id())
+                    .text(lang);
+                Ok(Outcome {
+                    words,
+                    file: None,
+                    preview: label_preview(store, &session, r)?,
+                })
+            }),
+        );
+        (task, None)
     }
 
     /// The sealed original on paper, through the printer this desk chose
@@ -449,6 +520,22 @@ impl State {
         );
         (task, None)
     }
+}
+
+/// The envelope's label for the request, drawn as the preview shows pages.
+fn label_preview(
+    store: &mut Store,
+    session: &Session,
+    r: &RequestRef,
+) -> citizen_desk::Result<Vec<Handle>> {
+    let req = store.show(session, r)?;
+    let page = citizen_desk::documents::labels::envelope_label(
+        &req,
+        store.center(),
+        citizen_desk::documents::labels::LabelFormat::Dl,
+        store.templates(),
+    )?;
+    Ok(preview_handles(&[page]))
 }
 
 /// The actions this page offers on `r` at the desk of someone with
@@ -788,10 +875,30 @@ impl State {
                 ));
                 page = page.push(field(cx.lang, cx.t("gui-label-place"), place));
             }
+            let paper = match &cx.status.printer {
+                Some(p) => tr(lang, "gui-envelope-paper", &[("printer", p)]),
+                None => cx.t("gui-no-printer"),
+            };
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-envelope")))
-                    .on_press_maybe(idle.then_some(Message::Envelope)),
+                rtl::row(
+                    lang,
+                    vec![
+                        button(text(cx.t("gui-preview-label-button")))
+                            .style(button::secondary)
+                            .on_press_maybe(idle.then_some(Message::PreviewLabel))
+                            .into(),
+                        button(text(cx.t("gui-envelope")))
+                            .on_press_maybe(idle.then_some(Message::Envelope))
+                            .into(),
+                        button(text(paper))
+                            .on_press_maybe(
+                                (idle && cx.status.printer.is_some())
+                                    .then_some(Message::EnvelopePaper),
+                            )
+                            .into(),
+                    ],
+                ),
             ));
         }
         // After the first print, every print is a copy, marked and logged, and
