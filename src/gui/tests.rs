@@ -825,8 +825,37 @@ fn a_seal_is_checked_from_a_pdf_file() {
         ui.find("VALID").expect("the verdict is shown");
     });
 
+    // The same file through the chooser: its folder lists the PDF and a
+    // sub-folder, not the notes; choosing the PDF reads and checks it.
     let junk = dir.path().join("notes.txt");
     std::fs::write(&junk, "not a seal").unwrap();
+    std::fs::create_dir_all(dir.path().join("scans")).unwrap();
+    desk_mut(&mut app).verify.report = None;
+    update(
+        &mut app,
+        Message::Verify(verify::Message::Browse(Some(dir.path().to_path_buf()))),
+    );
+    let folder = desk(&app)
+        .verify
+        .chooser
+        .clone()
+        .expect("the chooser is open");
+    assert!(
+        folder.files.contains(&"printed.pdf".to_owned()),
+        "{folder:?}"
+    );
+    assert!(folder.folders.contains(&"scans".to_owned()), "{folder:?}");
+    assert!(
+        !folder.files.iter().any(|f| f.ends_with(".txt")),
+        "{folder:?}"
+    );
+    interact(&mut app, |ui| {
+        ui.click("printed.pdf").expect("the file is listed");
+    });
+    assert!(desk(&app).verify.chooser.is_none());
+    let report = desk(&app).verify.report.as_ref().expect("a report");
+    assert!(report.valid, "{:?}", report.invalid);
+
     desk_mut(&mut app).verify.file = junk.display().to_string();
     update(&mut app, Message::Verify(verify::Message::OpenFile));
     assert!(desk(&app).verify.report.is_none());
