@@ -78,7 +78,13 @@ pub enum Error {
     #[error("storage error: {0}")]
     Storage(String),
     #[error("{path}: {detail}")]
-    Io { path: PathBuf, detail: String },
+    Io {
+        path: PathBuf,
+        detail: String,
+        /// What went wrong, said in the interface's language (the detail
+        /// is the system's own words, in English).
+        kind: std::io::ErrorKind,
+    },
     #[error("invalid built-in data: {0}")]
     Data(String),
     #[error(transparent)]
@@ -180,6 +186,7 @@ impl Error {
         Error::Io {
             path,
             detail: err.to_string(),
+            kind: err.kind(),
         }
     }
 
@@ -248,9 +255,10 @@ impl Error {
             Error::DiskFull(d) => m("err-disk-full").arg("detail", d),
             Error::Busy(d) => m("err-busy").arg("detail", d),
             Error::Storage(d) => m("err-storage").arg("detail", d),
-            Error::Io { path, detail } => m("err-io")
+            Error::Io { path, detail, kind } => m("err-io")
                 .arg("path", path.display())
-                .arg("detail", detail),
+                .arg("detail", detail)
+                .arg_tr("why", io_kind_message(*kind)),
             Error::Data(d) => m("err-data").arg("detail", d),
             Error::Sync(e) => {
                 use SyncError as S;
@@ -328,5 +336,47 @@ impl From<Refusal> for Error {
 impl From<crate::domain::catalog::CatalogError> for Error {
     fn from(err: crate::domain::catalog::CatalogError) -> Error {
         Error::Data(err.0)
+    }
+}
+
+/// A file error's kind in words, for the messages staff read (the
+/// system's own text stays in the English line).
+fn io_kind_message(kind: std::io::ErrorKind) -> &'static str {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => "io-not-found",
+        K::PermissionDenied => "io-permission-denied",
+        K::AlreadyExists => "io-already-exists",
+        K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted => "io-connection",
+        K::TimedOut => "io-timed-out",
+        K::InvalidData | K::InvalidInput | K::UnexpectedEof => "io-invalid-data",
+        _ => "io-other",
+    }
+}
+
+#[cfg(test)]
+mod io_words {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// An Arabic line carries no English: the system's words for a file
+    /// error stay on the English line, the Arabic says what happened.
+    #[test]
+    fn a_file_error_is_said_in_arabic_and_the_system_words_stay_english() {
+        let err = Error::io(
+            "/tmp/x.pdf",
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "Permission denied (os error 13)",
+            ),
+        );
+        let ar = err.message().text(Lang::Ar);
+        let en = err.message().text(Lang::En);
+        assert!(ar.contains("لا يملك البرنامج إذناً"), "{ar}");
+        assert!(
+            !ar.contains("Permission") && !ar.contains("os error"),
+            "{ar}"
+        );
+        assert!(en.contains("Permission denied (os error 13)"), "{en}");
     }
 }

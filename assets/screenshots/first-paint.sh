@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 bin=target/release/citizen-desk
 [ -x "$bin" ] || cargo build --release
 export DISPLAY=:93
-Xvfb "$DISPLAY" -screen 0 1100x780x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &
 xvfb=$!
 data=$(mktemp -d)
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
@@ -22,8 +22,8 @@ for i in 1 2 3 4 5 6; do
   pid=$!
   until xdotool search --onlyvisible --name citizen-desk >/dev/null 2>&1; do sleep 0.005; done
   t1=$(date +%s%N)
-  # The Arabic title sits at the top right.
-  until [ "$(import -window root -crop 400x60+680+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do :; done
+  # The Arabic title sits at the top right of the 1280-pixel window.
+  until [ "$(import -window root -crop 400x60+860+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do :; done
   t2=$(date +%s%N)
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots of each screen of the desk app, in Arabic and in English,
-# taken from the release binary under Xvfb (no window manager):
-# assets/screenshots/<lang>-<n>-<screen>.png. Needs Xvfb, xdotool and
+# taken from the release binary under Xvfb (no window manager) on a
+# 1366x768 screen, the window made as large as the screen, as a maximised
+# window on a desk's laptop: assets/screenshots/<lang>-<n>-<screen>.png. Needs Xvfb, xdotool and
 # ImageMagick's `import` (Debian: xvfb xdotool imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,7 @@ done
 out=assets/screenshots
 data=$(mktemp -d)
 export DISPLAY=:97
-Xvfb "$DISPLAY" -screen 0 1100x780x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &
 xvfb=$!
 app=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
@@ -34,6 +35,7 @@ for lang in ar en; do
     [ -n "$win" ] && break
     sleep 0.2
   done
+  xdotool windowsize --sync "$win" 1366 768
   xdotool windowfocus --sync "$win"
   # Keyboard only: the user field has the focus, Enter moves to the PIN.
   shot "$lang-1-sign-in"
@@ -68,6 +70,7 @@ for lang in ar en; do
     [ -n "$win" ] && break
     sleep 0.2
   done
+  xdotool windowsize --sync "$win" 1366 768
   xdotool windowfocus --sync "$win"
   sleep 1
   xdotool type --delay 20 admin

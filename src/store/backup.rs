@@ -95,6 +95,7 @@ pub fn check_store_file(path: &Path) -> Result<(i64, String, String)> {
         return Err(Error::Io {
             path: path.to_path_buf(),
             detail: "no such file".into(),
+            kind: std::io::ErrorKind::NotFound,
         });
     }
     check_sqlite_header(path)?;
@@ -380,6 +381,7 @@ pub fn restore(
         return Err(Error::Io {
             path: source.to_path_buf(),
             detail: "no such file".into(),
+            kind: std::io::ErrorKind::NotFound,
         });
     }
     if !is_encrypted(source)? {
