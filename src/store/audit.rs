@@ -176,16 +176,7 @@ impl Store {
         let mut expected_seq = 1i64;
         let mut count = 0u64;
         while let Some(r) = rows.next()? {
-            let e = AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
-            };
+            let e = entry(r)?;
             count += 1;
             let broken = if e.seq != expected_seq {
                 Some(format!(

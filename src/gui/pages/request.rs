@@ -435,13 +435,9 @@ impl State {
         let Some(current) = &self.current else {
             return (Task::none(), None);
         };
-        let printer = match cx.store.chosen_printer() {
-            Ok(Some(p)) => p,
-            Ok(None) => {
-                let why = Flash::Err(cx.t("gui-no-printer"));
-                return (Task::none(), Some(Event::Flash(why)));
-            }
-            Err(e) => return (Task::none(), Some(cx.refused(e))),
+        let printer = match paper_printer(cx) {
+            Ok(printer) => printer,
+            Err(why) => return (Task::none(), Some(why)),
         };
         let tracking = current.tracking_code.clone();
         let (session, lang) = (cx.session.clone(), cx.lang);
@@ -483,13 +479,9 @@ impl State {
         let Some(current) = &self.current else {
             return (Task::none(), None);
         };
-        let printer = match cx.store.chosen_printer() {
-            Ok(Some(p)) => p,
-            Ok(None) => {
-                let why = Flash::Err(cx.t("gui-no-printer"));
-                return (Task::none(), Some(Event::Flash(why)));
-            }
-            Err(e) => return (Task::none(), Some(cx.refused(e))),
+        let printer = match paper_printer(cx) {
+            Ok(printer) => printer,
+            Err(why) => return (Task::none(), Some(why)),
         };
         let tracking = current.tracking_code.clone();
         let (session, digits, lang) = (cx.session.clone(), cx.status.digits(), cx.lang);
@@ -519,6 +511,15 @@ impl State {
             }),
         );
         (task, None)
+    }
+}
+
+/// The printer this desk chose in Settings, or why there is none.
+fn paper_printer(cx: &Ctx<'_>) -> Result<String, Event> {
+    match cx.store.chosen_printer() {
+        Ok(Some(printer)) => Ok(printer),
+        Ok(None) => Err(Event::Flash(Flash::Err(cx.t("gui-no-printer")))),
+        Err(e) => Err(cx.refused(e)),
     }
 }
 
