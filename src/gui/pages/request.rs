@@ -437,7 +437,7 @@ impl State {
         };
         let printer = match paper_printer(cx) {
             Ok(printer) => printer,
-            Err(why) => return (Task::none(), Some(why)),
+            Err(why) => return (Task::none(), Some(*why)),
         };
         let tracking = current.tracking_code.clone();
         let (session, lang) = (cx.session.clone(), cx.lang);
@@ -481,7 +481,7 @@ impl State {
         };
         let printer = match paper_printer(cx) {
             Ok(printer) => printer,
-            Err(why) => return (Task::none(), Some(why)),
+            Err(why) => return (Task::none(), Some(*why)),
         };
         let tracking = current.tracking_code.clone();
         let (session, digits, lang) = (cx.session.clone(), cx.status.digits(), cx.lang);
@@ -515,11 +515,11 @@ impl State {
 }
 
 /// The printer this desk chose in Settings, or why there is none.
-fn paper_printer(cx: &Ctx<'_>) -> Result<String, Event> {
+fn paper_printer(cx: &Ctx<'_>) -> Result<String, Box<Event>> {
     match cx.store.chosen_printer() {
         Ok(Some(printer)) => Ok(printer),
-        Ok(None) => Err(Event::Flash(Flash::Err(cx.t("gui-no-printer")))),
-        Err(e) => Err(cx.refused(e)),
+        Ok(None) => Err(Box::new(Event::Flash(Flash::Err(cx.t("gui-no-printer"))))),
+        Err(e) => Err(Box::new(cx.refused(e))),
     }
 }
 
