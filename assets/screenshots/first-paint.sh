@@ -6,7 +6,7 @@
 # Needs Xvfb, xdotool and ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=target/release/citizen-desk
+bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
 export DISPLAY=:93
 Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &

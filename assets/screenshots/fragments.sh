@@ -11,7 +11,7 @@
 # Prints the differing pixels for each language; exit 1 if any differ.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=target/release/citizen-desk
+bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
 for tool in Xvfb xdotool import compare; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install xvfb xdotool imagemagick)" >&2; exit 1; }

@@ -6,7 +6,7 @@
 # ImageMagick's `import` (Debian: xvfb xdotool imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=target/release/citizen-desk
+bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
 for tool in Xvfb xdotool import; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install xvfb xdotool imagemagick)" >&2; exit 1; }

@@ -21,7 +21,8 @@ mod tests;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use iced::widget::{button, column, scrollable, text};
+use crate::gui::style::text;
+use iced::widget::{button, column, scrollable};
 use iced::{Element, Font, Subscription, Task};
 
 use citizen_desk::domain::Request;

@@ -4,7 +4,8 @@
 //! there, in words, and the refusal is audited.
 
 use crate::gui::rtl_input::rtl_input;
-use iced::widget::{Column, Id, button, column, text, text_input};
+use crate::gui::style::text;
+use iced::widget::{Column, Id, button, column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, digits_only, words};

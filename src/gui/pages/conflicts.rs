@@ -5,6 +5,7 @@
 //! library's supervisor-only action; a supervisor may do it at a clerk's
 //! desk with their own PIN (checked, argon2, in the background).
 
+use crate::gui::style::text;
 use iced::widget::{Id, button, column};
 use iced::{Element, Length, Task};
 
@@ -141,7 +142,7 @@ impl State {
                 lang,
                 vec![
                     rtl::line(lang, line, style::BODY),
-                    button(iced::widget::text(tr(lang, "gui-settle", &[])))
+                    button(text(tr(lang, "gui-settle", &[])))
                         .on_press_maybe(
                             (!self.note.trim().is_empty() && self.busy.is_none())
                                 .then_some(Message::Settle(c.id)),

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use iced::widget::{button, column, text, text_input};
+use crate::gui::style::text;
+use iced::widget::{button, column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{digits_only, words};

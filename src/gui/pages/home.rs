@@ -6,8 +6,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::gui::style::text;
 use chrono::Utc;
-use iced::widget::{Column, Id, button, checkbox, column, container, text, text_input};
+use iced::widget::{Column, Id, button, checkbox, column, container, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, digits_only, words};
@@ -511,7 +512,7 @@ impl State {
                     ],
                 ))
                 .size(15)
-                .line_height(text::LineHeight::Relative(1.9));
+                .line_height(crate::gui::rtl::TALL);
                 // Only the count is the alarm, not the whole line.
                 let line = if s.overdue > 0 {
                     line.color(style::WARNING)

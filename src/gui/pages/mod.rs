@@ -14,7 +14,8 @@ pub mod verify;
 
 use std::path::Path;
 
-use iced::widget::{Id, button, text, text_input};
+use crate::gui::style::text;
+use iced::widget::{Id, button, text_input};
 use iced::{Alignment, Element, Length};
 
 use super::desk::{Confirm, Desk, Page, Status};

@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{Column, button, column, text};
+use crate::gui::style::text;
+use iced::widget::{Column, button, column};
 use iced::{Element, Task};
 
 use super::{View, words};

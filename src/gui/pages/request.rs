@@ -8,8 +8,9 @@
 use std::path::PathBuf;
 
 use crate::gui::rtl_input::rtl_input;
+use crate::gui::style::text;
 use iced::widget::image::Handle;
-use iced::widget::{Column, Id, button, checkbox, column, container, image, text, text_input};
+use iced::widget::{Column, Id, button, checkbox, column, container, image, text_input};
 use iced::{Element, Length, Task};
 
 use super::{SupervisorFields, View, digits_only, field, supervisor_fields, words};
@@ -783,6 +784,7 @@ impl State {
                     lang,
                     checkbox(self.checks[i])
                         .label(cx.t(id))
+                        .text_line_height(rtl::TALL)
                         .on_toggle(move |v| Message::Check(i, v)),
                 ));
             }

@@ -3,8 +3,9 @@
 //! paper printer. A backup, asking CUPS for its queues or about one, and
 //! the hub's answer to an enrolment all come in the background.
 
+use crate::gui::style::text;
 use iced::Length;
-use iced::widget::{Id, button, checkbox, column, text, text_input};
+use iced::widget::{Id, button, checkbox, column, text_input};
 use iced::{Element, Task};
 
 use super::{View, words};
@@ -376,6 +377,7 @@ impl State {
                 lang,
                 checkbox(cx.status.arabic_digits)
                     .label(cx.t("gui-arabic-digits"))
+                    .text_line_height(rtl::TALL)
                     .on_toggle(Message::ArabicDigits)
             ),
             rtl::line(

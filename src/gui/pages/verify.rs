@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use iced::widget::{Id, button, column, text, text_input};
+use crate::gui::style::text;
+use iced::widget::{Id, button, column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, words};
