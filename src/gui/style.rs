@@ -58,6 +58,15 @@ pub fn busy<'a, M: 'a>(lang: Lang, words: String) -> Element<'a, M> {
     )
 }
 
+/// Every text of the app: with a line box tall enough for Amiri's marks
+/// and dots. iced redraws only the boxes of what changed; a mark that
+/// reaches outside its box (Amiri's reach far above and below) stayed on
+/// screen after its text went (`assets/screenshots/fragments.sh` counted
+/// the pixels).
+pub fn text<'a>(content: impl iced_text::IntoFragment<'a>) -> iced::widget::Text<'a> {
+    iced_text(content).line_height(rtl::TALL)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,13 +109,4 @@ mod tests {
             assert!(ratio >= 4.5, "{name}: {ratio:.2}:1");
         }
     }
-}
-
-/// Every text of the app: with a line box tall enough for Amiri's marks
-/// and dots. iced redraws only the boxes of what changed; a mark that
-/// reaches outside its box (Amiri's reach far above and below) stayed on
-/// screen after its text went (`assets/screenshots/fragments.sh` counted
-/// the pixels).
-pub fn text<'a>(content: impl iced_text::IntoFragment<'a>) -> iced::widget::Text<'a> {
-    iced_text(content).line_height(rtl::TALL)
 }
