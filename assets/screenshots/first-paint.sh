@@ -23,7 +23,7 @@ for i in 1 2 3 4 5 6; do
   until xdotool search --onlyvisible --name citizen-desk >/dev/null 2>&1; do sleep 0.005; done
   t1=$(date +%s%N)
   # The Arabic title sits at the top right of the 1280-pixel window.
-  until [ "$(import -window root -crop 400x60+860+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do :; done
+  until [ "$(import -window root -crop 400x60+860+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do sleep 0.005; done
   t2=$(date +%s%N)
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

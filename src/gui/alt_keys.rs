@@ -1,3 +1,5 @@
+//! The window's root, for two things iced does not do by itself.
+//!
 //! Alt shortcuts that work wherever the focus is. iced hands a key press
 //! to the widgets first and gives the app's `keyboard::listen` only the
 //! keys no widget took; a focused text field takes Alt+1 (and types "1"),
@@ -7,11 +9,25 @@
 //! inside it: they reach `keyboard::listen` untouched, and no field types
 //! a letter for them. AltGr, which types characters on some layouts, is
 //! Ctrl+Alt on Windows and its own modifier on X11 and Wayland: it passes.
+//!
+//! A whole window redrawn at every frame. iced's software renderer redraws
+//! only the boxes of what changed, and Arabic marks and dots reach outside
+//! a text's box: they stayed on screen after their text had gone, even
+//! with tall line boxes (`assets/screenshots/fragments.sh` counted the
+//! pixels). The root draws first an invisible quad over the window, a
+//! different one at each frame, so every frame's damage is the window.
+//! A frame is drawn when something changed (or a caret blinks): a full
+//! redraw of a 1366x768 window is a few milliseconds.
 
 use iced::Element;
 use iced::advanced::widget::{Operation, Tree, tree};
 use iced::advanced::{Clipboard, Layout, Shell, Widget, layout, mouse, overlay, renderer};
-use iced::{Event, Length, Rectangle, Size, Vector, keyboard};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use iced::{Color, Event, Length, Rectangle, Size, Vector, keyboard};
+
+/// Flips at every frame: the invisible quad's colour.
+static FRAME: AtomicBool = AtomicBool::new(false);
 
 pub struct PassAlt<'a, Message, Theme, Renderer> {
     inner: Element<'a, Message, Theme, Renderer>,
@@ -69,6 +85,16 @@ where
         cursor: mouse::Cursor,
         viewport: &Rectangle,
     ) {
+        let flip = FRAME.fetch_xor(true, Ordering::Relaxed);
+        renderer.fill_quad(
+            renderer::Quad {
+                bounds: layout.bounds().union(viewport),
+                ..renderer::Quad::default()
+            },
+            // Fully transparent: draws nothing, but differs from the last
+            // frame's, so the renderer counts the whole window as changed.
+            Color::from_rgba(if flip { 1.0 } else { 0.0 }, 0.0, 0.0, 0.0),
+        );
         self.inner
             .as_widget()
             .draw(tree, renderer, theme, style, layout, cursor, viewport);
