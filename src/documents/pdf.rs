@@ -233,6 +233,19 @@ const LANGUAGE: &str = "ar-SY";
 /// `assets/icc/LICENSE-sRGB.txt`).
 const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 
+/// The sRGB profile deflated, once per process (every document embeds it).
+fn srgb_profile_deflated() -> &'static [u8] {
+    static DEFLATED: OnceLock<Vec<u8>> = OnceLock::new();
+    DEFLATED.get_or_init(|| {
+        use flate2::{Compression, write::ZlibEncoder};
+        use std::io::Write;
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
+        // Writing into memory cannot fail.
+        let _ = encoder.write_all(SRGB_ICC);
+        encoder.finish().unwrap_or_default()
+    })
+}
+
 /// Makes the file PDF/A-2u (ISO 19005-2, level U): PDF 1.7 with a binary
 /// header comment, XMP metadata naming the part and level and repeating
 /// the title, producer and subject, an sRGB output intent, the document's
@@ -249,9 +262,8 @@ fn make_archival(doc: &mut lopdf::Document, info: &ArchivalInfo) {
     let metadata = doc.add_object(Stream::new(meta, xmp_packet(info).into_bytes()));
     let mut icc = Dictionary::new();
     icc.set("N", 3);
-    let mut profile = Stream::new(icc, SRGB_ICC.to_vec());
-    let _ = profile.compress();
-    let profile = doc.add_object(profile);
+    icc.set("Filter", "FlateDecode");
+    let profile = doc.add_object(Stream::new(icc, srgb_profile_deflated().to_vec()));
     let mut intent = Dictionary::new();
     intent.set("Type", "OutputIntent");
     intent.set("S", "GTS_PDFA1");
