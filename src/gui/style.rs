@@ -58,7 +58,8 @@ pub fn busy<'a, M: 'a>(lang: Lang, words: String) -> Element<'a, M> {
     )
 }
 
-/// Every text of the app: with a line box tall enough for Amiri's marks
+/// The app's texts (labels, buttons, messages; text fields have their
+/// own `rtl::INPUT_LINE`): with a line box tall enough for Amiri's marks
 /// and dots. iced redraws only the boxes of what changed; a mark that
 /// reaches outside its box (Amiri's reach far above and below) stayed on
 /// screen after its text went (`assets/screenshots/fragments.sh` counted
