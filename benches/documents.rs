@@ -9,7 +9,9 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use citizen_desk::demo::{DemoOptions, create_demo};
 use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
-use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
+use citizen_desk::documents::render::{
+    Deployment, Digits, Mark, RenderInput, Templates, render_document,
+};
 use citizen_desk::domain::{Catalog, Request};
 use citizen_desk::seal::cose::{encode_sign, encode_signer_header, sig_structure};
 use citizen_desk::seal::crypto::SigningKey;
@@ -66,6 +68,7 @@ fn sealed_pdf(req: &Request, catalog: &Catalog, templates: &Templates, key: &Sig
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap();
     write_pdf(
@@ -95,6 +98,7 @@ fn layout(
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap()
 }

@@ -80,6 +80,15 @@ err-busy = The store is busy in another program; try again in a moment. ({ $deta
 err-storage = Storage error: { $detail }
 err-io = Cannot use { $path }: { $detail }
 err-file-too-large = { $path } is larger than { $limit } MB; it was not read.
+err-emblem-format = The emblem file is not a PNG or JPEG picture; it was not set.
+err-emblem-damaged = The emblem file is damaged and does not read as a picture; it was not set.
+err-emblem-too-large = The emblem is larger than allowed: { $limit } MB and { $side } pixels a side; it was not set.
+err-verify-hint-empty = The verification sentence is empty or has control characters; write it as one paragraph.
+err-verify-hint-too-long = The verification sentence is longer than two printed lines beside the seal (or { $limit } characters); shorten it.
+deployment-emblem = Emblem: a { $width }×{ $height } pixel picture, sha256:{ $sha256 }
+deployment-no-emblem = Emblem: none; documents print without one.
+deployment-verify-hint = Verification sentence: { $hint }
+deployment-default-verify-hint = Verification sentence: the general one from the document templates.
 err-outbox-row = Outbox row { $seq } does not read as a valid change, so sync stopped there: { $detail }
 err-data = Invalid built-in data: { $detail }
 

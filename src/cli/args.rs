@@ -217,6 +217,22 @@ pub enum Command {
         #[command(flatten)]
         digits: DigitsChoice,
     },
+    /// The deployment's emblem and verification sentence on documents
+    /// (admin); without options, shows what is set.
+    Deployment {
+        /// The emblem or letterhead file the ministry supplies (PNG or JPEG).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_emblem")]
+        emblem: Option<PathBuf>,
+        /// Print documents without an emblem.
+        #[arg(long)]
+        no_emblem: bool,
+        /// The deployment's own sentence on how to check a document.
+        #[arg(long, value_name = "TEXT", conflicts_with = "default_verify_hint")]
+        verify_hint: Option<String>,
+        /// Go back to the templates' general sentence.
+        #[arg(long)]
+        default_verify_hint: bool,
+    },
     /// The printers (CUPS queues); --use NAME remembers one for this desk.
     Printers {
         #[arg(long = "use", value_name = "NAME")]

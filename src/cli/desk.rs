@@ -82,6 +82,32 @@ pub fn run(command: Command, desk: &mut Desk<'_>) -> Result<u8> {
             command: SealCommand::Make { request, qr },
         } => seal_make(desk, &request, &qr),
         Command::Render { .. } | Command::Print { .. } => documents(desk, command),
+        Command::Deployment {
+            emblem,
+            no_emblem,
+            verify_hint,
+            default_verify_hint,
+        } => {
+            let changes =
+                emblem.is_some() || no_emblem || verify_hint.is_some() || default_verify_hint;
+            if changes {
+                let session = desk.sign_in()?;
+                if let Some(path) = &emblem {
+                    let bytes =
+                        crate::files::read_bounded(path, crate::documents::emblem::MAX_FILE_BYTES)?;
+                    desk.store.set_emblem(&session, Some(&bytes))?;
+                } else if no_emblem {
+                    desk.store.set_emblem(&session, None)?;
+                }
+                if verify_hint.is_some() || default_verify_hint {
+                    desk.store
+                        .set_verify_hint(&session, verify_hint.as_deref())?;
+                }
+            }
+            let deployment = desk.store.deployment()?;
+            desk.out.deployment(&deployment);
+            Ok(0)
+        }
         Command::Printers { .. } | Command::Envelope { .. } | Command::Dispatch { .. } => {
             post_room(desk, command)
         }

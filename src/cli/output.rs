@@ -371,6 +371,32 @@ impl Out {
         self.print(&t);
     }
 
+    /// What the deployment set for documents: the emblem (its size and
+    /// digest) and the verification sentence (or that the general one is
+    /// used).
+    pub fn deployment(&self, d: &crate::documents::render::Deployment) {
+        let emblem = d.emblem.as_ref().map(
+            |e| json!({ "width": e.width_px(), "height": e.height_px(), "sha256": e.sha256() }),
+        );
+        if self.json {
+            print_json(json!({ "emblem": emblem, "verify_hint": d.verify_hint }));
+            return;
+        }
+        let emblem = match &d.emblem {
+            Some(e) => Message::new("deployment-emblem")
+                .arg("width", e.width_px())
+                .arg("height", e.height_px())
+                .arg("sha256", e.sha256()),
+            None => Message::new("deployment-no-emblem"),
+        };
+        say!("{}", emblem.text(self.lang));
+        let hint = match &d.verify_hint {
+            Some(h) => Message::new("deployment-verify-hint").arg("hint", h),
+            None => Message::new("deployment-default-verify-hint"),
+        };
+        say!("{}", hint.text(self.lang));
+    }
+
     pub fn trust_list(&self, keys: &[crate::seal::TrustedKey]) {
         if self.json {
             print_json(json!({ "keys": keys }));

@@ -39,6 +39,14 @@ pub enum Item {
         modules: usize,
         dark: Vec<bool>,
     },
+    /// A deployment's emblem, drawn `w`×`h` mm with its top-left at `(x, y)`.
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: super::emblem::Emblem,
+    },
 }
 
 #[derive(Clone, Debug)]

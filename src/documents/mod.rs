@@ -2,6 +2,7 @@
 //! shaping, laid out on A4, written as PDF and drawn as a PNG preview.
 
 pub mod barcode;
+pub mod emblem;
 pub mod face;
 pub mod labels;
 pub mod layout;

@@ -172,9 +172,43 @@ pub fn rasterize(page: &Page, dpi: f32) -> Result<Pixmap, PreviewTooLarge> {
                     }
                 }
             }
+            Item::Image { x, y, w, h, image } => {
+                draw_image(&mut pixmap, image, px_per_mm, (*x, *y, *w, *h))
+            }
         }
     }
     Ok(pixmap)
+}
+
+/// An emblem scaled into its place (`x`, `y`, `w`, `h` in mm), smoothed.
+fn draw_image(
+    pixmap: &mut Pixmap,
+    image: &super::emblem::Emblem,
+    px_per_mm: f32,
+    (x, y, w, h): (f32, f32, f32, f32),
+) {
+    let rgba: Vec<u8> = image
+        .rgb()
+        .chunks_exact(3)
+        .flat_map(|p| [p[0], p[1], p[2], 255])
+        .collect();
+    let size = tiny_skia::IntSize::from_wh(image.width_px(), image.height_px());
+    let Some(source) = size.and_then(|size| Pixmap::from_vec(rgba, size)) else {
+        return;
+    };
+    let tf = Transform::from_row(
+        w * px_per_mm / image.width_px() as f32,
+        0.0,
+        0.0,
+        h * px_per_mm / image.height_px() as f32,
+        x * px_per_mm,
+        y * px_per_mm,
+    );
+    let paint = PixmapPaint {
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..PixmapPaint::default()
+    };
+    pixmap.draw_pixmap(0, 0, source.as_ref(), &paint, tf, None);
 }
 
 /// Pages one under the other, with a grey gap between them, as a PNG: what
@@ -206,9 +240,18 @@ pub fn preview_png(pages: &[Page], dpi: f32) -> Result<Vec<u8>, PreviewTooLarge>
     Ok(encode_png(&sheet))
 }
 
-/// The pixmap as an opaque greyscale PNG (documents are black on white).
+/// The pixmap as an opaque greyscale PNG (documents are black on white;
+/// an emblem in colour becomes its luma).
 pub fn encode_png(pixmap: &Pixmap) -> Vec<u8> {
-    let grey: Vec<u8> = pixmap.pixels().iter().map(|p| p.green()).collect();
+    let grey: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .map(|p| {
+            let luma =
+                299 * u32::from(p.red()) + 587 * u32::from(p.green()) + 114 * u32::from(p.blue());
+            (luma / 1000) as u8
+        })
+        .collect();
     let img = image::GrayImage::from_raw(pixmap.width(), pixmap.height(), grey)
         .expect("one byte per pixel");
     let mut out = std::io::Cursor::new(Vec::new());

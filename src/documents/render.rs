@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Damascus;
 use serde::Deserialize;
 
+use super::emblem::{self, Emblem};
 use super::layout::{A4, Align, Item, PT_PER_MM, Page};
 use super::text::{ShapedLine, shape_line, wrap};
 use crate::domain::catalog::{FieldKind, Member, display_date as field_value, members};
@@ -408,6 +409,16 @@ pub fn long_date(t: DateTime<Utc>, digits: Digits) -> String {
     ))
 }
 
+/// What a deployment sets for its documents (each desk's store keeps it,
+/// see `Store::deployment`): the emblem or letterhead the ministry
+/// supplies, and its own sentence on how to check a document, in place of
+/// the templates' general one.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    pub emblem: Option<Emblem>,
+    pub verify_hint: Option<String>,
+}
+
 /// Field values that are ISO dates are printed dd/MM/yyyy.
 pub struct RenderInput<'a> {
     pub request: &'a Request,
@@ -426,6 +437,8 @@ pub struct RenderInput<'a> {
     pub copy: Option<(u32, &'a str)>,
     /// Signed with demo keys: every sealed page says so in large letters.
     pub demo: bool,
+    /// The deployment's emblem and verification sentence.
+    pub deployment: &'a Deployment,
 }
 
 /// Where flowing content stops on a page: above the footer line.
@@ -542,6 +555,20 @@ fn first_page_header(doc: &Doc<'_>) -> (Page, f32) {
     let (t, input) = (doc.t, doc.input);
     let (right, left) = (doc.right, doc.left);
     let mut page = Page::new(A4.0, A4.1);
+    // The deployment's emblem heads what is issued; a draft is issued by
+    // nobody yet.
+    if let Some(emblem) = &input.deployment.emblem
+        && input.mark != Mark::Draft
+    {
+        let (w, h) = emblem.printed_size();
+        page.items.push(Item::Image {
+            x: (A4.0 - w) / 2.0,
+            y: emblem::BOX_TOP_MM + (emblem::BOX_HEIGHT_MM - h) / 2.0,
+            w,
+            h,
+            image: emblem.clone(),
+        });
+    }
     let mut y = 22.0;
     page.text(right, y, &t.state_line, 13.0, true, Align::Right);
     for line in doc.authority.lines_for(input.request) {
@@ -876,7 +903,12 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
         );
         page.paragraph(doc.right, h - 40.0, beside, &line, 11.0, 6.0);
     }
-    page.paragraph(doc.right, h - 26.0, beside, &t.verify_hint, 9.5, 5.5);
+    let hint = input
+        .deployment
+        .verify_hint
+        .as_deref()
+        .unwrap_or(&t.verify_hint);
+    page.paragraph(doc.right, h - 26.0, beside, hint, 9.5, 5.5);
     let date = long_date(input.issued, input.digits);
     let issued = match input.place {
         Some(place) => fill(
@@ -887,6 +919,17 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
     };
     page.text(doc.right, h - 12.0, &issued, 9.5, false, Align::Right);
     Ok(())
+}
+
+/// The lines the verification sentence may take beside the seal: a third
+/// would run into the place and date of issue.
+const HINT_LINES: usize = 2;
+
+/// Whether a verification sentence fits beside the seal (checked when a
+/// deployment sets its own, so no print ever finds it too long).
+pub fn verify_hint_fits(hint: &str) -> bool {
+    let beside = A4.0 - 2.0 * MARGIN - SEAL_SIDE - 8.0;
+    wrap(hint, 9.5, false, true, beside * PT_PER_MM).len() <= HINT_LINES
 }
 
 /// Page numbers ("page n of N") when there is more than one, and the
@@ -941,6 +984,14 @@ mod tests {
         let mut v: serde_json::Value = serde_json::from_str(BUILTIN).unwrap();
         edit(v["captions"].as_object_mut().unwrap());
         v.to_string()
+    }
+
+    #[test]
+    fn the_general_verification_sentence_fits_and_a_speech_does_not() {
+        let catalog = Catalog::builtin().unwrap();
+        let t = Templates::builtin(&catalog).unwrap();
+        assert!(verify_hint_fits(&t.verify_hint));
+        assert!(!verify_hint_fits(&t.verify_hint.repeat(2)));
     }
 
     #[test]

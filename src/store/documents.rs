@@ -222,6 +222,7 @@ impl Store {
             // An authoriser is named as the desk knows them.
             copy: copy.map(|(n, by)| (n, names.get(by).map_or(by, String::as_str))),
             demo: self.is_demo()?,
+            deployment: &self.deployment()?,
         })?;
         // The document's name as a reader lists it: the service and its
         // number (a draft has none yet: its tracking code).

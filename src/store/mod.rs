@@ -5,6 +5,7 @@
 mod actions;
 pub mod audit;
 mod backup;
+mod deployment;
 mod documents;
 mod outbox;
 mod payments;

@@ -8,7 +8,9 @@ use chrono::Utc;
 use citizen_desk::documents::layout::{Item, Page};
 use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
 use citizen_desk::documents::preview::preview_png;
-use citizen_desk::documents::render::{Digits, Mark, RenderInput, Templates, render_document};
+use citizen_desk::documents::render::{
+    Deployment, Digits, Mark, RenderInput, Templates, render_document,
+};
 use citizen_desk::seal::{qr, verify_seal};
 use citizen_desk::store::{RequestRef, Store};
 
@@ -263,6 +265,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap();
     assert_eq!(pages.len(), 1);
@@ -334,6 +337,7 @@ fn a_sealed_copy_rasterised_at_150_dpi_verifies_and_carries_its_seal() {
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap();
     // (Measured here: the page 0.02 %, moved 42 %, the draft 1.5 %.)
@@ -388,6 +392,7 @@ fn every_service_has_a_template_and_renders() {
             place: None,
             copy: None,
             demo: false,
+            deployment: &Deployment::default(),
         })
         .unwrap();
         assert_eq!(pages.len(), 1, "{} fits one page", service.code);
@@ -731,6 +736,7 @@ fn a_long_document_flows_onto_more_pages_with_the_seal_on_the_last() {
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap();
     assert!(pages.len() >= 2, "{} pages", pages.len());
@@ -1112,6 +1118,7 @@ fn long_field_values_wrap_inside_the_margins() {
         place: None,
         copy: None,
         demo: false,
+        deployment: &Deployment::default(),
     })
     .unwrap();
     let page_width = pages[0].width;
@@ -1841,4 +1848,266 @@ fn a_sealed_original_is_an_archival_pdf_a_2u_file() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+/// A picture standing in for a ministry's emblem file in tests: a red
+/// disc on a transparent square.
+fn emblem_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 - w as f32 / 2.0, y as f32 - h as f32 / 2.0);
+        if dx * dx + dy * dy < (w.min(h) as f32 / 2.2).powi(2) {
+            image::Rgba([200, 16, 46, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// The deployment's emblem (the file the ministry supplies) heads a sealed
+/// original, in its colours, at the top centre; the deployment's own
+/// verification sentence replaces the general one. A draft has neither
+/// emblem nor sentence. Only an admin sets them, through the real command
+/// line; a file that is not a picture is refused in both languages.
+/// Checked with poppler: pdfimages lists the picture, pdftoppm draws it,
+/// pdftotext reads the sentence.
+#[test]
+fn a_deployment_prints_its_own_emblem_and_verification_sentence() {
+    let (Some(pdfimages), Some(pdftoppm), Some(pdftotext)) =
+        (tool("pdfimages"), tool("pdftoppm"), tool("pdftotext"))
+    else {
+        return;
+    };
+    let (dir, store) = demo_store(300);
+    let approved = find(&store, "state = 'approved' AND paid = 1");
+    let received = find(&store, "state = 'received'");
+    drop(store);
+    let emblem = dir.path().join("emblem.png");
+    std::fs::write(&emblem, emblem_png(300, 300)).unwrap();
+    let not_a_picture = dir.path().join("emblem.pdf");
+    std::fs::write(&not_a_picture, b"%PDF-1.7 a letter, not a picture").unwrap();
+    let emblem = emblem.to_str().unwrap();
+    let hint =
+        "للتحقق من هذه الوثيقة اعرضها على أمانة السجل المدني في طرطوس أو على أي مركز لخدمة المواطن";
+
+    let clerk = cli(
+        dir.path(),
+        &["--user", "clerk1", "deployment", "--emblem", emblem],
+        Some(PIN),
+        None,
+    );
+    assert_ne!(exit_code(&clerk), 0, "a clerk may not set the emblem");
+    let bad = cli(
+        dir.path(),
+        &[
+            "--user",
+            "admin",
+            "deployment",
+            "--emblem",
+            not_a_picture.to_str().unwrap(),
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_ne!(exit_code(&bad), 0);
+    assert!(
+        stderr(&bad).contains("ليس صورة PNG أو JPEG"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(
+        stderr(&bad).contains("not a PNG or JPEG"),
+        "{}",
+        stderr(&bad)
+    );
+    let set = cli(
+        dir.path(),
+        &[
+            "--user",
+            "admin",
+            "--json",
+            "deployment",
+            "--emblem",
+            emblem,
+            "--verify-hint",
+            hint,
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&set), 0, "{}", stderr(&set));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&set)).unwrap();
+    assert_eq!(shown["emblem"]["width"], 300);
+    assert_eq!(shown["verify_hint"], hint);
+
+    let mut store = Store::open(dir.path()).unwrap();
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let original = store
+        .print_document(
+            &clerk,
+            &RequestRef::parse(&approved).unwrap(),
+            None,
+            Digits::Latin,
+            |_| Ok(()),
+        )
+        .unwrap();
+    let draft = store
+        .render_document(
+            &clerk,
+            &RequestRef::parse(&received).unwrap(),
+            Digits::Latin,
+        )
+        .unwrap();
+    let original_pdf = dir.path().join("original.pdf");
+    let draft_pdf = dir.path().join("draft.pdf");
+    std::fs::write(&original_pdf, &original.pdf).unwrap();
+    std::fs::write(&draft_pdf, &draft.pdf).unwrap();
+    let original_pdf = original_pdf.to_str().unwrap();
+
+    // One RGB picture, 300 x 300, 8 bits, on page 1; none on the draft.
+    let images = run(&pdfimages, &["-list", original_pdf]);
+    let rows: Vec<Vec<&str>> = images
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .filter(|cols: &Vec<&str>| cols.get(2) == Some(&"image"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{images}");
+    assert_eq!(
+        &rows[0][..8],
+        ["1", "0", "image", "300", "300", "rgb", "3", "8"]
+    );
+    let draft_images = run(&pdfimages, &["-list", draft_pdf.to_str().unwrap()]);
+    assert!(
+        !draft_images.lines().skip(2).any(|l| l.contains(" image ")),
+        "a draft has no emblem: {draft_images}"
+    );
+
+    // Drawn red at the top centre (105 mm, 21 mm), white beside it.
+    let prefix = dir.path().join("page");
+    run(
+        &pdftoppm,
+        &[
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            original_pdf,
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let raster = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("page"))
+        .unwrap();
+    let page = image::open(&raster).unwrap().to_rgb8();
+    let px = |mm_x: f32, mm_y: f32| {
+        let at = |mm: f32| (mm / 25.4 * 50.0).round() as u32;
+        page.get_pixel(at(mm_x), at(mm_y)).0
+    };
+    let [r, g, b] = px(105.0, 21.0);
+    assert!(
+        r > 150 && g < 80 && b < 100,
+        "emblem red at the top centre: {r} {g} {b}"
+    );
+    assert!(
+        px(93.5, 9.5).iter().all(|c| *c >= 250),
+        "transparent is paper: {:?}",
+        px(93.5, 9.5)
+    );
+
+    let text = squeeze(&run(&pdftotext, &[original_pdf, "-"]));
+    assert!(text.contains(&squeeze(hint)), "{text}");
+    assert!(
+        !text.contains(&squeeze("امسح رمز الختم بقارئ الأختام")),
+        "{text}"
+    );
+
+    // Back to no emblem and the general sentence.
+    drop(store);
+    let reset = cli(
+        dir.path(),
+        &[
+            "--user",
+            "admin",
+            "--json",
+            "deployment",
+            "--no-emblem",
+            "--default-verify-hint",
+        ],
+        Some(PIN),
+        None,
+    );
+    assert_eq!(exit_code(&reset), 0, "{}", stderr(&reset));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&reset)).unwrap();
+    assert!(
+        shown["emblem"].is_null() && shown["verify_hint"].is_null(),
+        "{shown}"
+    );
+}
+
+/// The emblem sits clear of every text of the header, for every service's
+/// authority chain and for a wide letterhead as for a tall emblem.
+#[test]
+fn the_emblem_touches_no_text_of_any_document() {
+    use crate::labels::{apart, extent};
+    use citizen_desk::documents::emblem::Emblem;
+    let (_dir, mut store) = demo_store(400);
+    let templates = Templates::builtin(store.catalog()).unwrap();
+    let services: Vec<String> = store
+        .catalog()
+        .services
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    for (w, h) in [(400, 100), (100, 400), (300, 300)] {
+        let deployment = Deployment {
+            emblem: Some(Emblem::from_file_bytes(&emblem_png(w, h)).unwrap()),
+            verify_hint: None,
+        };
+        for service in &services {
+            let code = find(&store, &format!("service = '{service}'"));
+            let req = read_request(&mut store, &code);
+            let pages = render_document(&RenderInput {
+                request: &req,
+                catalog: store.catalog(),
+                templates: &templates,
+                center_name: &templates.center_name("TRT01"),
+                mark: Mark::Original,
+                seal: None,
+                issued: Utc::now(),
+                digits: Digits::Latin,
+                place: templates.place_of_issue("TRT01"),
+                copy: None,
+                demo: false,
+                deployment: &deployment,
+            })
+            .unwrap();
+            let items = &pages[0].items;
+            let emblem = items
+                .iter()
+                .find(|i| matches!(i, Item::Image { .. }))
+                .expect("the first page has the emblem");
+            for text in items.iter().filter(|i| matches!(i, Item::Text { .. })) {
+                assert!(
+                    apart(extent(emblem), extent(text)),
+                    "{service} ({w}x{h}): the emblem {:?} touches {:?}",
+                    extent(emblem),
+                    extent(text)
+                );
+            }
+            assert!(
+                pages[1..]
+                    .iter()
+                    .all(|p| !p.items.iter().any(|i| matches!(i, Item::Image { .. }))),
+                "only the first page has it"
+            );
+        }
+    }
 }

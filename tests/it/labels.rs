@@ -59,12 +59,12 @@ fn texts(page: &Page) -> Vec<(Bounds, &ShapedLine)> {
         .collect()
 }
 
-fn apart(a: Bounds, b: Bounds) -> bool {
+pub(crate) fn apart(a: Bounds, b: Bounds) -> bool {
     a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2
 }
 
 /// The box of everything an item draws.
-fn extent(item: &Item) -> Bounds {
+pub(crate) fn extent(item: &Item) -> Bounds {
     match item {
         Item::Text {
             x, baseline, line, ..
@@ -80,6 +80,7 @@ fn extent(item: &Item) -> Bounds {
         Item::Rect { x, y, w, h, .. } => (*x, x + w, *y, y + h),
         Item::Line { x1, y1, x2, y2, .. } => (x1.min(*x2), x1.max(*x2), y1.min(*y2), y1.max(*y2)),
         Item::Qr { x, y, side, .. } => (*x, x + side, *y, y + side),
+        Item::Image { x, y, w, h, .. } => (*x, x + w, *y, y + h),
     }
 }
 
