@@ -1796,6 +1796,134 @@ fn slow_steps_run_in_the_background_with_a_busy_line() {
     );
 }
 
+/// A paid request in `state` (the first by id), and its tracking code.
+fn a_request(app: &App, state: &str, skip: usize) -> (String, String) {
+    let id = query_one(
+        app,
+        &format!(
+            "SELECT id FROM requests WHERE state = '{state}' AND paid = 1 ORDER BY id LIMIT 1 OFFSET {skip}"
+        ),
+    );
+    let tracking = query_one(
+        app,
+        &format!("SELECT tracking_code FROM requests WHERE id = '{id}'"),
+    );
+    (id, tracking)
+}
+
+/// The open request's state as the page shows it.
+fn shown_state(app: &App) -> Option<State> {
+    desk(app).request.current.as_ref().map(|r| r.state)
+}
+
+/// Until a background step's answer lands: its busy line on screen, the
+/// button `label` giving no message, and the store as it was.
+fn assert_busy(app: &App, busy: &str, label: &str) {
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(ui.find(busy).is_ok(), "{busy} on screen");
+    ui.click(label).expect("the button is on screen");
+    assert_eq!(ui.into_messages().count(), 0, "{label} is off while busy");
+}
+
+/// Verify, reject and cancel write to the store (an fsync'd commit each):
+/// off the UI thread, on their own connection, with a busy line and the
+/// buttons off until the answer lands; the answer (done or refused)
+/// reloads the page from the store.
+#[test]
+fn verify_reject_and_cancel_run_in_the_background() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+
+    // Verify.
+    let (id, tracking) = a_request(&app, "received", 0);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    let task = app.update(Message::Request(request::Message::Verify));
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-verifying"));
+    assert_busy(&app, "Recording the verification…", "Verify");
+    assert!(is_none(
+        app.update(Message::Request(request::Message::Verify))
+    ));
+    assert_eq!(state_of(&app, &tracking), State::Received, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).request.busy, None);
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+    assert_eq!(
+        shown_state(&app),
+        Some(State::Verified),
+        "the page reloaded"
+    );
+    assert_eq!(flash_text(&app), tr(Lang::En, "gui-done-verified", &[]));
+
+    // Reject, after its question.
+    let (id, tracking) = a_request(&app, "received", 1);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("الصورة غير واضحة".into())),
+    );
+    update(
+        &mut app,
+        Message::Request(request::Message::Ask(Box::new(request::Message::Reject))),
+    );
+    let task = app.update(Message::Confirmed);
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-rejecting"));
+    assert_busy(&app, "Recording the rejection and its reason…", "Reject");
+    assert_eq!(state_of(&app, &tracking), State::Received, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Rejected);
+    assert_eq!(shown_state(&app), Some(State::Rejected));
+    let reason = desk(&app).request.current.as_ref().unwrap().reason.clone();
+    assert_eq!(reason.as_deref(), Some("الصورة غير واضحة"));
+
+    // A refusal reloads the page too: here the request was cancelled
+    // (by another connection) while the page still offered Verify.
+    let (id, tracking) = a_request(&app, "received", 2);
+    update(&mut app, Message::Home(home::Message::Open(id.clone())));
+    store(&app)
+        .connection()
+        .execute(
+            "UPDATE requests SET state = 'cancelled' WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    update(&mut app, Message::Request(request::Message::Verify));
+    assert!(matches!(app.flash, Some(Flash::Err(_))), "{:?}", app.flash);
+    assert_eq!(state_of(&app, &tracking), State::Cancelled);
+    assert_eq!(shown_state(&app), Some(State::Cancelled), "the truth shown");
+
+    // A supervisor's cancel, after its question.
+    update(&mut app, Message::SignOut);
+    sign_in(&mut app, "supervisor1", "123456");
+    let (id, tracking) = a_request(&app, "verified", 0);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("طلب المواطن".into())),
+    );
+    update(
+        &mut app,
+        Message::Request(request::Message::Ask(Box::new(request::Message::Cancel))),
+    );
+    let task = app.update(Message::Confirmed);
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-cancelling"));
+    assert_busy(
+        &app,
+        "Recording the cancellation and its reason…",
+        "Cancel the request",
+    );
+    assert_eq!(state_of(&app, &tracking), State::Verified, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Cancelled);
+    assert_eq!(shown_state(&app), Some(State::Cancelled));
+    assert_eq!(flash_text(&app), tr(Lang::En, "gui-done-cancelled", &[]));
+}
+
 /// With the lookup field focused (as it always is), Alt+1 and Alt+V are
 /// shortcuts, not typing: the window keeps Alt keys from its fields, so
 /// iced hands them to the app's key listener and the field stays as it
