@@ -1924,6 +1924,53 @@ fn verify_reject_and_cancel_run_in_the_background() {
     assert_eq!(flash_text(&app), tr(Lang::En, "gui-done-cancelled", &[]));
 }
 
+/// A background step that answers after the idle lock: recorded in the
+/// store either way, its words shown to the user who started it when they
+/// are back, and to nobody else who signed in meanwhile.
+#[test]
+fn a_late_answer_goes_to_the_user_who_asked_and_no_one_else() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    let verified = tr(Lang::En, "gui-done-verified", &[]);
+    // Starts a verify as `user` and locks the desk before it answers.
+    let verify_then_lock = |app: &mut App, user: &'static str, skip: usize| {
+        sign_in(app, user, "123456");
+        let (id, tracking) = a_request(app, "received", skip);
+        update(app, Message::Home(home::Message::Open(id)));
+        for i in 0..4 {
+            update(app, Message::Request(request::Message::Check(i, true)));
+        }
+        let task = app.update(Message::Request(request::Message::Verify));
+        let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+        let _ = app.update(Message::Tick(later));
+        assert!(on_sign_in(app), "locked");
+        (task, tracking)
+    };
+
+    // clerk1's verify lands while clerk2 works on the lookup.
+    let (task, tracking) = verify_then_lock(&mut app, "clerk1", 0);
+    sign_in(&mut app, "clerk2", "123456");
+    update(
+        &mut app,
+        Message::Home(home::Message::QueryChanged("0101".into())),
+    );
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Verified, "recorded");
+    assert_eq!(desk(&app).session.name(), "clerk2");
+    assert_eq!(app.flash, None, "clerk1's answer is not shown to clerk2");
+    assert_eq!(page(&app), Some(Page::Home));
+    assert_eq!(desk(&app).home.query, "0101", "clerk2's page as it was");
+    let _ = app.update(Message::SignOut);
+
+    // clerk1 back after the lock: their answer, on their request.
+    let (task, tracking) = verify_then_lock(&mut app, "clerk1", 1);
+    sign_in(&mut app, "clerk1", "123456");
+    assert_eq!(page(&app), Some(Page::Request), "the work given back");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+    assert_eq!(flash_text(&app), verified);
+    assert_eq!(shown_state(&app), Some(State::Verified));
+}
+
 /// With the lookup field focused (as it always is), Alt+1 and Alt+V are
 /// shortcuts, not typing: the window keeps Alt keys from its fields, so
 /// iced hands them to the app's key listener and the field stays as it
