@@ -6,61 +6,140 @@
 # refused with its own count: «من 5 أرقام», then «من 12 رقماً»), takes
 # the window, then starts the app again, brings up the second
 # message fresh and takes the window again: the two must not differ in a
-# single pixel. In Arabic and in English, from the release binary under
-# Xvfb on a 1366x768 screen. Needs Xvfb, xdotool and ImageMagick.
-# Prints the differing pixels for each language; exit 1 if any differ.
+# single pixel. In Arabic and in English, under Xvfb on a 1366x768 screen.
+#
+# The binary: $CITIZEN_DESK_BIN (the test `tests/it/fragments.rs` passes
+# the debug one it was built with), else the release one, built if need
+# be. Needs Xvfb, xdotool, ImageMagick (import, compare) and sqlite3.
+# Xvfb picks a free display number itself (-displayfd), so runs in
+# parallel never share a screen. It waits for what it needs (the window,
+# the sign-in in the store, a picture that stops changing) rather than
+# for fixed times, so a slow debug build under load gives the same
+# answer. Prints the differing pixels for each language; exit 1 if any
+# differ, 2 if the app could not be driven.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
-[ -x "$bin" ] || cargo build --release
-for tool in Xvfb xdotool import compare; do
-  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install xvfb xdotool imagemagick)" >&2; exit 1; }
+bin="${CITIZEN_DESK_BIN:-}"
+if [ -z "$bin" ]; then
+  bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
+  [ -x "$bin" ] || cargo build --release
+fi
+for tool in Xvfb xdotool import compare sqlite3; do
+  command -v "$tool" >/dev/null || {
+    echo "needs $tool (apt-get install xvfb xdotool imagemagick sqlite3)" >&2
+    exit 2
+  }
 done
 data=$(mktemp -d)
-export DISPLAY=:95
-Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &
-xvfb=$!
 app=
+xvfb=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-"$bin" --data-dir "$data" demo --requests 300 --seed 1 >/dev/null
+
+# Says why, with the screen as it was then.
+fail() {
+  echo "$*" >&2
+  if [ -n "${DISPLAY:-}" ] && import -window root /tmp/fragments-failed.png 2>/dev/null; then
+    echo "  the screen: /tmp/fragments-failed.png" >&2
+  fi
+  exit 2
+}
+
+# Xvfb writes the display number it took once it accepts connections.
+Xvfb -displayfd 3 -nolisten tcp -screen 0 1366x768x24 3>"$data/display" >/dev/null 2>&1 &
+xvfb=$!
+for _ in $(seq 1 100); do
+  [ -s "$data/display" ] && break
+  kill -0 "$xvfb" 2>/dev/null || fail "Xvfb did not start"
+  sleep 0.1
+done
+[ -s "$data/display" ] || fail "Xvfb gave no display number"
+export DISPLAY=":$(head -1 "$data/display")"
+unset WAYLAND_DISPLAY
+"$bin" --data-dir "$data/store" demo --requests 300 --seed 1 >/dev/null
+
+# How many sign-ins the store has recorded.
+sign_ins() {
+  sqlite3 "file:$data/store/desk.sqlite3?mode=ro" \
+    "SELECT count(*) FROM audit WHERE action = 'sign_in'" 2>/dev/null || echo 0
+}
+
+# Whether ImageMagick's pixel count (an integer, or 1.2e+06 for large
+# ones) is at most $2.
+at_most() { awk -v n="$1" -v m="$2" 'BEGIN { exit !(n + 0 <= m + 0) }'; }
+
+# Waits until the window shows the same picture for a second (a text
+# field's blinking caret aside: a few dozen pixels), at most two minutes:
+# a debug build draws slowly, and other tests may share the CPU.
+settle() {
+  local same=0 n
+  import -window "$win" "$data/a.png"
+  for _ in $(seq 1 240); do
+    sleep 0.5
+    import -window "$win" "$data/b.png"
+    n=$(compare -metric AE "$data/a.png" "$data/b.png" null: 2>&1 || true)
+    if at_most "$n" 80; then
+      same=$((same + 1))
+      [ "$same" -ge 2 ] && return 0
+    else
+      same=0
+    fi
+    mv "$data/b.png" "$data/a.png"
+  done
+  fail "the window never stopped changing"
+}
 
 # Starts the app signed in as clerk1, the lookup field focused.
 start() {
-  "$bin" --data-dir "$data" --lang "$1" &
+  local before
+  before=$(sign_ins)
+  "$bin" --data-dir "$data/store" --lang "$1" &
   app=$!
   win=
-  for _ in $(seq 1 50); do
-    win=$(xdotool search --name citizen-desk 2>/dev/null | head -1 || true)
+  for _ in $(seq 1 600); do
+    win=$(xdotool search --onlyvisible --pid "$app" 2>/dev/null | head -1 || true)
     [ -n "$win" ] && break
-    sleep 0.2
+    kill -0 "$app" 2>/dev/null || fail "the app exited before its window opened"
+    sleep 0.1
   done
+  [ -n "$win" ] || fail "no window within a minute"
   xdotool windowsize --sync "$win" 1366 768
   xdotool windowfocus --sync "$win"
   xdotool mousemove 1360 760
-  sleep 1
+  settle
   xdotool type --delay 20 clerk1
+  # Enter moves the focus to the PIN: a task the app runs after the key,
+  # so the digits wait for it (a slow build typed them into the name).
   xdotool key Return
+  settle
   xdotool type --delay 20 123456
   xdotool key Return
-  sleep 1.5
+  for _ in $(seq 1 600); do
+    [ "$(sign_ins)" -gt "$before" ] && break
+    sleep 0.1
+  done
+  [ "$(sign_ins)" -gt "$before" ] || fail "clerk1 was not signed in within a minute"
+  settle
 }
 
 search() {
   xdotool key ctrl+a BackSpace
   xdotool type --delay 20 "$1"
   xdotool key Return
-  sleep 1
+  settle
 }
 
 # The field lets go of the focus (no blinking caret in the picture).
 take() {
   xdotool key Escape
-  sleep 1
+  settle
   import -window root "$1"
 }
 
-stop() { kill "$app"; wait "$app" 2>/dev/null || true; app=; }
+stop() {
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+  app=
+}
 
 failed=0
 for lang in ar en; do
@@ -71,9 +150,14 @@ for lang in ar en; do
   take "$data/changed.png"
   stop
   start "$lang"
+  import -window root "$data/lookup.png"
   search 123456789012
   take "$data/fresh.png"
   stop
+  # Not a vacuous zero: the refusal is on screen (the lookup page before
+  # the search differs from it in more than a caret's worth of pixels).
+  shown=$(compare -metric AE "$data/lookup.png" "$data/fresh.png" null: 2>&1 || true)
+  at_most "$shown" 500 && fail "$lang: the refusal did not show ($shown pixels changed)"
   differ=$(compare -metric AE "$data/changed.png" "$data/fresh.png" "$data/diff.png" 2>&1 || true)
   echo "$lang: $differ pixels differ between the changed message and the same one drawn fresh"
   if [ "$differ" != 0 ]; then

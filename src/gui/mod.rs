@@ -128,6 +128,9 @@ pub enum Message {
     AutoSynced(Result<String, String>),
     /// Alt with a key: the page's keyboard shortcuts.
     Alt(AltKey),
+    /// The answer of a background step the desk of this user started
+    /// (every message a desk's task sends back comes wrapped in it).
+    ForUser(String, Box<Message>),
 }
 
 /// The pages' Alt shortcuts, by physical key (the same on an Arabic
@@ -207,10 +210,9 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        if !matches!(
-            message,
-            Message::Tick(_) | Message::Synced(_) | Message::AutoSynced(_)
-        ) {
+        // Only someone at the desk keeps the session: not the clock, and
+        // not a background step's answer.
+        if !matches!(message, Message::Tick(_) | Message::ForUser(..)) {
             self.last_activity = Instant::now();
             self.idle_warning = false;
         }
@@ -231,18 +233,34 @@ impl App {
                 iced::widget::operation::focus(sign_in::USER_ID)
             }
             Message::Tick(now) => self.tick(now),
-            message => {
-                let Screen::Desk(desk) = &mut self.screen else {
-                    return Task::none();
-                };
-                let mut env = desk::Env {
-                    lang: self.lang,
-                    data_dir: &self.data_dir,
-                    flash: &mut self.flash,
-                };
-                desk.update(message, &mut env)
+            Message::ForUser(user, message) => {
+                // A step started before an idle lock (or a sign-out) may
+                // answer after someone else signed in: it is in the store
+                // and the audit log already, and its words and page belong
+                // to the user who started it, not to them.
+                if self.desk().is_some_and(|d| d.session.name() == user) {
+                    self.desk_update(*message)
+                } else {
+                    Task::none()
+                }
             }
+            message => self.desk_update(message),
         }
+    }
+
+    /// A message for the signed-in desk (dropped when nobody is signed
+    /// in); the answers of the tasks it starts are marked with its user.
+    fn desk_update(&mut self, message: Message) -> Task<Message> {
+        let Screen::Desk(desk) = &mut self.screen else {
+            return Task::none();
+        };
+        let mut env = desk::Env {
+            lang: self.lang,
+            data_dir: &self.data_dir,
+            flash: &mut self.flash,
+        };
+        let task = desk.update(message, &mut env);
+        for_user(task, desk.session.name())
     }
 
     fn first_run(&mut self, message: first_run::Message) -> Task<Message> {
@@ -329,7 +347,8 @@ impl App {
             data_dir: &self.data_dir,
             flash: &mut self.flash,
         };
-        desk.tick(now, &env)
+        let task = desk.tick(now, &env);
+        for_user(task, desk.session.name())
     }
 
     /// Back to the sign-in screen: the desk and all it held (nothing one
@@ -398,6 +417,14 @@ impl App {
         // Alt shortcuts reach the app whichever field has the focus.
         alt_keys::pass_alt(scrollable(body)).into()
     }
+}
+
+/// Marks every message `task` sends back as `user`'s, so that an answer
+/// arriving after another user signed in goes nowhere (see
+/// [`Message::ForUser`]).
+fn for_user(task: Task<Message>, user: &str) -> Task<Message> {
+    let user = user.to_owned();
+    task.map(move |message| Message::ForUser(user.clone(), Box::new(message)))
 }
 
 /// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,

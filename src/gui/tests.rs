@@ -1396,9 +1396,11 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
         &app,
         &format!("SELECT tracking_code FROM requests WHERE national_id = '{nid}'"),
     );
-    let mut keys = 0;
-    let mut key = |app: &mut App, message: Message| {
-        keys += 1;
+    // Every key counted: an Enter is the message its field sends on
+    // Enter; an Alt key goes through the app's own key map.
+    let keys = std::cell::Cell::new(0);
+    let key = |app: &mut App, message: Message| {
+        keys.set(keys.get() + 1);
         update(app, message);
     };
     update(
@@ -1408,6 +1410,7 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
     key(&mut app, Message::Home(home::Message::Search)); // Enter in the lookup field
     assert_eq!(desk(&app).home.results.len(), 1, "{}", flash_text(&app));
     let alt = |app: &mut App, code: Code| {
+        keys.set(keys.get() + 1);
         assert!(press(app, code, true), "{code:?} is a shortcut");
     };
     alt(&mut app, Code::Digit1);
@@ -1457,8 +1460,8 @@ fn the_core_flow_needs_no_mouse_and_twelve_keys() {
         "{}",
         flash_text(&app)
     );
-    // 3 keys above (Enter ×3) + 9 Alt shortcuts.
-    assert_eq!(keys + 9, 12);
+    // Enter ×3 + 9 Alt shortcuts, besides the ID, the name and the PIN.
+    assert_eq!(keys.get(), 12);
     // Escape goes back to the lookup, which shows the request as it is now.
     assert!(press_named(&mut app, Named::Escape));
     assert_eq!(page(&app), Some(Page::Home));
@@ -1794,6 +1797,181 @@ fn slow_steps_run_in_the_background_with_a_busy_line() {
         !desk(&app).settings.printers.is_empty() || app.flash.is_some(),
         "the printers, or why none"
     );
+}
+
+/// A paid request in `state` (the first by id), and its tracking code.
+fn a_request(app: &App, state: &str, skip: usize) -> (String, String) {
+    let id = query_one(
+        app,
+        &format!(
+            "SELECT id FROM requests WHERE state = '{state}' AND paid = 1 ORDER BY id LIMIT 1 OFFSET {skip}"
+        ),
+    );
+    let tracking = query_one(
+        app,
+        &format!("SELECT tracking_code FROM requests WHERE id = '{id}'"),
+    );
+    (id, tracking)
+}
+
+/// The open request's state as the page shows it.
+fn shown_state(app: &App) -> Option<State> {
+    desk(app).request.current.as_ref().map(|r| r.state)
+}
+
+/// Until a background step's answer lands: its busy line on screen, the
+/// button `label` giving no message, and the store as it was.
+fn assert_busy(app: &App, busy: &str, label: &str) {
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(ui.find(busy).is_ok(), "{busy} on screen");
+    ui.click(label).expect("the button is on screen");
+    assert_eq!(ui.into_messages().count(), 0, "{label} is off while busy");
+}
+
+/// Verify, reject and cancel write to the store (an fsync'd commit each):
+/// off the UI thread, on their own connection, with a busy line and the
+/// buttons off until the answer lands; the answer (done or refused)
+/// reloads the page from the store.
+#[test]
+fn verify_reject_and_cancel_run_in_the_background() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+
+    // Verify.
+    let (id, tracking) = a_request(&app, "received", 0);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    let task = app.update(Message::Request(request::Message::Verify));
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-verifying"));
+    assert_busy(&app, "Recording the verification…", "Verify");
+    assert!(is_none(
+        app.update(Message::Request(request::Message::Verify))
+    ));
+    assert_eq!(state_of(&app, &tracking), State::Received, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(desk(&app).request.busy, None);
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+    assert_eq!(
+        shown_state(&app),
+        Some(State::Verified),
+        "the page reloaded"
+    );
+    assert_eq!(flash_text(&app), tr(Lang::En, "gui-done-verified", &[]));
+
+    // Reject, after its question.
+    let (id, tracking) = a_request(&app, "received", 1);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("الصورة غير واضحة".into())),
+    );
+    update(
+        &mut app,
+        Message::Request(request::Message::Ask(Box::new(request::Message::Reject))),
+    );
+    let task = app.update(Message::Confirmed);
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-rejecting"));
+    assert_busy(&app, "Recording the rejection and its reason…", "Reject");
+    assert_eq!(state_of(&app, &tracking), State::Received, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Rejected);
+    assert_eq!(shown_state(&app), Some(State::Rejected));
+    let reason = desk(&app).request.current.as_ref().unwrap().reason.clone();
+    assert_eq!(reason.as_deref(), Some("الصورة غير واضحة"));
+
+    // A refusal reloads the page too: here the request was cancelled
+    // (by another connection) while the page still offered Verify.
+    let (id, tracking) = a_request(&app, "received", 2);
+    update(&mut app, Message::Home(home::Message::Open(id.clone())));
+    store(&app)
+        .connection()
+        .execute(
+            "UPDATE requests SET state = 'cancelled' WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    update(&mut app, Message::Request(request::Message::Verify));
+    assert!(matches!(app.flash, Some(Flash::Err(_))), "{:?}", app.flash);
+    assert_eq!(state_of(&app, &tracking), State::Cancelled);
+    assert_eq!(shown_state(&app), Some(State::Cancelled), "the truth shown");
+
+    // A supervisor's cancel, after its question.
+    update(&mut app, Message::SignOut);
+    sign_in(&mut app, "supervisor1", "123456");
+    let (id, tracking) = a_request(&app, "verified", 0);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    update(
+        &mut app,
+        Message::Request(request::Message::ReasonChanged("طلب المواطن".into())),
+    );
+    update(
+        &mut app,
+        Message::Request(request::Message::Ask(Box::new(request::Message::Cancel))),
+    );
+    let task = app.update(Message::Confirmed);
+    assert_eq!(desk(&app).request.busy, Some("gui-busy-cancelling"));
+    assert_busy(
+        &app,
+        "Recording the cancellation and its reason…",
+        "Cancel the request",
+    );
+    assert_eq!(state_of(&app, &tracking), State::Verified, "not yet");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Cancelled);
+    assert_eq!(shown_state(&app), Some(State::Cancelled));
+    assert_eq!(flash_text(&app), tr(Lang::En, "gui-done-cancelled", &[]));
+}
+
+/// A background step that answers after the idle lock: recorded in the
+/// store either way, its words shown to the user who started it when they
+/// are back, and to nobody else who signed in meanwhile.
+#[test]
+fn a_late_answer_goes_to_the_user_who_asked_and_no_one_else() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    let verified = tr(Lang::En, "gui-done-verified", &[]);
+    // Starts a verify as `user` and locks the desk before it answers.
+    let verify_then_lock = |app: &mut App, user: &'static str, skip: usize| {
+        sign_in(app, user, "123456");
+        let (id, tracking) = a_request(app, "received", skip);
+        update(app, Message::Home(home::Message::Open(id)));
+        for i in 0..4 {
+            update(app, Message::Request(request::Message::Check(i, true)));
+        }
+        let task = app.update(Message::Request(request::Message::Verify));
+        let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+        let _ = app.update(Message::Tick(later));
+        assert!(on_sign_in(app), "locked");
+        (task, tracking)
+    };
+
+    // clerk1's verify lands while clerk2 works on the lookup.
+    let (task, tracking) = verify_then_lock(&mut app, "clerk1", 0);
+    sign_in(&mut app, "clerk2", "123456");
+    update(
+        &mut app,
+        Message::Home(home::Message::QueryChanged("0101".into())),
+    );
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Verified, "recorded");
+    assert_eq!(desk(&app).session.name(), "clerk2");
+    assert_eq!(app.flash, None, "clerk1's answer is not shown to clerk2");
+    assert_eq!(page(&app), Some(Page::Home));
+    assert_eq!(desk(&app).home.query, "0101", "clerk2's page as it was");
+    let _ = app.update(Message::SignOut);
+
+    // clerk1 back after the lock: their answer, on their request.
+    let (task, tracking) = verify_then_lock(&mut app, "clerk1", 1);
+    sign_in(&mut app, "clerk1", "123456");
+    assert_eq!(page(&app), Some(Page::Request), "the work given back");
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Verified);
+    assert_eq!(flash_text(&app), verified);
+    assert_eq!(shown_state(&app), Some(State::Verified));
 }
 
 /// With the lookup field focused (as it always is), Alt+1 and Alt+V are

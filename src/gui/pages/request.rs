@@ -1,9 +1,11 @@
 //! One request: the citizen's data beside the document's, the clerk's
-//! verification checklist, reject with a reason, the supervisor's stamp
-//! (their own PIN, at this desk), print to PDF or paper with the preview,
-//! and the envelope. The stamp, printing, the preview and the label run in
-//! the background on their own connection, the page saying so and its
-//! buttons disabled meanwhile.
+//! verification checklist, reject or cancel with a reason, the
+//! supervisor's stamp (their own PIN, at this desk), print to PDF or paper
+//! with the preview, and the envelope. Every step that writes or is slow
+//! (verify, reject, cancel, the stamp, printing, the preview, the label)
+//! runs in the background on its own connection, the page saying so and
+//! its buttons disabled meanwhile; its answer reloads the page from the
+//! store.
 
 use std::path::PathBuf;
 
@@ -55,6 +57,17 @@ pub struct Outcome {
     pub preview: Vec<Handle>,
 }
 
+impl Outcome {
+    /// A step that only has something to say (no file, no pages).
+    fn words(words: String) -> Outcome {
+        Outcome {
+            words,
+            file: None,
+            preview: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Message {
     Check(usize, bool),
@@ -101,40 +114,13 @@ impl State {
                 }
                 None
             }
-            Message::Verify => {
-                // The checklist the clerk ticked goes into the audit entry.
-                let confirmed: Vec<&str> = CHECKS
-                    .iter()
-                    .zip(self.checks)
-                    .filter(|(_, ticked)| *ticked)
-                    .map(|(id, _)| id.trim_start_matches("gui-check-"))
-                    .collect();
-                self.act(cx, |store, session, r| {
-                    store
-                        .verify_confirming(session, r, &confirmed)
-                        .map(|_| "gui-done-verified")
-                })
-            }
+            Message::Verify => return (self.verify(cx), None),
             Message::ReasonChanged(v) => {
                 self.reason = v;
                 None
             }
-            Message::Reject => {
-                let reason = self.reason.clone();
-                self.act(cx, move |store, session, r| {
-                    store
-                        .reject(session, r, &reason)
-                        .map(|_| "gui-done-rejected")
-                })
-            }
-            Message::Cancel => {
-                let reason = self.reason.clone();
-                self.act(cx, move |store, session, r| {
-                    store
-                        .cancel(session, r, &reason)
-                        .map(|_| "gui-done-cancelled")
-                })
-            }
+            Message::Reject => return (self.reject(cx), None),
+            Message::Cancel => return (self.cancel(cx), None),
             Message::SupName(v) => {
                 self.sup_name = v.trim().to_owned();
                 None
@@ -173,7 +159,9 @@ impl State {
                         }
                         Event::Done(Flash::Ok(outcome.words))
                     }
-                    Err(why) => Event::Flash(Flash::Err(why)),
+                    // A refusal reloads too: another connection (the
+                    // sync, a second desk window) may have moved it on.
+                    Err(why) => Event::Done(Flash::Err(why)),
                 })
             }
             Message::Back => Some(Event::Go(crate::gui::Page::Home)),
@@ -246,18 +234,52 @@ impl State {
         Ok(())
     }
 
-    /// Runs one quick action on the open request and says how it went.
-    fn act(
-        &self,
-        cx: &mut Ctx<'_>,
-        f: impl FnOnce(&mut Store, &Session, &RequestRef) -> citizen_desk::Result<&'static str>,
-    ) -> Option<Event> {
-        let current = self.current.as_ref()?;
-        let reference = RequestRef::Id(current.id.clone());
-        Some(match f(cx.store, cx.session, &reference) {
-            Ok(done) => Event::Done(Flash::Ok(cx.t(done))),
-            Err(e) => cx.refused(e),
-        })
+    /// Verify with the ticked checklist, which goes into the audit entry:
+    /// a write (and an fsync'd commit) on its own connection, off the UI
+    /// thread like every other step that touches the disk.
+    fn verify(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let confirmed: Vec<&'static str> = CHECKS
+            .iter()
+            .zip(self.checks)
+            .filter(|(_, ticked)| *ticked)
+            .map(|(id, _)| id.trim_start_matches("gui-check-"))
+            .collect();
+        let (session, lang) = (cx.session.clone(), cx.lang);
+        self.background(
+            cx,
+            "gui-busy-verifying",
+            Box::new(move |store, r| {
+                store.verify_confirming(&session, r, &confirmed)?;
+                Ok(Outcome::words(tr(lang, "gui-done-verified", &[])))
+            }),
+        )
+    }
+
+    /// Rejects the open request with the reason typed (asked first).
+    fn reject(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let (session, lang, reason) = (cx.session.clone(), cx.lang, self.reason.clone());
+        self.background(
+            cx,
+            "gui-busy-rejecting",
+            Box::new(move |store, r| {
+                store.reject(&session, r, &reason)?;
+                Ok(Outcome::words(tr(lang, "gui-done-rejected", &[])))
+            }),
+        )
+    }
+
+    /// A supervisor cancels the open request with the reason typed (asked
+    /// first).
+    fn cancel(&mut self, cx: &Ctx<'_>) -> Task<Message> {
+        let (session, lang, reason) = (cx.session.clone(), cx.lang, self.reason.clone());
+        self.background(
+            cx,
+            "gui-busy-cancelling",
+            Box::new(move |store, r| {
+                store.cancel(&session, r, &reason)?;
+                Ok(Outcome::words(tr(lang, "gui-done-cancelled", &[])))
+            }),
+        )
     }
 
     /// Runs `job` on the open request off the UI thread, on its own
@@ -303,11 +325,7 @@ impl State {
                 } else {
                     "gui-done-stamped"
                 };
-                Ok(Outcome {
-                    words: tr(lang, done, &[]),
-                    file: None,
-                    preview: Vec::new(),
-                })
+                Ok(Outcome::words(tr(lang, done, &[])))
             }),
         )
     }
@@ -791,7 +809,8 @@ impl State {
             let ready = self.checks.iter().all(|c| *c);
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-verify"))).on_press_maybe(ready.then_some(Message::Verify)),
+                button(text(cx.t("gui-verify")))
+                    .on_press_maybe((ready && idle).then_some(Message::Verify)),
             ));
         }
         if offers_action(Action::Stamp) {
@@ -944,7 +963,7 @@ impl State {
         if offers_action(Action::Reject) || offers_action(Action::Cancel) {
             let has_reason = !self.reason.trim().is_empty();
             // Both are final: each asks first (see the confirmation bar).
-            let ask = |m: Message| has_reason.then(|| Message::Ask(Box::new(m)));
+            let ask = |m: Message| (has_reason && idle).then(|| Message::Ask(Box::new(m)));
             let mut cells: Vec<Element<'_, Message>> = vec![
                 // Arabic free text: the right-to-left field.
                 rtl_input(&cx.t("gui-reason"), &self.reason, Message::ReasonChanged)
