@@ -13,46 +13,12 @@ use citizen_desk::documents::render::{
     Deployment, Digits, Mark, RenderInput, Templates, render_document,
 };
 use citizen_desk::domain::{Catalog, Request};
-use citizen_desk::seal::cose::{encode_sign, encode_signer_header, sig_structure};
-use citizen_desk::seal::crypto::SigningKey;
-use citizen_desk::seal::layers::encode_text;
-use citizen_desk::store::{RequestRef, seal_claims_for};
+use citizen_desk::store::RequestRef;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The keys that sign: the center's, and one per supervisor.
-struct Signers {
-    center: SigningKey,
-    supervisors: Vec<SigningKey>,
-}
-
-/// The seal of a request as the desk makes it: claims, one ES256
-/// signature per supervisor stamp and the center's, COSE, zlib, Base45.
-/// (At the desk the stamps are signed when stamped; here all at once.)
-fn seal_text(req: &Request, catalog: &Catalog, keys: &Signers) -> String {
-    let service = catalog.service(&req.service).unwrap();
-    let payload = seal_claims_for(req, service).unwrap().to_cbor();
-    let mut signatures = Vec::new();
-    for (i, stamp) in req.stamps.iter().enumerate() {
-        let key = &keys.supervisors[i % keys.supervisors.len()];
-        let protected = encode_signer_header(
-            &key.kid(),
-            &stamp.supervisor,
-            "supervisor",
-            stamp.stamped_at.timestamp(),
-        );
-        let sig = key.sign(&sig_structure(&[], &protected, &[], &payload));
-        signatures.push((protected, sig));
-    }
-    let protected = encode_signer_header(&keys.center.kid(), "TRT01", "center", 1_800_000_000);
-    let sig = keys
-        .center
-        .sign(&sig_structure(&[], &protected, &[], &payload));
-    signatures.push((protected, sig));
-    encode_text(
-        &encode_sign(&payload, &signatures),
-        citizen_desk::seal::PREFIX,
-    )
-}
+#[path = "common/sealing.rs"]
+mod sealing;
+use sealing::{Signers, seal_text};
 
 fn sealed_pdf(req: &Request, catalog: &Catalog, templates: &Templates, key: &Signers) -> Vec<u8> {
     let text = seal_text(req, catalog, key);
@@ -130,10 +96,7 @@ fn documents(c: &mut Criterion) {
         .collect();
     let catalog = store.catalog().clone();
     let templates = Templates::builtin(&catalog).unwrap();
-    let key = Signers {
-        center: SigningKey::generate().unwrap(),
-        supervisors: (0..2).map(|_| SigningKey::generate().unwrap()).collect(),
-    };
+    let key = Signers::new();
     let stamps: usize = requests.iter().map(|r| r.stamps.len()).sum();
     eprintln!(
         "{} requests, {:.2} supervisor stamps each on average",
