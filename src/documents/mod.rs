@@ -4,6 +4,7 @@
 pub mod barcode;
 pub mod emblem;
 pub mod face;
+pub mod icc;
 pub mod labels;
 pub mod layout;
 pub mod paper;

@@ -229,11 +229,8 @@ struct ArchivalInfo {
 
 /// The language of every document, label and manifest.
 const LANGUAGE: &str = "ar-SY";
-/// The sRGB profile of the output intent (Zlib licence, see
-/// `assets/icc/LICENSE-sRGB.txt`).
-const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
-
-/// The sRGB profile deflated, once per process (every document embeds it).
+/// The sRGB profile of the output intent (`icc.rs`), made and deflated
+/// once per process (every document embeds it).
 fn srgb_profile_deflated() -> &'static [u8] {
     static DEFLATED: OnceLock<Vec<u8>> = OnceLock::new();
     DEFLATED.get_or_init(|| {
@@ -241,7 +238,7 @@ fn srgb_profile_deflated() -> &'static [u8] {
         use std::io::Write;
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
         // Writing into memory cannot fail.
-        let _ = encoder.write_all(SRGB_ICC);
+        let _ = encoder.write_all(&super::icc::srgb_profile());
         encoder.finish().unwrap_or_default()
     })
 }

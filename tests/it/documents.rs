@@ -2111,3 +2111,103 @@ fn the_emblem_touches_no_text_of_any_document() {
         }
     }
 }
+
+/// The output intent's profile (ours, 520 bytes, `documents/icc.rs`) is
+/// sRGB as Little CMS knows it: `transicc` opens it from the PDF and
+/// turns colours from it into its own built-in sRGB unchanged (within
+/// one level of 255: the fixed-point primaries).
+#[test]
+fn the_output_intent_is_srgb_to_little_cms() {
+    let Some(transicc) = tool("transicc") else {
+        return;
+    };
+    let (dir, mut store) = demo_store(300);
+    let code = find(&store, "state = 'approved' AND paid = 1");
+    let clerk = store.sign_in("clerk1", PIN).unwrap();
+    let doc = store
+        .print_document(
+            &clerk,
+            &RequestRef::parse(&code).unwrap(),
+            None,
+            Digits::Latin,
+            |_| Ok(()),
+        )
+        .unwrap();
+    let pdf = lopdf::Document::load_mem(&doc.pdf).unwrap();
+    let intents = pdf
+        .catalog()
+        .unwrap()
+        .get(b"OutputIntents")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    let profile = intent
+        .get(b"DestOutputProfile")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let profile = pdf.get_object(profile).unwrap().as_stream().unwrap();
+    let bytes = profile.decompressed_content().unwrap();
+    assert!(
+        bytes.len() < 600,
+        "a compact profile: {} bytes",
+        bytes.len()
+    );
+    let path = dir.path().join("intent.icc");
+    std::fs::write(&path, &bytes).unwrap();
+
+    let colours: Vec<[u32; 3]> = [0u32, 1, 10, 64, 128, 200, 254, 255]
+        .iter()
+        .flat_map(|&r| {
+            [
+                [r, 0, 0],
+                [0, r, 0],
+                [0, 0, r],
+                [r, r, r],
+                [r, 255 - r, r / 2],
+            ]
+        })
+        .collect();
+    let input: String = colours
+        .iter()
+        .map(|[r, g, b]| format!("{r} {g} {b}\n"))
+        .collect();
+    let mut child = Command::new(&transicc)
+        .args(["-n", "-i"])
+        .arg(&path)
+        .args(["-o", "*sRGB"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let values: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(values.len(), colours.len() * 3, "{values:?}");
+    for (colour, got) in colours.iter().zip(values.chunks(3)) {
+        for (want, got) in colour.iter().zip(got) {
+            assert!(
+                (f64::from(*want) - got).abs() < 1.0,
+                "{colour:?} became {got:?}"
+            );
+        }
+    }
+}
