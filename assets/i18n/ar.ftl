@@ -90,6 +90,7 @@ err-emblem-damaged = ملف الشعار تالف ولا يُقرأ كصورة؛
 err-emblem-too-large = ملف الشعار أكبر من المسموح به (الحدّ { $limit } ميغابايت للملف و{ $side } بكسل لضلع الصورة)؛ لم يُعتمد.
 err-verify-hint-empty = جملة التحقق فارغة أو فيها محارف تحكّم؛ اكتبها فقرةً واحدة.
 err-verify-hint-too-long = جملة التحقق أطول من سطرين مطبوعين بجانب الختم أو من الحدّ الأقصى لعدد الحروف ({ $limit })؛ اختصرها.
+gui-deployment-emblem = الشعار على الوثائق: صورة مقاسها { $width }×{ $height } بكسل، يضبطها مدير النظام.
 deployment-emblem = الشعار: صورة مقاسها { $width }×{ $height } بكسل، بصمتها sha256:{ $sha256 }
 deployment-no-emblem = الشعار: لا شعار؛ تُطبع الوثائق بلا شعار.
 deployment-verify-hint = جملة التحقق: { $hint }

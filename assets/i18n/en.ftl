@@ -85,6 +85,7 @@ err-emblem-damaged = The emblem file is damaged and does not read as a picture; 
 err-emblem-too-large = The emblem is larger than allowed: { $limit } MB and { $side } pixels a side; it was not set.
 err-verify-hint-empty = The verification sentence is empty or has control characters; write it as one paragraph.
 err-verify-hint-too-long = The verification sentence is longer than two printed lines beside the seal (or { $limit } characters); shorten it.
+gui-deployment-emblem = Emblem on documents: a { $width }×{ $height } pixel picture, set by an admin.
 deployment-emblem = Emblem: a { $width }×{ $height } pixel picture, sha256:{ $sha256 }
 deployment-no-emblem = Emblem: none; documents print without one.
 deployment-verify-hint = Verification sentence: { $hint }

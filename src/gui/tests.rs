@@ -2086,3 +2086,39 @@ fn the_worklist_pages_through_the_whole_store() {
     assert_eq!(home(&app).0, pages - 1);
     assert!(!home(&app).2.is_empty());
 }
+
+/// Settings show what the deployment set for documents: first the general
+/// sentence and no emblem; after an admin sets them (as
+/// `citizen-desk deployment` does), the emblem's size and the sentence.
+#[test]
+fn settings_show_the_deployments_emblem_and_sentence() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let _ = app.update(Message::Go(Page::Settings));
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(ui.find("Emblem: none; documents print without one.").is_ok());
+    assert!(
+        ui.find("Verification sentence: the general one from the document templates.")
+            .is_ok()
+    );
+    drop(ui);
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(40, 20, image::Rgb([200, 16, 46]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let store = store_mut(&mut app);
+    let admin = store.sign_in("admin", "123456").unwrap();
+    store
+        .set_verify_hint(&admin, Some("Ask any civil registry office."))
+        .unwrap();
+    store.set_emblem(&admin, Some(png.get_ref())).unwrap();
+    let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
+    assert!(
+        ui.find("Emblem on documents: a 40×20 pixel picture, set by an admin.")
+            .is_ok()
+    );
+    assert!(
+        ui.find("Verification sentence: Ask any civil registry office.")
+            .is_ok()
+    );
+}

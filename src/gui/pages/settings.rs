@@ -401,6 +401,7 @@ impl State {
             ),
             self.enrolment(cx),
             self.printers(cx),
+            deployment(cx),
         ]
         .spacing(12);
         if let Some(busy) = self.busy {
@@ -408,6 +409,37 @@ impl State {
         }
         page.into()
     }
+}
+
+/// What the deployment set for documents (an admin sets it with
+/// `citizen-desk deployment`): the emblem's size and the verification
+/// sentence, so whoever prints sees what the paper will carry.
+fn deployment<'a>(cx: &View<'a>) -> Element<'a, Message> {
+    let lang = cx.lang;
+    let Ok(d) = cx.store.deployment() else {
+        return column![].into();
+    };
+    let emblem = match &d.emblem {
+        Some(e) => tr(
+            lang,
+            "gui-deployment-emblem",
+            &[
+                ("width", &e.width_px().to_string()),
+                ("height", &e.height_px().to_string()),
+            ],
+        ),
+        None => cx.t("deployment-no-emblem"),
+    };
+    let hint = match &d.verify_hint {
+        Some(h) => tr(lang, "deployment-verify-hint", &[("hint", h)]),
+        None => cx.t("deployment-default-verify-hint"),
+    };
+    column![
+        rtl::line(lang, emblem, style::BODY),
+        rtl::line(lang, hint, style::BODY),
+    ]
+    .spacing(6)
+    .into()
 }
 
 /// A path or address marked left-to-right inside Arabic text. (iced 0.14
