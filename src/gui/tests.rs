@@ -2096,7 +2096,10 @@ fn settings_show_the_deployments_emblem_and_sentence() {
     sign_in(&mut app, "clerk1", "123456");
     let _ = app.update(Message::Go(Page::Settings));
     let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
-    assert!(ui.find("Emblem: none; documents print without one.").is_ok());
+    assert!(
+        ui.find("Emblem: none; documents print without one.")
+            .is_ok()
+    );
     assert!(
         ui.find("Verification sentence: the general one from the document templates.")
             .is_ok()
