@@ -80,7 +80,7 @@ pub fn srgb_profile() -> Vec<u8> {
             Some((_, offset)) => *offset,
             None => {
                 // Every tag starts on a 4-byte boundary (7.2.1).
-                while data.len() % 4 != 0 {
+                while !data.len().is_multiple_of(4) {
                     data.push(0);
                 }
                 let offset = table_end + data.len();
@@ -93,7 +93,7 @@ pub fn srgb_profile() -> Vec<u8> {
         table.extend_from_slice(&(offset as u32).to_be_bytes());
         table.extend_from_slice(&(tag.len() as u32).to_be_bytes());
     }
-    while data.len() % 4 != 0 {
+    while !data.len().is_multiple_of(4) {
         data.push(0);
     }
     let size = table_end + data.len();
