@@ -40,17 +40,14 @@ pub fn encode(text: &str) -> Result<QrSymbol, QrError> {
     let width = version.width() as usize;
     // The qrcode crate picks the mask with a generic penalty scorer that
     // cost a third of a sealed document's time; the same ISO 18004 rules
-    // scored on a flat grid choose a mask in a fraction of that.
+    // scored on a flat grid choose a mask in a fraction of that. Its
+    // masking is done here too (module by module through its canvas it
+    // cost more than the scoring): the same symbols, see `masked`.
+    let states = states(&canvas, width);
     let (_, dark) = MASKS
         .iter()
         .map(|&mask| {
-            let mut c = canvas.clone();
-            c.apply_mask(mask);
-            let dark: Vec<bool> = c
-                .into_colors()
-                .into_iter()
-                .map(|m| m == Color::Dark)
-                .collect();
+            let dark = masked(&states, version, width, mask);
             (penalty(&dark, width), dark)
         })
         .min_by_key(|(score, _)| *score)
@@ -63,6 +60,105 @@ pub fn encode(text: &str) -> Result<QrSymbol, QrError> {
         width,
         dark,
     })
+}
+
+/// The modules of `canvas` (data drawn, not masked) with `mask` applied
+/// and the format information for it drawn: what the qrcode crate's
+/// `apply_mask` and `into_colors` give, module for module (the test
+/// `masking_equals_the_qrcode_crates`), without going through its canvas
+/// module by module (that cost more than the scoring). `states` is the
+/// canvas read once ([`states`]).
+fn masked(states: &[u8], version: qrcode::Version, width: usize, mask: MaskPattern) -> Vec<bool> {
+    let mut dark = inverted(states, width, mask);
+    // The crate numbers its masks 0 to 7, the order of MASKS.
+    for &(i, d) in &format_modules(version)[mask as usize] {
+        dark[i] = d;
+    }
+    dark
+}
+
+/// A module's state: bit 0 dark, bit 1 data (masked), else a function
+/// pattern (kept). An empty module is light data, as the crate masks it.
+fn states(canvas: &Canvas, width: usize) -> Vec<u8> {
+    use qrcode::canvas::Module;
+    let mut states = Vec::with_capacity(width * width);
+    for y in 0..width as i16 {
+        for x in 0..width as i16 {
+            states.push(match canvas.get(x, y) {
+                Module::Unmasked(c) => 2 | u8::from(c == Color::Dark),
+                Module::Masked(c) => u8::from(c == Color::Dark),
+                Module::Empty => 2,
+            });
+        }
+    }
+    states
+}
+
+/// The crate's masking rule alone: data modules inverted where ISO
+/// 18004's condition for `mask` holds (x the column, y the row), function
+/// patterns kept. One loop per mask, so each condition is inlined.
+fn inverted(states: &[u8], width: usize, mask: MaskPattern) -> Vec<bool> {
+    fn apply(states: &[u8], width: usize, invert: impl Fn(usize, usize) -> bool) -> Vec<bool> {
+        let mut dark = Vec::with_capacity(states.len());
+        for (y, row) in states.chunks_exact(width).enumerate() {
+            // Data modules flip where the condition holds: no branch.
+            dark.extend(
+                row.iter()
+                    .enumerate()
+                    .map(|(x, &s)| (s & 1 != 0) ^ (s & 2 != 0 && invert(x, y))),
+            );
+        }
+        dark
+    }
+    match mask {
+        MaskPattern::Checkerboard => apply(states, width, |x, y| (x + y) % 2 == 0),
+        MaskPattern::HorizontalLines => apply(states, width, |_, y| y % 2 == 0),
+        MaskPattern::VerticalLines => apply(states, width, |x, _| x % 3 == 0),
+        MaskPattern::DiagonalLines => apply(states, width, |x, y| (x + y) % 3 == 0),
+        MaskPattern::LargeCheckerboard => apply(states, width, |x, y| (y / 2 + x / 3) % 2 == 0),
+        MaskPattern::Fields => apply(states, width, |x, y| (x * y) % 2 + (x * y) % 3 == 0),
+        MaskPattern::Diamonds => apply(states, width, |x, y| ((x * y) % 2 + (x * y) % 3) % 2 == 0),
+        MaskPattern::Meadow => apply(states, width, |x, y| ((x + y) % 2 + (x * y) % 3) % 2 == 0),
+    }
+}
+
+/// For each mask, the modules where the crate's masking of a symbol of
+/// `version` differs from the rule alone (the format information, drawn
+/// for that mask over its reserved modules), and their colour. Found
+/// once per version and process by masking a symbol with only its
+/// function patterns both ways.
+fn format_modules(version: qrcode::Version) -> std::sync::Arc<Vec<Vec<(usize, bool)>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Overrides = Arc<Vec<Vec<(usize, bool)>>>;
+    // Keyed by the symbol's width, which names its version.
+    static MADE: OnceLock<Mutex<HashMap<i16, Overrides>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    let mut made = made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    made.entry(version.width())
+        .or_insert_with(|| {
+            let width = version.width() as usize;
+            let mut blank = Canvas::new(version, EcLevel::Q);
+            blank.draw_all_functional_patterns();
+            Arc::new(
+                MASKS
+                    .iter()
+                    .map(|&mask| {
+                        let ours = inverted(&states(&blank, width), width, mask);
+                        let mut theirs = blank.clone();
+                        theirs.apply_mask(mask);
+                        theirs
+                            .into_colors()
+                            .into_iter()
+                            .enumerate()
+                            .filter(|&(i, c)| (c == Color::Dark) != ours[i])
+                            .map(|(i, c)| (i, c == Color::Dark))
+                            .collect()
+                    })
+                    .collect(),
+            )
+        })
+        .clone()
 }
 
 const MASKS: [MaskPattern; 8] = [
@@ -296,6 +392,39 @@ fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, QrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_equals_the_qrcode_crates() {
+        // Seal-like texts of many lengths (many versions), every mask: our
+        // masked modules are the crate's, module for module.
+        for len in [5usize, 30, 77, 150, 300, 500, 900, 1400] {
+            let text: String = (0..len)
+                .map(|i| (b'A' + (i * 7 % 26) as u8) as char)
+                .collect();
+            let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::Q).unwrap();
+            let version = bits.version();
+            let data = bits.into_bytes();
+            let (codewords, ec) =
+                qrcode::ec::construct_codewords(&data, version, EcLevel::Q).unwrap();
+            let mut canvas = Canvas::new(version, EcLevel::Q);
+            canvas.draw_all_functional_patterns();
+            canvas.draw_data(&codewords, &ec);
+            let width = version.width() as usize;
+            for mask in MASKS {
+                let mut reference = canvas.clone();
+                reference.apply_mask(mask);
+                let reference: Vec<bool> = reference
+                    .into_colors()
+                    .into_iter()
+                    .map(|m| m == Color::Dark)
+                    .collect();
+                assert!(
+                    masked(&states(&canvas, width), version, width, mask) == reference,
+                    "{len} characters, {mask:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn round_trip_through_png() {
