@@ -756,17 +756,24 @@ impl State {
             }
         }
 
-        let header = rtl::line(
+        let header = rtl::side(
             lang,
-            format!(
-                "{} — {} — {} ({}/{})",
-                r.tracking_code,
-                service_name,
-                tr(lang, r.state.label_id(), &[]),
-                r.stamps.len(),
-                r.stamps_required
-            ),
-            style::TITLE,
+            rtl::row(
+                lang,
+                vec![
+                    text(format!(
+                        "{} — {} ({}/{})",
+                        r.tracking_code,
+                        service_name,
+                        r.stamps.len(),
+                        r.stamps_required
+                    ))
+                    .size(style::TITLE)
+                    .into(),
+                    style::state_chip(lang, r.state, style::BODY),
+                ],
+            )
+            .align_y(iced::Alignment::Center),
         );
         let mut page = column![
             rtl::side(
