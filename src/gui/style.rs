@@ -68,6 +68,36 @@ pub fn state_chip<'a, M: 'a>(lang: Lang, state: Lifecycle, size: f32) -> Element
         .into()
 }
 
+/// An icon of the bundled Lucide subset (`fonts/lucide.ttf`), by its
+/// code point in the font.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Icon {
+    Verify = 0xe241,
+    Stamp = 0xe3bb,
+    Print = 0xe141,
+    Envelope = 0xe10f,
+    Sync = 0xe145,
+}
+
+/// The icon font's family name.
+pub const ICON_FONT: iced::Font = iced::Font::with_name("lucide");
+
+/// A button's label: its icon beside its words (the words always there),
+/// in reading order.
+pub fn labelled<'a, M: 'a>(lang: Lang, icon: Icon, words: String) -> Element<'a, M> {
+    let glyph = char::from_u32(icon as u32).unwrap_or(' ');
+    rtl::row(
+        lang,
+        vec![
+            text(glyph.to_string()).font(ICON_FONT).into(),
+            text(words).into(),
+        ],
+    )
+    .spacing(6)
+    .align_y(iced::Alignment::Center)
+    .into()
+}
+
 /// Text sizes: a page's title, a section, a line, a hint.
 pub const TITLE: f32 = 20.0;
 pub const SECTION: f32 = 18.0;

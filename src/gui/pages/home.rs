@@ -368,7 +368,8 @@ fn stamp_ticked<'a>(state: &'a State, cx: &View<'a>) -> Element<'a, Message> {
         "gui-stamp-ticked",
         &[("count", &cx.digits(&count.to_string()))],
     );
-    let stamp = button(text(label)).on_press_maybe(ready.then_some(Message::StampSelected));
+    let stamp = button(style::labelled(cx.lang, style::Icon::Stamp, label))
+        .on_press_maybe(ready.then_some(Message::StampSelected));
     let keys = rtl::line(cx.lang, cx.t("gui-stamp-ticked-keys"), style::HINT);
     let mut section = column![
         rtl::side(cx.lang, rtl::row(cx.lang, vec![pin.into(), stamp.into()])),

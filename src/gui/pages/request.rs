@@ -826,8 +826,12 @@ impl State {
             let ready = self.checks.iter().all(|c| *c);
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-verify")))
-                    .on_press_maybe((ready && idle).then_some(Message::Verify)),
+                button(style::labelled(
+                    lang,
+                    style::Icon::Verify,
+                    cx.t("gui-verify"),
+                ))
+                .on_press_maybe((ready && idle).then_some(Message::Verify)),
             ));
         }
         if offers_action(Action::Stamp) {
@@ -856,7 +860,8 @@ impl State {
             ));
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-stamp"))).on_press_maybe(idle.then_some(Message::Stamp)),
+                button(style::labelled(lang, style::Icon::Stamp, cx.t("gui-stamp")))
+                    .on_press_maybe(idle.then_some(Message::Stamp)),
             ));
         }
         page
@@ -890,9 +895,13 @@ impl State {
                 rtl::row(
                     lang,
                     vec![
-                        button(text(cx.t("gui-print-pdf")))
-                            .on_press_maybe(idle.then_some(Message::Print))
-                            .into(),
+                        button(style::labelled(
+                            lang,
+                            style::Icon::Print,
+                            cx.t("gui-print-pdf"),
+                        ))
+                        .on_press_maybe(idle.then_some(Message::Print))
+                        .into(),
                         button(text(paper))
                             .on_press_maybe(
                                 (idle && cx.status.printer.is_some())
@@ -927,9 +936,13 @@ impl State {
                             .style(button::secondary)
                             .on_press_maybe(idle.then_some(Message::PreviewLabel))
                             .into(),
-                        button(text(cx.t("gui-envelope")))
-                            .on_press_maybe(idle.then_some(Message::Envelope))
-                            .into(),
+                        button(style::labelled(
+                            lang,
+                            style::Icon::Envelope,
+                            cx.t("gui-envelope"),
+                        ))
+                        .on_press_maybe(idle.then_some(Message::Envelope))
+                        .into(),
                         button(text(paper))
                             .on_press_maybe(
                                 (idle && cx.status.printer.is_some())
