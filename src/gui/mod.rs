@@ -74,7 +74,7 @@ pub const CHECKS: [&str; 4] = [
 /// signed-in desk.
 pub enum Screen {
     FirstRun(first_run::State),
-    SignIn(sign_in::State),
+    SignIn(Box<sign_in::State>),
     Desk(Box<Desk>),
 }
 
@@ -168,7 +168,7 @@ impl App {
         };
         Ok(App {
             screen: match store {
-                Some(store) => Screen::SignIn(sign_in::State::new(store, String::new())),
+                Some(store) => Screen::SignIn(Box::new(sign_in::State::new(store, String::new()))),
                 None => Screen::FirstRun(first_run::State::default()),
             },
             data_dir: options.data_dir,
@@ -280,7 +280,7 @@ impl App {
                 Ok(store) => {
                     let mut state = sign_in::State::new(store, user);
                     state.recovery_key = recovery_key;
-                    self.screen = Screen::SignIn(state);
+                    self.screen = Screen::SignIn(Box::new(state));
                     self.demo = demo;
                     self.flash = flash;
                 }
@@ -359,10 +359,14 @@ impl App {
         self.screen = match std::mem::replace(&mut self.screen, placeholder) {
             Screen::Desk(desk) => {
                 let Desk { store, session, .. } = *desk;
-                Screen::SignIn(sign_in::State::new(store, session.name().to_owned()))
+                Screen::SignIn(Box::new(sign_in::State::new(
+                    store,
+                    session.name().to_owned(),
+                )))
             }
             Screen::SignIn(mut state) => {
                 state.pin.clear();
+                state.pin_ahead.reset();
                 Screen::SignIn(state)
             }
             first_run => first_run,
@@ -524,12 +528,14 @@ fn preview_handle(
 }
 
 /// The fonts the app draws with, bundled: Amiri covers Arabic and Latin;
-/// Noto Sans fills in what it lacks.
-pub(crate) const FONTS: [&[u8]; 4] = [
+/// Noto Sans fills in what it lacks; Lucide's icons (a subset of 3.5 KB)
+/// sit beside the words of the main actions.
+pub(crate) const FONTS: [&[u8]; 5] = [
     include_bytes!("../../fonts/Amiri-Regular.ttf"),
     include_bytes!("../../fonts/Amiri-Bold.ttf"),
     include_bytes!("../../fonts/NotoSans-Regular.ttf"),
     include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../../fonts/lucide.ttf"),
 ];
 
 /// True when there is a screen to open a window on.

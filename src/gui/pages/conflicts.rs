@@ -9,7 +9,7 @@ use crate::gui::style::text;
 use iced::widget::{Id, button, column};
 use iced::{Element, Length, Task};
 
-use super::{SupervisorFields, View, digits_only, supervisor_fields, words};
+use super::{PinAhead, SupervisorFields, View, supervisor_fields, words};
 use crate::gui::desk::{Ctx, Event};
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::{Flash, rtl, style};
@@ -28,6 +28,9 @@ pub struct State {
     pub note: String,
     pub sup_name: String,
     pub sup_pin: String,
+    /// Enter was pressed in the supervisor's name: what still reaches it
+    /// is PIN.
+    pub sup_ahead: PinAhead,
     /// Settling in the background (its words on screen).
     pub busy: Option<&'static str>,
 }
@@ -37,7 +40,8 @@ pub enum Message {
     NoteChanged(String),
     SupName(String),
     SupPin(String),
-    Focus(&'static str),
+    /// Enter in the supervisor's name: on to the PIN.
+    SupNameEntered,
     Settle(i64),
     /// How settling went, in words.
     Settled(Result<String, String>),
@@ -47,9 +51,15 @@ impl State {
     pub fn update(&mut self, message: Message, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
         match message {
             Message::NoteChanged(v) => self.note = v,
-            Message::SupName(v) => self.sup_name = v.trim().to_owned(),
-            Message::SupPin(v) => self.sup_pin = digits_only(&v),
-            Message::Focus(id) => return (iced::widget::operation::focus(id), None),
+            Message::SupName(v) => {
+                self.sup_ahead
+                    .name_input(&v, &mut self.sup_name, &mut self.sup_pin);
+            }
+            Message::SupPin(v) => self.sup_ahead.pin_input(&v, &mut self.sup_pin),
+            Message::SupNameEntered => {
+                self.sup_ahead.entered();
+                return (iced::widget::operation::focus(SUPERVISOR_PIN_ID), None);
+            }
             Message::Settle(id) => return (self.settle(id, cx), None),
             Message::Settled(Ok(said)) => {
                 self.busy = None;
@@ -83,6 +93,7 @@ impl State {
         if self.busy.is_some() {
             return Task::none();
         }
+        self.sup_ahead.reset();
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
         let note = self.note.clone();
         let (session, dir, lang) = (cx.session.clone(), cx.data_dir.to_owned(), cx.lang);
@@ -125,7 +136,7 @@ impl State {
                 pin: &self.sup_pin,
                 on_name: Message::SupName,
                 on_pin: Message::SupPin,
-                focus: Message::Focus,
+                on_name_submit: Message::SupNameEntered,
                 on_submit: None,
             },
             Vec::new(),

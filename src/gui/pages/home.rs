@@ -317,11 +317,12 @@ fn result_row<'a>(cx: &View<'a>, r: &'a Request, key: Option<usize>) -> Element<
             // Codes read left to right in both languages.
             text(r.tracking_code.as_str()).size(16).into(),
             text(service_name(cx, &r.service)).size(16).into(),
-            text(tr(cx.lang, r.state.label_id(), &[])).size(16).into(),
+            style::state_chip(cx.lang, r.state, 15.0),
             text(paid).size(15).into(),
             due_text.into(),
         ],
-    );
+    )
+    .align_y(iced::Alignment::Center);
     let detail = rtl::line(cx.lang, format!("{} — {place}", r.name.full()), style::HINT);
     // A light row: the overdue red and the grey hints keep their contrast.
     button(column![rtl::side(cx.lang, line), detail].spacing(4))
@@ -367,7 +368,8 @@ fn stamp_ticked<'a>(state: &'a State, cx: &View<'a>) -> Element<'a, Message> {
         "gui-stamp-ticked",
         &[("count", &cx.digits(&count.to_string()))],
     );
-    let stamp = button(text(label)).on_press_maybe(ready.then_some(Message::StampSelected));
+    let stamp = button(style::labelled(cx.lang, style::Icon::Stamp, label))
+        .on_press_maybe(ready.then_some(Message::StampSelected));
     let keys = rtl::line(cx.lang, cx.t("gui-stamp-ticked-keys"), style::HINT);
     let mut section = column![
         rtl::side(cx.lang, rtl::row(cx.lang, vec![pin.into(), stamp.into()])),

@@ -131,11 +131,15 @@ impl State {
             }
             if s.hub.is_some() {
                 page = page.push(
-                    button(text(cx.t(if cx.status.syncing {
-                        "gui-syncing"
-                    } else {
-                        "gui-sync-now"
-                    })))
+                    button(style::labelled(
+                        cx.lang,
+                        style::Icon::Sync,
+                        cx.t(if cx.status.syncing {
+                            "gui-syncing"
+                        } else {
+                            "gui-sync-now"
+                        }),
+                    ))
                     .on_press_maybe((!cx.status.syncing).then_some(Message::SyncNow)),
                 );
             }

@@ -15,7 +15,7 @@ use iced::widget::image::Handle;
 use iced::widget::{Column, Id, button, checkbox, column, container, image, text_input};
 use iced::{Element, Length, Task};
 
-use super::{SupervisorFields, View, digits_only, field, supervisor_fields, words};
+use super::{PinAhead, SupervisorFields, View, field, supervisor_fields, words};
 use crate::gui::desk::{Ctx, Event};
 use crate::gui::{AltKey, CHECKS, Flash, preview_handles, rtl, style};
 use citizen_desk::documents::labels::delivery_conditions;
@@ -40,6 +40,9 @@ pub struct State {
     pub reason: String,
     pub sup_name: String,
     pub sup_pin: String,
+    /// Enter was pressed in the supervisor's name: what still reaches it
+    /// is PIN.
+    pub sup_ahead: PinAhead,
     /// The pages of the document last previewed or printed, drawn from the
     /// same layout as the PDF.
     pub preview: Vec<Handle>,
@@ -78,8 +81,8 @@ pub enum Message {
     Cancel,
     SupName(String),
     SupPin(String),
-    /// Moves the keyboard focus to a field (Enter in the one before).
-    Focus(&'static str),
+    /// Enter in the supervisor's name: on to the PIN.
+    SupNameEntered,
     Stamp,
     Print,
     PrintCopy,
@@ -122,20 +125,25 @@ impl State {
             Message::Reject => return (self.reject(cx), None),
             Message::Cancel => return (self.cancel(cx), None),
             Message::SupName(v) => {
-                self.sup_name = v.trim().to_owned();
+                self.sup_ahead
+                    .name_input(&v, &mut self.sup_name, &mut self.sup_pin);
                 None
             }
             Message::SupPin(v) => {
-                self.sup_pin = digits_only(&v);
+                self.sup_ahead.pin_input(&v, &mut self.sup_pin);
                 None
             }
-            Message::Focus(id) => return (iced::widget::operation::focus(id), None),
+            Message::SupNameEntered => {
+                self.sup_ahead.entered();
+                return (iced::widget::operation::focus(SUPERVISOR_PIN_ID), None);
+            }
             Message::Stamp => return (self.stamp(cx), None),
             Message::Print => return (self.print_to_file(cx, None, "gui-done-printed"), None),
             Message::PrintCopy => {
                 // A copy of a printed document, authorised by a supervisor
                 // at this desk with their own PIN: the library marks it
                 // COPY and logs it.
+                self.sup_ahead.reset();
                 let by = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
                 return (self.print_to_file(cx, Some(by), "gui-done-copy"), None);
             }
@@ -220,6 +228,7 @@ impl State {
             String::new()
         };
         self.sup_pin.clear();
+        self.sup_ahead.reset();
         self.preview.clear();
         self.last_file = None;
     }
@@ -312,6 +321,7 @@ impl State {
         if self.current.is_none() || self.busy.is_some() {
             return Task::none();
         }
+        self.sup_ahead.reset();
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
         let lang = cx.lang;
         self.background(
@@ -746,17 +756,24 @@ impl State {
             }
         }
 
-        let header = rtl::line(
+        let header = rtl::side(
             lang,
-            format!(
-                "{} — {} — {} ({}/{})",
-                r.tracking_code,
-                service_name,
-                tr(lang, r.state.label_id(), &[]),
-                r.stamps.len(),
-                r.stamps_required
-            ),
-            style::TITLE,
+            rtl::row(
+                lang,
+                vec![
+                    text(format!(
+                        "{} — {} ({}/{})",
+                        r.tracking_code,
+                        service_name,
+                        r.stamps.len(),
+                        r.stamps_required
+                    ))
+                    .size(style::TITLE)
+                    .into(),
+                    style::state_chip(lang, r.state, style::BODY),
+                ],
+            )
+            .align_y(iced::Alignment::Center),
         );
         let mut page = column![
             rtl::side(
@@ -809,8 +826,12 @@ impl State {
             let ready = self.checks.iter().all(|c| *c);
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-verify")))
-                    .on_press_maybe((ready && idle).then_some(Message::Verify)),
+                button(style::labelled(
+                    lang,
+                    style::Icon::Verify,
+                    cx.t("gui-verify"),
+                ))
+                .on_press_maybe((ready && idle).then_some(Message::Verify)),
             ));
         }
         if offers_action(Action::Stamp) {
@@ -821,7 +842,7 @@ impl State {
                     .id(Id::new(SUPERVISOR_ID))
                     .on_input(Message::SupName)
                     // Enter goes on to the PIN: a PIN is never typed in clear here.
-                    .on_submit(Message::Focus(SUPERVISOR_PIN_ID))
+                    .on_submit(Message::SupNameEntered)
                     .width(Length::Fixed(320.0))
                     .padding(8)
                     .line_height(rtl::INPUT_LINE),
@@ -839,7 +860,8 @@ impl State {
             ));
             page = page.push(rtl::side(
                 lang,
-                button(text(cx.t("gui-stamp"))).on_press_maybe(idle.then_some(Message::Stamp)),
+                button(style::labelled(lang, style::Icon::Stamp, cx.t("gui-stamp")))
+                    .on_press_maybe(idle.then_some(Message::Stamp)),
             ));
         }
         page
@@ -873,9 +895,13 @@ impl State {
                 rtl::row(
                     lang,
                     vec![
-                        button(text(cx.t("gui-print-pdf")))
-                            .on_press_maybe(idle.then_some(Message::Print))
-                            .into(),
+                        button(style::labelled(
+                            lang,
+                            style::Icon::Print,
+                            cx.t("gui-print-pdf"),
+                        ))
+                        .on_press_maybe(idle.then_some(Message::Print))
+                        .into(),
                         button(text(paper))
                             .on_press_maybe(
                                 (idle && cx.status.printer.is_some())
@@ -910,9 +936,13 @@ impl State {
                             .style(button::secondary)
                             .on_press_maybe(idle.then_some(Message::PreviewLabel))
                             .into(),
-                        button(text(cx.t("gui-envelope")))
-                            .on_press_maybe(idle.then_some(Message::Envelope))
-                            .into(),
+                        button(style::labelled(
+                            lang,
+                            style::Icon::Envelope,
+                            cx.t("gui-envelope"),
+                        ))
+                        .on_press_maybe(idle.then_some(Message::Envelope))
+                        .into(),
                         button(text(paper))
                             .on_press_maybe(
                                 (idle && cx.status.printer.is_some())
@@ -935,7 +965,7 @@ impl State {
                     pin: &self.sup_pin,
                     on_name: Message::SupName,
                     on_pin: Message::SupPin,
-                    focus: Message::Focus,
+                    on_name_submit: Message::SupNameEntered,
                     on_submit: idle.then_some(Message::PrintCopy),
                 },
                 vec![

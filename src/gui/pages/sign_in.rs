@@ -8,7 +8,7 @@ use crate::gui::style::text;
 use iced::widget::{Id, button, column, text_input};
 use iced::{Element, Length, Task};
 
-use super::{digits_only, words};
+use super::{PinAhead, words};
 use crate::gui::{Flash, rtl, style};
 use citizen_desk::demo::{DEMO_PIN, DEMO_USERS};
 use citizen_desk::i18n::{Lang, tr};
@@ -27,6 +27,8 @@ pub struct State {
     pub recovery_key: Option<String>,
     /// The PIN is being checked (its words on screen).
     pub busy: Option<&'static str>,
+    /// Enter was pressed in the user field: what still reaches it is PIN.
+    pub pin_ahead: PinAhead,
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +57,7 @@ impl State {
             pin: String::new(),
             recovery_key: None,
             busy: None,
+            pin_ahead: PinAhead::default(),
         }
     }
 
@@ -65,14 +68,24 @@ impl State {
         lang: Lang,
     ) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::User(v) => self.user = v.trim().to_owned(),
-            Message::UserEntered => return (iced::widget::operation::focus(PIN_ID), None),
-            Message::Pin(v) => self.pin = digits_only(&v),
+            Message::User(v) => self.pin_ahead.name_input(&v, &mut self.user, &mut self.pin),
+            // Enter reaching the user field after its PIN went in (the
+            // focus not moved yet) was meant for the PIN field.
+            Message::UserEntered if self.pin_ahead.active() && !self.pin.is_empty() => {
+                return self.update(Message::Submit, data_dir, lang);
+            }
+            Message::UserEntered => {
+                self.pin_ahead.entered();
+                return (iced::widget::operation::focus(PIN_ID), None);
+            }
+            Message::Pin(v) => self.pin_ahead.pin_input(&v, &mut self.pin),
             Message::Pick(name) => {
                 self.user = name;
+                self.pin_ahead.entered();
                 return (iced::widget::operation::focus(PIN_ID), None);
             }
             Message::Submit if self.busy.is_none() => {
+                self.pin_ahead.reset();
                 let pin = std::mem::take(&mut self.pin);
                 let (dir, user) = (data_dir.to_owned(), self.user.clone());
                 self.busy = Some("gui-busy-signing-in");
