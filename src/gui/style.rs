@@ -77,6 +77,10 @@ pub enum Icon {
     Print = 0xe141,
     Envelope = 0xe10f,
     Sync = 0xe145,
+    /// Linked to the hub and reaching it.
+    Online = 0xe088,
+    /// Linked to the hub but not reaching it, or not linked.
+    Offline = 0xe08d,
 }
 
 /// The icon font's family name.

@@ -138,9 +138,32 @@ pub fn status_bar<'a>(cx: &View<'a>) -> Element<'a, Message> {
     } else {
         style::MUTED
     };
+    // The link's state at a glance, beside its words (never alone).
+    let icon = match (&s.hub, s.online || cx.status.syncing) {
+        (Some(_), true) => style::Icon::Online,
+        _ => style::Icon::Offline,
+    };
+    let glyph = char::from_u32(icon as u32).unwrap_or(' ').to_string();
     rtl::side(
         lang,
-        text(line).size(15).color(color).line_height(rtl::TALL),
+        rtl::row(
+            lang,
+            vec![
+                text(glyph)
+                    .font(style::ICON_FONT)
+                    .size(15)
+                    .color(color)
+                    .line_height(rtl::TALL)
+                    .into(),
+                text(line)
+                    .size(15)
+                    .color(color)
+                    .line_height(rtl::TALL)
+                    .into(),
+            ],
+        )
+        .spacing(6)
+        .align_y(Alignment::Center),
     )
 }
 
