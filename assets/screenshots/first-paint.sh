@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
 export DISPLAY=:93
-Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY" -noreset -screen 0 1366x768x24 >/dev/null 2>&1 &
 xvfb=$!
 data=$(mktemp -d)
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -45,7 +45,10 @@ fail() {
 }
 
 # Xvfb writes the display number it took once it accepts connections.
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1366x768x24 3>"$data/display" >/dev/null 2>&1 &
+# -noreset: without it the server starts over whenever its last client
+# leaves (between two runs of the app), and an app connecting meanwhile
+# cannot open the display (seen in CI: XOpenDisplayFailed).
+Xvfb -displayfd 3 -nolisten tcp -noreset -screen 0 1366x768x24 3>"$data/display" >/dev/null 2>&1 &
 xvfb=$!
 for _ in $(seq 1 100); do
   [ -s "$data/display" ] && break

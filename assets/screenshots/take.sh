@@ -14,7 +14,7 @@ done
 out=assets/screenshots
 data=$(mktemp -d)
 export DISPLAY=:97
-Xvfb "$DISPLAY" -screen 0 1366x768x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY" -noreset -screen 0 1366x768x24 >/dev/null 2>&1 &
 xvfb=$!
 app=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
