@@ -18,33 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "common/sealing.rs"]
 mod sealing;
-use sealing::{Signers, seal_text};
-
-fn sealed_pdf(req: &Request, catalog: &Catalog, templates: &Templates, key: &Signers) -> Vec<u8> {
-    let text = seal_text(req, catalog, key);
-    let pages = render_document(&RenderInput {
-        request: req,
-        catalog,
-        templates,
-        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
-        mark: Mark::Original,
-        seal: Some(&text),
-        issued: req.verified_at.unwrap(),
-        digits: Digits::Latin,
-        place: None,
-        copy: None,
-        demo: false,
-        deployment: &Deployment::default(),
-    })
-    .unwrap();
-    write_pdf(
-        &pages,
-        &PdfInfo {
-            title: &req.tracking_code,
-            seal: Some(&text),
-        },
-    )
-}
+use sealing::{Signers, seal_text, sealed_pdf};
 
 /// The page of a request without a seal: layout and shaping only.
 fn layout(
@@ -56,12 +30,12 @@ fn layout(
         request: req,
         catalog,
         templates,
-        center_name: "مركز خدمة المواطن الإلكتروني TRT01",
+        center_name: &templates.center_name("TRT01"),
         mark: Mark::Original,
         seal: None,
         issued: req.verified_at.unwrap(),
         digits: Digits::Latin,
-        place: None,
+        place: templates.place_of_issue("TRT01"),
         copy: None,
         demo: false,
         deployment: &Deployment::default(),

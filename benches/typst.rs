@@ -20,17 +20,14 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use citizen_desk::demo::{DemoOptions, create_demo};
-use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
-use citizen_desk::documents::render::{
-    Deployment, Digits, Mark, RenderInput, Templates, fill, long_date, render_document, short_date,
-};
+use citizen_desk::documents::render::{Digits, Templates, fill, long_date, short_date};
 use citizen_desk::domain::{Catalog, Request, Sex};
 use citizen_desk::seal::qr;
 use citizen_desk::store::RequestRef;
 
 #[path = "common/sealing.rs"]
 mod sealing;
-use sealing::{Signers, seal_text};
+use sealing::{Signers, seal_text, sealed_pdf};
 
 const PAGES: usize = 100;
 const RUNS: usize = 5;
@@ -116,31 +113,9 @@ fn page_texts(
     })
 }
 
+/// Our sealed original of `req`: its size in bytes.
 fn our_document(req: &Request, catalog: &Catalog, templates: &Templates, keys: &Signers) -> usize {
-    let text = seal_text(req, catalog, keys);
-    let pages = render_document(&RenderInput {
-        request: req,
-        catalog,
-        templates,
-        center_name: &templates.center_name("TRT01"),
-        mark: Mark::Original,
-        seal: Some(&text),
-        issued: req.verified_at.unwrap(),
-        digits: Digits::Latin,
-        place: templates.place_of_issue("TRT01"),
-        copy: None,
-        demo: false,
-        deployment: &Deployment::default(),
-    })
-    .unwrap();
-    write_pdf(
-        &pages,
-        &PdfInfo {
-            title: &req.tracking_code,
-            seal: Some(&text),
-        },
-    )
-    .len()
+    sealed_pdf(req, catalog, templates, keys).len()
 }
 
 /// CPU time (user and system) of this process's finished children.

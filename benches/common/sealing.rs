@@ -1,5 +1,9 @@
 //! The seal of a request as the desk makes it, for the benchmarks.
 
+use citizen_desk::documents::pdf::{PdfInfo, write_pdf};
+use citizen_desk::documents::render::{
+    Deployment, Digits, Mark, RenderInput, Templates, render_document,
+};
 use citizen_desk::domain::{Catalog, Request};
 use citizen_desk::seal::cose::{encode_sign, encode_signer_header, sig_structure};
 use citizen_desk::seal::crypto::SigningKey;
@@ -48,5 +52,38 @@ pub fn seal_text(req: &Request, catalog: &Catalog, keys: &Signers) -> String {
     encode_text(
         &encode_sign(&payload, &signatures),
         citizen_desk::seal::PREFIX,
+    )
+}
+
+/// A request's sealed original as the desk prints it at center TRT01: the
+/// seal, the layout and the PDF.
+pub fn sealed_pdf(
+    req: &Request,
+    catalog: &Catalog,
+    templates: &Templates,
+    keys: &Signers,
+) -> Vec<u8> {
+    let text = seal_text(req, catalog, keys);
+    let pages = render_document(&RenderInput {
+        request: req,
+        catalog,
+        templates,
+        center_name: &templates.center_name("TRT01"),
+        mark: Mark::Original,
+        seal: Some(&text),
+        issued: req.verified_at.unwrap(),
+        digits: Digits::Latin,
+        place: templates.place_of_issue("TRT01"),
+        copy: None,
+        demo: false,
+        deployment: &Deployment::default(),
+    })
+    .unwrap();
+    write_pdf(
+        &pages,
+        &PdfInfo {
+            title: &req.tracking_code,
+            seal: Some(&text),
+        },
     )
 }

@@ -398,46 +398,12 @@ impl Writer {
                 dark,
             } => {
                 let symbol = self.doc.add_xobject(&qr_mask(dark, *modules));
-                let s = side * PT_PER_MM;
-                let corner = page.point(*x, y + side);
-                page.ops.push(Op::SaveGraphicsState);
-                page.ops.push(Op::SetFillColor { col: grey(0.0) });
-                // An image fills the unit square: scale it to the symbol's
-                // side and put its bottom-left in place.
-                page.ops.push(Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Raw([s, 0.0, 0.0, s, corner.x.0, corner.y.0]),
-                });
-                page.ops.push(Op::UseXobject {
-                    id: symbol,
-                    transform: XObjectTransform {
-                        no_auto_scale: true,
-                        ..XObjectTransform::default()
-                    },
-                });
-                page.ops.push(Op::RestoreGraphicsState);
+                // A mask paints in the fill colour: black.
+                place_image(page, symbol, (*x, *y, *side, *side), Some(grey(0.0)));
             }
             Item::Image { x, y, w, h, image } => {
                 let picture = self.doc.add_xobject(&rgb_image(image));
-                let corner = page.point(*x, y + h);
-                page.ops.push(Op::SaveGraphicsState);
-                page.ops.push(Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Raw([
-                        w * PT_PER_MM,
-                        0.0,
-                        0.0,
-                        h * PT_PER_MM,
-                        corner.x.0,
-                        corner.y.0,
-                    ]),
-                });
-                page.ops.push(Op::UseXobject {
-                    id: picture,
-                    transform: XObjectTransform {
-                        no_auto_scale: true,
-                        ..XObjectTransform::default()
-                    },
-                });
-                page.ops.push(Op::RestoreGraphicsState);
+                place_image(page, picture, (*x, *y, *w, *h), None);
             }
         }
     }
@@ -568,6 +534,41 @@ fn text_matrix((x0, y0): (f32, f32), angle: f32, gx: f32, gy: f32) -> TextMatrix
         x0 + gx * cos - gy * sin,
         y0 + gx * sin + gy * cos,
     ])
+}
+
+/// Draws image XObject `id` into the box `(x, y, w, h)` (mm from the top
+/// left): an image fills the unit square, so it is scaled to the box and
+/// its bottom-left put in place. `fill` is the colour an image mask paints.
+fn place_image(
+    page: &mut PageOps,
+    id: printpdf::XObjectId,
+    (x, y, w, h): (f32, f32, f32, f32),
+    fill: Option<Color>,
+) {
+    let corner = page.point(x, y + h);
+    let ops = &mut page.ops;
+    ops.push(Op::SaveGraphicsState);
+    if let Some(col) = fill {
+        ops.push(Op::SetFillColor { col });
+    }
+    ops.push(Op::SetTransformationMatrix {
+        matrix: CurTransMat::Raw([
+            w * PT_PER_MM,
+            0.0,
+            0.0,
+            h * PT_PER_MM,
+            corner.x.0,
+            corner.y.0,
+        ]),
+    });
+    ops.push(Op::UseXobject {
+        id,
+        transform: XObjectTransform {
+            no_auto_scale: true,
+            ..XObjectTransform::default()
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
 }
 
 /// A rectangle `(x, y, w, h)` in mm, filled grey and/or stroked black.
