@@ -10,6 +10,7 @@
 
 mod alt_keys;
 mod desk;
+mod focus;
 mod pages;
 mod rtl;
 mod rtl_edit;
@@ -21,8 +22,9 @@ mod tests;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::gui::focus::button;
 use crate::gui::style::text;
-use iced::widget::{button, column, scrollable};
+use iced::widget::{column, scrollable};
 use iced::{Element, Font, Subscription, Task};
 
 use citizen_desk::domain::Request;
@@ -128,6 +130,8 @@ pub enum Message {
     AutoSynced(Result<String, String>),
     /// Alt with a key: the page's keyboard shortcuts.
     Alt(AltKey),
+    /// Tab, Shift+Tab, arrow up or down: the focus moves in reading order.
+    Focus(focus::Step),
     /// The answer of a background step the desk of this user started
     /// (every message a desk's task sends back comes wrapped in it).
     ForUser(String, Box<Message>),
@@ -225,6 +229,7 @@ impl App {
                 };
                 Task::none()
             }
+            Message::Focus(step) => focus::step(step, self.lang == Lang::Ar),
             Message::FirstRun(m) => self.first_run(m),
             Message::SignIn(m) => self.sign_in(m),
             Message::SignOut => {
@@ -366,7 +371,6 @@ impl App {
             }
             Screen::SignIn(mut state) => {
                 state.pin.clear();
-                state.pin_ahead.reset();
                 Screen::SignIn(state)
             }
             first_run => first_run,
@@ -408,18 +412,29 @@ impl App {
                 .align_y(iced::Alignment::Center),
             );
         }
-        if let Some(flash) = &self.flash {
-            body = body.push(style::flash(lang, flash));
-        }
-        if self.idle_warning {
-            body = body.push(rtl::line(lang, self.t("gui-idle-warning"), 17.0));
-        }
-        if let Some(confirm) = self.desk().and_then(|d| d.confirm.as_ref()) {
-            body = body.push(pages::confirm_bar(lang, confirm));
-        }
+        // The flash, the idle warning and the confirmation bar each keep
+        // their place in the tree, shown or not: iced keeps a widget's
+        // state (the focus on a field or an action) by its place, so a
+        // message coming or going must not shift the page below it.
+        let flash = self.flash.as_ref().map(|flash| style::flash(lang, flash));
+        let idle = (self.idle_warning).then(|| rtl::line(lang, self.t("gui-idle-warning"), 17.0));
+        let confirm = self
+            .desk()
+            .and_then(|d| d.confirm.as_ref())
+            .map(|confirm| pages::confirm_bar(lang, confirm));
+        body = body.push(column![slot(flash), slot(idle), slot(confirm)].spacing(0));
         body = body.push(page);
         // Alt shortcuts reach the app whichever field has the focus.
         alt_keys::pass_alt(scrollable(body)).into()
+    }
+}
+
+/// A place in the page for something shown at times: the element, or
+/// nothing (no height; the column's spacing aside).
+fn slot<'a>(element: Option<Element<'a, Message>>) -> Element<'a, Message> {
+    match element {
+        Some(element) => iced::widget::container(element).padding([4, 0]).into(),
+        None => iced::widget::container(iced::widget::Space::new()).into(),
     }
 }
 
@@ -432,8 +447,9 @@ fn for_user(task: Task<Message>, user: &str) -> Task<Message> {
 }
 
 /// Keyboard-first: F2 lookup, F3 outbox, F4 check a seal, F5 settings,
-/// F6 admin, F7 conflicts, F9 language,
-/// Escape back to the lookup (keys a text field did not take).
+/// F6 admin, F7 conflicts, F9 language, Tab/Shift+Tab and the up/down
+/// arrows move the focus, Escape back to the lookup (keys a text field
+/// did not take).
 pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     use iced::keyboard::key::{Code, Physical};
     use iced::keyboard::{Event, Key, key::Named};
@@ -473,12 +489,19 @@ pub(crate) fn shortcut(event: iced::keyboard::Event) -> Option<Message> {
     }
     let Event::KeyPressed {
         key: Key::Named(named),
+        modifiers,
         ..
     } = event
     else {
         return None;
     };
     match named {
+        // Tab and the arrows move the focus (keys no field or action
+        // took: a name field's Tab goes on to its PIN by itself).
+        Named::Tab if modifiers.shift() => Some(Message::Focus(focus::Step::Previous)),
+        Named::Tab => Some(Message::Focus(focus::Step::Next)),
+        Named::ArrowDown => Some(Message::Focus(focus::Step::Down)),
+        Named::ArrowUp => Some(Message::Focus(focus::Step::Up)),
         Named::F2 => Some(Message::Go(Page::Home)),
         Named::Escape => Some(Message::Escape),
         Named::F3 => Some(Message::Go(Page::Outbox)),

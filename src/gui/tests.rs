@@ -12,6 +12,7 @@ use super::*;
 use citizen_desk::domain::State;
 use citizen_desk::store::{RequestRef, Store};
 
+mod keyboard;
 #[path = "../../tests/it/shared.rs"]
 mod shared;
 use shared::{arabic_indic, test_printer};
@@ -2121,84 +2122,4 @@ fn settings_show_the_deployments_emblem_and_sentence() {
         ui.find("Verification sentence: Ask any civil registry office.")
             .is_ok()
     );
-}
-
-/// Enter in the user name moves the focus to the PIN by a task that runs
-/// after the key: digits typed before it ran (a fast typist, a badge
-/// scanner) still reach the name field. They go to the PIN, never into
-/// the name in clear; Enter reaching the name then signs in; deleting
-/// from the name (going back deliberately) edits the name again.
-#[test]
-fn a_pin_typed_before_the_focus_moved_stays_out_of_the_name() {
-    let (_dir, mut app) = demo_app(Lang::En);
-    type_into(&mut app, pages::sign_in::USER_ID, "clerk1");
-    press_enter(&mut app, pages::sign_in::USER_ID);
-    // The focus task has not moved the focus: every key lands in the name
-    // field (each interaction clicks it first).
-    type_into(&mut app, pages::sign_in::USER_ID, "1234");
-    assert_eq!(signing_in(&app).user, "clerk1");
-    assert_eq!(signing_in(&app).pin, "1234");
-    {
-        let mut ui = Simulator::with_size(settings(), (1100.0, 1400.0), app.view());
-        assert!(ui.find("clerk11234").is_err(), "the PIN shows in clear");
-    }
-    // Deliberately back in the name: a deletion edits it again, and what
-    // is typed then is the name's.
-    update(
-        &mut app,
-        Message::SignIn(sign_in::Message::User("clerk".into())),
-    );
-    type_into(&mut app, pages::sign_in::USER_ID, "1");
-    assert_eq!(signing_in(&app).user, "clerk1");
-    assert_eq!(signing_in(&app).pin, "1234");
-    // Enter again, the rest of the PIN before the focus moves, and the
-    // scanner's Enter, all in the name field: signed in as clerk1.
-    press_enter(&mut app, pages::sign_in::USER_ID);
-    type_into(&mut app, pages::sign_in::USER_ID, "56");
-    assert_eq!(signing_in(&app).user, "clerk1");
-    assert_eq!(signing_in(&app).pin, "123456");
-    press_enter(&mut app, pages::sign_in::USER_ID);
-    assert!(signed_in(&app), "{}", flash_text(&app));
-    assert_eq!(desk(&app).session.name(), "clerk1");
-}
-
-/// The same for a supervisor's name and PIN at a clerk's desk (here for
-/// a copy): digits typed in the name after Enter are the PIN.
-#[test]
-fn a_supervisor_pin_typed_before_the_focus_moved_stays_out_of_the_name() {
-    let (_dir, mut app) = demo_app(Lang::En);
-    sign_in(&mut app, "clerk1", "123456");
-    let id = query_one(
-        &app,
-        "SELECT id FROM requests WHERE state = 'printed' ORDER BY tracking_code LIMIT 1",
-    );
-    let _ = app.update(Message::Home(home::Message::Open(id)));
-    let before = query_one(
-        &app,
-        "SELECT CAST(sum(printed_count) AS TEXT) FROM requests WHERE state = 'printed'",
-    );
-    type_into(&mut app, pages::request::SUPERVISOR_ID, "supervisor1");
-    press_enter(&mut app, pages::request::SUPERVISOR_ID);
-    type_into(&mut app, pages::request::SUPERVISOR_ID, "123456");
-    assert_eq!(desk(&app).request.sup_name, "supervisor1");
-    assert_eq!(desk(&app).request.sup_pin, "123456");
-    // Once the PIN field takes input, Enter in the name is needed again.
-    update(
-        &mut app,
-        Message::Request(request::Message::SupPin("123456".into())),
-    );
-    type_into(&mut app, pages::request::SUPERVISOR_ID, "7");
-    assert_eq!(desk(&app).request.sup_name, "supervisor17");
-    update(
-        &mut app,
-        Message::Request(request::Message::SupName("supervisor1".into())),
-    );
-    interact(&mut app, |ui| {
-        ui.click("Print a copy to PDF").unwrap();
-    });
-    let after = query_one(
-        &app,
-        "SELECT CAST(sum(printed_count) AS TEXT) FROM requests WHERE state = 'printed'",
-    );
-    assert_ne!(before, after, "{}", flash_text(&app));
 }

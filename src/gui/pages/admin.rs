@@ -3,9 +3,10 @@
 //! the admin role on every call; a clerk who opens this page is refused
 //! there, in words, and the refusal is audited.
 
+use crate::gui::focus::button;
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::style::text;
-use iced::widget::{Column, Id, button, column, text_input};
+use iced::widget::{Column, Id, column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, digits_only, words};

@@ -5,11 +5,12 @@
 //! library's supervisor-only action; a supervisor may do it at a clerk's
 //! desk with their own PIN (checked, argon2, in the background).
 
+use crate::gui::focus::button;
 use crate::gui::style::text;
-use iced::widget::{Id, button, column};
+use iced::widget::{Id, column};
 use iced::{Element, Length, Task};
 
-use super::{PinAhead, SupervisorFields, View, supervisor_fields, words};
+use super::{SupervisorFields, View, digits_only, supervisor_fields, words};
 use crate::gui::desk::{Ctx, Event};
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::{Flash, rtl, style};
@@ -29,8 +30,6 @@ pub struct State {
     pub sup_name: String,
     pub sup_pin: String,
     /// Enter was pressed in the supervisor's name: what still reaches it
-    /// is PIN.
-    pub sup_ahead: PinAhead,
     /// Settling in the background (its words on screen).
     pub busy: Option<&'static str>,
 }
@@ -42,6 +41,8 @@ pub enum Message {
     SupPin(String),
     /// Enter in the supervisor's name: on to the PIN.
     SupNameEntered,
+    /// Typed in the supervisor's name before the focus got to the PIN.
+    SupAhead(crate::gui::focus::Ahead),
     Settle(i64),
     /// How settling went, in words.
     Settled(Result<String, String>),
@@ -51,15 +52,16 @@ impl State {
     pub fn update(&mut self, message: Message, cx: &mut Ctx<'_>) -> (Task<Message>, Option<Event>) {
         match message {
             Message::NoteChanged(v) => self.note = v,
-            Message::SupName(v) => {
-                self.sup_ahead
-                    .name_input(&v, &mut self.sup_name, &mut self.sup_pin);
-            }
-            Message::SupPin(v) => self.sup_ahead.pin_input(&v, &mut self.sup_pin),
+            Message::SupName(v) => self.sup_name = v.trim().to_owned(),
+            Message::SupPin(v) => self.sup_pin = digits_only(&v),
             Message::SupNameEntered => {
-                self.sup_ahead.entered();
                 return (iced::widget::operation::focus(SUPERVISOR_PIN_ID), None);
             }
+            Message::SupAhead(crate::gui::focus::Ahead::Text(t)) => {
+                self.sup_pin = digits_only(&format!("{}{t}", self.sup_pin));
+            }
+            // Each conflict has its own Settle button: Enter settles none.
+            Message::SupAhead(crate::gui::focus::Ahead::Enter) => {}
             Message::Settle(id) => return (self.settle(id, cx), None),
             Message::Settled(Ok(said)) => {
                 self.busy = None;
@@ -93,7 +95,6 @@ impl State {
         if self.busy.is_some() {
             return Task::none();
         }
-        self.sup_ahead.reset();
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
         let note = self.note.clone();
         let (session, dir, lang) = (cx.session.clone(), cx.data_dir.to_owned(), cx.lang);
@@ -137,6 +138,7 @@ impl State {
                 on_name: Message::SupName,
                 on_pin: Message::SupPin,
                 on_name_submit: Message::SupNameEntered,
+                on_ahead: Message::SupAhead,
                 on_submit: None,
             },
             Vec::new(),

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gui::focus::button;
 use crate::gui::style::text;
-use iced::widget::{button, column, text_input};
+use iced::widget::{column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{digits_only, words};

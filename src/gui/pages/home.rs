@@ -6,9 +6,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::gui::focus::{self, button};
 use crate::gui::style::text;
 use chrono::Utc;
-use iced::widget::{Column, Id, button, checkbox, column, container, text_input};
+use iced::widget::{Column, Id, checkbox, column, container, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, digits_only, words};
@@ -343,8 +344,11 @@ fn ticked<'a>(
         .iter()
         .zip(rows)
         .map(|(r, row)| {
-            let tick = checkbox(state.queue_selected.contains(&r.id))
-                .on_toggle(move |_| Message::QueueToggle(r.id.clone()));
+            let tick = focus::tabbable(
+                checkbox(state.queue_selected.contains(&r.id))
+                    .on_toggle(move |_| Message::QueueToggle(r.id.clone())),
+                Some(focus::key(format!("tick {:?}", r.id))),
+            );
             rtl::row(cx.lang, vec![tick.into(), row]).into()
         })
         .collect()

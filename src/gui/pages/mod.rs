@@ -14,8 +14,9 @@ pub mod verify;
 
 use std::path::Path;
 
+use crate::gui::focus::{self, button};
 use crate::gui::style::text;
-use iced::widget::{Id, button, text_input};
+use iced::widget::{Id, text_input};
 use iced::{Alignment, Element, Length};
 
 use super::desk::{Confirm, Desk, Page, Status};
@@ -224,9 +225,11 @@ pub struct SupervisorFields<'a, M> {
     pub pin: &'a str,
     pub on_name: fn(String) -> M,
     pub on_pin: fn(String) -> M,
-    /// Enter in the name: the page moves the focus on to the PIN (and
-    /// takes what still reaches the name as PIN input, see [`PinAhead`]).
+    /// Enter or Tab in the name: the page moves the focus on to the PIN.
     pub on_name_submit: M,
+    /// What was typed after that, before the focus got to the PIN (see
+    /// [`focus::NameField`]).
+    pub on_ahead: fn(focus::Ahead) -> M,
     /// Enter in the PIN.
     pub on_submit: Option<M>,
 }
@@ -239,15 +242,20 @@ pub fn supervisor_fields<'a, M: Clone + 'a>(
     extra: Vec<Element<'a, M>>,
 ) -> Element<'a, M> {
     let mut cells: Vec<Element<'a, M>> = vec![
-        text_input(&tr(lang, "gui-supervisor", &[]), f.name)
-            .id(Id::new(f.ids.0))
-            .on_input(f.on_name)
-            // Enter (a supervisor's habit) goes on to the PIN, never past it.
-            .on_submit(f.on_name_submit)
-            .width(Length::Fixed(240.0))
-            .padding(8)
-            .line_height(rtl::INPUT_LINE)
-            .into(),
+        // Enter (a supervisor's habit) and Tab go on to the PIN; what is
+        // typed before the focus got there goes to the PIN, never into
+        // the name in clear.
+        focus::name_field(
+            text_input(&tr(lang, "gui-supervisor", &[]), f.name)
+                .id(Id::new(f.ids.0))
+                .on_input(f.on_name)
+                .width(Length::Fixed(240.0))
+                .padding(8)
+                .line_height(rtl::INPUT_LINE),
+            f.on_name_submit,
+            f.on_ahead,
+        )
+        .into(),
         text_input(&tr(lang, "gui-supervisor-pin", &[]), f.pin)
             .id(Id::new(f.ids.1))
             .secure(true)
@@ -260,62 +268,6 @@ pub fn supervisor_fields<'a, M: Clone + 'a>(
     ];
     cells.extend(extra);
     rtl::side(lang, rtl::row(lang, cells))
-}
-
-/// A name field whose Enter sends the focus on to a PIN field. The focus
-/// moves by a task that runs after the key: keys typed quickly after Enter
-/// (a fast typist, a badge scanner, a slow machine) still reach the name
-/// field, and a PIN would show there in clear ("clerk1123456"). So, once
-/// Enter was pressed in the name, what the name field sends is taken as
-/// PIN input (its new digits appended to the PIN, the name unchanged)
-/// until the PIN field takes input or the user deliberately edits the
-/// name again (deletes from it or types a letter).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PinAhead(bool);
-
-impl PinAhead {
-    /// Enter in the name field: on to the PIN.
-    pub fn entered(&mut self) {
-        self.0 = true;
-    }
-
-    /// The PIN field took input (or the form was sent, or cleared).
-    pub fn reset(&mut self) {
-        self.0 = false;
-    }
-
-    /// Enter was pressed in the name and the PIN has not taken input yet.
-    pub fn active(self) -> bool {
-        self.0
-    }
-
-    /// `value`, what the name field sends, lands in `name` or (after
-    /// Enter in the name, as long as only digits and spaces were added at
-    /// its end) in `pin`.
-    pub fn name_input(&mut self, value: &str, name: &mut String, pin: &mut String) {
-        let value = value.trim();
-        if self.0 {
-            if let Some(added) = value.strip_prefix(name.as_str())
-                && added.chars().all(|c| c.is_whitespace() || is_pin_digit(c))
-            {
-                *pin = digits_only(&format!("{pin}{added}"));
-                return;
-            }
-            // A deletion or a letter: the user is back in the name.
-            self.0 = false;
-        }
-        *name = value.to_owned();
-    }
-
-    /// `value`, what the PIN field sends: the PIN has the focus now.
-    pub fn pin_input(&mut self, value: &str, pin: &mut String) {
-        self.0 = false;
-        *pin = digits_only(value);
-    }
-}
-
-fn is_pin_digit(c: char) -> bool {
-    matches!(c, '0'..='9' | '٠'..='٩' | '۰'..='۹')
 }
 
 /// The digits of a PIN as typed, in Latin digits, at most twelve.

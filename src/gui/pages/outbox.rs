@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
+use crate::gui::focus::button;
 use crate::gui::style::text;
-use iced::widget::{Column, button, column};
+use iced::widget::{Column, column};
 use iced::{Element, Task};
 
 use super::{View, words};

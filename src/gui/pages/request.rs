@@ -9,13 +9,14 @@
 
 use std::path::PathBuf;
 
+use crate::gui::focus::{self, button};
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::style::text;
 use iced::widget::image::Handle;
-use iced::widget::{Column, Id, button, checkbox, column, container, image, text_input};
+use iced::widget::{Column, Id, checkbox, column, container, image, text_input};
 use iced::{Element, Length, Task};
 
-use super::{PinAhead, SupervisorFields, View, field, supervisor_fields, words};
+use super::{SupervisorFields, View, digits_only, field, supervisor_fields, words};
 use crate::gui::desk::{Ctx, Event};
 use crate::gui::{AltKey, CHECKS, Flash, preview_handles, rtl, style};
 use citizen_desk::documents::labels::delivery_conditions;
@@ -41,8 +42,6 @@ pub struct State {
     pub sup_name: String,
     pub sup_pin: String,
     /// Enter was pressed in the supervisor's name: what still reaches it
-    /// is PIN.
-    pub sup_ahead: PinAhead,
     /// The pages of the document last previewed or printed, drawn from the
     /// same layout as the PDF.
     pub preview: Vec<Handle>,
@@ -83,6 +82,9 @@ pub enum Message {
     SupPin(String),
     /// Enter in the supervisor's name: on to the PIN.
     SupNameEntered,
+    /// Typed in the supervisor's name after Enter or Tab, before the
+    /// focus got to the PIN: the PIN's.
+    SupAhead(focus::Ahead),
     Stamp,
     Print,
     PrintCopy,
@@ -125,17 +127,37 @@ impl State {
             Message::Reject => return (self.reject(cx), None),
             Message::Cancel => return (self.cancel(cx), None),
             Message::SupName(v) => {
-                self.sup_ahead
-                    .name_input(&v, &mut self.sup_name, &mut self.sup_pin);
+                self.sup_name = v.trim().to_owned();
                 None
             }
             Message::SupPin(v) => {
-                self.sup_ahead.pin_input(&v, &mut self.sup_pin);
+                self.sup_pin = digits_only(&v);
                 None
             }
             Message::SupNameEntered => {
-                self.sup_ahead.entered();
                 return (iced::widget::operation::focus(SUPERVISOR_PIN_ID), None);
+            }
+            Message::SupAhead(focus::Ahead::Text(t)) => {
+                self.sup_pin = digits_only(&format!("{}{t}", self.sup_pin));
+                None
+            }
+            // The PIN's Enter, the focus not there yet: what the PIN
+            // field's Enter does (a stamp, or a copy of a printed one).
+            Message::SupAhead(focus::Ahead::Enter) => {
+                let Some(r) = &self.current else {
+                    return (Task::none(), None);
+                };
+                if self.sup_pin.is_empty() {
+                    return (Task::none(), None);
+                }
+                let offers = offered(r, cx.session.role());
+                if offers.contains(&Action::Stamp) {
+                    return self.update(Message::Stamp, cx);
+                }
+                if offers.contains(&Action::PrintCopy) {
+                    return self.update(Message::PrintCopy, cx);
+                }
+                None
             }
             Message::Stamp => return (self.stamp(cx), None),
             Message::Print => return (self.print_to_file(cx, None, "gui-done-printed"), None),
@@ -143,7 +165,6 @@ impl State {
                 // A copy of a printed document, authorised by a supervisor
                 // at this desk with their own PIN: the library marks it
                 // COPY and logs it.
-                self.sup_ahead.reset();
                 let by = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
                 return (self.print_to_file(cx, Some(by), "gui-done-copy"), None);
             }
@@ -228,7 +249,6 @@ impl State {
             String::new()
         };
         self.sup_pin.clear();
-        self.sup_ahead.reset();
         self.preview.clear();
         self.last_file = None;
     }
@@ -321,7 +341,6 @@ impl State {
         if self.current.is_none() || self.busy.is_some() {
             return Task::none();
         }
-        self.sup_ahead.reset();
         let (name, pin) = (self.sup_name.clone(), std::mem::take(&mut self.sup_pin));
         let lang = cx.lang;
         self.background(
@@ -817,10 +836,13 @@ impl State {
             for (i, id) in CHECKS.iter().enumerate() {
                 page = page.push(rtl::side(
                     lang,
-                    checkbox(self.checks[i])
-                        .label(cx.t(id))
-                        .text_line_height(rtl::TALL)
-                        .on_toggle(move |v| Message::Check(i, v)),
+                    focus::tabbable(
+                        checkbox(self.checks[i])
+                            .label(cx.t(id))
+                            .text_line_height(rtl::TALL)
+                            .on_toggle(move |v| Message::Check(i, v)),
+                        Some(focus::key(("check", i))),
+                    ),
                 ));
             }
             let ready = self.checks.iter().all(|c| *c);
@@ -838,14 +860,18 @@ impl State {
             page = page.push(rtl::line(lang, cx.t("gui-stamp-title"), style::SECTION));
             page = page.push(rtl::side(
                 lang,
-                text_input(&cx.t("gui-supervisor"), &self.sup_name)
-                    .id(Id::new(SUPERVISOR_ID))
-                    .on_input(Message::SupName)
-                    // Enter goes on to the PIN: a PIN is never typed in clear here.
-                    .on_submit(Message::SupNameEntered)
-                    .width(Length::Fixed(320.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE),
+                // Enter and Tab go on to the PIN: a PIN is never typed in
+                // clear here.
+                focus::name_field(
+                    text_input(&cx.t("gui-supervisor"), &self.sup_name)
+                        .id(Id::new(SUPERVISOR_ID))
+                        .on_input(Message::SupName)
+                        .width(Length::Fixed(320.0))
+                        .padding(8)
+                        .line_height(rtl::INPUT_LINE),
+                    Message::SupNameEntered,
+                    Message::SupAhead,
+                ),
             ));
             page = page.push(rtl::side(
                 lang,
@@ -966,6 +992,7 @@ impl State {
                     on_name: Message::SupName,
                     on_pin: Message::SupPin,
                     on_name_submit: Message::SupNameEntered,
+                    on_ahead: Message::SupAhead,
                     on_submit: idle.then_some(Message::PrintCopy),
                 },
                 vec![

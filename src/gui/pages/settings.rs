@@ -3,9 +3,10 @@
 //! paper printer. A backup, asking CUPS for its queues or about one, and
 //! the hub's answer to an enrolment all come in the background.
 
+use crate::gui::focus::{self, button};
 use crate::gui::style::text;
 use iced::Length;
-use iced::widget::{Id, button, checkbox, column, text_input};
+use iced::widget::{Id, checkbox, column, text_input};
 use iced::{Element, Task};
 
 use super::{View, words};
@@ -375,10 +376,13 @@ impl State {
             ),
             rtl::side(
                 lang,
-                checkbox(cx.status.arabic_digits)
-                    .label(cx.t("gui-arabic-digits"))
-                    .text_line_height(rtl::TALL)
-                    .on_toggle(Message::ArabicDigits)
+                focus::tabbable(
+                    checkbox(cx.status.arabic_digits)
+                        .label(cx.t("gui-arabic-digits"))
+                        .text_line_height(rtl::TALL)
+                        .on_toggle(Message::ArabicDigits),
+                    Some(focus::key("arabic-digits")),
+                )
             ),
             rtl::line(
                 lang,

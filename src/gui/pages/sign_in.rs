@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
+use crate::gui::focus::{self, button};
 use crate::gui::style::text;
-use iced::widget::{Id, button, column, text_input};
+use iced::widget::{Id, column, text_input};
 use iced::{Element, Length, Task};
 
-use super::{PinAhead, words};
+use super::{digits_only, words};
 use crate::gui::{Flash, rtl, style};
 use citizen_desk::demo::{DEMO_PIN, DEMO_USERS};
 use citizen_desk::i18n::{Lang, tr};
@@ -27,15 +28,16 @@ pub struct State {
     pub recovery_key: Option<String>,
     /// The PIN is being checked (its words on screen).
     pub busy: Option<&'static str>,
-    /// Enter was pressed in the user field: what still reaches it is PIN.
-    pub pin_ahead: PinAhead,
 }
 
 #[derive(Clone, Debug)]
 pub enum Message {
     User(String),
-    /// Enter in the user field: on to the PIN.
+    /// Enter or Tab in the user field: on to the PIN.
     UserEntered,
+    /// Typed in the user field after that, before the focus got to the
+    /// PIN: the PIN's.
+    Ahead(focus::Ahead),
     Pin(String),
     /// A demo user picked from the list.
     Pick(String),
@@ -57,7 +59,6 @@ impl State {
             pin: String::new(),
             recovery_key: None,
             busy: None,
-            pin_ahead: PinAhead::default(),
         }
     }
 
@@ -68,24 +69,22 @@ impl State {
         lang: Lang,
     ) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::User(v) => self.pin_ahead.name_input(&v, &mut self.user, &mut self.pin),
-            // Enter reaching the user field after its PIN went in (the
-            // focus not moved yet) was meant for the PIN field.
-            Message::UserEntered if self.pin_ahead.active() && !self.pin.is_empty() => {
+            Message::User(v) => self.user = v.trim().to_owned(),
+            Message::UserEntered => return (iced::widget::operation::focus(PIN_ID), None),
+            Message::Ahead(focus::Ahead::Text(t)) => {
+                self.pin = digits_only(&format!("{}{t}", self.pin))
+            }
+            // The scanner's Enter after the PIN, the focus not there yet.
+            Message::Ahead(focus::Ahead::Enter) if !self.pin.is_empty() => {
                 return self.update(Message::Submit, data_dir, lang);
             }
-            Message::UserEntered => {
-                self.pin_ahead.entered();
-                return (iced::widget::operation::focus(PIN_ID), None);
-            }
-            Message::Pin(v) => self.pin_ahead.pin_input(&v, &mut self.pin),
+            Message::Ahead(focus::Ahead::Enter) => {}
+            Message::Pin(v) => self.pin = digits_only(&v),
             Message::Pick(name) => {
                 self.user = name;
-                self.pin_ahead.entered();
                 return (iced::widget::operation::focus(PIN_ID), None);
             }
             Message::Submit if self.busy.is_none() => {
-                self.pin_ahead.reset();
                 let pin = std::mem::take(&mut self.pin);
                 let (dir, user) = (data_dir.to_owned(), self.user.clone());
                 self.busy = Some("gui-busy-signing-in");
@@ -122,13 +121,18 @@ impl State {
             rtl::line(lang, t("gui-sign-in-title"), style::TITLE),
             rtl::side(
                 lang,
-                text_input(&t("gui-user"), &self.user)
-                    .id(Id::new(USER_ID))
-                    .on_input(Message::User)
-                    .on_submit(Message::UserEntered)
-                    .width(Length::Fixed(320.0))
-                    .padding(8)
-                    .line_height(rtl::INPUT_LINE)
+                // Enter and Tab go on to the PIN; keys typed before the
+                // focus got there are the PIN's (see `focus::NameField`).
+                focus::name_field(
+                    text_input(&t("gui-user"), &self.user)
+                        .id(Id::new(USER_ID))
+                        .on_input(Message::User)
+                        .width(Length::Fixed(320.0))
+                        .padding(8)
+                        .line_height(rtl::INPUT_LINE),
+                    Message::UserEntered,
+                    Message::Ahead,
+                )
             ),
             rtl::side(
                 lang,

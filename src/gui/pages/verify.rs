@@ -5,8 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gui::focus::button;
 use crate::gui::style::text;
-use iced::widget::{Id, button, column, text_input};
+use iced::widget::{Id, column, text_input};
 use iced::{Element, Length, Task};
 
 use super::{View, words};
