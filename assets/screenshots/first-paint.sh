@@ -8,23 +8,23 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
-export DISPLAY=:93
-Xvfb "$DISPLAY" -noreset -screen 0 1366x768x24 >/dev/null 2>&1 &
-xvfb=$!
 data=$(mktemp -d)
+xvfb=
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-xdotool getdisplaygeometry >/dev/null || { echo "Xvfb did not start on $DISPLAY" >&2; exit 1; }
-"$bin" --data-dir "$data" demo --requests 2000 --seed 1 >/dev/null
+# Xvfb at a free display number of its own (see screen.sh).
+. assets/screenshots/screen.sh
+start_xvfb
+"$bin" --data-dir "$data/store" demo --requests 2000 --seed 1 >/dev/null
 for i in 1 2 3 4 5 6; do
   t0=$(date +%s%N)
-  "$bin" --data-dir "$data" --lang ar &
+  "$bin" --data-dir "$data/store" --lang ar &
   pid=$!
-  until xdotool search --onlyvisible --name citizen-desk >/dev/null 2>&1; do sleep 0.005; done
+  until xdotool search --onlyvisible --pid "$pid" >/dev/null 2>&1; do sleep 0.005; done
   t1=$(date +%s%N)
   # The Arabic title sits at the top right of the 1280-pixel window.
   until [ "$(import -window root -crop 400x60+860+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do sleep 0.005; done
   t2=$(date +%s%N)
+  # Idle memory: two seconds after start, the app idle.
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   echo "run $i: window mapped after $(( (t1 - t0) / 1000000 )) ms, text drawn by $(( (t2 - t0) / 1000000 )) ms, ${rss} kB resident"

@@ -35,29 +35,8 @@ app=
 xvfb=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
 
-# Says why, with the screen as it was then.
-fail() {
-  echo "$*" >&2
-  if [ -n "${DISPLAY:-}" ] && import -window root /tmp/fragments-failed.png 2>/dev/null; then
-    echo "  the screen: /tmp/fragments-failed.png" >&2
-  fi
-  exit 2
-}
-
-# Xvfb writes the display number it took once it accepts connections.
-# -noreset: without it the server starts over whenever its last client
-# leaves (between two runs of the app), and an app connecting meanwhile
-# cannot open the display (seen in CI: XOpenDisplayFailed).
-Xvfb -displayfd 3 -nolisten tcp -noreset -screen 0 1366x768x24 3>"$data/display" >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 1 100); do
-  [ -s "$data/display" ] && break
-  kill -0 "$xvfb" 2>/dev/null || fail "Xvfb did not start"
-  sleep 0.1
-done
-[ -s "$data/display" ] || fail "Xvfb gave no display number"
-export DISPLAY=":$(head -1 "$data/display")"
-unset WAYLAND_DISPLAY
+. assets/screenshots/screen.sh
+start_xvfb
 "$bin" --data-dir "$data/store" demo --requests 300 --seed 1 >/dev/null
 
 # How many sign-ins the store has recorded.
@@ -66,54 +45,15 @@ sign_ins() {
     "SELECT count(*) FROM audit WHERE action = 'sign_in'" 2>/dev/null || echo 0
 }
 
-# Whether ImageMagick's pixel count (an integer, or 1.2e+06 for large
-# ones) is at most $2.
-at_most() { awk -v n="$1" -v m="$2" 'BEGIN { exit !(n + 0 <= m + 0) }'; }
-
-# Waits until the window shows the same picture for a second (a text
-# field's blinking caret aside: a few dozen pixels), at most two minutes:
-# a debug build draws slowly, and other tests may share the CPU.
-settle() {
-  local same=0 n
-  import -window "$win" "$data/a.png"
-  for _ in $(seq 1 240); do
-    sleep 0.5
-    import -window "$win" "$data/b.png"
-    n=$(compare -metric AE "$data/a.png" "$data/b.png" null: 2>&1 || true)
-    if at_most "$n" 80; then
-      same=$((same + 1))
-      [ "$same" -ge 2 ] && return 0
-    else
-      same=0
-    fi
-    mv "$data/b.png" "$data/a.png"
-  done
-  fail "the window never stopped changing"
-}
-
 # Starts the app signed in as clerk1, the lookup field focused.
 start() {
   local before
   before=$(sign_ins)
-  "$bin" --data-dir "$data/store" --lang "$1" &
-  app=$!
-  win=
-  for _ in $(seq 1 600); do
-    win=$(xdotool search --onlyvisible --pid "$app" 2>/dev/null | head -1 || true)
-    [ -n "$win" ] && break
-    kill -0 "$app" 2>/dev/null || fail "the app exited before its window opened"
-    sleep 0.1
-  done
-  [ -n "$win" ] || fail "no window within a minute"
-  xdotool windowsize --sync "$win" 1366 768
-  xdotool windowfocus --sync "$win"
-  xdotool mousemove 1360 760
-  settle
+  open_app --data-dir "$data/store" --lang "$1"
+  # Enter moves the focus to the PIN; digits typed before it got there
+  # go to the PIN all the same.
   xdotool type --delay 20 clerk1
-  # Enter moves the focus to the PIN: a task the app runs after the key,
-  # so the digits wait for it (a slow build typed them into the name).
   xdotool key Return
-  settle
   xdotool type --delay 20 123456
   xdotool key Return
   for _ in $(seq 1 600); do
@@ -138,12 +78,6 @@ take() {
   import -window root "$1"
 }
 
-stop() {
-  kill "$app"
-  wait "$app" 2>/dev/null || true
-  app=
-}
-
 failed=0
 for lang in ar en; do
   # IDs of the wrong length: each refusal counts the digits typed.
@@ -151,12 +85,12 @@ for lang in ar en; do
   search 12345
   search 123456789012
   take "$data/changed.png"
-  stop
+  close_app
   start "$lang"
   import -window root "$data/lookup.png"
   search 123456789012
   take "$data/fresh.png"
-  stop
+  close_app
   # Not a vacuous zero: the refusal is on screen (the lookup page before
   # the search differs from it in more than a caret's worth of pixels).
   shown=$(compare -metric AE "$data/lookup.png" "$data/fresh.png" null: 2>&1 || true)

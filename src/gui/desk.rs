@@ -263,7 +263,12 @@ impl Desk {
                 }
                 self.status.reload(&self.store);
             }
-            Event::Open(r) => self.open_request(*r, env),
+            Event::Open(r) => {
+                self.open_request(*r, env);
+                // Not the lookup field's focus passed on to whatever field
+                // of the request stands at its place.
+                return crate::gui::focus::nothing();
+            }
             Event::Go(page) => return self.go(page, env),
             Event::Ask(then) => {
                 let question = self.question_for(&then, env.lang);
@@ -272,6 +277,8 @@ impl Desk {
                     then: Box::new(then),
                 });
             }
+            // One sync at a time (the button waits too; a key may not).
+            Event::SyncNow if self.status.syncing => {}
             Event::SyncNow => return self.sync_task(env, Message::Synced),
         }
         Task::none()
@@ -290,7 +297,12 @@ impl Desk {
             }
             Page::Admin => self.admin.load(&mut ctx!(self, env)),
             Page::Conflicts => self.conflicts.load(&mut ctx!(self, env)),
-            Page::Settings | Page::Request => {
+            Page::Settings => {
+                self.status.printer = self.store.chosen_printer().ok().flatten();
+                self.settings.load(&self.store);
+                None
+            }
+            Page::Request => {
                 self.status.printer = self.store.chosen_printer().ok().flatten();
                 None
             }
@@ -301,10 +313,14 @@ impl Desk {
             }
             Page::Verify => None,
         };
-        match event {
+        let handled = match event {
             Some(event) => self.handle(event, env),
             None => Task::none(),
-        }
+        };
+        // A new page starts with nothing focused (Tab goes to its first
+        // field or action), not with whatever stood at the same place on
+        // the last page.
+        Task::batch([crate::gui::focus::nothing(), handled])
     }
 
     /// Reloads the open request, the home lists and the status after a

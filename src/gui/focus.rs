@@ -50,6 +50,17 @@ pub enum Step {
     Up,
 }
 
+/// Takes the focus from every widget. iced keeps a widget's state by its
+/// place in the tree, so a field focused on one page left the field at
+/// the same place on the next page focused (typing went into the admin's
+/// new-PIN field after F6 from the lookup). Focusing an id no widget has
+/// unfocuses all of them (iced's `focus` operation does so to the rest).
+pub fn nothing<M: Send + 'static>() -> Task<M> {
+    iced::widget::operation::focus(NOTHING)
+}
+
+const NOTHING: &str = "focus-nothing";
+
 /// Moves the focus by `step`; `rtl`: the page reads right to left.
 pub fn step<M: Send + 'static>(step: Step, rtl: bool) -> Task<M> {
     iced::advanced::widget::operate(Survey {

@@ -93,7 +93,17 @@ pub struct App {
     pub idle_warning: bool,
     /// Work an idle lock put aside for the same user.
     pub parked: Option<Parked>,
+    /// Answers of background steps that arrived while the desk of the
+    /// user who started them was locked: given to them at their next
+    /// sign-in (and to nobody else), at most [`HELD_ANSWERS`].
+    pub held: Vec<Message>,
+    /// A sync is running, started by whichever desk: it outlives an idle
+    /// lock, so the next desk neither starts a second nor shows "idle".
+    pub sync_running: bool,
 }
+
+/// How many late answers are kept for a locked desk's user.
+pub const HELD_ANSWERS: usize = 32;
 
 /// How often an enrolled desk syncs by itself.
 pub const AUTO_SYNC_EVERY: Duration = Duration::from_secs(60);
@@ -182,6 +192,8 @@ impl App {
             last_activity: Instant::now(),
             idle_warning: false,
             parked: None,
+            held: Vec::new(),
+            sync_running: false,
         })
     }
 
@@ -234,22 +246,41 @@ impl App {
             Message::SignIn(m) => self.sign_in(m),
             Message::SignOut => {
                 self.parked = None;
+                self.held.clear();
                 self.sign_out(None);
                 iced::widget::operation::focus(sign_in::USER_ID)
             }
             Message::Tick(now) => self.tick(now),
-            Message::ForUser(user, message) => {
-                // A step started before an idle lock (or a sign-out) may
-                // answer after someone else signed in: it is in the store
-                // and the audit log already, and its words and page belong
-                // to the user who started it, not to them.
-                if self.desk().is_some_and(|d| d.session.name() == user) {
-                    self.desk_update(*message)
-                } else {
-                    Task::none()
-                }
-            }
+            Message::ForUser(user, message) => self.answer(user, *message),
             message => self.desk_update(message),
+        }
+    }
+
+    /// The answer of a background step `user`'s desk started. A step
+    /// started before an idle lock (or a sign-out) may answer after
+    /// someone else signed in: it is in the store and the audit log
+    /// already, and its words and page belong to the user who started it.
+    /// So: to their desk if it is open; held for them while their desk is
+    /// locked; else dropped (a sync's end still updates whoever's status
+    /// bar is showing).
+    fn answer(&mut self, user: String, message: Message) -> Task<Message> {
+        let synced = matches!(message, Message::Synced(_) | Message::AutoSynced(_));
+        if synced {
+            self.sync_running = false;
+        }
+        match &self.screen {
+            Screen::Desk(desk) if desk.session.name() == user => self.desk_update(message),
+            // Another user's desk: the counts and the link's state change,
+            // the words are not theirs.
+            Screen::Desk(_) if synced => self.desk_update(Message::AutoSynced(Ok(String::new()))),
+            Screen::SignIn(_)
+                if self.parked.as_ref().is_some_and(|p| p.user == user)
+                    && self.held.len() < HELD_ANSWERS =>
+            {
+                self.held.push(message);
+                Task::none()
+            }
+            _ => Task::none(),
         }
     }
 
@@ -265,6 +296,7 @@ impl App {
             flash: &mut self.flash,
         };
         let task = desk.update(message, &mut env);
+        self.sync_running |= desk.status.syncing;
         for_user(task, desk.session.name())
     }
 
@@ -320,18 +352,26 @@ impl App {
             return Task::none();
         };
         let back = self.parked.take().filter(|p| p.user == session.name());
+        let held = std::mem::take(&mut self.held);
         let mut desk = Desk::new(state.store, session);
+        desk.status.syncing = self.sync_running;
         self.flash = None;
-        if let Some(parked) = back {
-            let mut env = desk::Env {
-                lang: self.lang,
-                data_dir: &self.data_dir,
-                flash: &mut self.flash,
-            };
-            desk.unpark(parked, &mut env);
-        }
+        let focus = iced::widget::operation::focus(home::QUERY_ID);
+        let Some(parked) = back else {
+            self.screen = Screen::Desk(Box::new(desk));
+            return focus;
+        };
+        let mut env = desk::Env {
+            lang: self.lang,
+            data_dir: &self.data_dir,
+            flash: &mut self.flash,
+        };
+        desk.unpark(parked, &mut env);
         self.screen = Screen::Desk(Box::new(desk));
-        iced::widget::operation::focus(home::QUERY_ID)
+        // What answered while the desk was locked, in the order it came.
+        let mut tasks: Vec<Task<Message>> = held.into_iter().map(|m| self.desk_update(m)).collect();
+        tasks.push(focus);
+        Task::batch(tasks)
     }
 
     /// The idle lock (with its warning) and the background sync.
@@ -343,6 +383,7 @@ impl App {
         };
         if idle > IDLE_LOCK {
             self.parked = Some(desk.park());
+            self.held.clear();
             self.sign_out(Some("gui-locked-idle"));
             return Task::none();
         }
@@ -352,7 +393,9 @@ impl App {
             data_dir: &self.data_dir,
             flash: &mut self.flash,
         };
+        desk.status.syncing |= self.sync_running;
         let task = desk.tick(now, &env);
+        self.sync_running |= desk.status.syncing;
         for_user(task, desk.session.name())
     }
 

@@ -63,7 +63,10 @@ fn run_task(app: &mut App, task: Task<Message>) {
     let Some(stream) = iced_test::runtime::task::into_stream(task) else {
         return;
     };
-    for action in block_on(stream.collect::<Vec<_>>()) {
+    // One action at a time, as the runtime does: a widget operation
+    // holds its task's channel, which ends only when it is dropped.
+    let mut stream = stream;
+    while let Some(action) = block_on(stream.next()) {
         if let iced_test::runtime::Action::Output(message) = action {
             update(app, message);
         }
@@ -2113,6 +2116,10 @@ fn settings_show_the_deployments_emblem_and_sentence() {
         .set_verify_hint(&admin, Some("Ask any civil registry office."))
         .unwrap();
     store.set_emblem(&admin, Some(png.get_ref())).unwrap();
+    // The page reads them when it opens (not at every frame): the next
+    // visit shows them.
+    let _ = app.update(Message::Go(Page::Home));
+    let _ = app.update(Message::Go(Page::Settings));
     let mut ui = Simulator::with_size(settings(), (1100.0, 2600.0), app.view());
     assert!(
         ui.find("Emblem on documents: a 40×20 pixel picture, set by an admin.")
@@ -2122,4 +2129,67 @@ fn settings_show_the_deployments_emblem_and_sentence() {
         ui.find("Verification sentence: Ask any civil registry office.")
             .is_ok()
     );
+}
+
+/// An answer that arrives while the desk of the user who asked is locked
+/// waits for them: at their next sign-in it is on screen (the flash and
+/// the request as it is now), as if they had never left. Anyone else
+/// signing in never sees it.
+#[test]
+fn an_answer_that_came_during_the_lock_is_given_to_the_same_user() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    let verified = tr(Lang::En, "gui-done-verified", &[]);
+    sign_in(&mut app, "clerk1", "123456");
+    let (id, tracking) = a_request(&app, "received", 0);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    let task = app.update(Message::Request(request::Message::Verify));
+    let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+    let _ = app.update(Message::Tick(later));
+    assert!(on_sign_in(&app), "locked");
+    // The answer comes while the sign-in screen shows.
+    run_task(&mut app, task);
+    assert_eq!(state_of(&app, &tracking), State::Verified, "recorded");
+    assert_eq!(app.held.len(), 1, "held for clerk1");
+    assert_ne!(flash_text(&app), verified, "not on the sign-in screen");
+    sign_in(&mut app, "clerk1", "123456");
+    assert_eq!(flash_text(&app), verified);
+    assert_eq!(page(&app), Some(Page::Request));
+    assert_eq!(shown_state(&app), Some(State::Verified));
+    assert!(app.held.is_empty());
+}
+
+/// A sync still running when a desk locks is known to the next desk,
+/// whoever signs in: its status bar says a sync runs, it starts no second
+/// one beside it, and when the sync ends its counts are read again
+/// (without the first user's words).
+#[test]
+fn a_sync_running_at_the_lock_is_known_to_the_next_desk() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    update(&mut app, Message::Go(Page::Outbox));
+    let sync = app.update(Message::Outbox(outbox::Message::SyncNow));
+    assert!(desk(&app).status.syncing);
+    let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+    let _ = app.update(Message::Tick(later));
+    assert!(on_sign_in(&app), "locked");
+    sign_in(&mut app, "clerk2", "123456");
+    assert!(desk(&app).status.syncing, "the new desk knows a sync runs");
+    // The outbox's button waits for it: no second sync.
+    update(&mut app, Message::Go(Page::Outbox));
+    let second = app.update(Message::Outbox(outbox::Message::SyncNow));
+    run_task(&mut app, second);
+    assert!(
+        app.sync_running && desk(&app).status.syncing,
+        "no second sync was started (one would have answered by now)"
+    );
+    run_task(&mut app, sync);
+    assert!(!app.sync_running);
+    assert!(
+        !desk(&app).status.syncing,
+        "the sync's end reached clerk2's bar"
+    );
+    assert_eq!(app.flash, None, "clerk1's words are not shown to clerk2");
 }

@@ -332,7 +332,7 @@ impl State {
                 KeyRole::Center => cx.t("gui-key-center"),
                 KeyRole::Supervisor => cx.t("gui-key-supervisor"),
             };
-            let mut line = format!("{} — {role} — {}", key.owner, key.kid);
+            let mut line = format!("{} — {role} — {}", rtl::ltr(&key.owner), rtl::ltr(&key.kid));
             let mut warn = false;
             if let Some(t) = key.revoked_at {
                 line = format!("{line} — {} {}", cx.t("label-revoked"), date(t));

@@ -68,8 +68,18 @@ pub fn top_bar<'a>(cx: &View<'a>, shown: Page) -> Element<'a, Message> {
         cx.session.name(),
         tr(cx.lang, cx.session.role().label_id(), &[])
     );
-    let nav = |label: &str, page: Page| {
-        let b = button(text(cx.t(label)));
+    // Each button shows its key beside its words.
+    let keyed = |label: &str, key: &'static str| -> Element<'a, Message> {
+        rtl::row(
+            cx.lang,
+            vec![text(cx.t(label)).into(), text(key).size(style::HINT).into()],
+        )
+        .spacing(6)
+        .align_y(Alignment::Center)
+        .into()
+    };
+    let nav = |label: &str, key: &'static str, page: Page| {
+        let b = button(keyed(label, key));
         if shown == page {
             b
         } else {
@@ -80,12 +90,12 @@ pub fn top_bar<'a>(cx: &View<'a>, shown: Page) -> Element<'a, Message> {
         cx.lang,
         vec![
             rtl::line(cx.lang, who, style::SECTION),
-            nav("gui-nav-lookup", Page::Home).into(),
-            nav("gui-nav-outbox", Page::Outbox).into(),
-            nav("gui-nav-verify", Page::Verify).into(),
-            nav("gui-nav-settings", Page::Settings).into(),
-            nav("gui-nav-admin", Page::Admin).into(),
-            button(text(cx.t("gui-switch-language")))
+            nav("gui-nav-lookup", "F2", Page::Home).into(),
+            nav("gui-nav-outbox", "F3", Page::Outbox).into(),
+            nav("gui-nav-verify", "F4", Page::Verify).into(),
+            nav("gui-nav-settings", "F5", Page::Settings).into(),
+            nav("gui-nav-admin", "F6", Page::Admin).into(),
+            button(keyed("gui-switch-language", "F9"))
                 .on_press(Message::ToggleLang)
                 .into(),
             button(text(cx.t("gui-sign-out")))

@@ -13,7 +13,7 @@ use crate::gui::focus::{self, button};
 use crate::gui::rtl_input::rtl_input;
 use crate::gui::style::text;
 use iced::widget::image::Handle;
-use iced::widget::{Column, Id, checkbox, column, container, image, text_input};
+use iced::widget::{Column, Id, column, container, image, text_input};
 use iced::{Element, Length, Task};
 
 use super::{SupervisorFields, View, digits_only, field, supervisor_fields, words};
@@ -836,12 +836,12 @@ impl State {
             for (i, id) in CHECKS.iter().enumerate() {
                 page = page.push(rtl::side(
                     lang,
-                    focus::tabbable(
-                        checkbox(self.checks[i])
-                            .label(cx.t(id))
-                            .text_line_height(rtl::TALL)
-                            .on_toggle(move |v| Message::Check(i, v)),
-                        Some(focus::key(("check", i))),
+                    rtl::checkbox(
+                        lang,
+                        self.checks[i],
+                        cx.t(id),
+                        move |v| Message::Check(i, v),
+                        focus::key(("check", i)),
                     ),
                 ));
             }

@@ -6,7 +6,7 @@
 use crate::gui::focus::{self, button};
 use crate::gui::style::text;
 use iced::Length;
-use iced::widget::{Id, checkbox, column, text_input};
+use iced::widget::{Id, column, text_input};
 use iced::{Element, Task};
 
 use super::{View, words};
@@ -34,6 +34,20 @@ pub struct State {
     pub enrolling: bool,
     /// A backup or CUPS in the background (its words on screen).
     pub busy: Option<&'static str>,
+    /// What the page shows from the store, read when it opens (and after
+    /// an enrolment), not at every frame.
+    pub shown: Shown,
+}
+
+/// The store's settings the page shows.
+#[derive(Debug, Default)]
+pub struct Shown {
+    /// The hub this desk is enrolled with.
+    pub hub: Option<String>,
+    /// The deployment's emblem, its size in pixels.
+    pub emblem: Option<(u32, u32)>,
+    /// The deployment's verification sentence (none: the default).
+    pub verify_hint: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -249,11 +263,13 @@ impl State {
         cx: &mut Ctx<'_>,
     ) -> Event {
         self.enrolling = false;
-        match answer.map(|answer| {
+        let saved = answer.map(|answer| {
             cx.store
                 .save_hub_link(cx.session, &url, &trust, &answer)
                 .map(|_| answer)
-        }) {
+        });
+        self.load(cx.store);
+        match saved {
             Ok(Ok(answer)) => Event::Status(Some(Flash::Ok(
                 Text::new("done-enrolled")
                     .arg("hub", url)
@@ -359,14 +375,26 @@ impl State {
         section.into()
     }
 
+    /// Reads what the page shows from the store (the emblem is decoded
+    /// once per process, here the first time).
+    pub fn load(&mut self, store: &Store) {
+        let deployment = store.deployment().ok();
+        self.shown = Shown {
+            hub: store.hub_link().ok().flatten().map(|l| l.url),
+            emblem: deployment
+                .as_ref()
+                .and_then(|d| d.emblem.as_ref())
+                .map(|e| (e.width_px(), e.height_px())),
+            verify_hint: deployment.and_then(|d| d.verify_hint),
+        };
+    }
+
     pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
         let lang = cx.lang;
-        let hub = cx
-            .store
-            .hub_link()
-            .ok()
-            .flatten()
-            .map(|l| l.url)
+        let hub = self
+            .shown
+            .hub
+            .clone()
             .unwrap_or_else(|| cx.t("label-not-enrolled"));
         let mut page = column![
             rtl::line(lang, cx.t("gui-settings-title"), style::TITLE),
@@ -376,12 +404,12 @@ impl State {
             ),
             rtl::side(
                 lang,
-                focus::tabbable(
-                    checkbox(cx.status.arabic_digits)
-                        .label(cx.t("gui-arabic-digits"))
-                        .text_line_height(rtl::TALL)
-                        .on_toggle(Message::ArabicDigits),
-                    Some(focus::key("arabic-digits")),
+                rtl::checkbox(
+                    lang,
+                    cx.status.arabic_digits,
+                    cx.t("gui-arabic-digits"),
+                    Message::ArabicDigits,
+                    focus::key("arabic-digits"),
                 )
             ),
             rtl::line(
@@ -395,7 +423,7 @@ impl State {
             ),
             rtl::line(
                 lang,
-                tr(lang, "gui-hub-address", &[("hub", &ltr(&hub))]),
+                tr(lang, "gui-hub-address", &[("hub", &rtl::ltr(&hub))]),
                 style::BODY,
             ),
             rtl::side(
@@ -405,7 +433,7 @@ impl State {
             ),
             self.enrolment(cx),
             self.printers(cx),
-            deployment(cx),
+            deployment(&self.shown, cx),
         ]
         .spacing(12);
         if let Some(busy) = self.busy {
@@ -418,23 +446,20 @@ impl State {
 /// What the deployment set for documents (an admin sets it with
 /// `citizen-desk deployment`): the emblem's size and the verification
 /// sentence, so whoever prints sees what the paper will carry.
-fn deployment<'a>(cx: &View<'a>) -> Element<'a, Message> {
+fn deployment<'a>(shown: &Shown, cx: &View<'a>) -> Element<'a, Message> {
     let lang = cx.lang;
-    let Ok(d) = cx.store.deployment() else {
-        return column![].into();
-    };
-    let emblem = match &d.emblem {
-        Some(e) => tr(
+    let emblem = match shown.emblem {
+        Some((width, height)) => tr(
             lang,
             "gui-deployment-emblem",
             &[
-                ("width", &e.width_px().to_string()),
-                ("height", &e.height_px().to_string()),
+                ("width", &width.to_string()),
+                ("height", &height.to_string()),
             ],
         ),
         None => cx.t("deployment-no-emblem"),
     };
-    let hint = match &d.verify_hint {
+    let hint = match &shown.verify_hint {
         Some(h) => tr(lang, "deployment-verify-hint", &[("hint", h)]),
         None => cx.t("deployment-default-verify-hint"),
     };
@@ -444,11 +469,4 @@ fn deployment<'a>(cx: &View<'a>) -> Element<'a, Message> {
     ]
     .spacing(6)
     .into()
-}
-
-/// A path or address marked left-to-right inside Arabic text. (iced 0.14
-/// still shows a path's leading slash at the left end of an Arabic line:
-/// known, cosmetic.)
-fn ltr(s: &str) -> String {
-    format!("\u{200E}{s}\u{200E}")
 }

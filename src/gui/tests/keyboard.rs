@@ -351,8 +351,15 @@ fn tab_goes_through_a_request_in_reading_order() {
         let stops = window.round(&mut app);
         let t = |id: &str| tr(lang, id, &[]);
         let words: Vec<&str> = stops.iter().map(|s| s.words.as_str()).collect();
-        assert_eq!(words[0], t("gui-nav-lookup"), "{lang:?}: {words:#?}");
-        assert_eq!(words[1], t("gui-nav-outbox"), "{lang:?}: {words:#?}");
+        assert!(
+            words[0].contains(&t("gui-nav-lookup")),
+            "{lang:?}: {words:#?}"
+        );
+        assert!(
+            words[1].contains(&t("gui-nav-outbox")),
+            "{lang:?}: {words:#?}"
+        );
+        assert!(words[0].contains("F2"), "the key is on the button");
         let at = |id: &str| {
             words
                 .iter()
@@ -583,4 +590,23 @@ fn a_supervisors_name_and_pin_in_one_frame_stamp() {
         &format!("SELECT state FROM requests WHERE id = '{id}'"),
     );
     assert_eq!(state, "approved", "{}", flash_text(&app));
+}
+
+/// A new page starts with nothing focused: the lookup field's focus does
+/// not pass on to the field that stands at its place on the next page
+/// (iced keeps widget state by place; the admin's new-PIN field took the
+/// typing after F6).
+#[test]
+fn a_new_page_starts_with_nothing_focused() {
+    let (_dir, mut app) = demo_app(Lang::Ar);
+    sign_in(&mut app, "admin", "123456");
+    let mut window = Window::new();
+    window.run(&mut app, iced::widget::operation::focus(home::QUERY_ID));
+    assert!(window.focused(&app).is_some(), "the lookup field");
+    window.tap(&mut app, Named::F6);
+    assert_eq!(page(&app), Some(Page::Admin));
+    assert!(window.focused(&app).is_none(), "{:?}", window.focused(&app));
+    window.tap(&mut app, Named::F2);
+    let back = window.focused(&app).expect("the lookup field again");
+    assert_eq!(back.id, Some(iced::widget::Id::new(home::QUERY_ID)));
 }
