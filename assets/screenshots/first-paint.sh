@@ -10,7 +10,8 @@ bin="${CARGO_TARGET_DIR:-target}/release/citizen-desk"
 [ -x "$bin" ] || cargo build --release
 data=$(mktemp -d)
 xvfb=
-trap 'kill $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
+pid=
+trap 'kill $pid $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
 # Xvfb at a free display number of its own (see screen.sh).
 . assets/screenshots/screen.sh
 start_xvfb
@@ -19,7 +20,10 @@ for i in 1 2 3 4 5 6; do
   t0=$(date +%s%N)
   "$bin" --data-dir "$data/store" --lang ar &
   pid=$!
-  until xdotool search --onlyvisible --pid "$pid" >/dev/null 2>&1; do sleep 0.005; done
+  until xdotool search --onlyvisible --pid "$pid" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "the app exited before its window opened" >&2; exit 1; }
+    sleep 0.005
+  done
   t1=$(date +%s%N)
   # The Arabic title sits at the top right of the 1280-pixel window.
   until [ "$(import -window root -crop 400x60+860+10 -format '%[fx:standard_deviation>0.01]' info: 2>/dev/null)" = 1 ]; do sleep 0.005; done

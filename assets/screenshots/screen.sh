@@ -32,8 +32,13 @@ start_xvfb() {
 }
 
 # Whether ImageMagick's pixel count (an integer, or 1.2e+06 for large
-# ones) is at most $2.
-at_most() { awk -v n="$1" -v m="$2" 'BEGIN { exit !(n + 0 <= m + 0) }'; }
+# ones) is at most $2; anything else (compare's error message) is not.
+at_most() {
+  awk -v n="$1" -v m="$2" 'BEGIN {
+    if (n !~ /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/) exit 1
+    exit !(n + 0 <= m + 0)
+  }'
+}
 
 # Waits until the window $win shows the same picture for a second (a text
 # field's blinking caret aside: a few dozen pixels), at most two minutes:
@@ -76,8 +81,9 @@ open_app() {
   settle
 }
 
+# Closes the app (gone already: it crashed, which is said).
 close_app() {
-  kill "$app"
+  kill "$app" 2>/dev/null || echo "the app had already exited" >&2
   wait "$app" 2>/dev/null || true
   app=
 }

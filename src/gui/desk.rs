@@ -454,6 +454,10 @@ impl Desk {
             self.request.checks = parked.checks;
             self.request.reason = parked.reason;
             self.page = parked.page;
+            // A page that reads the store when it opens reads it now.
+            if self.page == Page::Settings {
+                self.settings.load(&self.store);
+            }
         }
     }
 }

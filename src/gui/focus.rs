@@ -391,10 +391,17 @@ impl Focusable for State {
 
 /// Enter or Space, without Alt, Ctrl or the logo key.
 fn activates(event: &Event) -> bool {
-    let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) = event else {
+    let Event::Keyboard(keyboard::Event::KeyPressed {
+        key,
+        modifiers,
+        repeat,
+        ..
+    }) = event
+    else {
         return false;
     };
-    let plain = !(modifiers.alt() || modifiers.control() || modifiers.logo());
+    // A held key clicks once (held Space would tick and untick a box).
+    let plain = !(*repeat || modifiers.alt() || modifiers.control() || modifiers.logo());
     plain
         && match key.as_ref() {
             Key::Named(Named::Enter | Named::Space) => true,
@@ -630,6 +637,23 @@ pub fn name_field<'a, M>(
     }
 }
 
+/// A key that edits a field's text or moves its caret: pressed after
+/// Enter in the name, it means the user went back to the name.
+fn edits(key: &Key) -> bool {
+    matches!(
+        key.as_ref(),
+        Key::Named(
+            Named::Backspace
+                | Named::Delete
+                | Named::ArrowLeft
+                | Named::ArrowRight
+                | Named::Home
+                | Named::End
+                | Named::Escape
+        )
+    )
+}
+
 /// Enter or Tab was pressed in the name, the focus not moved yet.
 #[derive(Debug, Default)]
 struct Diverting(bool);
@@ -739,9 +763,31 @@ impl<'a, M: Clone> Widget<M, Theme, Renderer> for NameField<'a, M> {
                         return;
                     }
                     // An editing key: the user is back in the name.
-                    None => diverting.0 = false,
+                    None if edits(key) => diverting.0 = false,
+                    // Shift (digits need it on an AZERTY layout), Caps
+                    // Lock and the like type nothing: still on the way.
+                    None => {}
                 }
             }
+        }
+        // Text from an input method (IBus and the like) comes as a commit,
+        // not with the key: on its way to the PIN too.
+        if let Event::InputMethod(iced::advanced::input_method::Event::Commit(text)) = event
+            && tree.state.downcast_ref::<Diverting>().0
+        {
+            let mut focus = HasFocus::default();
+            self.content.as_widget_mut().operate(
+                &mut tree.children[0],
+                layout,
+                renderer,
+                &mut focus,
+            );
+            if focus.0 {
+                shell.publish((self.on_ahead)(Ahead::Text(text.clone())));
+                shell.capture_event();
+                return;
+            }
+            tree.state.downcast_mut::<Diverting>().0 = false;
         }
         if let Event::Mouse(mouse::Event::ButtonPressed(_)) = event {
             tree.state.downcast_mut::<Diverting>().0 = false;

@@ -97,10 +97,16 @@ pub struct App {
     /// user who started them was locked: given to them at their next
     /// sign-in (and to nobody else), at most [`HELD_ANSWERS`].
     pub held: Vec<Message>,
-    /// A sync is running, started by whichever desk: it outlives an idle
-    /// lock, so the next desk neither starts a second nor shows "idle".
-    pub sync_running: bool,
+    /// A sync is running (since then), started by whichever desk: it
+    /// outlives an idle lock, so the next desk neither starts a second
+    /// nor shows "idle". Past [`SYNC_GIVEN_UP`] it no longer counts (a
+    /// sync that never answered must not stop every later one).
+    pub sync_running: Option<Instant>,
 }
+
+/// How long a sync may run before the shell stops waiting for it: well
+/// past the sync client's own timeouts.
+pub const SYNC_GIVEN_UP: Duration = Duration::from_secs(10 * 60);
 
 /// How many late answers are kept for a locked desk's user.
 pub const HELD_ANSWERS: usize = 32;
@@ -193,7 +199,7 @@ impl App {
             idle_warning: false,
             parked: None,
             held: Vec::new(),
-            sync_running: false,
+            sync_running: None,
         })
     }
 
@@ -266,7 +272,7 @@ impl App {
     fn answer(&mut self, user: String, message: Message) -> Task<Message> {
         let synced = matches!(message, Message::Synced(_) | Message::AutoSynced(_));
         if synced {
-            self.sync_running = false;
+            self.sync_running = None;
         }
         match &self.screen {
             Screen::Desk(desk) if desk.session.name() == user => self.desk_update(message),
@@ -296,7 +302,9 @@ impl App {
             flash: &mut self.flash,
         };
         let task = desk.update(message, &mut env);
-        self.sync_running |= desk.status.syncing;
+        if desk.status.syncing && self.sync_running.is_none() {
+            self.sync_running = Some(Instant::now());
+        }
         for_user(task, desk.session.name())
     }
 
@@ -354,7 +362,7 @@ impl App {
         let back = self.parked.take().filter(|p| p.user == session.name());
         let held = std::mem::take(&mut self.held);
         let mut desk = Desk::new(state.store, session);
-        desk.status.syncing = self.sync_running;
+        desk.status.syncing = self.syncing_now(Instant::now());
         self.flash = None;
         let focus = iced::widget::operation::focus(home::QUERY_ID);
         let Some(parked) = back else {
@@ -393,10 +401,24 @@ impl App {
             data_dir: &self.data_dir,
             flash: &mut self.flash,
         };
-        desk.status.syncing |= self.sync_running;
+        let running = self
+            .sync_running
+            .is_some_and(|since| now.saturating_duration_since(since) < SYNC_GIVEN_UP);
+        if !running {
+            self.sync_running = None;
+        }
+        desk.status.syncing = running;
         let task = desk.tick(now, &env);
-        self.sync_running |= desk.status.syncing;
+        if desk.status.syncing && self.sync_running.is_none() {
+            self.sync_running = Some(now);
+        }
         for_user(task, desk.session.name())
+    }
+
+    /// Whether a sync started by any desk is still running at `now`.
+    fn syncing_now(&self, now: Instant) -> bool {
+        self.sync_running
+            .is_some_and(|since| now.saturating_duration_since(since) < SYNC_GIVEN_UP)
     }
 
     /// Back to the sign-in screen: the desk and all it held (nothing one

@@ -2159,6 +2159,22 @@ fn an_answer_that_came_during_the_lock_is_given_to_the_same_user() {
     assert_eq!(page(&app), Some(Page::Request));
     assert_eq!(shown_state(&app), Some(State::Verified));
     assert!(app.held.is_empty());
+
+    // Held for clerk1, but clerk2 signs in: dropped, never shown.
+    let (id, _) = a_request(&app, "received", 1);
+    update(&mut app, Message::Home(home::Message::Open(id)));
+    for i in 0..4 {
+        update(&mut app, Message::Request(request::Message::Check(i, true)));
+    }
+    let task = app.update(Message::Request(request::Message::Verify));
+    let later = app.last_activity + IDLE_LOCK + Duration::from_secs(1);
+    let _ = app.update(Message::Tick(later));
+    run_task(&mut app, task);
+    assert_eq!(app.held.len(), 1);
+    sign_in(&mut app, "clerk2", "123456");
+    assert!(app.held.is_empty());
+    assert_ne!(flash_text(&app), verified, "not shown to clerk2");
+    assert_eq!(page(&app), Some(Page::Home));
 }
 
 /// A sync still running when a desk locks is known to the next desk,
@@ -2182,14 +2198,33 @@ fn a_sync_running_at_the_lock_is_known_to_the_next_desk() {
     let second = app.update(Message::Outbox(outbox::Message::SyncNow));
     run_task(&mut app, second);
     assert!(
-        app.sync_running && desk(&app).status.syncing,
+        app.sync_running.is_some() && desk(&app).status.syncing,
         "no second sync was started (one would have answered by now)"
     );
     run_task(&mut app, sync);
-    assert!(!app.sync_running);
+    assert!(app.sync_running.is_none());
     assert!(
         !desk(&app).status.syncing,
         "the sync's end reached clerk2's bar"
     );
     assert_eq!(app.flash, None, "clerk1's words are not shown to clerk2");
+}
+
+/// A sync that never answered (its task died) stops counting after
+/// `SYNC_GIVEN_UP`: the desks may sync again.
+#[test]
+fn a_sync_that_never_answered_is_given_up() {
+    let (_dir, mut app) = demo_app(Lang::En);
+    sign_in(&mut app, "clerk1", "123456");
+    let now = Instant::now();
+    let Some(long_ago) = now.checked_sub(SYNC_GIVEN_UP + Duration::from_secs(1)) else {
+        return; // the machine booted less than ten minutes ago
+    };
+    app.sync_running = Some(now);
+    let _ = app.update(Message::Tick(now));
+    assert!(desk(&app).status.syncing, "a sync just started still runs");
+    app.sync_running = Some(long_ago);
+    let _ = app.update(Message::Tick(now));
+    assert!(!desk(&app).status.syncing);
+    assert!(app.sync_running.is_none());
 }

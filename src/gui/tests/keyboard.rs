@@ -512,8 +512,14 @@ fn a_pin_typed_before_the_focus_moved_goes_to_the_pin_once() {
             iced::widget::operation::focus(pages::sign_in::USER_ID),
         );
         window.type_text(&mut app, "clerk1");
+        // Shift between the digits (an AZERTY layout types digits with
+        // it) and an input method's commit: both still the PIN's.
         let mut batch = tap(next);
-        batch.extend(typed("1234"));
+        batch.extend(typed("12"));
+        batch.extend(key_events(Key::Named(Named::Shift), Modifiers::SHIFT, None));
+        batch.push(Event::InputMethod(
+            iced::advanced::input_method::Event::Commit("34".into()),
+        ));
         window.send(&mut app, batch);
         assert_eq!(signing_in(&app).user, "clerk1", "{next:?}");
         assert_eq!(signing_in(&app).pin, "1234", "{next:?}");
