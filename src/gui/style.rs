@@ -102,6 +102,23 @@ pub fn labelled<'a, M: 'a>(lang: Lang, icon: Icon, words: String) -> Element<'a,
     .into()
 }
 
+/// A button's label with the key that does it beside its words (a key
+/// hint, smaller): the icon, the words, the key, in reading order.
+pub fn labelled_key<'a, M: 'a>(
+    lang: Lang,
+    icon: Icon,
+    words: String,
+    key: &'static str,
+) -> Element<'a, M> {
+    rtl::row(
+        lang,
+        vec![labelled(lang, icon, words), text(key).size(HINT).into()],
+    )
+    .spacing(8)
+    .align_y(iced::Alignment::Center)
+    .into()
+}
+
 /// Text sizes: a page's title, a section, a line, a hint.
 pub const TITLE: f32 = 20.0;
 pub const SECTION: f32 = 18.0;

@@ -848,10 +848,11 @@ impl State {
             let ready = self.checks.iter().all(|c| *c);
             page = page.push(rtl::side(
                 lang,
-                button(style::labelled(
+                button(style::labelled_key(
                     lang,
                     style::Icon::Verify,
                     cx.t("gui-verify"),
+                    "Alt+V",
                 ))
                 .on_press_maybe((ready && idle).then_some(Message::Verify)),
             ));
@@ -921,10 +922,11 @@ impl State {
                 rtl::row(
                     lang,
                     vec![
-                        button(style::labelled(
+                        button(style::labelled_key(
                             lang,
                             style::Icon::Print,
                             cx.t("gui-print-pdf"),
+                            "Alt+P",
                         ))
                         .on_press_maybe(idle.then_some(Message::Print))
                         .into(),
@@ -962,10 +964,11 @@ impl State {
                             .style(button::secondary)
                             .on_press_maybe(idle.then_some(Message::PreviewLabel))
                             .into(),
-                        button(style::labelled(
+                        button(style::labelled_key(
                             lang,
                             style::Icon::Envelope,
                             cx.t("gui-envelope"),
+                            "Alt+E",
                         ))
                         .on_press_maybe(idle.then_some(Message::Envelope))
                         .into(),
