@@ -78,15 +78,15 @@ take() {
   import -window root "$1"
 }
 
-failed=0
-for lang in ar en; do
-  # IDs of the wrong length: each refusal counts the digits typed.
-  start "$lang"
+# One pair: the message changed in a running app, and the same message
+# drawn fresh after a restart; prints how many pixels differ.
+pair() {
+  start "$1"
   search 12345
   search 123456789012
   take "$data/changed.png"
   close_app
-  start "$lang"
+  start "$1"
   import -window root "$data/lookup.png"
   search 123456789012
   take "$data/fresh.png"
@@ -94,8 +94,22 @@ for lang in ar en; do
   # Not a vacuous zero: the refusal is on screen (the lookup page before
   # the search differs from it in more than a caret's worth of pixels).
   shown=$(compare -metric AE "$data/lookup.png" "$data/fresh.png" null: 2>&1 || true)
-  at_most "$shown" 500 && fail "$lang: the refusal did not show ($shown pixels changed)"
-  differ=$(compare -metric AE "$data/changed.png" "$data/fresh.png" "$data/diff.png" 2>&1 || true)
+  at_most "$shown" 500 && fail "$1: the refusal did not show ($shown pixels changed)"
+  compare -metric AE "$data/changed.png" "$data/fresh.png" "$data/diff.png" 2>&1 || true
+}
+
+failed=0
+for lang in ar en; do
+  # IDs of the wrong length: each refusal counts the digits typed.
+  differ=$(pair "$lang")
+  if [ "$differ" != 0 ]; then
+    # The page also shows the day's overdue count, which the clock moves:
+    # a request that fell due between the two runs differs too (seen in
+    # CI: 73 overdue, then 74). A leftover fragment comes back every
+    # time; so a difference counts only if a second pair shows one too.
+    echo "$lang: $differ pixels differ; a second pair, in case the clock moved a count"
+    differ=$(pair "$lang")
+  fi
   echo "$lang: $differ pixels differ between the changed message and the same one drawn fresh"
   if [ "$differ" != 0 ]; then
     cp "$data/changed.png" "/tmp/fragments-$lang-changed.png"

@@ -10,6 +10,8 @@ fail() {
   if [ -n "${DISPLAY:-}" ] && import -window root /tmp/screen-failed.png 2>/dev/null; then
     echo "  the screen: /tmp/screen-failed.png" >&2
   fi
+  # (From a subshell the caller's exit trap does not run: the app goes here.)
+  [ -z "${app:-}" ] || kill "$app" 2>/dev/null || true
   exit 2
 }
 
