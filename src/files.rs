@@ -83,6 +83,30 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(|e| Error::io(dir, e))
 }
 
+/// Decodes a picture (PNG or JPEG) from memory with the decoder held to
+/// `max_side` pixels a side and `max_alloc` bytes: a small file that
+/// claims a huge picture (a decompression bomb) is refused by the limits,
+/// never allocated. `format`: the one already checked, or none to guess.
+/// The caller says what a refusal means in its own words.
+pub fn decode_image_bounded(
+    bytes: &[u8],
+    format: Option<image::ImageFormat>,
+    max_side: u32,
+    max_alloc: u64,
+) -> std::result::Result<image::DynamicImage, image::ImageError> {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(max_alloc);
+    let cursor = std::io::Cursor::new(bytes);
+    let mut reader = match format {
+        Some(format) => image::ImageReader::with_format(cursor, format),
+        None => image::ImageReader::new(cursor).with_guessed_format()?,
+    };
+    reader.limits(limits);
+    reader.decode()
+}
+
 /// Reads at most `limit` bytes of `path`; a longer file is refused in
 /// words (a hostile or mistaken file must not fill the memory).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {

@@ -82,6 +82,7 @@ err-io = Cannot use { $path }: { $detail }
 err-file-too-large = { $path } is larger than { $limit } MB; it was not read.
 err-emblem-format = The emblem file is not a PNG or JPEG picture; it was not set.
 err-emblem-damaged = The emblem file is damaged and does not read as a picture; it was not set.
+err-stored-emblem = The emblem kept in this desk's store cannot be read. An admin sets it again (citizen-desk deployment --emblem FILE) or removes it (--no-emblem); until then documents cannot be printed.
 err-emblem-too-large = The emblem is larger than allowed: { $limit } MB and { $side } pixels a side; it was not set.
 err-verify-hint-empty = The verification sentence is empty or has control characters; write it as one paragraph.
 err-verify-hint-too-long = The verification sentence is longer than two printed lines beside the seal (or { $limit } characters); shorten it.

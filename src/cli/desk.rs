@@ -91,6 +91,11 @@ pub fn run(command: Command, desk: &mut Desk<'_>) -> Result<u8> {
             let changes =
                 emblem.is_some() || no_emblem || verify_hint.is_some() || default_verify_hint;
             if changes {
+                // Both settings are checked before either is written: a
+                // refused sentence must not leave a new emblem behind.
+                if let Some(hint) = &verify_hint {
+                    crate::documents::render::checked_verify_hint(hint)?;
+                }
                 let session = desk.sign_in()?;
                 if let Some(path) = &emblem {
                     let bytes =

@@ -70,20 +70,16 @@ impl Emblem {
         if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
             return Err(refuse("err-emblem-format"));
         }
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(MAX_SIDE_PX);
-        limits.max_image_height = Some(MAX_SIDE_PX);
-        limits.max_alloc = Some(MAX_DECODE_ALLOC);
-        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-        reader.limits(limits);
-        let picture = reader.decode().map_err(|e| match e {
-            image::ImageError::Limits(_) => Error::BadInput(
-                Message::new("err-emblem-too-large")
-                    .arg("limit", MAX_FILE_BYTES / (1024 * 1024))
-                    .arg("side", MAX_SIDE_PX),
-            ),
-            _ => refuse("err-emblem-damaged"),
-        })?;
+        let picture =
+            crate::files::decode_image_bounded(bytes, Some(format), MAX_SIDE_PX, MAX_DECODE_ALLOC)
+                .map_err(|e| match e {
+                    image::ImageError::Limits(_) => Error::BadInput(
+                        Message::new("err-emblem-too-large")
+                            .arg("limit", MAX_FILE_BYTES / (1024 * 1024))
+                            .arg("side", MAX_SIDE_PX),
+                    ),
+                    _ => refuse("err-emblem-damaged"),
+                })?;
         let rgba = picture.to_rgba8();
         let (width, height) = rgba.dimensions();
         if width == 0 || height == 0 {
@@ -136,25 +132,17 @@ impl Emblem {
     }
 }
 
+/// The picture the test crates make for an emblem (one maker for all).
 #[cfg(test)]
-pub(crate) mod tests {
+#[allow(dead_code)]
+#[path = "../../tests/it/shared.rs"]
+mod test_shared;
+
+#[cfg(test)]
+mod tests {
     use super::*;
 
-    /// A PNG of `w`×`h`: a red disc on a transparent square (a stand-in
-    /// for a ministry's file in tests; never printed outside them).
-    pub(crate) fn test_png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbaImage::from_fn(w, h, |x, y| {
-            let (dx, dy) = (x as f32 - w as f32 / 2.0, y as f32 - h as f32 / 2.0);
-            if dx * dx + dy * dy < (w.min(h) as f32 / 2.5).powi(2) {
-                image::Rgba([200, 16, 46, 255])
-            } else {
-                image::Rgba([0, 0, 0, 0])
-            }
-        });
-        let mut out = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-        out.into_inner()
-    }
+    use super::test_shared::emblem_png as test_png;
 
     #[test]
     fn a_png_is_flattened_onto_white() {

@@ -1,5 +1,5 @@
 //! The sRGB colour profile every document names as its PDF/A output
-//! intent, written here (ICC.1:2004-10, version 4.2, 456 bytes) instead of
+//! intent, written here (ICC.1:2004-10, version 4.2, 520 bytes) instead of
 //! embedding a 6.9 KB profile file in each document (2.4 KB deflated, a
 //! tenth of a page): the standard's primaries adapted to D50 and its
 //! exact tone curve as a parametric curve, which version 4 allows. PDF 1.7

@@ -891,7 +891,7 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
         return Ok(());
     }
     let h = A4.1;
-    let beside = doc.right - doc.left - SEAL_SIDE - 8.0;
+    let beside = BESIDE_SEAL;
     // A copy for reading is signed by nobody.
     if matches!(input.mark, Mark::Original | Mark::Copy) {
         signatory_block(doc, page);
@@ -908,7 +908,7 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
         .verify_hint
         .as_deref()
         .unwrap_or(&t.verify_hint);
-    page.paragraph(doc.right, h - 26.0, beside, hint, 9.5, 5.5);
+    page.paragraph(doc.right, h - 26.0, beside, hint, HINT_SIZE, 5.5);
     let date = long_date(input.issued, input.digits);
     let issued = match input.place {
         Some(place) => fill(
@@ -921,15 +921,40 @@ fn seal_block(doc: &Doc<'_>, page: &mut Page) -> Result<()> {
     Ok(())
 }
 
+/// The width beside the seal (mm): the copy line and the verification
+/// sentence are set there.
+const BESIDE_SEAL: f32 = A4.0 - 2.0 * MARGIN - SEAL_SIDE - 8.0;
+/// The verification sentence's size (pt).
+const HINT_SIZE: f32 = 9.5;
 /// The lines the verification sentence may take beside the seal: a third
 /// would run into the place and date of issue.
 const HINT_LINES: usize = 2;
+/// The longest verification sentence, in characters (it must also fit
+/// [`HINT_LINES`] printed lines).
+pub const MAX_HINT_CHARS: usize = 240;
 
-/// Whether a verification sentence fits beside the seal (checked when a
-/// deployment sets its own, so no print ever finds it too long).
-pub fn verify_hint_fits(hint: &str) -> bool {
-    let beside = A4.0 - 2.0 * MARGIN - SEAL_SIDE - 8.0;
-    wrap(hint, 9.5, false, true, beside * PT_PER_MM).len() <= HINT_LINES
+/// Whether a verification sentence fits beside the seal.
+fn verify_hint_fits(hint: &str) -> bool {
+    wrap(hint, HINT_SIZE, false, true, BESIDE_SEAL * PT_PER_MM).len() <= HINT_LINES
+}
+
+/// A deployment's own verification sentence as it will print: one
+/// paragraph (runs of white space made one space), not empty, at most
+/// [`MAX_HINT_CHARS`] and [`HINT_LINES`] printed lines beside the seal.
+/// Checked when it is set, so no print ever finds it too long.
+pub fn checked_verify_hint(hint: &str) -> Result<String> {
+    let hint = hint.split_whitespace().collect::<Vec<_>>().join(" ");
+    if hint.is_empty() || hint.chars().any(char::is_control) {
+        return Err(Error::BadInput(crate::i18n::Message::new(
+            "err-verify-hint-empty",
+        )));
+    }
+    if hint.chars().count() > MAX_HINT_CHARS || !verify_hint_fits(&hint) {
+        return Err(Error::BadInput(
+            crate::i18n::Message::new("err-verify-hint-too-long").arg("limit", MAX_HINT_CHARS),
+        ));
+    }
+    Ok(hint)
 }
 
 /// Page numbers ("page n of N") when there is more than one, and the

@@ -443,8 +443,9 @@ impl Desk {
         }
     }
 
-    /// Gives the same user their work back, the request read afresh.
-    pub fn unpark(&mut self, parked: Parked, env: &mut Env<'_>) {
+    /// Gives the same user their work back: the request read afresh, and
+    /// the page they were on, opened as any page is (its data read now).
+    pub fn unpark(&mut self, parked: Parked, env: &mut Env<'_>) -> Task<Message> {
         self.home.query = parked.query;
         self.home.reload_results(&mut self.store, &self.session);
         if let Some(r) = parked.current
@@ -453,11 +454,11 @@ impl Desk {
             self.open_request(fresh, env);
             self.request.checks = parked.checks;
             self.request.reason = parked.reason;
-            self.page = parked.page;
-            // A page that reads the store when it opens reads it now.
-            if self.page == Page::Settings {
-                self.settings.load(&self.store);
-            }
+        }
+        match parked.page {
+            // Shown by `open_request` above (or, gone, the lookup instead).
+            Page::Request | Page::Home => Task::none(),
+            page => self.go(page, env),
         }
     }
 }

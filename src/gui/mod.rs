@@ -108,6 +108,12 @@ pub struct App {
 /// past the sync client's own timeouts.
 pub const SYNC_GIVEN_UP: Duration = Duration::from_secs(10 * 60);
 
+/// Whether a sync started at `since` (by any desk) still counts as
+/// running at `now`.
+fn sync_counts(since: Option<Instant>, now: Instant) -> bool {
+    since.is_some_and(|since| now.saturating_duration_since(since) < SYNC_GIVEN_UP)
+}
+
 /// How many late answers are kept for a locked desk's user.
 pub const HELD_ANSWERS: usize = 32;
 
@@ -362,7 +368,7 @@ impl App {
         let back = self.parked.take().filter(|p| p.user == session.name());
         let held = std::mem::take(&mut self.held);
         let mut desk = Desk::new(state.store, session);
-        desk.status.syncing = self.syncing_now(Instant::now());
+        desk.status.syncing = sync_counts(self.sync_running, Instant::now());
         self.flash = None;
         let focus = iced::widget::operation::focus(home::QUERY_ID);
         let Some(parked) = back else {
@@ -374,10 +380,11 @@ impl App {
             data_dir: &self.data_dir,
             flash: &mut self.flash,
         };
-        desk.unpark(parked, &mut env);
+        let reopened = for_user(desk.unpark(parked, &mut env), desk.session.name());
         self.screen = Screen::Desk(Box::new(desk));
         // What answered while the desk was locked, in the order it came.
         let mut tasks: Vec<Task<Message>> = held.into_iter().map(|m| self.desk_update(m)).collect();
+        tasks.push(reopened);
         tasks.push(focus);
         Task::batch(tasks)
     }
@@ -401,9 +408,7 @@ impl App {
             data_dir: &self.data_dir,
             flash: &mut self.flash,
         };
-        let running = self
-            .sync_running
-            .is_some_and(|since| now.saturating_duration_since(since) < SYNC_GIVEN_UP);
+        let running = sync_counts(self.sync_running, now);
         if !running {
             self.sync_running = None;
         }
@@ -413,12 +418,6 @@ impl App {
             self.sync_running = Some(now);
         }
         for_user(task, desk.session.name())
-    }
-
-    /// Whether a sync started by any desk is still running at `now`.
-    fn syncing_now(&self, now: Instant) -> bool {
-        self.sync_running
-            .is_some_and(|since| now.saturating_duration_since(since) < SYNC_GIVEN_UP)
     }
 
     /// Back to the sign-in screen: the desk and all it held (nothing one

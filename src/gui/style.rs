@@ -83,13 +83,20 @@ pub enum Icon {
     Offline = 0xe08d,
 }
 
+impl Icon {
+    /// The icon's character in the icon font.
+    pub fn glyph(self) -> char {
+        char::from_u32(self as u32).unwrap_or(' ')
+    }
+}
+
 /// The icon font's family name.
 pub const ICON_FONT: iced::Font = iced::Font::with_name("lucide");
 
 /// A button's label: its icon beside its words (the words always there),
 /// in reading order.
 pub fn labelled<'a, M: 'a>(lang: Lang, icon: Icon, words: String) -> Element<'a, M> {
-    let glyph = char::from_u32(icon as u32).unwrap_or(' ');
+    let glyph = icon.glyph();
     rtl::row(
         lang,
         vec![
@@ -110,13 +117,15 @@ pub fn labelled_key<'a, M: 'a>(
     words: String,
     key: &'static str,
 ) -> Element<'a, M> {
-    rtl::row(
-        lang,
-        vec![labelled(lang, icon, words), text(key).size(HINT).into()],
-    )
-    .spacing(8)
-    .align_y(iced::Alignment::Center)
-    .into()
+    with_key(lang, labelled(lang, icon, words), key)
+}
+
+/// A button's label with its key beside it, smaller, in reading order.
+pub fn with_key<'a, M: 'a>(lang: Lang, label: Element<'a, M>, key: &'static str) -> Element<'a, M> {
+    rtl::row(lang, vec![label, text(key).size(HINT).into()])
+        .spacing(8)
+        .align_y(iced::Alignment::Center)
+        .into()
 }
 
 /// Text sizes: a page's title, a section, a line, a hint.

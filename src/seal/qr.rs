@@ -375,17 +375,11 @@ pub const MAX_IMAGE_ALLOC: u64 = 64 * 1024 * 1024;
 /// a small file that claims a huge picture (a decompression bomb) is
 /// refused from its header, before any pixel is made.
 fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, QrError> {
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_IMAGE_SIDE);
-    limits.max_image_height = Some(MAX_IMAGE_SIDE);
-    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| QrError::Image(e.to_string()))?;
-    reader.limits(limits);
-    reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => QrError::TooLarge,
-        other => QrError::Image(other.to_string()),
+    crate::files::decode_image_bounded(bytes, None, MAX_IMAGE_SIDE, MAX_IMAGE_ALLOC).map_err(|e| {
+        match e {
+            image::ImageError::Limits(_) => QrError::TooLarge,
+            other => QrError::Image(other.to_string()),
+        }
     })
 }
 

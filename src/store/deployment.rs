@@ -13,7 +13,7 @@ use super::Store;
 use super::audit::append_audit;
 use super::users::Session;
 use crate::documents::emblem::Emblem;
-use crate::documents::render::{Deployment, verify_hint_fits};
+use crate::documents::render::{Deployment, checked_verify_hint};
 use crate::domain::Action;
 use crate::error::{Error, Result};
 use crate::i18n::Message;
@@ -36,10 +36,6 @@ fn remember_emblem(emblem: &Emblem) {
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(emblem.clone());
 }
 
-/// The longest verification sentence, in characters (it must also fit
-/// two printed lines).
-pub const MAX_HINT_CHARS: usize = 240;
-
 impl Store {
     /// The deployment's emblem and verification sentence, as set on this
     /// desk (none of either until an admin sets them).
@@ -59,10 +55,12 @@ impl Store {
             return Ok(Some(cached));
         }
         let encoded = super::meta_get(&self.conn, "emblem")?.unwrap_or_default();
-        let bytes = B64
-            .decode(encoded)
-            .map_err(|e| Error::Data(format!("the stored emblem: {e}")))?;
-        let emblem = Emblem::from_file_bytes(&bytes)?;
+        // Set once through the same checks, so only a damaged store (or
+        // limits lowered since) lands here: said in words, with the way
+        // out, not as the refusal of a file being set.
+        let damaged = |_| Error::BadInput(Message::new("err-stored-emblem"));
+        let bytes = B64.decode(encoded).map_err(|e| damaged(e.to_string()))?;
+        let emblem = Emblem::from_file_bytes(&bytes).map_err(|e| damaged(e.to_string()))?;
         remember_emblem(&emblem);
         Ok(Some(emblem))
     }
@@ -79,14 +77,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         match file {
             Some(bytes) => {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('emblem', ?1)",
-                    [B64.encode(bytes)],
-                )?;
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('emblem_sha256', ?1)",
-                    [&digest],
-                )?;
+                super::set_meta(&tx, "emblem", &B64.encode(bytes))?;
+                super::set_meta(&tx, "emblem_sha256", &digest)?;
             }
             None => {
                 tx.execute(
@@ -110,30 +102,20 @@ impl Store {
 
     /// Sets the deployment's own verification sentence, or goes back to
     /// the templates' general one (`None`). Admins only. A sentence is
-    /// one paragraph, at most [`MAX_HINT_CHARS`] and two printed lines.
+    /// one paragraph that fits beside the seal
+    /// ([`checked_verify_hint`]).
     pub fn set_verify_hint(&mut self, session: &Session, hint: Option<&str>) -> Result<()> {
         self.authorise(session, Action::ManageSettings, "verify_hint")?;
-        let hint = hint.map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "));
-        if let Some(h) = &hint {
-            if h.is_empty() || h.chars().any(char::is_control) {
-                return Err(Error::BadInput(Message::new("err-verify-hint-empty")));
-            }
-            if h.chars().count() > MAX_HINT_CHARS || !verify_hint_fits(h) {
-                return Err(Error::BadInput(
-                    Message::new("err-verify-hint-too-long").arg("limit", MAX_HINT_CHARS),
-                ));
-            }
-        }
+        let hint = hint.map(checked_verify_hint).transpose()?;
         let now = self.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         match &hint {
-            Some(h) => tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('verify_hint', ?1)",
-                [h],
-            )?,
-            None => tx.execute("DELETE FROM meta WHERE key = 'verify_hint'", [])?,
+            Some(h) => super::set_meta(&tx, "verify_hint", h)?,
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = 'verify_hint'", [])?;
+            }
         };
         append_audit(
             &tx,

@@ -16,7 +16,7 @@ use super::users::Session;
 use crate::documents::labels::{Handover, LabelFormat, envelope_label, manifest};
 use crate::documents::layout::Page;
 use crate::documents::pdf::{PdfInfo, write_pdf};
-use crate::documents::render::{Digits, Mark, RenderInput, render_document};
+use crate::documents::render::{Deployment, Digits, Mark, RenderInput, render_document};
 use crate::domain::lifecycle::{apply_copy, apply_step};
 use crate::domain::request::content_digest;
 use crate::domain::{Action, Actor, Request, State, Step, check, next_state};
@@ -222,7 +222,13 @@ impl Store {
             // An authoriser is named as the desk knows them.
             copy: copy.map(|(n, by)| (n, names.get(by).map_or(by, String::as_str))),
             demo: self.is_demo()?,
-            deployment: &self.deployment()?,
+            // A draft carries neither emblem nor sentence: not read for it
+            // (a damaged stored emblem stops no draft).
+            deployment: &if mark == Mark::Draft {
+                Deployment::default()
+            } else {
+                self.deployment()?
+            },
         })?;
         // The document's name as a reader lists it: the service and its
         // number (a draft has none yet: its tracking code).

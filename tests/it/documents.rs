@@ -1850,22 +1850,6 @@ fn a_sealed_original_is_an_archival_pdf_a_2u_file() {
     );
 }
 
-/// A picture standing in for a ministry's emblem file in tests: a red
-/// disc on a transparent square.
-fn emblem_png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(w, h, |x, y| {
-        let (dx, dy) = (x as f32 - w as f32 / 2.0, y as f32 - h as f32 / 2.0);
-        if dx * dx + dy * dy < (w.min(h) as f32 / 2.2).powi(2) {
-            image::Rgba([200, 16, 46, 255])
-        } else {
-            image::Rgba([0, 0, 0, 0])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 /// The deployment's emblem (the file the ministry supplies) heads a sealed
 /// original, in its colours, at the top centre; the deployment's own
 /// verification sentence replaces the general one. A draft has neither
@@ -1899,6 +1883,11 @@ fn a_deployment_prints_its_own_emblem_and_verification_sentence() {
         None,
     );
     assert_ne!(exit_code(&clerk), 0, "a clerk may not set the emblem");
+    assert!(
+        stderr(&clerk).contains("Not allowed: the clerk role may not"),
+        "refused for the role, not for another reason: {}",
+        stderr(&clerk)
+    );
     let bad = cli(
         dir.path(),
         &[

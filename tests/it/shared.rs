@@ -1,6 +1,7 @@
-//! Helpers both test crates use: the integration tests (`tests/it`) and
-//! the desk app's tests inside the binary (`src/gui/tests.rs`, which takes
-//! this file with `#[path]`). Self-contained: nothing here may use either
+//! Helpers the test crates share: the integration tests (`tests/it`),
+//! the desk app's tests inside the binary (`src/gui/tests.rs`) and the
+//! library's emblem tests (`src/documents/emblem.rs`), the last two taking
+//! this file with `#[path]`. Self-contained: nothing here may use any
 //! crate's other helpers.
 
 /// `s` with its digits written in Arabic-Indic (٠-٩), as an Arabic
@@ -53,4 +54,21 @@ pub fn test_printer() -> Option<(String, std::path::PathBuf)> {
             None
         }
     }
+}
+
+/// A picture standing in for a ministry's emblem file in tests (never
+/// printed outside them): a red disc on a transparent `w`×`h` square.
+pub fn emblem_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 - w as f32 / 2.0, y as f32 - h as f32 / 2.0);
+        if dx * dx + dy * dy < (w.min(h) as f32 / 2.2).powi(2) {
+            image::Rgba([200, 16, 46, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encoding an in-memory image cannot fail");
+    out.into_inner()
 }

@@ -29,7 +29,6 @@ pub struct State {
     pub note: String,
     pub sup_name: String,
     pub sup_pin: String,
-    /// Enter was pressed in the supervisor's name: what still reaches it
     /// Settling in the background (its words on screen).
     pub busy: Option<&'static str>,
 }

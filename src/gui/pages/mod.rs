@@ -70,13 +70,7 @@ pub fn top_bar<'a>(cx: &View<'a>, shown: Page) -> Element<'a, Message> {
     );
     // Each button shows its key beside its words.
     let keyed = |label: &str, key: &'static str| -> Element<'a, Message> {
-        rtl::row(
-            cx.lang,
-            vec![text(cx.t(label)).into(), text(key).size(style::HINT).into()],
-        )
-        .spacing(6)
-        .align_y(Alignment::Center)
-        .into()
+        style::with_key(cx.lang, text(cx.t(label)).into(), key)
     };
     let nav = |label: &str, key: &'static str, page: Page| {
         let b = button(keyed(label, key));
@@ -150,11 +144,11 @@ pub fn status_bar<'a>(cx: &View<'a>) -> Element<'a, Message> {
         style::MUTED
     };
     // The link's state at a glance, beside its words (never alone).
-    let icon = match (&s.hub, s.online || cx.status.syncing) {
+    let icon = match (&s.hub, s.online) {
         (Some(_), true) => style::Icon::Online,
         _ => style::Icon::Offline,
     };
-    let glyph = char::from_u32(icon as u32).unwrap_or(' ').to_string();
+    let glyph = icon.glyph().to_string();
     rtl::side(
         lang,
         rtl::row(

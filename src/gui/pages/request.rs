@@ -41,7 +41,6 @@ pub struct State {
     pub reason: String,
     pub sup_name: String,
     pub sup_pin: String,
-    /// Enter was pressed in the supervisor's name: what still reaches it
     /// The pages of the document last previewed or printed, drawn from the
     /// same layout as the PDF.
     pub preview: Vec<Handle>,

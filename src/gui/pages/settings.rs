@@ -42,8 +42,6 @@ pub struct State {
 /// The store's settings the page shows.
 #[derive(Debug, Default)]
 pub struct Shown {
-    /// The hub this desk is enrolled with.
-    pub hub: Option<String>,
     /// The deployment's emblem, its size in pixels.
     pub emblem: Option<(u32, u32)>,
     /// The deployment's verification sentence (none: the default).
@@ -268,7 +266,6 @@ impl State {
                 .save_hub_link(cx.session, &url, &trust, &answer)
                 .map(|_| answer)
         });
-        self.load(cx.store);
         match saved {
             Ok(Ok(answer)) => Event::Status(Some(Flash::Ok(
                 Text::new("done-enrolled")
@@ -380,7 +377,6 @@ impl State {
     pub fn load(&mut self, store: &Store) {
         let deployment = store.deployment().ok();
         self.shown = Shown {
-            hub: store.hub_link().ok().flatten().map(|l| l.url),
             emblem: deployment
                 .as_ref()
                 .and_then(|d| d.emblem.as_ref())
@@ -391,10 +387,12 @@ impl State {
 
     pub fn view<'a>(&'a self, cx: &View<'a>) -> Element<'a, Message> {
         let lang = cx.lang;
-        let hub = self
-            .shown
-            .hub
-            .clone()
+        // The status bar's data holds the hub (read again after enrolment).
+        let hub = cx
+            .status
+            .sync
+            .as_ref()
+            .and_then(|s| s.hub.clone())
             .unwrap_or_else(|| cx.t("label-not-enrolled"));
         let mut page = column![
             rtl::line(lang, cx.t("gui-settings-title"), style::TITLE),
@@ -453,8 +451,8 @@ fn deployment<'a>(shown: &Shown, cx: &View<'a>) -> Element<'a, Message> {
             lang,
             "gui-deployment-emblem",
             &[
-                ("width", &width.to_string()),
-                ("height", &height.to_string()),
+                ("width", &cx.digits(&width.to_string())),
+                ("height", &cx.digits(&height.to_string())),
             ],
         ),
         None => cx.t("deployment-no-emblem"),
